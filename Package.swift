@@ -1,0 +1,32 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Arrows point one way: gradcheck-server -> GradCheckService -> {HTTPServer, GradCheck}.
+// GradCheck (compute) and HTTPServer (sockets, HTTP/1.1) never import each other.
+let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "gradcheck",
+    products: [
+        .executable(name: "gradcheck-server", targets: ["gradcheck-server"]),
+        .executable(name: "gradcheck-bench", targets: ["gradcheck-bench"]),
+    ],
+    targets: [
+        .target(name: "GradCheck", swiftSettings: optimize),
+        .target(name: "HTTPServer"),
+        .target(name: "GradCheckService", dependencies: ["GradCheck", "HTTPServer"]),
+        .executableTarget(name: "gradcheck-server", dependencies: ["GradCheckService"]),
+        .executableTarget(name: "gradcheck-bench", dependencies: ["GradCheck"], swiftSettings: optimize),
+        // libcurl, for the integration tests only: they talk to a live server like a real client.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .testTarget(name: "GradCheckTests", dependencies: ["GradCheck"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "GradCheckServiceTests", dependencies: ["GradCheckService"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["GradCheckService", "CCurl"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

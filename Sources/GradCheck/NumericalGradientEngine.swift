@@ -1,0 +1,53 @@
+/// How a numerical derivative is taken.
+public enum DifferenceMethod: String, Sendable, CaseIterable {
+    /// (J(theta + eps) - J(theta - eps)) / (2 eps): the notebook's formula, two cost evaluations.
+    case central
+    /// Im J(theta + i h) / h: no subtraction, exact to rounding, one complex cost evaluation.
+    case complexStep = "complex-step"
+
+    /// Cost evaluations one coordinate needs.
+    public var evaluationsPerCoordinate: Int { self == .central ? 2 : 1 }
+}
+
+/// One scalar parameter: an entry of a parameter tensor.
+public struct Coordinate: Sendable, Hashable {
+    public let parameter: ParameterID
+    public let row: Int
+    public let col: Int
+
+    public init(parameter: ParameterID, row: Int, col: Int) {
+        self.parameter = parameter
+        self.row = row
+        self.col = col
+    }
+}
+
+/// A numerically estimated derivative of the cost.
+public struct NumericalDerivative: Sendable, Equatable {
+    public var value: Double
+    /// The perturbation changed the on/off pattern of some ReLU / leaky-ReLU unit, so the
+    /// difference quotient straddles a kink and says nothing reliable about the gradient.
+    public var crossesKink: Bool
+
+    public init(value: Double, crossesKink: Bool) {
+        self.value = value
+        self.crossesKink = crossesKink
+    }
+}
+
+/// Computes numerical derivatives of a network's cost. Every perturbed cost is a real evaluation
+/// of J at the perturbed parameters (never backprop or a linearisation standing in for it);
+/// engines differ only in how much of the unperturbed forward pass they reuse.
+public protocol NumericalGradientEngine: Sendable {
+    /// d cost / d theta at each coordinate, in the order given.
+    func derivatives(
+        of network: Network, inputs x: Matrix, labels y: Matrix,
+        at coordinates: [Coordinate], method: DifferenceMethod, step: Double
+    ) -> [NumericalDerivative]
+
+    /// The derivative of the cost along `direction` (one matrix per parameter, same shapes).
+    func directionalDerivative(
+        of network: Network, inputs x: Matrix, labels y: Matrix,
+        along direction: [ParameterID: Matrix], method: DifferenceMethod, step: Double
+    ) -> NumericalDerivative
+}

@@ -1,0 +1,3 @@
+// Placeholder: the JSON API lives here (issue 4).
+import GradCheck
+import HTTPServer

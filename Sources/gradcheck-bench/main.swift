@@ -1,0 +1,3 @@
+// Placeholder: the benchmark (issue 5).
+import GradCheck
+print("gradcheck-bench: not built yet")

@@ -1,0 +1,3 @@
+// Placeholder: the executable (issue 4).
+import GradCheckService
+print("gradcheck-server: not built yet")

