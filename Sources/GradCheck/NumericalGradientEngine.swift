@@ -50,4 +50,14 @@ public protocol NumericalGradientEngine: Sendable {
         of network: Network, inputs x: Matrix, labels y: Matrix,
         along direction: [ParameterID: Matrix], method: DifferenceMethod, step: Double
     ) -> NumericalDerivative
+
+    /// Whether the engine computes `method` itself (default: true, see the extension below).
+    func supports(_ method: DifferenceMethod) -> Bool
+}
+
+extension NumericalGradientEngine {
+    /// Whether the engine computes `method` itself. An engine that does not (the reference engine
+    /// has no complex arithmetic) answers with central differences instead, and `GradientChecker`
+    /// reports the method actually used.
+    public func supports(_ method: DifferenceMethod) -> Bool { true }
 }

@@ -1,0 +1,50 @@
+/// How a gradient check is run. The defaults are the notebook's: every coordinate, central
+/// differences, epsilon 1e-7, threshold 1e-7.
+public struct GradientCheckOptions: Sendable, Equatable {
+    public enum Mode: Sendable, Equatable, CustomStringConvertible {
+        /// Every coordinate of every tensor.
+        case full
+        /// `count` coordinates, stratified so that every tensor gets at least one, chosen by a
+        /// `SplitMix64` seeded with `seed` (same seed, same coordinates).
+        case sample(count: Int, seed: UInt64)
+        /// `count` random unit directions u over all parameters: the numerical directional
+        /// derivative is compared with grad . u. Cannot say which tensor is wrong.
+        case directional(count: Int, seed: UInt64)
+
+        /// "full", "sample" or "directional", as the API spells it.
+        public var name: String {
+            switch self {
+            case .full: return "full"
+            case .sample: return "sample"
+            case .directional: return "directional"
+            }
+        }
+
+        public var description: String {
+            switch self {
+            case .full: return "full"
+            case let .sample(count, seed): return "sample(\(count), seed \(seed))"
+            case let .directional(count, seed): return "directional(\(count), seed \(seed))"
+            }
+        }
+    }
+
+    public var method: DifferenceMethod
+    public var epsilon: Double
+    public var threshold: Double
+    public var mode: Mode
+
+    /// 1e-7 for central differences (the notebook's); 1e-20 for complex step, whose step can be
+    /// tiny because nothing is subtracted.
+    public static func defaultEpsilon(for method: DifferenceMethod) -> Double {
+        method == .central ? 1e-7 : 1e-20
+    }
+
+    /// `epsilon` nil means the method's default step (`defaultEpsilon(for:)`).
+    public init(method: DifferenceMethod = .central, epsilon: Double? = nil, threshold: Double = 1e-7, mode: Mode = .full) {
+        self.method = method
+        self.epsilon = epsilon ?? Self.defaultEpsilon(for: method)
+        self.threshold = threshold
+        self.mode = mode
+    }
+}

@@ -1,0 +1,79 @@
+/// The answer of a gradient check: the notebook's verdict plus what is wrong, where and how.
+public struct GradientCheckReport: Sendable {
+    /// The notebook's ||grad - gradapprox|| / (||grad|| + ||gradapprox||) over the checked
+    /// coordinates (or directions), kink coordinates left out.
+    public var difference: Double
+    /// difference <= threshold (the notebook flags only difference > threshold).
+    public var passed: Bool
+    /// The notebook's own sentence for the verdict.
+    public var message: String
+    public var epsilon: Double
+    public var threshold: Double
+    /// The method asked for.
+    public var method: DifferenceMethod
+    /// The method actually used (differs when the engine does not support the one asked for).
+    public var methodUsed: DifferenceMethod
+    public var mode: GradientCheckOptions.Mode
+    /// Cost evaluations of the numerical side (2 per coordinate or direction for central).
+    public var costEvaluations: Int
+    public var elapsedSeconds: Double
+    /// Coordinates (or directions) compared, including those excluded as kinks.
+    public var checkedCount: Int
+    /// How many of those were left out of the verdict because they cross a ReLU kink.
+    public var kinkCount: Int
+    /// Per tensor, in W1, b1, W2, ... order; empty in directional mode.
+    public var parameters: [ParameterReport]
+    /// Per direction; empty unless mode is directional.
+    public var directions: [DirectionReport]
+    /// Plain-language remarks: kinks excluded, method fallback, directional limits.
+    public var notes: [String]
+
+    /// Tensors that failed, e.g. ["W2", "b1"].
+    public var failedParameters: [String] { parameters.filter { !$0.passed }.map(\.name) }
+}
+
+/// One entry of a tensor: row and column (column 0 for biases).
+public struct EntryIndex: Sendable, Equatable, CustomStringConvertible {
+    public let row: Int
+    public let col: Int
+    public init(row: Int, col: Int) { self.row = row; self.col = col }
+    public var description: String { "[\(row)][\(col)]" }
+}
+
+/// The entry of a tensor where analytic and numeric disagree most.
+public struct WorstEntry: Sendable, Equatable {
+    public let index: EntryIndex
+    public let analytic: Double
+    public let numeric: Double
+}
+
+/// The check of one parameter tensor (W1, b1, ...).
+public struct ParameterReport: Sendable {
+    public let id: ParameterID
+    public var name: String { id.name }
+    /// The notebook's formula over this tensor's checked, kink-free entries; 0 when analytic and
+    /// numeric are both (near) zero.
+    public let difference: Double
+    public let passed: Bool
+    /// Entries compared (kinks included).
+    public let checkedCount: Int
+    /// nil when no kink-free entry was compared.
+    public let worst: WorstEntry?
+    /// analytic / numeric when it is the same across the tensor (2.0 for the notebook's dW2).
+    public let ratio: Double?
+    /// e.g. "dW2 is 2.000 times the numerical gradient"; nil when nothing systematic is seen.
+    public let diagnosis: String?
+    /// Entries whose +/- eps perturbation switched a ReLU unit: left out of the verdict.
+    public let kinkCount: Int
+    /// The first few kink entries.
+    public let kinkExamples: [EntryIndex]
+}
+
+/// One random direction of a directional check.
+public struct DirectionReport: Sendable, Equatable {
+    /// grad . u
+    public let analytic: Double
+    /// the numerical derivative of the cost along u
+    public let numeric: Double
+    public let crossesKink: Bool
+}

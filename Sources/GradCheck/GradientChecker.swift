@@ -1,0 +1,130 @@
+import Foundation
+
+/// The notebook's `gradient_check_n` and beyond: compares gradients (the caller's, or this
+/// module's own backward) with a numerical estimate and says which tensors are wrong and how.
+///
+/// The numerical side comes from an injectable `NumericalGradientEngine`; the checker only picks
+/// coordinates or directions, passes the method and step through, and judges the numbers.
+public struct GradientChecker: Sendable {
+    public let engine: any NumericalGradientEngine
+
+    public init(engine: any NumericalGradientEngine = ReferenceEngine()) {
+        self.engine = engine
+    }
+
+    /// The notebook's two sentences.
+    public static func message(difference: Double, passed: Bool) -> String {
+        passed ? "Your backward propagation works perfectly fine! difference = \(difference)"
+               : "There is a mistake in the backward propagation! difference = \(difference)"
+    }
+
+    /// Checks `gradients` (shapes must match the network: see `NetworkBuilder.gradients`), or the
+    /// network's own backward when nil.
+    public func check(_ network: Network, inputs x: Matrix, labels y: Matrix,
+                      gradients: Gradients? = nil, options: GradientCheckOptions = GradientCheckOptions()) -> GradientCheckReport {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let analytic = gradients ?? network.gradients(inputs: x, labels: y).gradients
+        let methodUsed = engine.supports(options.method) ? options.method : .central
+        var notes: [String] = []
+        if methodUsed != options.method {
+            notes.append("\(options.method.rawValue) is not available in this engine; central differences were used")
+        }
+        var report: GradientCheckReport
+        switch options.mode {
+        case .full, .sample:
+            report = checkCoordinates(network, x: x, y: y, analytic: analytic, options: options, method: methodUsed)
+        case let .directional(count, seed):
+            report = checkDirections(network, x: x, y: y, analytic: analytic, count: max(count, 1), seed: seed,
+                                     options: options, method: methodUsed)
+        }
+        report.notes = notes + report.notes
+        report.elapsedSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return report
+    }
+
+    private func checkCoordinates(_ network: Network, x: Matrix, y: Matrix, analytic: Gradients,
+                                  options: GradientCheckOptions, method: DifferenceMethod) -> GradientCheckReport {
+        let coordinates: [Coordinate]
+        if case let .sample(count, seed) = options.mode {
+            coordinates = CoordinateSampler.sample(of: network, count: count, seed: seed)
+        } else {
+            coordinates = CoordinateSampler.all(of: network)
+        }
+        let numeric = engine.derivatives(of: network, inputs: x, labels: y, at: coordinates,
+                                         method: method, step: options.epsilon)
+        var tensors: [ParameterID: TensorComparison] = [:]
+        var allAnalytic: [Double] = [], allNumeric: [Double] = []
+        var kinkCount = 0
+        for (coordinate, n) in zip(coordinates, numeric) {
+            let id = coordinate.parameter
+            let a = analytic[id]?[coordinate.row, coordinate.col] ?? 0
+            tensors[id, default: TensorComparison(id: id)]
+                .add(index: EntryIndex(row: coordinate.row, col: coordinate.col), analytic: a, numeric: n)
+            if n.crossesKink { kinkCount += 1; continue }
+            allAnalytic.append(a)
+            allNumeric.append(n.value)
+        }
+        let difference = Norms.difference(allAnalytic, allNumeric)
+        let scale = Norms.euclidean(allAnalytic) + Norms.euclidean(allNumeric)
+        // A tensor whose gradient is 1e-10 of the whole gradient cannot move the verdict; below
+        // that, a mismatch is rounding, not a bug.
+        let negligible = 1e-10 * scale
+        let parameters = tensors.keys.sorted().map { tensors[$0]!.report(threshold: options.threshold, negligible: negligible) }
+        let passed = difference <= options.threshold
+        var notes: [String] = []
+        if kinkCount > 0 {
+            notes.append("\(kinkCount) coordinate(s) whose +/- epsilon step switches a ReLU unit on or off were left out of the verdict (the difference quotient straddles a kink)")
+        }
+        return GradientCheckReport(
+            difference: difference, passed: passed, message: Self.message(difference: difference, passed: passed),
+            epsilon: options.epsilon, threshold: options.threshold, method: options.method, methodUsed: method,
+            mode: options.mode, costEvaluations: coordinates.count * method.evaluationsPerCoordinate,
+            elapsedSeconds: 0, checkedCount: coordinates.count, kinkCount: kinkCount,
+            parameters: parameters, directions: [], notes: notes)
+    }
+
+    private func checkDirections(_ network: Network, x: Matrix, y: Matrix, analytic: Gradients, count: Int, seed: UInt64,
+                                 options: GradientCheckOptions, method: DifferenceMethod) -> GradientCheckReport {
+        var generator = SplitMix64(seed: seed)
+        var directions: [DirectionReport] = []
+        for _ in 0..<count {
+            let u = Self.randomUnitDirection(shapedLike: network, using: &generator)
+            var dot = CompensatedSum()
+            for (id, tensor) in u {
+                guard let g = analytic[id] else { continue }
+                for i in 0..<tensor.count { dot.add(g.values[i] * tensor.values[i]) }
+            }
+            let n = engine.directionalDerivative(of: network, inputs: x, labels: y, along: u,
+                                                 method: method, step: options.epsilon)
+            directions.append(DirectionReport(analytic: dot.value, numeric: n.value, crossesKink: n.crossesKink))
+        }
+        let kept = directions.filter { !$0.crossesKink }
+        let difference = Norms.difference(kept.map(\.analytic), kept.map(\.numeric))
+        let passed = difference <= options.threshold
+        var notes = ["directional mode compares grad . u with the numerical derivative along \(count) random unit direction(s); it cannot tell which tensor is wrong"]
+        if kept.count < directions.count {
+            notes.append("\(directions.count - kept.count) direction(s) whose +/- epsilon step switches a ReLU unit on or off were left out of the verdict")
+        }
+        return GradientCheckReport(
+            difference: difference, passed: passed, message: Self.message(difference: difference, passed: passed),
+            epsilon: options.epsilon, threshold: options.threshold, method: options.method, methodUsed: method,
+            mode: options.mode, costEvaluations: count * method.evaluationsPerCoordinate,
+            elapsedSeconds: 0, checkedCount: count, kinkCount: directions.count - kept.count,
+            parameters: [], directions: directions, notes: notes)
+    }
+
+    /// Gaussian entries normalised over all parameters: uniform on the unit sphere.
+    public static func randomUnitDirection(shapedLike network: Network, using generator: inout SplitMix64) -> [ParameterID: Matrix] {
+        var direction: [ParameterID: Matrix] = [:]
+        var squares = CompensatedSum()
+        for id in network.parameterIDs {
+            let p = network[id]
+            var values = [Double](repeating: 0, count: p.count)
+            for i in values.indices { values[i] = generator.nextGaussian(); squares.add(values[i] * values[i]) }
+            direction[id] = Matrix(rows: p.rows, cols: p.cols, values: values)
+        }
+        let norm = squares.value.squareRoot()
+        for id in network.parameterIDs { direction[id]!.values = direction[id]!.values.map { $0 / norm } }
+        return direction
+    }
+}

@@ -1,0 +1,100 @@
+/// Builds a `Network` (and caller-supplied gradients) from named matrices, checking every shape
+/// against its neighbours and against X and Y before any arithmetic runs.
+///
+/// The checks run in a fixed order (keys, emptiness, finiteness, shapes front to back) so that
+/// the same bad input always produces the same error.
+public enum NetworkBuilder {
+    /// Turns nested rows into a `Matrix`, naming `key` when they are empty or ragged.
+    public static func matrix(_ rows: [[Double]], key: String) throws(NetworkError) -> Matrix {
+        guard let first = rows.first, !first.isEmpty else { throw .emptyMatrix(key: key) }
+        for (index, row) in rows.enumerated() where row.count != first.count {
+            throw .raggedMatrix(key: key, row: index, expected: first.count, found: row.count)
+        }
+        return Matrix(rows: rows.count, cols: first.count, values: rows.flatMap { $0 })
+    }
+
+    /// A network from `W1, b1, ..., WL, bL`, checked against X (n0 x m) and Y (nL x m).
+    public static func network(
+        parameters: [String: Matrix], inputs x: Matrix, labels y: Matrix,
+        activation: Activation = .relu, output: OutputLayer = .sigmoid, lambd: Double = 0
+    ) throws(NetworkError) -> Network {
+        guard lambd.isFinite, lambd >= 0 else { throw .invalidLambd(lambd) }
+        let depth = try layerCount(of: parameters.keys)
+        try checkFiniteAndNonEmpty(x, key: "X")
+        try checkFiniteAndNonEmpty(y, key: "Y")
+
+        var layers: [Layer] = []
+        var previousKey = "X", previousRows = x.rows, previousShape = x.shape
+        for l in 1...depth {
+            let wKey = "W\(l)", bKey = "b\(l)"
+            guard let w = parameters[wKey] else { throw .missingKey(wKey) }
+            guard let b = parameters[bKey] else { throw .missingKey(bKey) }
+            try checkFiniteAndNonEmpty(w, key: wKey)
+            try checkFiniteAndNonEmpty(b, key: bKey)
+            if w.cols != previousRows {
+                throw .shapeMismatch(key: wKey, shape: w.shape, expected: Shape(rows: w.rows, cols: previousRows),
+                                     otherKey: previousKey, otherShape: previousShape)
+            }
+            if b.shape != Shape(rows: w.rows, cols: 1) {
+                throw .shapeMismatch(key: bKey, shape: b.shape, expected: Shape(rows: w.rows, cols: 1),
+                                     otherKey: wKey, otherShape: w.shape)
+            }
+            layers.append(Layer(weights: w, bias: b))
+            previousKey = wKey; previousRows = w.rows; previousShape = w.shape
+        }
+
+        let outputWeights = layers[depth - 1].weights
+        if output == .softmax && outputWeights.rows < 2 {
+            throw .softmaxNeedsTwoOutputs(key: "W\(depth)", shape: outputWeights.shape)
+        }
+        let expectedLabels = Shape(rows: outputWeights.rows, cols: x.cols)
+        if y.shape != expectedLabels {
+            // Name the neighbour that disagrees: X for the example count, W_L for the unit count.
+            let blameX = y.cols != x.cols
+            throw .shapeMismatch(key: "Y", shape: y.shape, expected: expectedLabels,
+                                 otherKey: blameX ? "X" : "W\(depth)", otherShape: blameX ? x.shape : outputWeights.shape)
+        }
+        return Network(layers: layers, activation: activation, output: output, lambd: lambd)
+    }
+
+    /// Caller-supplied gradients `dW1, db1, ...`, each checked against its parameter's shape.
+    public static func gradients(_ named: [String: Matrix], for network: Network) throws(NetworkError) -> Gradients {
+        for key in named.keys.sorted() {
+            guard key.hasPrefix("d"), let id = ParameterID(name: String(key.dropFirst())),
+                  id.layer <= network.depth else { throw .strayKey(key) }
+        }
+        var tensors: [ParameterID: Matrix] = [:]
+        for id in network.parameterIDs {
+            guard let g = named[id.gradientName] else { throw .missingKey(id.gradientName) }
+            try checkFiniteAndNonEmpty(g, key: id.gradientName)
+            let parameter = network[id]
+            if g.shape != parameter.shape {
+                throw .shapeMismatch(key: id.gradientName, shape: g.shape, expected: parameter.shape,
+                                     otherKey: id.name, otherShape: parameter.shape)
+            }
+            tensors[id] = g
+        }
+        return Gradients(tensors: tensors)
+    }
+
+    /// L from the keys: every key must be `W<l>`/`b<l>` and both must exist for l = 1...L.
+    private static func layerCount(of keys: Dictionary<String, Matrix>.Keys) throws(NetworkError) -> Int {
+        guard !keys.isEmpty else { throw .noParameters }
+        var depth = 0
+        for key in keys.sorted() {
+            guard let id = ParameterID(name: key) else { throw .strayKey(key) }
+            depth = max(depth, id.layer)
+        }
+        for l in 1...depth {
+            for key in ["W\(l)", "b\(l)"] where !keys.contains(key) { throw .missingKey(key) }
+        }
+        return depth
+    }
+
+    private static func checkFiniteAndNonEmpty(_ m: Matrix, key: String) throws(NetworkError) {
+        guard m.rows > 0, m.cols > 0 else { throw .emptyMatrix(key: key) }
+        if let index = m.values.firstIndex(where: { !$0.isFinite }) {
+            throw .nonFinite(key: key, row: index / m.cols, col: index % m.cols)
+        }
+    }
+}

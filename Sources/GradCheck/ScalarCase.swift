@@ -1,0 +1,29 @@
+/// The notebook's one-dimensional warm-up: J(theta) = theta * x, dJ/dtheta = x.
+public enum ScalarCase {
+    public struct CheckResult: Sendable, Equatable {
+        public let gradient: Double
+        public let approximation: Double
+        public let difference: Double
+        public let passed: Bool
+        /// "The gradient is correct!" or "The gradient is wrong!", as the notebook prints.
+        public let message: String
+    }
+
+    public static func forward(x: Double, theta: Double) -> Double { theta * x }
+
+    public static func backward(x: Double, theta: Double) -> Double { x }
+
+    /// The notebook's `gradient_check`, operation for operation, so it prints the same
+    /// difference (about 2.919e-10 for x = 2, theta = 4: the rounding of theta +/- epsilon).
+    public static func gradientCheck(x: Double, theta: Double, epsilon: Double = 1e-7, threshold: Double = 1e-7) -> CheckResult {
+        let plus = forward(x: x, theta: theta + epsilon)
+        let minus = forward(x: x, theta: theta - epsilon)
+        let approximation = (plus - minus) / (2 * epsilon)
+        let gradient = backward(x: x, theta: theta)
+        let denominator = abs(gradient) + abs(approximation)
+        let difference = denominator == 0 ? 0 : abs(gradient - approximation) / denominator
+        let passed = difference < threshold
+        return CheckResult(gradient: gradient, approximation: approximation, difference: difference, passed: passed,
+                           message: passed ? "The gradient is correct!" : "The gradient is wrong!")
+    }
+}

@@ -1,0 +1,92 @@
+/// Compares one tensor's analytic gradient with its numerical estimate and explains a mismatch.
+struct TensorComparison {
+    let id: ParameterID
+    var analytic: [Double] = []
+    var numeric: [Double] = []
+    var indices: [EntryIndex] = []
+    var kinks: [EntryIndex] = []
+    var checkedCount = 0
+
+    /// How many kink entries a report lists by index.
+    static let kinkExamplesShown = 5
+
+    mutating func add(index: EntryIndex, analytic a: Double, numeric n: NumericalDerivative) {
+        checkedCount += 1
+        if n.crossesKink { kinks.append(index); return }
+        analytic.append(a)
+        numeric.append(n.value)
+        indices.append(index)
+    }
+
+    /// `negligible`: a norm at or below it counts as zero (both zero -> difference 0, passed),
+    /// so a dead unit's exactly-zero gradient and its ~1e-17 numerical twin never raise an alarm.
+    func report(threshold: Double, negligible: Double) -> ParameterReport {
+        let a = Norms.euclidean(analytic), n = Norms.euclidean(numeric)
+        let residual = Norms.euclideanDistance(analytic, numeric)
+        var worst: WorstEntry?
+        var largest = -1.0
+        for i in analytic.indices where abs(analytic[i] - numeric[i]) > largest {
+            largest = abs(analytic[i] - numeric[i])
+            worst = WorstEntry(index: indices[i], analytic: analytic[i], numeric: numeric[i])
+        }
+        let difference = max(a, n) <= negligible ? 0 : residual / (a + n)
+        let passed = difference <= threshold
+        let (ratio, diagnosis) = passed ? (nil, nil) : explain(analyticNorm: a, numericNorm: n)
+        return ParameterReport(id: id, difference: difference, passed: passed, checkedCount: checkedCount,
+                               worst: worst, ratio: ratio, diagnosis: diagnosis, kinkCount: kinks.count,
+                               kinkExamples: Array(kinks.prefix(Self.kinkExamplesShown)))
+    }
+
+    /// A consistent ratio a = r n is found by least squares (r = a.n / n.n) and accepted when the
+    /// residual ||a - r n|| is under 0.1% of ||a||: entries that are zero on both sides agree with
+    /// any r, so they neither break nor fake the pattern.
+    private func explain(analyticNorm a: Double, numericNorm n: Double) -> (Double?, String?) {
+        let name = id.gradientName
+        if a <= 1e-12 * n { return (0, "\(name) is all zero but the numerical gradient is not") }
+        if n <= 1e-12 * a { return (nil, "\(name) is not zero but the numerical gradient is (all zero)") }
+        var dot = 0.0, nn = 0.0
+        for i in analytic.indices { dot += analytic[i] * numeric[i]; nn += numeric[i] * numeric[i] }
+        let r = dot / nn
+        var misfit = CompensatedSum()
+        for i in analytic.indices { let e = analytic[i] - r * numeric[i]; misfit.add(e * e) }
+        if misfit.value.squareRoot() <= 1e-3 * a && abs(r - 1) > 1e-3 {
+            let shown = Self.threeDecimals(r)
+            if abs(r + 1) <= 1e-3 { return (r, "\(name) has its sign flipped (\(shown) times the numerical gradient)") }
+            return (r, "\(name) is \(shown) times the numerical gradient")
+        }
+        let tolerance = 1e-6 * max(a, n) / Double(max(analytic.count, 1)).squareRoot()
+        let wrong = analytic.indices.filter { abs(analytic[$0] - numeric[$0]) > tolerance }.count
+        return (nil, "\(wrong) of \(analytic.count) entries of \(name) disagree with the numerical gradient")
+    }
+
+    /// "2.000", "-1.000": Foundation-free fixed-point formatting.
+    static func threeDecimals(_ x: Double) -> String {
+        let scaled = (abs(x) * 1000).rounded()
+        guard scaled < 1e15 else { return "\(x)" }
+        let whole = Int(scaled) / 1000, fraction = Int(scaled) % 1000
+        let digits = String(fraction)
+        return (x < 0 && scaled > 0 ? "-" : "") + "\(whole)." + String(repeating: "0", count: 3 - digits.count) + digits
+    }
+}
+
+/// Euclidean norms with compensated sums: the difference is a ratio of such norms, and their
+/// accuracy bounds how small a difference can be reported.
+enum Norms {
+    static func euclidean(_ v: [Double]) -> Double {
+        var s = CompensatedSum()
+        for x in v { s.add(x * x) }
+        return s.value.squareRoot()
+    }
+
+    static func euclideanDistance(_ a: [Double], _ b: [Double]) -> Double {
+        var s = CompensatedSum()
+        for i in a.indices { let d = a[i] - b[i]; s.add(d * d) }
+        return s.value.squareRoot()
+    }
+
+    /// The notebook's difference; 0 (not NaN) when both vectors are exactly zero.
+    static func difference(_ a: [Double], _ b: [Double]) -> Double {
+        let denominator = euclidean(a) + euclidean(b)
+        return denominator == 0 ? 0 : euclideanDistance(a, b) / denominator
+    }
+}
