@@ -75,6 +75,9 @@ public struct GradientChecker: Sendable {
         if kinkCount > 0 {
             notes.append("\(kinkCount) coordinate(s) whose +/- epsilon step switches a ReLU unit on or off were left out of the verdict (the difference quotient straddles a kink)")
         }
+        if allAnalytic.isEmpty {
+            notes.append("every checked coordinate crosses a kink: nothing was left to compare; try a smaller epsilon")
+        }
         return GradientCheckReport(
             difference: difference, passed: passed, message: Self.message(difference: difference, passed: passed),
             epsilon: options.epsilon, threshold: options.threshold, method: options.method, methodUsed: method,
@@ -104,6 +107,9 @@ public struct GradientChecker: Sendable {
         var notes = ["directional mode compares grad . u with the numerical derivative along \(count) random unit direction(s); it cannot tell which tensor is wrong"]
         if kept.count < directions.count {
             notes.append("\(directions.count - kept.count) direction(s) whose +/- epsilon step switches a ReLU unit on or off were left out of the verdict")
+        }
+        if kept.isEmpty {
+            notes.append("every direction crosses a kink: nothing was left to compare; try a smaller epsilon or other directions")
         }
         return GradientCheckReport(
             difference: difference, passed: passed, message: Self.message(difference: difference, passed: passed),
