@@ -70,23 +70,29 @@ struct TensorComparison {
 }
 
 /// Euclidean norms with compensated sums: the difference is a ratio of such norms, and their
-/// accuracy bounds how small a difference can be reported.
+/// accuracy bounds how small a difference can be reported. Entries are scaled by the largest
+/// magnitude first, so a caller's 1e200 gradient gives a finite difference, not inf / inf.
 enum Norms {
     static func euclidean(_ v: [Double]) -> Double {
-        var s = CompensatedSum()
-        for x in v { s.add(x * x) }
-        return s.value.squareRoot()
+        scaledNorm(v.count) { v[$0] }
     }
 
     static func euclideanDistance(_ a: [Double], _ b: [Double]) -> Double {
-        var s = CompensatedSum()
-        for i in a.indices { let d = a[i] - b[i]; s.add(d * d) }
-        return s.value.squareRoot()
+        scaledNorm(a.count) { a[$0] - b[$0] }
     }
 
     /// The notebook's difference; 0 (not NaN) when both vectors are exactly zero.
     static func difference(_ a: [Double], _ b: [Double]) -> Double {
         let denominator = euclidean(a) + euclidean(b)
         return denominator == 0 ? 0 : euclideanDistance(a, b) / denominator
+    }
+
+    private static func scaledNorm(_ count: Int, _ entry: (Int) -> Double) -> Double {
+        var largest = 0.0
+        for i in 0..<count { largest = max(largest, abs(entry(i))) }
+        guard largest > 0, largest.isFinite else { return largest }
+        var s = CompensatedSum()
+        for i in 0..<count { let x = entry(i) / largest; s.add(x * x) }
+        return largest * s.value.squareRoot()
     }
 }

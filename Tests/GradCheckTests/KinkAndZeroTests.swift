@@ -56,3 +56,15 @@ import GradCheck
         #expect(report.parameters.allSatisfy { $0.difference == 0 && $0.passed })
     }
 }
+
+@Suite struct ExtremeGradientTests {
+    @Test func hugeCallerGradientsGiveAFiniteDifference() throws {
+        let (x, y, _, network) = try Fixtures.notebook()
+        var g = network.gradients(inputs: x, labels: y).gradients
+        let w2 = ParameterID(layer: 2, kind: .weight)
+        g.tensors[w2]!.values = g.tensors[w2]!.values.map { _ in 1e200 }
+        let report = GradientChecker().check(network, inputs: x, labels: y, gradients: g)
+        #expect(report.difference.isFinite && report.difference > 0.99 && !report.passed)
+        #expect(report.failedParameters == ["W2"])
+    }
+}
