@@ -67,6 +67,15 @@ public struct ParameterReport: Sendable {
     public let kinkCount: Int
     /// The first few kink entries.
     public let kinkExamples: [EntryIndex]
+
+    /// e.g. "2 entries of W1 cross a ReLU kink and were left out of the verdict: [0][0], [1][2]";
+    /// nil when there are none.
+    public var kinkNote: String? {
+        guard kinkCount > 0 else { return nil }
+        let shown = kinkExamples.map(\.description).joined(separator: ", ")
+        let more = kinkCount > kinkExamples.count ? ", ..." : ""
+        return "\(kinkCount) \(kinkCount == 1 ? "entry" : "entries") of \(name) \(kinkCount == 1 ? "crosses" : "cross") a ReLU kink and \(kinkCount == 1 ? "was" : "were") left out of the verdict: \(shown)\(more)"
+    }
 }
 
 /// One random direction of a directional check.

@@ -27,6 +27,7 @@ import GradCheck
         let b1 = report.parameters.first { $0.name == "b1" }!
         #expect(b1.kinkCount == 1 && b1.kinkExamples == [EntryIndex(row: 0, col: 0)] && b1.passed)
         #expect(report.notes.contains { $0.contains("left out of the verdict") })
+        #expect(b1.kinkNote == "1 entry of b1 crosses a ReLU kink and was left out of the verdict: [0][0]")
 
         // Without the exclusion the straddling quotient would be far off the analytic value.
         let plain = ReferenceEngine().derivatives(of: net, inputs: x, labels: y,
