@@ -23,9 +23,15 @@ public struct GradientChecker: Sendable {
     public func check(_ network: Network, inputs x: Matrix, labels y: Matrix,
                       gradients: Gradients? = nil, options: GradientCheckOptions = GradientCheckOptions()) -> GradientCheckReport {
         let started = DispatchTime.now().uptimeNanoseconds
-        let analytic = gradients ?? network.gradients(inputs: x, labels: y).gradients
+        var analytic = gradients ?? network.gradients(inputs: x, labels: y).gradients
         let methodUsed = engine.supports(options.method) ? options.method : .central
         var notes: [String] = []
+        // Release builds use -Ounchecked (no bounds checks), so a tensor that does not fit its
+        // parameter is replaced here rather than indexed: compared as zero, and said so.
+        for id in network.parameterIDs where analytic[id]?.shape != network[id].shape {
+            notes.append("\(id.gradientName) was missing or did not match \(id.name)'s shape \(network[id].shape); it was compared as zero")
+            analytic.tensors[id] = Matrix(rows: network[id].rows, cols: network[id].cols)
+        }
         if methodUsed != options.method {
             notes.append("\(options.method.rawValue) is not available in this engine; central differences were used")
         }

@@ -69,3 +69,14 @@ import GradCheck
         #expect(report.failedParameters == ["W2"])
     }
 }
+
+@Suite struct MisfitGradientTests {
+    @Test func misshapenTensorIsComparedAsZeroAndSaid() throws {
+        let (x, y, _, network) = try Fixtures.notebook()
+        var g = network.gradients(inputs: x, labels: y).gradients
+        g.tensors[ParameterID(layer: 1, kind: .bias)] = Matrix(rows: 1, cols: 1)
+        let report = GradientChecker().check(network, inputs: x, labels: y, gradients: g)
+        #expect(report.failedParameters == ["b1"])
+        #expect(report.notes.contains("db1 was missing or did not match b1's shape (5, 1); it was compared as zero"))
+    }
+}
