@@ -152,43 +152,54 @@ public struct JSONReader {
         guard index < bytes.count, isDigit(bytes[index]) else {
             throw JSONParseError(.syntax, offset: index, message: "expected a digit after '-'")
         }
-        if bytes[index] == UInt8(ascii: "0") {
-            index += 1
-            if index < bytes.count, isDigit(bytes[index]) {
+        // The digit loops run on a local index with wrapping arithmetic: they are the hot path of
+        // a body that is mostly numbers, and storing `index` back on every digit costs a third.
+        let end = bytes.count
+        var i = index
+        if bytes[i] == UInt8(ascii: "0") {
+            i &+= 1
+            if i < end, isDigit(bytes[i]) {
                 throw JSONParseError(.syntax, offset: start, message: "numbers must not have leading zeros")
             }
         } else {
-            while index < bytes.count, isDigit(bytes[index]) {
-                let digit = UInt64(bytes[index] &- 0x30)
+            while i < end, isDigit(bytes[i]) {
+                let digit = UInt64(bytes[i] &- 0x30)
                 if digitCount < 19 {
                     decimal.significand = decimal.significand &* 10 &+ digit
-                    digitCount += 1
+                    digitCount &+= 1
                 } else {
-                    decimal.exponent10 += 1
+                    decimal.exponent10 &+= 1
                     if digit != 0 { decimal.truncated = true }
                 }
-                index += 1
+                i &+= 1
             }
         }
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            index += 1
-            guard index < bytes.count, isDigit(bytes[index]) else {
-                throw JSONParseError(.syntax, offset: index, message: "expected a digit after the decimal point")
+        if i < end, bytes[i] == UInt8(ascii: ".") {
+            i &+= 1
+            guard i < end, isDigit(bytes[i]) else {
+                throw JSONParseError(.syntax, offset: i, message: "expected a digit after the decimal point")
             }
-            while index < bytes.count, isDigit(bytes[index]) {
-                let digit = UInt64(bytes[index] &- 0x30)
-                if decimal.significand == 0 && digit == 0 {
-                    decimal.exponent10 -= 1 // a leading zero of the fraction: only scales
-                } else if digitCount < 19 {
-                    decimal.significand = decimal.significand &* 10 &+ digit
-                    decimal.exponent10 -= 1
-                    digitCount += 1
-                } else if digit != 0 {
-                    decimal.truncated = true
-                }
-                index += 1
+            // Leading zeros of the fraction only scale (0.001 is 1e-3).
+            if decimal.significand == 0 {
+                while i < end, bytes[i] == UInt8(ascii: "0") { decimal.exponent10 &-= 1; i &+= 1 }
+            }
+            var significand = decimal.significand
+            var fractionDigits = 0
+            let budget = 19 &- digitCount
+            while i < end, isDigit(bytes[i]), fractionDigits < budget {
+                significand = significand &* 10 &+ UInt64(bytes[i] &- 0x30)
+                fractionDigits &+= 1
+                i &+= 1
+            }
+            decimal.significand = significand
+            decimal.exponent10 &-= fractionDigits
+            digitCount &+= fractionDigits
+            while i < end, isDigit(bytes[i]) {
+                if bytes[i] != UInt8(ascii: "0") { decimal.truncated = true }
+                i &+= 1
             }
         }
+        index = i
         if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
             index += 1
             var exponentNegative = false
