@@ -21,6 +21,14 @@ public struct JSONReader {
         return try reader.parseDocument()
     }
 
+    public static func parse(_ bytes: ArraySlice<UInt8>, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
+        let result: Result<JSONValue, JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
+            var reader = JSONReader(buffer: buffer, maxDepth: maxDepth)
+            return Result { () throws(JSONParseError) in try reader.parseDocument() }
+        }
+        return try result.get()
+    }
+
     public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
         try parse(Array(text.utf8), maxDepth: maxDepth)
     }

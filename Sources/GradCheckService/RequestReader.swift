@@ -16,6 +16,12 @@ public enum RequestReader {
         return try read(value)
     }
 
+    public static func read(_ body: UnsafeRawBufferPointer, maxDepth: Int = JSONReader.defaultMaxDepth) throws(RequestError) -> ServiceRequest {
+        let value: JSONValue
+        do { value = try JSONReader.parse(body, maxDepth: maxDepth) } catch { throw RequestError(error) }
+        return try read(value)
+    }
+
     public static func read(_ value: JSONValue) throws(RequestError) -> ServiceRequest {
         guard case .object(let object) = value else {
             throw RequestError.invalidBody("the body is \(value.typeDescription); expected a JSON object with X, Y and parameters (or x and theta)")

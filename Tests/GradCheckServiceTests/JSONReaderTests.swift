@@ -121,3 +121,17 @@ import Testing
         }
     }
 }
+
+@Suite struct JSONReaderEntryPointTests {
+    @Test func slicesAndRawBuffersParseLikeArrays() throws {
+        let bytes = Array(#"xx{"a": [1, 2.5]}yy"#.utf8)
+        let expected = try JSONReader.parse(Array(bytes[2..<17]))
+        #expect(try JSONReader.parse(bytes[2..<17]) == expected)
+        let fromRaw = bytes[2..<17].withUnsafeBytes { raw in Result { try JSONReader.parse(raw) } }
+        #expect(try fromRaw.get() == expected)
+        // The slice's offsets count from the slice's start, as a body's do.
+        #expect(throws: JSONParseError(.syntax, offset: 15, message: "unexpected 'y' after the JSON value ended (trailing garbage)")) {
+            try JSONReader.parse(bytes[2...])
+        }
+    }
+}
