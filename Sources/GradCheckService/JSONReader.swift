@@ -1,0 +1,293 @@
+/// A strict RFC 8259 JSON reader: a pure function from bytes to `JSONValue`.
+///
+/// Written by hand rather than with Foundation's JSONSerialization because request bodies are
+/// mostly long arrays of numbers, and Foundation spends about 10 ms on a 251 KB body; this reader
+/// walks the bytes once and parses numbers with `JSONNumberParser`. Strict means: one value with
+/// optional whitespace around it and nothing else, UTF-8 only, no comments, no NaN or Infinity, no
+/// leading zeros, no duplicate object keys, at most `maxDepth` nested arrays/objects.
+public struct JSONReader {
+    public static let defaultMaxDepth = 64
+
+    public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
+        let result: Result<JSONValue, JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
+            var reader = JSONReader(buffer: buffer, maxDepth: maxDepth)
+            return Result { () throws(JSONParseError) in try reader.parseDocument() }
+        }
+        return try result.get()
+    }
+
+    public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
+        var reader = JSONReader(buffer: bytes.assumingMemoryBound(to: UInt8.self), maxDepth: maxDepth)
+        return try reader.parseDocument()
+    }
+
+    public static func parse(_ bytes: ArraySlice<UInt8>, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
+        let result: Result<JSONValue, JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
+            var reader = JSONReader(buffer: buffer, maxDepth: maxDepth)
+            return Result { () throws(JSONParseError) in try reader.parseDocument() }
+        }
+        return try result.get()
+    }
+
+    public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
+        try parse(Array(text.utf8), maxDepth: maxDepth)
+    }
+
+    let bytes: UnsafeBufferPointer<UInt8>
+    private let maxDepth: Int
+    var index = 0
+    private var depth = 0
+
+    private init(buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+        self.bytes = buffer
+        self.maxDepth = maxDepth
+    }
+
+    private mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+        skipWhitespace()
+        if index == bytes.count {
+            throw JSONParseError(.syntax, offset: 0, message: bytes.isEmpty ? "empty body; expected a JSON object" : "only whitespace; expected a JSON value")
+        }
+        let value = try parseValue()
+        skipWhitespace()
+        if index < bytes.count {
+            throw JSONParseError(.syntax, offset: index, message: "unexpected \(describe(bytes[index])) after the JSON value ended (trailing garbage)")
+        }
+        return value
+    }
+
+    // RFC 8259 §2: insignificant whitespace is space, tab, line feed, carriage return.
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func parseValue() throws(JSONParseError) -> JSONValue {
+        guard index < bytes.count else { throw unexpectedEnd("a value") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return try parseObject()
+        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "N"), UInt8(ascii: "I"): throw nonFiniteLiteral()
+        default: throw JSONParseError(.syntax, offset: index, message: "unexpected \(describe(bytes[index])); expected a JSON value")
+        }
+    }
+
+    private mutating func enterContainer() throws(JSONParseError) {
+        depth += 1
+        if depth > maxDepth {
+            throw JSONParseError(.tooDeep, offset: index, message: "nested deeper than \(maxDepth) arrays/objects")
+        }
+    }
+
+    private mutating func parseObject() throws(JSONParseError) -> JSONValue {
+        try enterContainer()
+        index += 1
+        var members: [(key: String, value: JSONValue)] = []
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            depth -= 1
+            return .object(JSONObject(members))
+        }
+        var seen = Set<String>()
+        while true {
+            skipWhitespace()
+            guard index < bytes.count else { throw unexpectedEnd("a string key") }
+            guard bytes[index] == UInt8(ascii: "\"") else {
+                throw JSONParseError(.syntax, offset: index, message: "unexpected \(describe(bytes[index])); expected a string key in double quotes")
+            }
+            let keyOffset = index
+            let key = try parseString()
+            if !seen.insert(key).inserted {
+                throw JSONParseError(.syntax, offset: keyOffset, message: "duplicate key \"\(key)\"")
+            }
+            skipWhitespace()
+            try expect(UInt8(ascii: ":"), "':' after an object key")
+            skipWhitespace()
+            members.append((key, try parseValue()))
+            skipWhitespace()
+            guard index < bytes.count else { throw unexpectedEnd("',' or '}'") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "}") { index += 1; break }
+            throw JSONParseError(.syntax, offset: index, message: "unexpected \(describe(bytes[index])); expected ',' or '}' in an object")
+        }
+        depth -= 1
+        return .object(JSONObject(members))
+    }
+
+    private mutating func parseArray() throws(JSONParseError) -> JSONValue {
+        try enterContainer()
+        index += 1
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            depth -= 1
+            return .array(elements)
+        }
+        while true {
+            skipWhitespace()
+            elements.append(try parseValue())
+            skipWhitespace()
+            guard index < bytes.count else { throw unexpectedEnd("',' or ']'") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "]") { index += 1; break }
+            throw JSONParseError(.syntax, offset: index, message: "unexpected \(describe(bytes[index])); expected ',' or ']' in an array")
+        }
+        depth -= 1
+        return .array(elements)
+    }
+
+    // RFC 8259 §6: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
+    private mutating func parseNumber() throws(JSONParseError) -> Double {
+        let start = index
+        var decimal = JSONNumberParser.Decimal(negative: false, significand: 0, exponent10: 0, truncated: false)
+        var digitCount = 0
+        if bytes[index] == UInt8(ascii: "-") {
+            decimal.negative = true
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "I") { throw nonFiniteLiteral(from: start) }
+        }
+        guard index < bytes.count, isDigit(bytes[index]) else {
+            throw JSONParseError(.syntax, offset: index, message: "expected a digit after '-'")
+        }
+        // The digit loops run on a local index with wrapping arithmetic: they are the hot path of
+        // a body that is mostly numbers, and storing `index` back on every digit costs a third.
+        let end = bytes.count
+        var i = index
+        if bytes[i] == UInt8(ascii: "0") {
+            i &+= 1
+            if i < end, isDigit(bytes[i]) {
+                throw JSONParseError(.syntax, offset: start, message: "numbers must not have leading zeros")
+            }
+        } else {
+            while i < end, isDigit(bytes[i]) {
+                let digit = UInt64(bytes[i] &- 0x30)
+                if digitCount < 19 {
+                    decimal.significand = decimal.significand &* 10 &+ digit
+                    digitCount &+= 1
+                } else {
+                    decimal.exponent10 &+= 1
+                    if digit != 0 { decimal.truncated = true }
+                }
+                i &+= 1
+            }
+        }
+        if i < end, bytes[i] == UInt8(ascii: ".") {
+            i &+= 1
+            guard i < end, isDigit(bytes[i]) else {
+                throw JSONParseError(.syntax, offset: i, message: "expected a digit after the decimal point")
+            }
+            // Leading zeros of the fraction only scale (0.001 is 1e-3).
+            if decimal.significand == 0 {
+                while i < end, bytes[i] == UInt8(ascii: "0") { decimal.exponent10 &-= 1; i &+= 1 }
+            }
+            var significand = decimal.significand
+            var fractionDigits = 0
+            let budget = 19 &- digitCount
+            while i < end, isDigit(bytes[i]), fractionDigits < budget {
+                significand = significand &* 10 &+ UInt64(bytes[i] &- 0x30)
+                fractionDigits &+= 1
+                i &+= 1
+            }
+            decimal.significand = significand
+            decimal.exponent10 &-= fractionDigits
+            digitCount &+= fractionDigits
+            while i < end, isDigit(bytes[i]) {
+                if bytes[i] != UInt8(ascii: "0") { decimal.truncated = true }
+                i &+= 1
+            }
+        }
+        index = i
+        if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
+            index += 1
+            var exponentNegative = false
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                exponentNegative = bytes[index] == UInt8(ascii: "-")
+                index += 1
+            }
+            guard index < bytes.count, isDigit(bytes[index]) else {
+                throw JSONParseError(.syntax, offset: index, message: "expected a digit in the exponent")
+            }
+            var exponent = 0
+            while index < bytes.count, isDigit(bytes[index]) {
+                // Clamped: anything this large is 0 or out of range anyway.
+                if exponent < 100_000 { exponent = exponent * 10 + Int(bytes[index] &- 0x30) }
+                index += 1
+            }
+            decimal.exponent10 += exponentNegative ? -exponent : exponent
+        }
+        let token = UnsafeBufferPointer(rebasing: bytes[start..<index])
+        let value = JSONNumberParser.value(of: decimal, token: token)
+        guard value.isFinite else {
+            throw JSONParseError(.numberOutOfRange, offset: start,
+                                 message: "number \(String(decoding: token.prefix(40), as: UTF8.self)) is out of range for a 64-bit float")
+        }
+        return value
+    }
+
+    private mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
+        let start = index
+        let count = literal.utf8CodeUnitCount
+        let matches = index + count <= bytes.count
+            && (0..<count).allSatisfy { bytes[start + $0] == literal.utf8Start[$0] }
+        guard matches else {
+            throw JSONParseError(.syntax, offset: start, message: "invalid literal; expected \(literal)")
+        }
+        index += count
+    }
+
+    private mutating func expect(_ byte: UInt8, _ what: String) throws(JSONParseError) {
+        guard index < bytes.count else { throw unexpectedEnd(what) }
+        guard bytes[index] == byte else {
+            throw JSONParseError(.syntax, offset: index, message: "unexpected \(describe(bytes[index])); expected \(what)")
+        }
+        index += 1
+    }
+
+    private func nonFiniteLiteral(from start: Int? = nil) -> JSONParseError {
+        let offset = start ?? index
+        let rest = bytes[offset..<min(bytes.count, offset + 9)]
+        let word = String(decoding: rest.prefix { $0 == UInt8(ascii: "-") || ($0 | 0x20) &- 0x61 < 26 }, as: UTF8.self)
+        return JSONParseError(.syntax, offset: offset, message:
+            "\(word.isEmpty ? "NaN/Infinity" : word) is not valid JSON (RFC 8259 has no NaN or Infinity); "
+            + "Python's json.dumps writes NaN, Infinity and -Infinity by default: pass allow_nan=False to catch them before sending")
+    }
+
+    func unexpectedEnd(_ expected: String) -> JSONParseError {
+        JSONParseError(.syntax, offset: index, message: "unexpected end of input; expected \(expected)")
+    }
+
+    func unterminatedString(_ start: Int) -> JSONParseError {
+        JSONParseError(.syntax, offset: start, message: "unterminated string")
+    }
+
+    func controlCharacter() -> JSONParseError {
+        JSONParseError(.syntax, offset: index, message: "unescaped control character \(describe(bytes[index])) in a string")
+    }
+
+    private func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
+
+    func describe(_ byte: UInt8, quoted: Bool = true) -> String {
+        if (0x21...0x7E).contains(byte) {
+            let char = String(UnicodeScalar(byte))
+            return quoted ? "'\(char)'" : char
+        }
+        return "byte 0x" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

@@ -1,0 +1,133 @@
+import GradCheck
+
+/// A number that JSON cannot carry (NaN or an infinity) was about to be written.
+public struct JSONWriteError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The object key the number was written under (the innermost one), if any.
+    public let key: String?
+    public let value: Double
+
+    public var description: String {
+        "non-finite number \(value) " + (key.map { "in \"\($0)\"" } ?? "in the output")
+    }
+}
+
+/// Writes compact JSON into a byte buffer, with no intermediate `JSONValue` needed.
+///
+/// Numbers use Swift's `Double.description`, the shortest text that round-trips, except that
+/// integral values below 1e15 are written as integers (`8`, not `8.0`), so counts, statuses and
+/// the notebook's `{"J": 8}` read naturally; both forms parse to the same double. JSON has no NaN or Infinity, so
+/// writing one throws: the service must answer an error instead of invalid JSON.
+public struct JSONWriter: Sendable {
+    public private(set) var bytes: [UInt8] = []
+    private var needsComma = false
+    private var lastKey: String?
+
+    public init(capacity: Int = 256) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// `value` as compact JSON bytes.
+    public static func encode(_ value: JSONValue) throws(JSONWriteError) -> [UInt8] {
+        var writer = JSONWriter()
+        try writer.write(value)
+        return writer.bytes
+    }
+
+    public mutating func write(_ value: JSONValue) throws(JSONWriteError) {
+        switch value {
+        case .null: null()
+        case .bool(let flag): bool(flag)
+        case .number(let number): try self.number(number)
+        case .string(let text): string(text)
+        case .array(let elements):
+            beginArray()
+            for element in elements { try write(element) }
+            endArray()
+        case .object(let object):
+            beginObject()
+            for member in object.members {
+                key(member.key)
+                try write(member.value)
+            }
+            endObject()
+        }
+    }
+
+    public mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); needsComma = false }
+    public mutating func endObject() { bytes.append(UInt8(ascii: "}")); needsComma = true }
+    public mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); needsComma = false }
+    public mutating func endArray() { bytes.append(UInt8(ascii: "]")); needsComma = true }
+
+    /// An object key; the next call writes its value.
+    public mutating func key(_ name: String) {
+        string(name)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+        lastKey = name
+    }
+
+    public mutating func number(_ value: Double) throws(JSONWriteError) {
+        guard value.isFinite else { throw JSONWriteError(key: lastKey, value: value) }
+        separate()
+        if value.rounded(.towardZero) == value, abs(value) < 1e15, !(value == 0 && value.sign == .minus) {
+            bytes.append(contentsOf: String(Int64(value)).utf8)
+        } else {
+            bytes.append(contentsOf: value.description.utf8)
+        }
+        needsComma = true
+    }
+
+    public mutating func integer(_ value: Int) {
+        separate()
+        bytes.append(contentsOf: String(value).utf8)
+        needsComma = true
+    }
+
+    public mutating func bool(_ value: Bool) {
+        separate()
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        needsComma = true
+    }
+
+    public mutating func null() {
+        separate()
+        bytes.append(contentsOf: "null".utf8)
+        needsComma = true
+    }
+
+    /// A matrix as nested rows, the shape numpy's `.tolist()` gives.
+    public mutating func matrix(_ matrix: Matrix) throws(JSONWriteError) {
+        beginArray()
+        for row in 0..<matrix.rows {
+            beginArray()
+            for col in 0..<matrix.cols { try number(matrix[row, col]) }
+            endArray()
+        }
+        endArray()
+    }
+
+    // RFC 8259 §7: escape '"', '\' and the control characters below U+0020.
+    public mutating func string(_ text: String) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x00..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    private mutating func separate() {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    }
+}

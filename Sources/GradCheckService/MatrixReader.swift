@@ -1,0 +1,67 @@
+import GradCheck
+
+/// Turns a JSON value into a rectangular matrix of finite numbers, or says exactly what is wrong
+/// with it (row and entry numbers count from 1, as people count rows).
+enum MatrixReader {
+    /// What a flat list of numbers (`[1, 2, 3]`) means for a field.
+    enum FlatList {
+        /// One row: labels `Y` (1 x m).
+        case row
+        /// One column: a bias `bl` or its gradient `dbl` (n x 1).
+        case column
+        /// Not accepted: `X` and weights must be nested.
+        case rejected
+    }
+
+    static func matrix(_ value: JSONValue, field: String, flat: FlatList) throws(RequestError) -> Matrix {
+        guard case .array(let rows) = value else {
+            throw RequestError.invalid(field, "expected a nested list of numbers (a matrix), got \(value.typeDescription)")
+        }
+        guard let first = rows.first else {
+            throw RequestError.invalid(field, "empty list; a matrix needs at least one row and one column")
+        }
+        if case .array = first {
+            return try nested(rows, field: field)
+        }
+        let values = try numbers(rows, field: field, row: nil)
+        switch flat {
+        case .row: return Matrix(rows: 1, cols: values.count, values: values)
+        case .column: return Matrix(rows: values.count, cols: 1, values: values)
+        case .rejected:
+            throw RequestError.invalid(field, "expected a nested list (one inner list per row), got a flat list of \(values.count) numbers; write [[...]] for a single row")
+        }
+    }
+
+    private static func nested(_ rows: [JSONValue], field: String) throws(RequestError) -> Matrix {
+        var columns = 0
+        var values: [Double] = []
+        for (r, row) in rows.enumerated() {
+            guard case .array(let entries) = row else {
+                throw RequestError.invalid(field, "row \(r + 1) is \(row.typeDescription); expected a list of numbers (every row must be a list)")
+            }
+            if r == 0 {
+                guard !entries.isEmpty else { throw RequestError.invalid(field, "row 1 is empty; a matrix needs at least one column") }
+                columns = entries.count
+                values.reserveCapacity(rows.count * columns)
+            } else if entries.count != columns {
+                throw RequestError.invalid(field, "row \(r + 1) has \(entries.count) entries, row 1 has \(columns) (rows must all be the same length)")
+            }
+            values.append(contentsOf: try numbers(entries, field: field, row: r + 1))
+        }
+        return Matrix(rows: rows.count, cols: columns, values: values)
+    }
+
+    private static func numbers(_ entries: [JSONValue], field: String, row: Int?) throws(RequestError) -> [Double] {
+        var values: [Double] = []
+        values.reserveCapacity(entries.count)
+        for (i, entry) in entries.enumerated() {
+            guard case .number(let number) = entry else {
+                let place = row.map { "row \($0), entry \(i + 1)" } ?? "entry \(i + 1)"
+                let hint = if case .array = entry { " (matrices are 2-D: a list of rows of numbers)" } else { "" }
+                throw RequestError.invalid(field, "\(place) is \(entry.typeDescription); expected a number\(hint)")
+            }
+            values.append(number)
+        }
+        return values
+    }
+}

@@ -1,0 +1,681 @@
+// The OpenAPI 3 description of the v1 API, served at GET /openapi.json.
+// Generated from scripts/generate-openapi.py; edit that script, rerun it, and keep
+// OpenAPIDocumentTests green (it checks this document against the request reader).
+public enum OpenAPIDocument {
+    /// The document as JSON text.
+    public static let json: String = #"""
+{
+  "openapi": "3.0.3",
+  "info": {
+    "title": "gradcheck",
+    "version": "1.0.0",
+    "description": "Checks neural-network gradients over HTTP: the cost, the gradients (backprop) and the gradient check of the classic Gradient Checking notebook, for fully connected networks given as numpy .tolist() matrices. Errors are RFC 9457 problem details."
+  },
+  "servers": [
+    {
+      "url": "http://127.0.0.1:8080"
+    }
+  ],
+  "paths": {
+    "/forward": {
+      "post": {
+        "operationId": "forward",
+        "summary": "Cost and output activations AL (network), or J = theta * x (scalar).",
+        "requestBody": {
+          "required": true,
+          "description": "Any Content-Type is read as JSON (curl -d sends application/x-www-form-urlencoded).",
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Request"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The result.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "oneOf": [
+                    {
+                      "type": "object",
+                      "required": [
+                        "cost",
+                        "AL"
+                      ],
+                      "properties": {
+                        "cost": {
+                          "type": "number",
+                          "example": 2.407833389834357
+                        },
+                        "AL": {
+                          "$ref": "#/components/schemas/Matrix"
+                        }
+                      }
+                    },
+                    {
+                      "type": "object",
+                      "required": [
+                        "J"
+                      ],
+                      "properties": {
+                        "J": {
+                          "type": "number",
+                          "example": 8
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The body is not JSON the service can read (syntax, invalid UTF-8, trailing garbage, NaN/Infinity literals, nesting too deep, empty body).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body is larger than the server's limit.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "JSON, but a field is missing, of the wrong type, ragged, out of range, unknown, or shapes do not match; or the work exceeds the compute budget.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The server is draining or at capacity.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/backward": {
+      "post": {
+        "operationId": "backward",
+        "summary": "Cost and gradients dW1, db1, ... by backpropagation (network), or dtheta = x (scalar).",
+        "requestBody": {
+          "required": true,
+          "description": "Any Content-Type is read as JSON (curl -d sends application/x-www-form-urlencoded).",
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Request"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The result.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "oneOf": [
+                    {
+                      "type": "object",
+                      "required": [
+                        "cost",
+                        "gradients"
+                      ],
+                      "properties": {
+                        "cost": {
+                          "type": "number"
+                        },
+                        "gradients": {
+                          "$ref": "#/components/schemas/Gradients"
+                        }
+                      }
+                    },
+                    {
+                      "type": "object",
+                      "required": [
+                        "dtheta"
+                      ],
+                      "properties": {
+                        "dtheta": {
+                          "type": "number",
+                          "example": 2
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The body is not JSON the service can read (syntax, invalid UTF-8, trailing garbage, NaN/Infinity literals, nesting too deep, empty body).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body is larger than the server's limit.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "JSON, but a field is missing, of the wrong type, ragged, out of range, unknown, or shapes do not match; or the work exceeds the compute budget.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The server is draining or at capacity.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/gradcheck": {
+      "post": {
+        "operationId": "gradcheck",
+        "summary": "Compares gradients (yours, or the service's backward) with numerical ones: difference = ||grad - gradapprox|| / (||grad|| + ||gradapprox||).",
+        "requestBody": {
+          "required": true,
+          "description": "Any Content-Type is read as JSON (curl -d sends application/x-www-form-urlencoded).",
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Request"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The result.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/GradcheckResult"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The body is not JSON the service can read (syntax, invalid UTF-8, trailing garbage, NaN/Infinity literals, nesting too deep, empty body).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body is larger than the server's limit.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "JSON, but a field is missing, of the wrong type, ragged, out of range, unknown, or shapes do not match; or the work exceeds the compute budget.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The server is draining or at capacity.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/healthz": {
+      "get": {
+        "operationId": "healthz",
+        "summary": "200 while the server accepts work.",
+        "responses": {
+          "200": {
+            "description": "Healthy.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "status": {
+                      "type": "string",
+                      "example": "ok"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "Draining.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/openapi.json": {
+      "get": {
+        "operationId": "openapi",
+        "summary": "This document.",
+        "responses": {
+          "200": {
+            "description": "The OpenAPI 3 description of the API.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object"
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  },
+  "components": {
+    "schemas": {
+      "Matrix": {
+        "type": "array",
+        "minItems": 1,
+        "items": {
+          "type": "array",
+          "minItems": 1,
+          "items": {
+            "type": "number"
+          }
+        },
+        "description": "Row-major nested list of numbers, as numpy's .tolist() gives; all rows the same length."
+      },
+      "MatrixOrVector": {
+        "oneOf": [
+          {
+            "$ref": "#/components/schemas/Matrix"
+          },
+          {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+              "type": "number"
+            }
+          }
+        ],
+        "description": "A matrix, or a flat list of numbers (one row for Y, one column for a bias)."
+      },
+      "NetworkRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "X",
+          "Y",
+          "parameters"
+        ],
+        "properties": {
+          "X": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/Matrix"
+              }
+            ],
+            "description": "n0 x m inputs, one column per example."
+          },
+          "Y": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/MatrixOrVector"
+              }
+            ],
+            "description": "1 x m labels (sigmoid) or nL x m one-hot (softmax); a flat list is one row."
+          },
+          "parameters": {
+            "type": "object",
+            "minProperties": 1,
+            "additionalProperties": {
+              "$ref": "#/components/schemas/MatrixOrVector"
+            },
+            "description": "W1, b1, ..., WL, bL: Wl is n_l x n_{l-1}, bl is n_l x 1 (a flat list is one column). L is read from the keys."
+          },
+          "activation": {
+            "type": "string",
+            "enum": [
+              "relu",
+              "tanh",
+              "sigmoid",
+              "leaky_relu"
+            ],
+            "default": "relu",
+            "description": "Hidden-layer activation (leaky_relu slope 0.01)."
+          },
+          "output": {
+            "type": "string",
+            "enum": [
+              "sigmoid",
+              "softmax"
+            ],
+            "default": "sigmoid",
+            "description": "sigmoid with binary cross-entropy, or softmax with cross-entropy."
+          },
+          "lambd": {
+            "type": "number",
+            "minimum": 0,
+            "default": 0,
+            "description": "L2 regularisation: cost += lambd/(2m) * sum ||Wl||^2."
+          },
+          "gradients": {
+            "type": "object",
+            "minProperties": 1,
+            "additionalProperties": {
+              "$ref": "#/components/schemas/MatrixOrVector"
+            },
+            "description": "/gradcheck only: your own dW1, db1, ..., dWL, dbL to check. When absent, the service's own backward pass is checked."
+          },
+          "epsilon": {
+            "type": "number",
+            "exclusiveMinimum": true,
+            "minimum": 0,
+            "description": "Step of the numerical derivative. Default 1e-7 (central), 1e-20 (complex-step)."
+          },
+          "threshold": {
+            "type": "number",
+            "exclusiveMinimum": true,
+            "minimum": 0,
+            "default": 1e-07,
+            "description": "Largest difference that passes."
+          },
+          "method": {
+            "type": "string",
+            "enum": [
+              "central",
+              "complex-step"
+            ],
+            "default": "central",
+            "description": "central: (J(theta+eps) - J(theta-eps)) / (2 eps), the notebook's formula. complex-step: Im J(theta + i h) / h, exact to rounding."
+          },
+          "mode": {
+            "type": "string",
+            "enum": [
+              "full",
+              "sample",
+              "directional"
+            ],
+            "default": "full",
+            "description": "full: every coordinate. sample: `samples` coordinates, stratified over the tensors. directional: `directions` random unit directions."
+          },
+          "samples": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 100000000,
+            "default": 100,
+            "description": "Only with mode sample."
+          },
+          "directions": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 100000000,
+            "default": 8,
+            "description": "Only with mode directional."
+          },
+          "seed": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 9007199254740992,
+            "default": 0,
+            "description": "Seed of sample/directional draws; same seed, same draws."
+          }
+        }
+      },
+      "ScalarRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "x",
+          "theta"
+        ],
+        "description": "The notebook's one-dimensional case J(theta) = theta * x.",
+        "properties": {
+          "x": {
+            "type": "number"
+          },
+          "theta": {
+            "type": "number"
+          },
+          "dtheta": {
+            "type": "number",
+            "description": "/gradcheck only: your own dJ/dtheta; when absent, the service's (x) is checked."
+          },
+          "epsilon": {
+            "type": "number",
+            "exclusiveMinimum": true,
+            "minimum": 0,
+            "description": "Step of the numerical derivative. Default 1e-7 (central), 1e-20 (complex-step)."
+          },
+          "threshold": {
+            "type": "number",
+            "exclusiveMinimum": true,
+            "minimum": 0,
+            "default": 1e-07,
+            "description": "Largest difference that passes."
+          },
+          "method": {
+            "type": "string",
+            "enum": [
+              "central",
+              "complex-step"
+            ],
+            "default": "central",
+            "description": "central: (J(theta+eps) - J(theta-eps)) / (2 eps), the notebook's formula. complex-step: Im J(theta + i h) / h, exact to rounding."
+          }
+        }
+      },
+      "Request": {
+        "oneOf": [
+          {
+            "$ref": "#/components/schemas/NetworkRequest"
+          },
+          {
+            "$ref": "#/components/schemas/ScalarRequest"
+          }
+        ]
+      },
+      "Gradients": {
+        "type": "object",
+        "additionalProperties": {
+          "$ref": "#/components/schemas/Matrix"
+        },
+        "description": "dW1, db1, ..., dWL, dbL, each the shape of its parameter."
+      },
+      "ParameterCheck": {
+        "type": "object",
+        "required": [
+          "difference",
+          "passed"
+        ],
+        "properties": {
+          "difference": {
+            "type": "number",
+            "description": "||grad - gradapprox|| / (||grad|| + ||gradapprox||) over this tensor's checked coordinates."
+          },
+          "passed": {
+            "type": "boolean"
+          },
+          "worst": {
+            "type": "object",
+            "description": "The entry with the largest absolute error: row, col, gradient, approximation."
+          },
+          "ratio": {
+            "description": "Diagnosis of a constant factor between gradient and approximation (e.g. 2 when dW2 is doubled), when there is one."
+          },
+          "kinks": {
+            "type": "object",
+            "description": "ReLU/leaky-ReLU coordinates whose perturbation crosses a kink: count and first indices; left out of the verdict."
+          }
+        }
+      },
+      "GradcheckResult": {
+        "type": "object",
+        "required": [
+          "difference",
+          "passed",
+          "message",
+          "epsilon",
+          "threshold"
+        ],
+        "properties": {
+          "difference": {
+            "type": "number",
+            "example": 0.2850931567761623
+          },
+          "passed": {
+            "type": "boolean",
+            "example": false
+          },
+          "message": {
+            "type": "string",
+            "example": "There is a mistake in the backward propagation! difference = 0.2850931567761623"
+          },
+          "epsilon": {
+            "type": "number",
+            "example": 1e-07
+          },
+          "threshold": {
+            "type": "number",
+            "example": 1e-07
+          },
+          "method": {
+            "type": "string",
+            "enum": [
+              "central",
+              "complex-step"
+            ]
+          },
+          "mode": {
+            "type": "string",
+            "enum": [
+              "full",
+              "sample",
+              "directional"
+            ]
+          },
+          "evaluations": {
+            "type": "integer",
+            "description": "Cost evaluations the check used."
+          },
+          "seconds": {
+            "type": "number",
+            "description": "Time the check took."
+          },
+          "parameters": {
+            "type": "object",
+            "additionalProperties": {
+              "$ref": "#/components/schemas/ParameterCheck"
+            },
+            "description": "Per-parameter report, keyed W1, b1, ... (network body only)."
+          }
+        }
+      },
+      "Problem": {
+        "type": "object",
+        "required": [
+          "type",
+          "title",
+          "status",
+          "detail"
+        ],
+        "description": "RFC 9457 problem details, served as application/problem+json.",
+        "properties": {
+          "type": {
+            "type": "string",
+            "example": "about:blank"
+          },
+          "title": {
+            "type": "string",
+            "example": "Unprocessable Content"
+          },
+          "status": {
+            "type": "integer",
+            "example": 422
+          },
+          "detail": {
+            "type": "string",
+            "example": "parameters.W2: row 3 has 4 entries, row 1 has 5 (rows must all be the same length)"
+          },
+          "field": {
+            "type": "string",
+            "description": "The offending field path, when one field is to blame.",
+            "example": "parameters.W2"
+          },
+          "offset": {
+            "type": "integer",
+            "description": "Byte offset of a JSON syntax error in the body."
+          }
+        }
+      }
+    }
+  }
+}
+"""#
+
+    /// The document as UTF-8 bytes, ready to serve with Content-Type application/json.
+    public static var bytes: [UInt8] { Array(json.utf8) }
+}

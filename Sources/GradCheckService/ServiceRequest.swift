@@ -1,0 +1,93 @@
+import GradCheck
+
+/// A request body, read and checked field by field (shapes between tensors are the core's job).
+public enum ServiceRequest: Sendable, Equatable {
+    case network(NetworkRequest)
+    case scalar(ScalarRequest)
+}
+
+/// How many coordinates `/gradcheck` checks.
+public enum CheckMode: Sendable, Equatable {
+    /// Every coordinate (the notebook's check).
+    case full
+    /// `samples` coordinates, stratified over the tensors, drawn with `seed`.
+    case sample(samples: Int, seed: UInt64)
+    /// `directions` random unit directions, drawn with `seed`.
+    case directional(directions: Int, seed: UInt64)
+}
+
+/// The network body: `X`, `Y`, `parameters` and the optional fields, with defaults applied.
+public struct NetworkRequest: Sendable, Equatable {
+    /// n0 x m inputs, one column per example.
+    public var x: Matrix
+    /// nL x m labels (a flat list is one row).
+    public var y: Matrix
+    /// "W1", "b1", ... (names already checked to be W<l>/b<l>; biases given flat are columns).
+    public var parameters: [String: Matrix]
+    public var activation: Activation
+    public var output: OutputLayer
+    /// L2 strength, >= 0.
+    public var lambd: Double
+    /// The caller's own gradients, "dW1", "db1", ...; nil when the service's backward is checked.
+    public var gradients: [String: Matrix]?
+    /// Step of the numerical derivative, > 0 (default 1e-7 central, 1e-20 complex-step).
+    public var epsilon: Double
+    /// Largest difference that passes, > 0 (default 1e-7).
+    public var threshold: Double
+    public var method: DifferenceMethod
+    public var mode: CheckMode
+
+    public init(x: Matrix, y: Matrix, parameters: [String: Matrix], activation: Activation = .relu,
+                output: OutputLayer = .sigmoid, lambd: Double = 0, gradients: [String: Matrix]? = nil,
+                epsilon: Double? = nil, threshold: Double = RequestDefaults.threshold,
+                method: DifferenceMethod = .central, mode: CheckMode = .full) {
+        self.x = x
+        self.y = y
+        self.parameters = parameters
+        self.activation = activation
+        self.output = output
+        self.lambd = lambd
+        self.gradients = gradients
+        self.epsilon = epsilon ?? RequestDefaults.epsilon(for: method)
+        self.threshold = threshold
+        self.method = method
+        self.mode = mode
+    }
+}
+
+/// The notebook's one-dimensional case J(theta) = theta * x.
+public struct ScalarRequest: Sendable, Equatable {
+    public var x: Double
+    public var theta: Double
+    /// The caller's own derivative for `/gradcheck`; nil checks the service's (which is x).
+    public var dtheta: Double?
+    public var epsilon: Double
+    public var threshold: Double
+    public var method: DifferenceMethod
+
+    public init(x: Double, theta: Double, dtheta: Double? = nil, epsilon: Double? = nil,
+                threshold: Double = RequestDefaults.threshold, method: DifferenceMethod = .central) {
+        self.x = x
+        self.theta = theta
+        self.dtheta = dtheta
+        self.epsilon = epsilon ?? RequestDefaults.epsilon(for: method)
+        self.threshold = threshold
+        self.method = method
+    }
+}
+
+/// Defaults of the optional fields, in one place (the OpenAPI document repeats them).
+public enum RequestDefaults {
+    public static let threshold = 1e-7
+    public static let samples = 100
+    public static let directions = 8
+    public static let seed: UInt64 = 0
+    /// Largest accepted `samples` / `directions`; the compute budget refuses big work earlier.
+    public static let maxCount = 100_000_000
+
+    /// The notebook's 1e-7 for central differences; 1e-20 for complex step, which subtracts
+    /// nothing and so can take a step far below rounding.
+    public static func epsilon(for method: DifferenceMethod) -> Double {
+        method == .central ? 1e-7 : 1e-20
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+@testable import GradCheckService
+
+/// The reader's numbers must equal `Double(String)` bit for bit: numpy's repr round-trips, so a
+/// parser that is off by one ulp silently changes the client's network.
+@Suite struct JSONNumberTests {
+    private func parsed(_ text: String) throws -> Double {
+        guard case .number(let value) = try JSONReader.parse(text) else {
+            Issue.record("\(text) did not parse as a number")
+            return .nan
+        }
+        return value
+    }
+
+    private func expectSame(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let expected = try #require(Double(text), sourceLocation: sourceLocation)
+        let actual = try parsed(text)
+        #expect(actual.bitPattern == expected.bitPattern, "\(text): got \(actual), expected \(expected)", sourceLocation: sourceLocation)
+    }
+
+    @Test func hardCasesMatchTheStandardLibrary() throws {
+        let cases = [
+            "0", "-0", "0.0", "-0.0", "1", "-1", "8", "1e-7", "1E-7", "1e+22", "1e22", "1e23", "9007199254740993",
+            "9007199254740992", "18446744073709551615", "18446744073709551616", "123456789012345678901234567890",
+            "0.1", "0.2", "0.3", "2.2250738585072011e-308", "2.2250738585072014e-308", "4.9406564584124654e-324",
+            "5e-324", "2.4703282292062327e-324", "2.4703282292062328e-324", "1.7976931348623157e308",
+            "1.7976931348623158e308", "1e-400", "0.000001", "1.6243453636632417", "-0.6117564136500754",
+            "2.407833389834357", "0.2850931567761623", "7.038531e-10", "3.14159265358979323846264338327950288",
+            "1.00000000000000011102230246251565404236316680908203125", // halfway between 1 and nextUp(1)
+            "1.00000000000000011102230246251565404236316680908203126",
+            "9007199254740993.0", "4503599627370497.5", "1e-22", "1e-23", "123e-20", "0.0000000000000000000001",
+            "100000000000000000000000", "1.5e300", "1e-310", "3e-320",
+        ]
+        for text in cases { try expectSame(text) }
+    }
+
+    @Test func randomDoublesRoundTripInEveryCommonFormat() throws {
+        var generator = SystemRandomNumberGenerator()
+        for i in 0..<20_000 {
+            let bits = UInt64.random(in: 0...UInt64.max, using: &generator)
+            var value = Double(bitPattern: bits)
+            if !value.isFinite { value = Double.random(in: -1e6...1e6) }
+            if i % 3 == 0 { value = Double.random(in: -3...3) } // the range network weights live in
+            try expectSame(value.description)
+            try expectSame(String(format: "%.17g", value))
+            try expectSame(String(format: "%.15e", value))
+            try expectSame(String(format: "%.6g", value))
+            #expect(try parsed(value.description).bitPattern == value.bitPattern)
+        }
+    }
+
+    @Test func everyNumberInTheFixturesMatchesDoubleInit() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures")
+        let names = try FileManager.default.contentsOfDirectory(atPath: fixtures.path).filter { $0.hasSuffix(".json") }
+        #expect(names.count >= 4)
+        var total = 0
+        for name in names {
+            let bytes = Array(try Data(contentsOf: fixtures.appendingPathComponent(name)))
+            let tokens = NumberTokens.scan(bytes)
+            var parsedNumbers: [Double] = []
+            NumberTokens.collect(try JSONReader.parse(bytes), into: &parsedNumbers)
+            #expect(tokens.count == parsedNumbers.count, "\(name)")
+            for (token, value) in zip(tokens, parsedNumbers) {
+                let expected = try #require(Double(token))
+                #expect(value.bitPattern == expected.bitPattern, "\(name): \(token) -> \(value)")
+            }
+            total += tokens.count
+        }
+        #expect(total > 10_000)
+    }
+
+    @Test func outOfRangeNumbersAreRejectedAsSuch() throws {
+        for text in ["1e999", "-1e309", "1.8e308", "[1, 2e400]", "123456789e301"] {
+            #expect {
+                try JSONReader.parse(text)
+            } throws: { ($0 as? JSONParseError)?.kind == .numberOutOfRange }
+        }
+    }
+
+    @Test func malformedNumbersAreSyntaxErrors() throws {
+        for text in ["01", "-", "-a", "1.", ".5", "1e", "1e+", "+1", "0x10", "1.5.2", "--1", "1_000", "- 1"] {
+            #expect(throws: JSONParseError.self, "\(text)") { try JSONReader.parse(text) }
+        }
+    }
+}
+
+/// A tiny independent tokenizer: the number tokens of a JSON text, outside strings.
+enum NumberTokens {
+    static func scan(_ bytes: [UInt8]) -> [String] {
+        var tokens: [String] = []
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") {
+                i += 1
+                while bytes[i] != UInt8(ascii: "\"") { i += bytes[i] == UInt8(ascii: "\\") ? 2 : 1 }
+                i += 1
+            } else if b == UInt8(ascii: "-") || (0x30...0x39).contains(b) {
+                let start = i
+                while i < bytes.count, "+-.eE0123456789".utf8.contains(bytes[i]) { i += 1 }
+                tokens.append(String(decoding: bytes[start..<i], as: UTF8.self))
+            } else {
+                i += 1
+            }
+        }
+        return tokens
+    }
+
+    static func collect(_ value: JSONValue, into numbers: inout [Double]) {
+        switch value {
+        case .number(let n): numbers.append(n)
+        case .array(let items): for item in items { collect(item, into: &numbers) }
+        case .object(let object): for member in object.members { collect(member.value, into: &numbers) }
+        default: break
+        }
+    }
+}

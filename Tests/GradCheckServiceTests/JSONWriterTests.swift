@@ -1,0 +1,100 @@
+import GradCheck
+import Testing
+@testable import GradCheckService
+
+@Suite struct JSONWriterTests {
+    private func text(_ value: JSONValue) throws -> String {
+        String(decoding: try JSONWriter.encode(value), as: UTF8.self)
+    }
+
+    @Test func writesCompactJSONInMemberOrder() throws {
+        let value = JSONValue.object(JSONObject([
+            ("b", .array([.number(1), .number(-2.5), .bool(true), .bool(false), .null])),
+            ("a", .object(JSONObject([("s", .string("q\"b\\n\n\r\t\u{1}é"))]))),
+            ("e", .array([])), ("o", .object(JSONObject())),
+        ]))
+        #expect(try text(value) == #"{"b":[1,-2.5,true,false,null],"a":{"s":"q\"b\\n\n\r\t\u0001é"},"e":[],"o":{}}"#)
+        #expect(try JSONReader.parse(try JSONWriter.encode(value)) == value)
+    }
+
+    @Test func integralNumbersPrintAsIntegersAndOthersShortest() throws {
+        #expect(try text(.number(8)) == "8")
+        #expect(try text(.number(-3)) == "-3")
+        #expect(try text(.number(0)) == "0")
+        #expect(try text(.number(-0.0)) == "-0.0")
+        #expect(try text(.number(1e-7)) == "1e-07")
+        #expect(try text(.number(0.1)) == "0.1")
+        #expect(try text(.number(2.407833389834357)) == "2.407833389834357")
+        #expect(try text(.number(1e300)) == "1e+300")
+        #expect(try text(.number(123456789012345.0)) == "123456789012345")
+        #expect(try text(.number(1e15)) == "1000000000000000.0")
+        #expect(try text(.number(1e16)) == "1e+16")
+    }
+
+    @Test func numbersRoundTripBitForBit() throws {
+        var generator = SystemRandomNumberGenerator()
+        var values: [JSONValue] = [.number(.leastNonzeroMagnitude), .number(.greatestFiniteMagnitude), .number(-.leastNormalMagnitude)]
+        for _ in 0..<20_000 {
+            let value = Double(bitPattern: UInt64.random(in: 0...UInt64.max, using: &generator))
+            if value.isFinite { values.append(.number(value)) }
+        }
+        let parsed = try JSONReader.parse(try JSONWriter.encode(.array(values)))
+        guard case .array(let back) = parsed else { Issue.record("not an array"); return }
+        #expect(back.count == values.count)
+        for (a, b) in zip(values, back) {
+            guard case .number(let x) = a, case .number(let y) = b else { continue }
+            #expect(x.bitPattern == y.bitPattern, "\(x) came back as \(y)")
+        }
+    }
+
+    @Test func nonFiniteNumbersAreReportedWithTheirKey() throws {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("cost")
+        #expect(throws: JSONWriteError(key: "cost", value: .infinity)) { try writer.number(.infinity) }
+        #expect(throws: JSONWriteError.self) { try JSONWriter.encode(.array([.number(.nan)])) }
+        let matrix = Matrix(rows: 1, cols: 2, values: [1, -.infinity])
+        var matrixWriter = JSONWriter()
+        matrixWriter.beginObject()
+        matrixWriter.key("AL")
+        #expect(throws: JSONWriteError(key: "AL", value: -.infinity)) { try matrixWriter.matrix(matrix) }
+    }
+
+    @Test func matricesAreNestedRows() throws {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("AL")
+        try writer.matrix(Matrix(rows: 2, cols: 2, values: [1, 0.5, -2, 3e-9]))
+        writer.key("n")
+        writer.integer(7)
+        writer.endObject()
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == #"{"AL":[[1,0.5],[-2,3e-09]],"n":7}"#)
+    }
+}
+
+@Suite struct ProblemDetailsTests {
+    @Test func bodyHasTheRFC9457MembersInOrder() throws {
+        let problem = ProblemDetails(status: 422, detail: "epsilon: must be > 0", extensions: [("field", .string("epsilon"))])
+        #expect(String(decoding: problem.body, as: UTF8.self)
+            == #"{"type":"about:blank","title":"Unprocessable Content","status":422,"detail":"epsilon: must be > 0","field":"epsilon"}"#)
+        #expect(ProblemDetails.contentType == "application/problem+json")
+    }
+
+    @Test func reservedMembersCannotBeOverriddenAndNonFiniteExtensionsBecomeNull() throws {
+        let problem = ProblemDetails(status: 400, detail: "d \"quoted\"", type: "https://example.com/p", title: "Custom",
+                                     extensions: [("status", .number(200)), ("bad", .number(.nan)), ("ok", .array([.number(1)]))])
+        guard case .object(let object) = try JSONReader.parse(problem.body) else { Issue.record("not an object"); return }
+        #expect(object.keys == ["type", "title", "status", "detail", "bad", "ok"])
+        #expect(object["status"] == .number(400))
+        #expect(object["type"] == .string("https://example.com/p"))
+        #expect(object["title"] == .string("Custom"))
+        #expect(object["detail"] == .string("d \"quoted\""))
+        #expect(object["bad"] == .null)
+    }
+
+    @Test func titlesDefaultToTheReasonPhrase() {
+        #expect(ProblemDetails(status: 400, detail: "x").title == "Bad Request")
+        #expect(ProblemDetails(status: 413, detail: "x").title == "Content Too Large")
+        #expect(ProblemDetails(status: 404, detail: "x").title == "Not Found")
+    }
+}

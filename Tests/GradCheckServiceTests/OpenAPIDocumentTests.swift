@@ -1,0 +1,84 @@
+import GradCheck
+import Testing
+@testable import GradCheckService
+
+/// Keeps the served OpenAPI document true: it parses, names every endpoint, and its request
+/// schemas list exactly the fields and choices the request reader accepts.
+@Suite struct OpenAPIDocumentTests {
+    private let document: JSONObject
+
+    init() throws {
+        guard case .object(let object) = try JSONReader.parse(OpenAPIDocument.bytes) else {
+            throw RequestError.invalidBody("the OpenAPI document is not an object")
+        }
+        document = object
+    }
+
+    private func object(_ value: JSONValue?, _ path: String) throws -> JSONObject {
+        guard case .object(let object) = value else { throw RequestError.invalid(path, "not an object") }
+        return object
+    }
+
+    private func schema(_ name: String) throws -> JSONObject {
+        try object(try object(try object(document["components"], "components")["schemas"], "schemas")[name], name)
+    }
+
+    private func enumValues(_ schemaName: String, _ property: String) throws -> [String] {
+        let property = try object(try object(try schema(schemaName)["properties"], "properties")[property], property)
+        guard case .array(let values) = property["enum"] else { return [] }
+        return values.compactMap { if case .string(let s) = $0 { s } else { nil } }
+    }
+
+    @Test func isOpenAPI3AndMentionsEveryEndpoint() throws {
+        guard case .string(let version) = document["openapi"] else { Issue.record("no openapi version"); return }
+        #expect(version.hasPrefix("3."))
+        let paths = try object(document["paths"], "paths")
+        #expect(Set(paths.keys) == ["/forward", "/backward", "/gradcheck", "/healthz", "/openapi.json"])
+        for path in ["/forward", "/backward", "/gradcheck"] {
+            let post = try object(try object(paths[path], path)["post"], "\(path).post")
+            let responses = try object(post["responses"], "responses")
+            #expect(Set(responses.keys).isSuperset(of: ["200", "400", "422"]), "\(path)")
+        }
+        for path in ["/healthz", "/openapi.json"] {
+            #expect(try object(paths[path], path)["get"] != nil, "\(path)")
+        }
+    }
+
+    @Test func requestSchemasListExactlyTheFieldsTheReaderAccepts() throws {
+        let network = try object(try schema("NetworkRequest")["properties"], "properties")
+        #expect(Set(network.keys) == Set(RequestReader.networkFields))
+        let scalar = try object(try schema("ScalarRequest")["properties"], "properties")
+        #expect(Set(scalar.keys) == Set(RequestReader.scalarFields))
+        #expect(try schema("NetworkRequest")["additionalProperties"] == .bool(false))
+        #expect(try schema("ScalarRequest")["additionalProperties"] == .bool(false))
+    }
+
+    @Test func choicesMatchTheCoreEnums() throws {
+        #expect(try enumValues("NetworkRequest", "activation") == Activation.allCases.map(\.rawValue))
+        #expect(try enumValues("NetworkRequest", "output") == OutputLayer.allCases.map(\.rawValue))
+        #expect(try enumValues("NetworkRequest", "method") == DifferenceMethod.allCases.map(\.rawValue))
+        #expect(try enumValues("ScalarRequest", "method") == DifferenceMethod.allCases.map(\.rawValue))
+        #expect(try enumValues("NetworkRequest", "mode") == ["full", "sample", "directional"])
+    }
+
+    @Test func everyReferenceResolves() throws {
+        var references: [String] = []
+        func collect(_ value: JSONValue) {
+            switch value {
+            case .object(let object):
+                for member in object.members {
+                    if member.key == "$ref", case .string(let target) = member.value { references.append(target) }
+                    collect(member.value)
+                }
+            case .array(let items): items.forEach(collect)
+            default: break
+            }
+        }
+        collect(.object(document))
+        #expect(references.count > 10)
+        for reference in Set(references) {
+            #expect(reference.hasPrefix("#/components/schemas/"))
+            #expect(throws: Never.self, "\(reference)") { try schema(String(reference.dropFirst("#/components/schemas/".count))) }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+# shellcheck shell=bash
+# Shared by forward.sh, backward.sh and gradcheck.sh (sourced, not run).
+#
+# Exit codes of those scripts:
+#   0  the server answered 2xx (and, for gradcheck.sh, the check passed)
+#   1  gradcheck.sh only: the gradient check failed ("passed": false)
+#   2  usage error, or the payload file does not exist
+#   3  the server could not be reached
+#   4  the server answered an error (4xx/5xx); its problem+json body is printed
+
+GC_DEFAULT_URL="http://127.0.0.1:8080"
+GC_EXAMPLES="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/examples"
+
+# gc_usage NAME ENDPOINT WHAT: the --help text of one endpoint script.
+gc_usage() {
+    cat <<USAGE
+Usage: scripts/$1 [PAYLOAD.json] [SERVER_URL]
+
+POSTs PAYLOAD.json to SERVER_URL/$2 and prints the JSON answer: $3.
+
+  PAYLOAD.json  request body (default: scripts/examples/notebook.json)
+  SERVER_URL    where gradcheck-server listens (default: $GC_DEFAULT_URL)
+
+Exit status: 0 success; 1 gradient check failed (gradcheck.sh); 2 usage or missing file;
+3 server unreachable (start it with scripts/serve.sh); 4 the server answered an error.
+USAGE
+}
+
+# gc_post ENDPOINT PAYLOAD URL: prints the answer body; sets GC_BODY to it. Returns 3 or 4 on failure.
+gc_post() {
+    local endpoint=$1 payload=$2 url=$3 status out
+    if [ ! -f "$payload" ]; then
+        echo "error: payload file not found: $payload" >&2
+        return 2
+    fi
+    out=$(mktemp)
+    # --data-binary sends the file byte for byte (-d would strip newlines); the server reads any
+    # Content-Type as JSON, but we say what it is.
+    if ! status=$(curl -sS -o "$out" -w '%{http_code}' -H 'Content-Type: application/json' \
+        --data-binary "@$payload" "${url%/}/$endpoint"); then
+        rm -f "$out"
+        echo "error: could not reach $url (is the server running? start it with scripts/serve.sh)" >&2
+        return 3
+    fi
+    GC_BODY=$(cat "$out")
+    rm -f "$out"
+    printf '%s\n' "$GC_BODY"
+    if [ "$status" -lt 200 ] || [ "$status" -ge 300 ]; then
+        echo "error: $endpoint answered HTTP $status" >&2
+        return 4
+    fi
+}
+
+# gc_main SCRIPT ENDPOINT WHAT ARGS...: argument handling shared by the endpoint scripts.
+gc_main() {
+    local script=$1 endpoint=$2 what=$3
+    shift 3
+    case "${1:-}" in
+        -h | --help) gc_usage "$script" "$endpoint" "$what"; exit 0 ;;
+        -*) gc_usage "$script" "$endpoint" "$what" >&2; exit 2 ;;
+    esac
+    if [ $# -gt 2 ]; then
+        gc_usage "$script" "$endpoint" "$what" >&2
+        exit 2
+    fi
+    GC_PAYLOAD=${1:-$GC_EXAMPLES/notebook.json}
+    GC_URL=${2:-$GC_DEFAULT_URL}
+    gc_post "$endpoint" "$GC_PAYLOAD" "$GC_URL"
+}
+
+# gc_json_field JSON FIELD: prints a top-level field of a JSON object (python3, else grep).
+gc_json_field() {
+    if command -v python3 >/dev/null 2>&1; then
+        python3 -c 'import json, sys; v = json.loads(sys.argv[1]).get(sys.argv[2]); print(json.dumps(v))' "$1" "$2"
+    else
+        printf '%s' "$1" | grep -o "\"$2\": *[^,}]*" | head -n 1 | sed 's/^[^:]*: *//'
+    fi
+}
