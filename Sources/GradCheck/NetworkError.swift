@@ -43,4 +43,15 @@ public enum NetworkError: Error, Sendable, Equatable, CustomStringConvertible {
             return "softmax output needs at least 2 output units, but \(key) has shape \(shape)"
         }
     }
+
+    /// The key the error is about first (`W2`, `db1`, `X`), for a client that wants to point at
+    /// the field; nil when no single key is to blame.
+    public var key: String? {
+        switch self {
+        case .noParameters, .invalidLambd: return nil
+        case let .strayKey(key), let .missingKey(key), let .emptyMatrix(key): return key
+        case let .raggedMatrix(key, _, _, _), let .nonFinite(key, _, _): return key
+        case let .shapeMismatch(key, _, _, _, _), let .softmaxNeedsTwoOutputs(key, _): return key
+        }
+    }
 }

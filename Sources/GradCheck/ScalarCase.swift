@@ -15,11 +15,21 @@ public enum ScalarCase {
 
     /// The notebook's `gradient_check`, operation for operation, so it prints the same
     /// difference (about 2.919e-10 for x = 2, theta = 4: the rounding of theta +/- epsilon).
-    public static func gradientCheck(x: Double, theta: Double, epsilon: Double = 1e-7, threshold: Double = 1e-7) -> CheckResult {
-        let plus = forward(x: x, theta: theta + epsilon)
-        let minus = forward(x: x, theta: theta - epsilon)
-        let approximation = (plus - minus) / (2 * epsilon)
-        let gradient = backward(x: x, theta: theta)
+    /// `gradient` is the caller's dtheta to check (the correct `x` when nil). Complex step takes
+    /// Im J(theta + i h) / h = Im(x * (theta + i h)) / h, which subtracts nothing.
+    public static func gradientCheck(x: Double, theta: Double, gradient: Double? = nil,
+                                     method: DifferenceMethod = .central,
+                                     epsilon: Double = 1e-7, threshold: Double = 1e-7) -> CheckResult {
+        let approximation: Double
+        switch method {
+        case .central:
+            let plus = forward(x: x, theta: theta + epsilon)
+            let minus = forward(x: x, theta: theta - epsilon)
+            approximation = (plus - minus) / (2 * epsilon)
+        case .complexStep:
+            approximation = (x * epsilon) / epsilon
+        }
+        let gradient = gradient ?? backward(x: x, theta: theta)
         let denominator = abs(gradient) + abs(approximation)
         let difference = denominator == 0 ? 0 : abs(gradient - approximation) / denominator
         let passed = difference < threshold

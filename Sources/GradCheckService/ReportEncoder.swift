@@ -1,0 +1,97 @@
+import GradCheck
+
+/// Writes gradient-check reports as the `/gradcheck` JSON answer (field names in OpenAPIDocument).
+enum ReportEncoder {
+    static func write(_ report: GradientCheckReport, to writer: inout JSONWriter) throws(JSONWriteError) {
+        writer.beginObject()
+        try writeVerdict(difference: report.difference, passed: report.passed, message: report.message,
+                         epsilon: report.epsilon, threshold: report.threshold, method: report.methodUsed, to: &writer)
+        writer.key("mode"); writer.string(report.mode.name)
+        writer.key("checked"); writer.integer(report.checkedCount)
+        writer.key("kinks"); writer.integer(report.kinkCount)
+        writer.key("cost_evaluations"); writer.integer(report.costEvaluations)
+        writer.key("seconds"); try writer.number(report.elapsedSeconds)
+        writer.key("failed")
+        writer.beginArray()
+        for name in report.failedParameters { writer.string(name) }
+        writer.endArray()
+        writer.key("parameters")
+        writer.beginObject()
+        for parameter in report.parameters {
+            writer.key(parameter.name)
+            try write(parameter, to: &writer)
+        }
+        writer.endObject()
+        if case .directional = report.mode {
+            writer.key("directions")
+            writer.beginArray()
+            for direction in report.directions {
+                writer.beginObject()
+                writer.key("analytic"); try writer.number(direction.analytic)
+                writer.key("numeric"); try writer.number(direction.numeric)
+                writer.key("crosses_kink"); writer.bool(direction.crossesKink)
+                writer.endObject()
+            }
+            writer.endArray()
+        }
+        writer.key("notes")
+        writer.beginArray()
+        for note in report.notes { writer.string(note) }
+        writer.endArray()
+        writer.endObject()
+    }
+
+    static func write(_ result: ScalarCase.CheckResult, scalar: ScalarRequest, to writer: inout JSONWriter) throws(JSONWriteError) {
+        writer.beginObject()
+        try writeVerdict(difference: result.difference, passed: result.passed, message: result.message,
+                         epsilon: scalar.epsilon, threshold: scalar.threshold, method: scalar.method, to: &writer)
+        writer.key("dtheta"); try writer.number(result.gradient)
+        writer.key("gradapprox"); try writer.number(result.approximation)
+        writer.endObject()
+    }
+
+    private static func writeVerdict(difference: Double, passed: Bool, message: String, epsilon: Double,
+                                     threshold: Double, method: DifferenceMethod,
+                                     to writer: inout JSONWriter) throws(JSONWriteError) {
+        writer.key("difference"); try writer.number(difference)
+        writer.key("passed"); writer.bool(passed)
+        writer.key("message"); writer.string(message)
+        writer.key("epsilon"); try writer.number(epsilon)
+        writer.key("threshold"); try writer.number(threshold)
+        writer.key("method"); writer.string(method.rawValue)
+    }
+
+    private static func write(_ parameter: ParameterReport, to writer: inout JSONWriter) throws(JSONWriteError) {
+        writer.beginObject()
+        writer.key("difference"); try writer.number(parameter.difference)
+        writer.key("passed"); writer.bool(parameter.passed)
+        writer.key("checked"); writer.integer(parameter.checkedCount)
+        writer.key("worst")
+        if let worst = parameter.worst {
+            writer.beginObject()
+            writer.key("row"); writer.integer(worst.index.row)
+            writer.key("col"); writer.integer(worst.index.col)
+            writer.key("analytic"); try writer.number(worst.analytic)
+            writer.key("numeric"); try writer.number(worst.numeric)
+            writer.endObject()
+        } else {
+            writer.null()
+        }
+        writer.key("ratio")
+        // A ratio is a diagnosis, not a result: an infinite one is simply no diagnosis.
+        if let ratio = parameter.ratio, ratio.isFinite { try writer.number(ratio) } else { writer.null() }
+        writer.key("diagnosis")
+        if let diagnosis = parameter.diagnosis { writer.string(diagnosis) } else { writer.null() }
+        writer.key("kinks")
+        writer.beginObject()
+        writer.key("count"); writer.integer(parameter.kinkCount)
+        writer.key("examples")
+        writer.beginArray()
+        for index in parameter.kinkExamples {
+            writer.beginArray(); writer.integer(index.row); writer.integer(index.col); writer.endArray()
+        }
+        writer.endArray()
+        writer.endObject()
+        writer.endObject()
+    }
+}
