@@ -54,30 +54,43 @@ problem = {
     },
 }
 gradients_obj = {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Matrix"}, "description": "dW1, db1, ..., dWL, dbL, each the shape of its parameter."}
+num = {"type": "number"}
 per_param = {
-    "type": "object", "required": ["difference", "passed"],
+    "type": "object", "required": ["difference", "passed", "checked", "worst", "ratio", "diagnosis", "kinks"],
     "properties": {
-        "difference": {"type": "number", "description": "||grad - gradapprox|| / (||grad|| + ||gradapprox||) over this tensor's checked coordinates."},
+        "difference": {"type": "number", "description": "||grad - gradapprox|| / (||grad|| + ||gradapprox||) over this tensor's checked, kink-free coordinates; 0 when both are (near) zero."},
         "passed": {"type": "boolean"},
-        "worst": {"type": "object", "description": "The entry with the largest absolute error: row, col, gradient, approximation."},
-        "ratio": {"description": "Diagnosis of a constant factor between gradient and approximation (e.g. 2 when dW2 is doubled), when there is one."},
-        "kinks": {"type": "object", "description": "ReLU/leaky-ReLU coordinates whose perturbation crosses a kink: count and first indices; left out of the verdict."},
+        "checked": {"type": "integer", "description": "Entries compared (kinks included)."},
+        "worst": {"type": "object", "nullable": True, "description": "The entry where analytic and numeric disagree most.",
+                  "properties": {"row": {"type": "integer"}, "col": {"type": "integer"}, "analytic": num, "numeric": num}},
+        "ratio": {"type": "number", "nullable": True, "description": "analytic / numeric when it is the same across the tensor (2 when dW2 is doubled)."},
+        "diagnosis": {"type": "string", "nullable": True, "example": "dW2 is 2.000 times the numerical gradient"},
+        "kinks": {"type": "object", "description": "ReLU/leaky-ReLU coordinates whose perturbation crosses a kink: left out of the verdict.",
+                  "properties": {"count": {"type": "integer"}, "examples": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}}}},
     },
 }
+direction = {"type": "object", "properties": {"analytic": num, "numeric": num, "crosses_kink": {"type": "boolean"}}}
 gradcheck_resp = {
-    "type": "object", "required": ["difference", "passed", "message", "epsilon", "threshold"],
+    "type": "object", "required": ["difference", "passed", "message", "epsilon", "threshold", "method"],
     "properties": {
         "difference": {"type": "number", "example": 0.2850931567761623},
         "passed": {"type": "boolean", "example": False},
         "message": {"type": "string", "example": "There is a mistake in the backward propagation! difference = 0.2850931567761623"},
         "epsilon": {"type": "number", "example": 1e-7},
         "threshold": {"type": "number", "example": 1e-7},
-        "method": {"type": "string", "enum": ["central", "complex-step"]},
+        "method": {"type": "string", "enum": ["central", "complex-step"], "description": "The method used."},
         "mode": {"type": "string", "enum": ["full", "sample", "directional"]},
-        "evaluations": {"type": "integer", "description": "Cost evaluations the check used."},
+        "checked": {"type": "integer", "description": "Coordinates (or directions) compared."},
+        "kinks": {"type": "integer", "description": "How many of those were left out because they cross a ReLU kink."},
+        "cost_evaluations": {"type": "integer", "description": "Cost evaluations the numerical side used."},
         "seconds": {"type": "number", "description": "Time the check took."},
+        "failed": {"type": "array", "items": {"type": "string"}, "example": ["b1", "W2"], "description": "Parameters that failed."},
         "parameters": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/ParameterCheck"},
-                       "description": "Per-parameter report, keyed W1, b1, ... (network body only)."},
+                       "description": "Per-parameter report, keyed W1, b1, ... (empty in directional mode)."},
+        "directions": {"type": "array", "items": direction, "description": "Directional mode only: one entry per direction."},
+        "notes": {"type": "array", "items": {"type": "string"}, "description": "Kinks left out, method fallbacks."},
+        "dtheta": {"type": "number", "description": "Scalar body only: the gradient checked."},
+        "gradapprox": {"type": "number", "description": "Scalar body only: the numerical gradient."},
     },
 }
 forward_resp = {"oneOf": [

@@ -549,26 +549,71 @@ public enum OpenAPIDocument {
         "type": "object",
         "required": [
           "difference",
-          "passed"
+          "passed",
+          "checked",
+          "worst",
+          "ratio",
+          "diagnosis",
+          "kinks"
         ],
         "properties": {
           "difference": {
             "type": "number",
-            "description": "||grad - gradapprox|| / (||grad|| + ||gradapprox||) over this tensor's checked coordinates."
+            "description": "||grad - gradapprox|| / (||grad|| + ||gradapprox||) over this tensor's checked, kink-free coordinates; 0 when both are (near) zero."
           },
           "passed": {
             "type": "boolean"
           },
+          "checked": {
+            "type": "integer",
+            "description": "Entries compared (kinks included)."
+          },
           "worst": {
             "type": "object",
-            "description": "The entry with the largest absolute error: row, col, gradient, approximation."
+            "nullable": true,
+            "description": "The entry where analytic and numeric disagree most.",
+            "properties": {
+              "row": {
+                "type": "integer"
+              },
+              "col": {
+                "type": "integer"
+              },
+              "analytic": {
+                "type": "number"
+              },
+              "numeric": {
+                "type": "number"
+              }
+            }
           },
           "ratio": {
-            "description": "Diagnosis of a constant factor between gradient and approximation (e.g. 2 when dW2 is doubled), when there is one."
+            "type": "number",
+            "nullable": true,
+            "description": "analytic / numeric when it is the same across the tensor (2 when dW2 is doubled)."
+          },
+          "diagnosis": {
+            "type": "string",
+            "nullable": true,
+            "example": "dW2 is 2.000 times the numerical gradient"
           },
           "kinks": {
             "type": "object",
-            "description": "ReLU/leaky-ReLU coordinates whose perturbation crosses a kink: count and first indices; left out of the verdict."
+            "description": "ReLU/leaky-ReLU coordinates whose perturbation crosses a kink: left out of the verdict.",
+            "properties": {
+              "count": {
+                "type": "integer"
+              },
+              "examples": {
+                "type": "array",
+                "items": {
+                  "type": "array",
+                  "items": {
+                    "type": "integer"
+                  }
+                }
+              }
+            }
           }
         }
       },
@@ -579,7 +624,8 @@ public enum OpenAPIDocument {
           "passed",
           "message",
           "epsilon",
-          "threshold"
+          "threshold",
+          "method"
         ],
         "properties": {
           "difference": {
@@ -607,7 +653,8 @@ public enum OpenAPIDocument {
             "enum": [
               "central",
               "complex-step"
-            ]
+            ],
+            "description": "The method used."
           },
           "mode": {
             "type": "string",
@@ -617,20 +664,72 @@ public enum OpenAPIDocument {
               "directional"
             ]
           },
-          "evaluations": {
+          "checked": {
             "type": "integer",
-            "description": "Cost evaluations the check used."
+            "description": "Coordinates (or directions) compared."
+          },
+          "kinks": {
+            "type": "integer",
+            "description": "How many of those were left out because they cross a ReLU kink."
+          },
+          "cost_evaluations": {
+            "type": "integer",
+            "description": "Cost evaluations the numerical side used."
           },
           "seconds": {
             "type": "number",
             "description": "Time the check took."
+          },
+          "failed": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "example": [
+              "b1",
+              "W2"
+            ],
+            "description": "Parameters that failed."
           },
           "parameters": {
             "type": "object",
             "additionalProperties": {
               "$ref": "#/components/schemas/ParameterCheck"
             },
-            "description": "Per-parameter report, keyed W1, b1, ... (network body only)."
+            "description": "Per-parameter report, keyed W1, b1, ... (empty in directional mode)."
+          },
+          "directions": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "analytic": {
+                  "type": "number"
+                },
+                "numeric": {
+                  "type": "number"
+                },
+                "crosses_kink": {
+                  "type": "boolean"
+                }
+              }
+            },
+            "description": "Directional mode only: one entry per direction."
+          },
+          "notes": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "description": "Kinks left out, method fallbacks."
+          },
+          "dtheta": {
+            "type": "number",
+            "description": "Scalar body only: the gradient checked."
+          },
+          "gradapprox": {
+            "type": "number",
+            "description": "Scalar body only: the numerical gradient."
           }
         }
       },
