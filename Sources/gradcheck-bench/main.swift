@@ -101,11 +101,22 @@ for name in names {
         num += (g - a) * (g - a); ng += g * g; na += a * a
     }
     let difference = num.squareRoot() / (ng.squareRoot() + na.squareRoot())
+    // Fixed cost of a request: the cached forward pass, sensitivities and kink bounds.
+    let setup = seconds { _ = engine.derivatives(of: net, inputs: bench.x, labels: bench.y, at: [coords[0]], method: .central, step: 1e-7) }
+    var complexResult: [NumericalDerivative] = []
+    let complexFull = seconds { complexResult = engine.derivatives(of: net, inputs: bench.x, labels: bench.y, at: coords, method: .complexStep, step: 1e-20) }
+    var cnum = 0.0, cng = 0.0, cna = 0.0
+    for (k, c) in coords.enumerated() {
+        let g = grads[c.parameter]![c.row, c.col], a = complexResult[k].value
+        cnum += (g - a) * (g - a); cng += g * g; cna += a * a
+    }
+    let complexDifference = cnum.squareRoot() / (cng.squareRoot() + cna.squareRoot())
 
     print("")
     print("\(name): \(coords.count) parameters")
     print("  engine   forward \(ms(fwd)) ms  backward \(ms(bwd)) ms  (core Network.forward \(ms(coreFwd)) ms)")
     print("  engine   full check \(String(format: "%.3f", full)) s  (\(String(format: "%.2f", full / Double(coords.count) * 1e6)) us/coordinate)  difference \(String(format: "%.3e", difference)) over \(coords.count - kinks) coordinates, \(kinks) kink-crossing left out")
+    print("  engine   complex-step full check \(String(format: "%.3f", complexFull)) s  difference \(String(format: "%.3e", complexDifference)); per-request setup (forward, sensitivities, kink bounds) \(ms(setup)) ms")
     print("  engine   directional-1 \(ms(dir1)) ms vs 2 forward + 1 backward \(ms(2 * fwd + bwd)) ms: ratio \(String(format: "%.2f", dir1 / (2 * fwd + bwd)))  (numerical \(String(format: "%.6e", directional.value)), grad.u \(String(format: "%.6e", analyticAlong)))")
     if let np = numpyRows[name] {
         let npF = np["forward_s"] as! Double, npB = np["backward_s"] as! Double

@@ -2,7 +2,7 @@ import Testing
 @testable import GradCheck
 
 /// FastEngine against the naive oracles on small random networks of every activation x output x
-/// lambd, two and four layers deep (four layers exercise the deep kink bound).
+/// lambd, one, two and four layers deep (four layers exercise the deep kink bound).
 @Suite struct FastEngineAgreementTests {
     struct Case: CustomTestStringConvertible, Sendable {
         let activation: Activation
@@ -16,7 +16,7 @@ import Testing
         OutputLayer.allCases.flatMap { out in
             [0.0, 0.7].flatMap { lambd in
                 let nL = out == .sigmoid ? 1 : 3
-                return [[5, 4, nL], [4, 6, 5, 4, nL]].map { Case(activation: act, output: out, lambd: lambd, widths: $0) }
+                return [[6, nL], [5, 4, nL], [4, 6, 5, 4, nL]].map { Case(activation: act, output: out, lambd: lambd, widths: $0) }
             }
         }
     }
@@ -34,7 +34,7 @@ import Testing
             let coords = EngineTestSupport.allCoordinates(p.network)
             let fast = FastEngine(threads: 2).derivatives(of: p.network, inputs: p.x, labels: p.y, at: coords, method: .central, step: eps)
             let oracle = NaiveCentralOracle(problem: p)
-            if c.activation.hasKinks && eps > 1e-3 {
+            if c.activation.hasKinks && c.widths.count > 2 && eps > 1e-3 {
                 #expect(fast.contains { $0.crossesKink }, "a step of 0.3 should cross some kinks")
             }
             for (k, coord) in coords.enumerated() {
