@@ -125,7 +125,7 @@ extension FastEngine {
                     for k in 0..<z.count where dz[k] != 0 && abs(z[k]) <= FastEngine.kinkProbeStep * abs(dz[k]) { crossed = true }
                 }
                 var t = dz
-                for k in 0..<t.count { t[k] *= act.derivative(z[k]) }
+                for k in 0..<t.count { t[k] *= EngineCache.slope(act, z[k]) }
                 tangentIn = t
                 input = z.map(act.value)
             }

@@ -13,6 +13,10 @@ struct EngineCache: Sendable {
     let activations: [[Double]]
     /// Z_1 ... Z_L (index l - 1 is Z_l).
     let preActivations: [[Double]]
+    /// f'(Z_l) for l = 1 ... L-1 (index l - 1): the tangent slope, and the cached half of the
+    /// smooth activations' change formulas. sech^2 and s(z) s(-z) rather than 1 - t^2 and
+    /// s (1 - s), which lose every digit once a unit saturates.
+    let slopes: [[Double]]
     /// Labels Y, nL x m.
     let labels: [Double]
     /// sigma(Z_L) (sigmoid output) or softmax(Z_L), nL x m.
@@ -53,6 +57,7 @@ struct EngineCache: Sendable {
         }
         activations = acts
         preActivations = zs
+        slopes = zs.dropLast().map { z in z.map { EngineCache.slope(act, $0) } }
         labels = y.values
 
         let nL = widths[depth]
@@ -71,14 +76,47 @@ struct EngineCache: Sendable {
         }
         logitGradient = g
 
-        sensitivities = EngineCache.sensitivities(network: network, widths: widths, preActivations: zs, m: m, threads: threads)
+        sensitivities = EngineCache.sensitivities(network: network, widths: widths, slopes: slopes, m: m, threads: threads)
         safeChange = act.hasKinks
             ? EngineCache.safeChanges(network: network, widths: widths, preActivations: zs, m: m)
             : []
     }
 
+    static func slope(_ act: Activation, _ z: Double) -> Double {
+        switch act {
+        case .relu, .leakyRelu: return act.derivative(z)
+        case .tanh:
+            let c = cosh(z)
+            return 1 / (c * c)
+        case .sigmoid: return logistic(z) * logistic(-z)
+        }
+    }
+
+    /// A_l[k] after Z_l[k] (flat index k) moves by d: `Activation.change(at:by:)`, with the
+    /// smooth activations' closed forms rewritten on the cached A and f'(Z) so a small step
+    /// costs a few multiplications instead of three hyperbolic functions:
+    /// tanh(z+d) - tanh(z) = sech^2(z) tanh(d) / (1 + tanh(z) tanh(d)),
+    /// s(z+d) - s(z) = s(z) s(-z) expm1(d) / (1 + s(z) expm1(d)).
+    @inline(__always)
+    func activationChange(layer l: Int, index k: Int, by d: Double) -> Double {
+        let act = network.activation
+        switch act {
+        case .relu, .leakyRelu: return act.change(at: preActivations[l - 1][k], by: d)
+        case .tanh:
+            guard abs(d) <= 1e-3 else { return act.change(at: preActivations[l - 1][k], by: d) }
+            // tanh series through d^7: exact to rounding for |d| <= 1e-3.
+            let d2 = d * d
+            let td = d * (1 - d2 * (1.0 / 3 - d2 * (2.0 / 15 - d2 * (17.0 / 315))))
+            return slopes[l - 1][k] * td / (1 + activations[l][k] * td)
+        case .sigmoid:
+            guard abs(d) <= 1e-3 else { return act.change(at: preActivations[l - 1][k], by: d) }
+            let e = Kernels.expm1(d)
+            return slopes[l - 1][k] * e / (1 + activations[l][k] * e)
+        }
+    }
+
     /// Walks back from the logits: T_{L-1}[r][i, c] = W_L[r, i]; T_l = W_{l+1}^T (T_{l+1} o f'(Z_{l+1})).
-    private static func sensitivities(network: Network, widths: [Int], preActivations zs: [[Double]], m: Int, threads: Int) -> [[[Double]]] {
+    private static func sensitivities(network: Network, widths: [Int], slopes: [[Double]], m: Int, threads: Int) -> [[[Double]]] {
         let depth = network.depth
         guard depth >= 2 else { return [] }
         let nL = widths[depth]
@@ -97,10 +135,10 @@ struct EngineCache: Sendable {
             for l in stride(from: depth - 2, through: 1, by: -1) {
                 let above = l + 1
                 let wT = Kernels.transpose(network.layers[above - 1].weights.values, rows: widths[above], cols: widths[l])
-                let z = zs[above - 1]
+                let slope = slopes[above - 1]
                 result[l - 1] = result[above - 1].map { tAbove in
                     var g = tAbove
-                    for k in 0..<g.count { g[k] *= network.activation.derivative(z[k]) }
+                    for k in 0..<g.count { g[k] *= slope[k] }
                     return Kernels.multiply(wT, g, rows: widths[l], inner: widths[above], cols: m, threads: threads)
                 }
             }

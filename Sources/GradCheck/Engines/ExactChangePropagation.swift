@@ -22,7 +22,7 @@ extension EngineCache {
         let z0 = preActivations[layer - 1]
         for c in 0..<m where delta[c] != 0 {
             let z = z0[row * m + c]
-            let d = act.change(at: z, by: delta[c])
+            let d = activationChange(layer: layer, index: row * m + c, by: delta[c])
             if kinks && (z > 0) != (z + delta[c] > 0) { crossed = true }
             if d != 0 { columns.append(c); moved.append(d) }
         }
@@ -45,7 +45,7 @@ extension EngineCache {
                 for q in 0..<k {
                     let zv = z[r * m + columns[q]], d = dz[r * k + q]
                     if d == 0 { continue }
-                    da[r * k + q] = act.change(at: zv, by: d)
+                    da[r * k + q] = activationChange(layer: current, index: r * m + columns[q], by: d)
                     if kinks && (zv > 0) != (zv + d > 0) { crossed = true }
                 }
             }

@@ -177,7 +177,7 @@ extension EngineCache {
                     if (zv > 0) != (zv + d > 0) || (zv > 0) != (zv - d > 0)
                         || probe * abs(input[c]) >= safeChange[l - 1][i * m + c] { needsProbe = true }
                 }
-                let tangent = act.derivative(zv) * input[c]
+                let tangent = slopes[l - 1][i * m + c] * input[c]
                 if tangent == 0 { continue }
                 for r in 0..<nL { sum.add(logitGradient[r * m + c] * t[r][i * m + c] * tangent) }
             }
