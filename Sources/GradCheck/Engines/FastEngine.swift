@@ -120,15 +120,26 @@ extension EngineCache {
         } else if network.activation.hasKinks {
             let z = preActivations[l - 1], safe = safeChange[l - 1], t = sensitivities[l - 1]
             let act = network.activation
+            let offSlope = act == .relu ? 0 : Activation.leakySlope
+            let t0 = t[0]
             for c in 0..<m where input[c] != 0 {
                 let d = eps * input[c]
                 let zv = z[i * m + c]
-                let up = act.change(at: zv, by: d), down = act.change(at: zv, by: -d)
-                if up == 0 && down == 0 { continue }
-                if (zv > 0) != (zv + d > 0) || (zv > 0) != (zv - d > 0) { crossed = true }
+                let on = zv > 0
+                let up: Double, down: Double
+                if on == (zv + d > 0) && on == (zv - d > 0) {
+                    // The unit stays on one side: what `change(at:by:)` returns, inlined.
+                    if !on && offSlope == 0 { continue }
+                    up = on ? d : offSlope * d
+                    down = -up
+                } else {
+                    crossed = true
+                    up = act.change(at: zv, by: d)
+                    down = act.change(at: zv, by: -d)
+                }
                 if max(abs(up), abs(down)) >= safe[i * m + c] { return exactCentral(coordinate, input: input, step: eps) }
                 if nL == 1 && network.output == .sigmoid {
-                    let s = t[0][i * m + c], p = probabilities[c], y = labels[c]
+                    let s = t0[i * m + c], p = probabilities[c], y = labels[c]
                     let dUp = s * up, dDown = s * down
                     sum.add(Kernels.log1p(p * Kernels.expm1(dUp)) - Kernels.log1p(p * Kernels.expm1(dDown)) - y * (dUp - dDown))
                 } else {
