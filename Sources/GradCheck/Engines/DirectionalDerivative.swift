@@ -10,6 +10,9 @@ extension FastEngine {
         of network: Network, inputs x: Matrix, labels y: Matrix,
         along direction: [ParameterID: Matrix], method: DifferenceMethod, step: Double
     ) -> NumericalDerivative {
+        for (id, u) in direction where id.layer < 1 || id.layer > network.depth || network[id].shape != u.shape {
+            return NumericalDerivative(value: .nan, crossesKink: false)
+        }
         var regularisation = 0.0
         if network.lambd != 0 {
             // d/dt of lambd/(2m) sum ||W + t U||^2 at 0: the central difference of a quadratic is exact.

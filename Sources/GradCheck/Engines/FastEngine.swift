@@ -29,6 +29,13 @@ import Foundation
 /// coordinate when a central perturbation of `kinkProbeStep` (1e-7, the central default) would
 /// switch a unit: that includes every affected pre-activation exactly at 0, and agrees with
 /// what the central check would call a kink.
+///
+/// The `step` of complex-step is not used: the engine returns the h -> 0 limit, which equals
+/// Im J(theta + i h e_k) / h to rounding for every h <= 1e-8 (the O(h^2) terms are below 1e-16
+/// relative) and is closer to the derivative for larger h. Central uses `step` as epsilon.
+///
+/// Inputs are trusted as `NetworkBuilder` leaves them (consistent shapes); a coordinate outside
+/// the network, or a direction tensor of the wrong shape, gives NaN rather than a crash.
 public struct FastEngine: NumericalGradientEngine {
     /// The radius complex-step's kink test uses (the default central epsilon).
     public static let kinkProbeStep = 1e-7
@@ -58,9 +65,10 @@ public struct FastEngine: NumericalGradientEngine {
                 DispatchQueue.concurrentPerform(iterations: min(threads, chunks)) { _ in
                     while let index = next.take(below: chunks) {
                         for n in (index * chunk)..<min(coordinates.count, (index + 1) * chunk) {
-                            let d = method == .central
-                                ? cache.centralDerivative(at: coordinates[n], step: step)
-                                : cache.complexStepDerivative(at: coordinates[n])
+                            let k = coordinates[n]
+                            let d = !network.contains(k) ? NumericalDerivative(value: .nan, crossesKink: false)
+                                : method == .central ? cache.centralDerivative(at: k, step: step)
+                                : cache.complexStepDerivative(at: k)
                             valueOut.base[n] = d.value
                             kinkOut.base[n] = d.crossesKink ? 1 : 0
                         }
@@ -69,6 +77,16 @@ public struct FastEngine: NumericalGradientEngine {
             }
         }
         return (0..<coordinates.count).map { NumericalDerivative(value: values[$0], crossesKink: kinks[$0] != 0) }
+    }
+}
+
+extension Network {
+    /// True when `coordinate` names an entry of one of the network's tensors.
+    func contains(_ coordinate: Coordinate) -> Bool {
+        let l = coordinate.parameter.layer
+        guard l >= 1 && l <= depth else { return false }
+        let p = self[coordinate.parameter]
+        return coordinate.row >= 0 && coordinate.row < p.rows && coordinate.col >= 0 && coordinate.col < p.cols
     }
 }
 
