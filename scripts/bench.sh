@@ -8,17 +8,22 @@
 #   scripts/bench.sh --quick         numpy full check only under 2 s (extrapolate the rest)
 #   scripts/bench.sh --sizes 2       only the first two sizes
 #   scripts/bench.sh --threads 1     engine on one core
+#   scripts/bench.sh --numpy-blas-as-is   leave numpy's OpenBLAS threading alone
+# numpy runs with OPENBLAS_NUM_THREADS=1 by default: on 2 shared cores OpenBLAS's spinning
+# threads made its per-coordinate time jump up to 60x whenever the other core was busy, while
+# single-threaded it is as fast or faster on these shapes, so the ratios are the conservative ones.
 # Needs python3 with numpy. Takes about 1-3 minutes with the defaults on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-sizes=4 full_max=40 threads=$(nproc)
+sizes=4 full_max=40 threads=$(nproc) blas_threads=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) full_max=2 ;;
     --sizes) sizes="$2"; shift ;;
     --threads) threads="$2"; shift ;;
-    *) echo "usage: $0 [--quick] [--sizes N] [--threads N]" >&2; exit 2 ;;
+    --numpy-blas-as-is) blas_threads="" ;;
+    *) echo "usage: $0 [--quick] [--sizes N] [--threads N] [--numpy-blas-as-is]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -28,6 +33,7 @@ bin="$(swift build -c release --product gradcheck-bench --show-bin-path)/gradche
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-echo "numpy: timing the notebook's algorithm (sizes=$sizes, full check when under ${full_max}s)..." >&2
+echo "numpy: timing the notebook's algorithm (sizes=$sizes, full check when under ${full_max}s, OPENBLAS_NUM_THREADS=${blas_threads:-as is})..." >&2
+if [ -n "$blas_threads" ]; then export OPENBLAS_NUM_THREADS="$blas_threads"; fi
 python3 scripts/notebook_numpy.py --out "$work" --sizes "$sizes" --full-max-seconds "$full_max" > "$work/numpy.jsonl"
 "$bin" --cases "$work" --numpy "$work/numpy.jsonl" --threads "$threads"
