@@ -39,27 +39,48 @@ enum Kernels {
         var k0 = 0
         while k0 < inner {
             let k1 = min(inner, k0 + kBlock)
-            for i in rowRange {
-                let cRow = cb + i * n
-                let aRow = ab + i * inner
+            var i = rowRange.lowerBound
+            // Two rows of C per sweep share every load of B.
+            while i + 2 <= rowRange.upperBound {
+                let c0 = cb + i * n, c1 = c0 + n
+                let r0 = ab + i * inner, r1 = r0 + inner
                 var k = k0
-                // Four rows of B per sweep: a quarter of the loads and stores of C.
                 while k + 4 <= k1 {
-                    let a0 = aRow[k], a1 = aRow[k + 1], a2 = aRow[k + 2], a3 = aRow[k + 3]
-                    if a0 != 0 || a1 != 0 || a2 != 0 || a3 != 0 {
-                        let b0 = bb + k * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n
-                        for j in 0..<n { cRow[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j] }
+                    let b0 = bb + k * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n
+                    let x0 = r0[k], x1 = r0[k + 1], x2 = r0[k + 2], x3 = r0[k + 3]
+                    let y0 = r1[k], y1 = r1[k + 1], y2 = r1[k + 2], y3 = r1[k + 3]
+                    for j in 0..<n {
+                        let v0 = b0[j], v1 = b1[j], v2 = b2[j], v3 = b3[j]
+                        c0[j] += x0 * v0 + x1 * v1 + x2 * v2 + x3 * v3
+                        c1[j] += y0 * v0 + y1 * v1 + y2 * v2 + y3 * v3
                     }
                     k += 4
                 }
                 while k < k1 {
-                    let a0 = aRow[k]
-                    if a0 != 0 {
-                        let b0 = bb + k * n
-                        for j in 0..<n { cRow[j] += a0 * b0[j] }
-                    }
+                    let b0 = bb + k * n
+                    let x0 = r0[k], y0 = r1[k]
+                    for j in 0..<n { c0[j] += x0 * b0[j]; c1[j] += y0 * b0[j] }
                     k += 1
                 }
+                i += 2
+            }
+            while i < rowRange.upperBound {
+                let cRow = cb + i * n
+                let aRow = ab + i * inner
+                var k = k0
+                while k + 4 <= k1 {
+                    let a0 = aRow[k], a1 = aRow[k + 1], a2 = aRow[k + 2], a3 = aRow[k + 3]
+                    let b0 = bb + k * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n
+                    for j in 0..<n { cRow[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j] }
+                    k += 4
+                }
+                while k < k1 {
+                    let a0 = aRow[k]
+                    let b0 = bb + k * n
+                    for j in 0..<n { cRow[j] += a0 * b0[j] }
+                    k += 1
+                }
+                i += 1
             }
             k0 = k1
         }
