@@ -92,26 +92,25 @@ struct EngineCache: Sendable {
         }
     }
 
-    /// A_l[k] after Z_l[k] (flat index k) moves by d: `Activation.change(at:by:)`, with the
-    /// smooth activations' closed forms rewritten on the cached A and f'(Z) so a small step
-    /// costs a few multiplications instead of three hyperbolic functions:
+    /// How much A = f(z) moves when z moves by d: `Activation.change(at:by:)`, with the smooth
+    /// activations' closed forms rewritten on the cached a = f(z) and slope = f'(z), so a small
+    /// step costs a few multiplications instead of three hyperbolic functions:
     /// tanh(z+d) - tanh(z) = sech^2(z) tanh(d) / (1 + tanh(z) tanh(d)),
     /// s(z+d) - s(z) = s(z) s(-z) expm1(d) / (1 + s(z) expm1(d)).
     @inline(__always)
-    func activationChange(layer l: Int, index k: Int, by d: Double) -> Double {
-        let act = network.activation
+    static func activationChange(_ act: Activation, z: Double, a: Double, slope: Double, by d: Double) -> Double {
         switch act {
-        case .relu, .leakyRelu: return act.change(at: preActivations[l - 1][k], by: d)
+        case .relu, .leakyRelu: return act.change(at: z, by: d)
         case .tanh:
-            guard abs(d) <= 1e-3 else { return act.change(at: preActivations[l - 1][k], by: d) }
+            guard abs(d) <= 1e-3 else { return act.change(at: z, by: d) }
             // tanh series through d^7: exact to rounding for |d| <= 1e-3.
             let d2 = d * d
             let td = d * (1 - d2 * (1.0 / 3 - d2 * (2.0 / 15 - d2 * (17.0 / 315))))
-            return slopes[l - 1][k] * td / (1 + activations[l][k] * td)
+            return slope * td / (1 + a * td)
         case .sigmoid:
-            guard abs(d) <= 1e-3 else { return act.change(at: preActivations[l - 1][k], by: d) }
+            guard abs(d) <= 1e-3 else { return act.change(at: z, by: d) }
             let e = Kernels.expm1(d)
-            return slopes[l - 1][k] * e / (1 + activations[l][k] * e)
+            return slope * e / (1 + a * e)
         }
     }
 

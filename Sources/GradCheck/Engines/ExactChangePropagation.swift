@@ -19,10 +19,10 @@ extension EngineCache {
         // Examples whose A_layer[row] moved: the only columns that change downstream.
         var columns: [Int] = []
         var moved: [Double] = []
-        let z0 = preActivations[layer - 1]
+        let z0 = preActivations[layer - 1], a0 = activations[layer], s0 = slopes[layer - 1]
         for c in 0..<m where delta[c] != 0 {
             let z = z0[row * m + c]
-            let d = activationChange(layer: layer, index: row * m + c, by: delta[c])
+            let d = EngineCache.activationChange(act, z: z, a: a0[row * m + c], slope: s0[row * m + c], by: delta[c])
             if kinks && (z > 0) != (z + delta[c] > 0) { crossed = true }
             if d != 0 { columns.append(c); moved.append(d) }
         }
@@ -38,15 +38,22 @@ extension EngineCache {
         }
         var current = layer + 1
         while current < depth {
-            let z = preActivations[current - 1]
+            let z = preActivations[current - 1], a = activations[current], slope = slopes[current - 1]
             let n = widths[current]
             var da = [Double](repeating: 0, count: n * k)
-            for r in 0..<n {
-                for q in 0..<k {
-                    let zv = z[r * m + columns[q]], d = dz[r * k + q]
-                    if d == 0 { continue }
-                    da[r * k + q] = activationChange(layer: current, index: r * m + columns[q], by: d)
-                    if kinks && (zv > 0) != (zv + d > 0) { crossed = true }
+            z.withUnsafeBufferPointer { z in
+                a.withUnsafeBufferPointer { a in
+                    slope.withUnsafeBufferPointer { slope in
+                        for r in 0..<n {
+                            for q in 0..<k {
+                                let at = r * m + columns[q], d = dz[r * k + q]
+                                if d == 0 { continue }
+                                let zv = z[at]
+                                da[r * k + q] = EngineCache.activationChange(act, z: zv, a: a[at], slope: slope[at], by: d)
+                                if kinks && (zv > 0) != (zv + d > 0) { crossed = true }
+                            }
+                        }
+                    }
                 }
             }
             dz = Kernels.multiply(network.layers[current].weights.values, da, rows: widths[current + 1], inner: n, cols: k)
