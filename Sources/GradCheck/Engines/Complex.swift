@@ -49,8 +49,8 @@ public struct Complex: Sendable, Equatable {
     /// tanh(x + iy) = (sinh 2x + i sin 2y) / (cosh 2x + cos 2y), with the large-|x| limit.
     public static func tanh(_ z: Complex) -> Complex {
         if abs(z.re) > 20 {
-            // cosh 2x dominates: tanh -> sign(x), imaginary part ~ 4 sin(2y) e^{-2|x|}.
-            return Complex(z.re > 0 ? 1 : -1, 4 * sin(2 * z.im) * Foundation.exp(-2 * abs(z.re)))
+            // cosh 2x ~ e^{2|x|} / 2 dominates: tanh -> sign(x), imaginary part 2 sin(2y) e^{-2|x|}.
+            return Complex(z.re > 0 ? 1 : -1, 2 * sin(2 * z.im) * Foundation.exp(-2 * abs(z.re)))
         }
         let den = cosh(2 * z.re) + cos(2 * z.im)
         return Complex(sinh(2 * z.re) / den, sin(2 * z.im) / den)
