@@ -95,3 +95,31 @@ import Testing
         }
     }
 }
+
+/// Large weights saturate tanh / sigmoid units and push the output into log(0) territory,
+/// where naive formulas overflow or cancel.
+@Suite struct FastEngineSaturationTests {
+    @Test(arguments: Activation.allCases)
+    func saturatedNetworksStillAgree(_ activation: Activation) {
+        for output in OutputLayer.allCases {
+            var p = EngineTestSupport.randomProblem(widths: [4, 5, 4, output == .sigmoid ? 1 : 3], m: 6,
+                                                    activation: activation, output: output, lambd: 0.1, seed: 71)
+            for l in 0..<p.network.depth {
+                for k in 0..<p.network.layers[l].weights.count { p.network.layers[l].weights.values[k] *= 15 }
+            }
+            let coords = EngineTestSupport.allCoordinates(p.network)
+            let complex = FastEngine().derivatives(of: p.network, inputs: p.x, labels: p.y, at: coords, method: .complexStep, step: 1e-20)
+            let reference = ComplexStepReferenceEngine().derivatives(of: p.network, inputs: p.x, labels: p.y, at: coords, method: .complexStep, step: 1e-20)
+            let central = FastEngine().derivatives(of: p.network, inputs: p.x, labels: p.y, at: coords, method: .central, step: 1e-4)
+            let oracle = NaiveCentralOracle(problem: p)
+            for (k, coord) in coords.enumerated() {
+                #expect(complex[k].value.isFinite && central[k].value.isFinite)
+                #expect(abs(complex[k].value - reference[k].value) <= 1e-12 * max(1, abs(reference[k].value)),
+                        "\(activation)/\(output) \(coord): \(complex[k].value) vs \(reference[k].value)")
+                let expected = oracle.derivative(at: coord, eps: 1e-4)
+                #expect(abs(central[k].value - expected.value) <= 1e-8 * max(1, abs(expected.value)),
+                        "\(activation)/\(output) \(coord): central \(central[k].value) vs \(expected.value)")
+            }
+        }
+    }
+}
