@@ -1,0 +1,27 @@
+import Testing
+@testable import GradCheck
+
+@Suite struct WorkEstimateTests {
+    let relu = EngineTestSupport.randomProblem(widths: [100, 50, 20, 1], m: 64, activation: .relu, output: .sigmoid, lambd: 0, seed: 1).network
+
+    private func total(_ network: Network, _ method: DifferenceMethod, setup: Bool = true) -> Double {
+        network.parameterIDs.reduce(setup ? FastEngine.setupOperations(of: network, examples: 64) : 0) {
+            $0 + FastEngine.estimatedOperations(of: network, examples: 64, parameter: $1, coordinates: network[$1].count, method: method)
+        }
+    }
+
+    @Test func smoothCentralCostsFarMoreThanReLU() {
+        var tanh = relu
+        tanh.activation = .tanh
+        #expect(total(tanh, .central) > 10 * total(relu, .central))
+        // Complex-step never propagates layer by layer (only the ReLU kink bounds add setup).
+        #expect(total(tanh, .complexStep, setup: false) == total(relu, .complexStep, setup: false))
+    }
+
+    @Test func estimateGrowsWithCoordinates() {
+        let w1 = ParameterID(layer: 1, kind: .weight)
+        let few = FastEngine.estimatedOperations(of: relu, examples: 64, parameter: w1, coordinates: 10, method: .central)
+        let many = FastEngine.estimatedOperations(of: relu, examples: 64, parameter: w1, coordinates: 1000, method: .central)
+        #expect(many == 100 * few && few > 0)
+    }
+}
