@@ -8,7 +8,7 @@ import Foundation
 public struct GradientChecker: Sendable {
     public let engine: any NumericalGradientEngine
 
-    public init(engine: any NumericalGradientEngine = ReferenceEngine()) {
+    public init(engine: any NumericalGradientEngine = FastEngine()) {
         self.engine = engine
     }
 

@@ -4,14 +4,14 @@ import GradCheck
 /// grows with the network squared, so it is priced before it starts (`WorkEstimate`) and refused
 /// with a 422 that gives the estimate and suggests `sample` or `directional` when over budget.
 public struct ComputeLimits: Sendable, Equatable {
-    /// Largest estimated multiply-adds one request may use.
-    public var maxMultiplyAdds: Double
+    /// Largest estimated operations (`WorkEstimate`) one request may use.
+    public var maxOperations: Double
 
-    /// 2e12 multiply-adds: about a minute of this 2-core machine's fast engine for the largest
-    /// full check the issue names, and far beyond anything a notebook-sized network needs.
-    public static let defaultMaxMultiplyAdds = 2e12
+    /// 1e11 operations: about 20 s on this 2-core machine. A full check of a 656k-parameter ReLU
+    /// network (about 1e10) fits; a full tanh check of it (about 1e14) does not.
+    public static let defaultMaxOperations = 1e11
 
-    public init(maxMultiplyAdds: Double = ComputeLimits.defaultMaxMultiplyAdds) {
-        self.maxMultiplyAdds = maxMultiplyAdds
+    public init(maxOperations: Double = ComputeLimits.defaultMaxOperations) {
+        self.maxOperations = maxOperations
     }
 }

@@ -6,7 +6,11 @@ public struct GradCheckAPI: Sendable {
     public let limits: ComputeLimits
     public let checker: GradientChecker
 
-    public init(limits: ComputeLimits = ComputeLimits(), checker: GradientChecker = GradientChecker()) {
+    /// Im J(theta + i h) / h equals its h -> 0 limit to rounding only for small h; the engine
+    /// computes the limit, so a larger step would be reported but not used.
+    static let largestComplexStep = 1e-8
+
+    public init(limits: ComputeLimits = ComputeLimits(), checker: GradientChecker = GradientChecker(engine: FastEngine())) {
         self.limits = limits
         self.checker = checker
     }
@@ -68,11 +72,14 @@ public struct GradCheckAPI: Sendable {
                 if let named = request.gradients {
                     do throws(NetworkError) { gradients = try NetworkBuilder.gradients(named, for: network) } catch { throw APIFailure.network(error) }
                 }
+                if request.method == .complexStep && request.epsilon > Self.largestComplexStep {
+                    throw APIFailure.request(.invalid("epsilon", "complex-step needs a step <= \(Self.largestComplexStep) (default 1e-20): it returns the h -> 0 limit of Im J(theta + i h) / h"))
+                }
                 let options = GradientCheckOptions(method: request.method, epsilon: request.epsilon,
                                                    threshold: request.threshold, mode: request.mode.checkerMode)
                 let estimate = WorkEstimate(network: network, examples: x.cols, options: options)
-                if estimate.exceeds(budget: limits.maxMultiplyAdds) {
-                    throw APIFailure.overBudget(estimate.refusal(budget: limits.maxMultiplyAdds))
+                if estimate.exceeds(budget: limits.maxOperations) {
+                    throw APIFailure.overBudget(estimate.refusal(budget: limits.maxOperations))
                 }
                 let report = checker.check(network, inputs: x, labels: y, gradients: gradients, options: options)
                 try ReportEncoder.write(report, to: &writer)

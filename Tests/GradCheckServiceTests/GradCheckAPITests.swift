@@ -118,12 +118,17 @@ import Testing
     }
 
     @Test func workOverTheBudgetIsRefusedWithTheEstimate() throws {
-        // The notebook's full check is about 8e3 multiply-adds, one direction about 6e2.
-        let tight = GradCheckAPI(limits: ComputeLimits(maxMultiplyAdds: 1000))
+        let network = try NetworkBuilder.network(
+            parameters: (try RequestReader.read([UInt8](Self.notebook))).networkParameters, inputs: Matrix(rows: 4, cols: 3),
+            labels: Matrix(rows: 1, cols: 3))
+        let oneDirection = WorkEstimate(network: network, examples: 3, options: GradientCheckOptions(mode: .directional(count: 1, seed: 0)))
+        let full = WorkEstimate(network: network, examples: 3, options: GradientCheckOptions())
+        #expect(oneDirection.operations < full.operations)
+        let tight = GradCheckAPI(limits: ComputeLimits(maxOperations: oneDirection.operations))
         let response = tight.gradcheck([UInt8](Self.notebook))
         #expect(response.status == 422)
         let detail = try #require(try Self.object(response)["detail"] as? String)
-        #expect(detail.contains("multiply-adds"))
+        #expect(detail.contains("operations"))
         #expect(detail.contains("sample") && detail.contains("directional"))
         let sampled = tight.gradcheck(try Self.notebookBody(adding: ["mode": "directional", "directions": 1]))
         #expect(sampled.status == 200)
@@ -136,5 +141,12 @@ import Testing
         let directional = try Self.object(api.gradcheck(try Self.notebookBody(adding: ["mode": "directional", "directions": 2])))
         #expect(directional["mode"] as? String == "directional")
         #expect((directional["directions"] as? [Any])?.count == 2)
+    }
+}
+
+extension ServiceRequest {
+    var networkParameters: [String: Matrix] {
+        if case let .network(request) = self { return request.parameters }
+        return [:]
     }
 }

@@ -46,12 +46,16 @@ import Testing
     }
 
     @Test func directionalModePassesCorrectAndCatchesPlantedBug() {
+        // ReferenceEngine carries the exact change of the cost along u (1e-16 here); FastEngine's
+        // two full forward passes are within rounding of the costs (about 1e-9).
         let options = GradientCheckOptions(mode: .directional(count: 3, seed: 9))
-        let good = GradientChecker().check(fixture.network, inputs: fixture.x, labels: fixture.y, options: options)
+        let good = GradientChecker(engine: ReferenceEngine()).check(fixture.network, inputs: fixture.x, labels: fixture.y, options: options)
         #expect(good.passed && good.difference < 1e-10, "\(good.difference)")
         #expect(good.directions.count == 3 && good.costEvaluations == 6 && good.parameters.isEmpty)
-        let again = GradientChecker().check(fixture.network, inputs: fixture.x, labels: fixture.y, options: options)
+        let again = GradientChecker(engine: ReferenceEngine()).check(fixture.network, inputs: fixture.x, labels: fixture.y, options: options)
         #expect(again.directions == good.directions)
+        let fast = GradientChecker(engine: FastEngine()).check(fixture.network, inputs: fixture.x, labels: fixture.y, options: options)
+        #expect(fast.passed && fast.difference < 1e-8, "\(fast.difference)")
         let bad = GradientChecker().check(fixture.network, inputs: fixture.x, labels: fixture.y,
                                           gradients: buggy(2, ParameterID(layer: 1, kind: .weight)), options: options)
         #expect(!bad.passed && bad.difference > 1e-3)
@@ -80,10 +84,17 @@ import Testing
     }
 
     @Test func complexStepFallsBackOnReferenceEngine() {
-        let report = GradientChecker().check(fixture.network, inputs: fixture.x, labels: fixture.y,
+        let report = GradientChecker(engine: ReferenceEngine()).check(fixture.network, inputs: fixture.x, labels: fixture.y,
                                              options: GradientCheckOptions(method: .complexStep, epsilon: 1e-7))
         #expect(report.method == .complexStep && report.methodUsed == .central && report.passed)
         #expect(report.notes.first == "complex-step is not available in this engine; central differences were used")
         #expect(GradientCheckOptions(method: .complexStep).epsilon == 1e-20)
+    }
+
+    @Test func complexStepRunsOnTheDefaultEngine() {
+        let report = GradientChecker().check(fixture.network, inputs: fixture.x, labels: fixture.y,
+                                             options: GradientCheckOptions(method: .complexStep))
+        #expect(report.methodUsed == .complexStep && report.passed && report.difference < 1e-12, "\(report.difference)")
+        #expect(report.costEvaluations == fixture.network.parameterCount)
     }
 }
