@@ -1,1 +1,161 @@
-// Placeholder: the HTTP/1.1 server lives here (issue 3).
+import Dispatch
+
+/// One line of the access log, produced once per response.
+public struct HTTPAccessLogEntry: Sendable {
+    /// "-" when the request could not be parsed.
+    public let method: String
+    public let path: String
+    public let status: Int
+    /// Bytes of the response body (Content-Length), not counting headers.
+    public let bodyBytes: Int
+    /// From the first byte of the request to the response being queued for writing.
+    public let duration: Duration
+}
+
+/// An HTTP/1.1 server on POSIX sockets and Dispatch.
+///
+/// All socket I/O, parsing and connection state live on one serial queue (`ioQueue`); handlers
+/// run on a bounded `WorkerPool`, or inline on the I/O queue when a route says so.
+///
+/// `@unchecked Sendable` because its mutable state is confined to `ioQueue`: the public methods
+/// reach it only through `ioQueue.sync`, and the sources run their handlers on that queue.
+/// Do not call `stop()` from a handler (it waits for handlers to finish).
+public final class HTTPServer: @unchecked Sendable {
+    public let configuration: HTTPServerConfiguration
+    let router: HTTPRouter
+    let pool: WorkerPool
+    let ioQueue = DispatchQueue(label: "HTTPServer.io", qos: .userInitiated)
+    private let accessLog: (@Sendable (HTTPAccessLogEntry) -> Void)?
+
+    private var listenSource: DispatchSourceRead?
+    private var sweepTimer: DispatchSourceTimer?
+    private var connections: [ObjectIdentifier: HTTPConnection] = [:]
+    private(set) var isStopping = false
+    private var isRunning = false
+    private var boundPort: Int?
+    private let drained = DispatchSemaphore(value: 0)
+    private let lifetime = DispatchGroup()
+
+    public init(
+        configuration: HTTPServerConfiguration = HTTPServerConfiguration(), router: HTTPRouter,
+        accessLog: (@Sendable (HTTPAccessLogEntry) -> Void)? = nil
+    ) {
+        self.configuration = configuration
+        self.router = router
+        self.accessLog = accessLog
+        pool = WorkerPool(workers: configuration.workerCount, queueDepth: configuration.workerQueueDepth)
+    }
+
+    /// The bound port once started (the real one when the configuration asked for port 0).
+    public var port: Int? { ioQueue.sync { boundPort } }
+
+    /// Open connections right now (for tests and metrics).
+    public var connectionCount: Int { ioQueue.sync { connections.count } }
+
+    /// Binds, listens and starts serving; returns the bound port. Throws if binding fails or the
+    /// server was already started.
+    @discardableResult
+    public func start() throws -> Int {
+        try ioQueue.sync {
+            guard !isRunning, !isStopping else { throw HTTPServerError.alreadyStarted }
+            let (fd, port) = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
+            let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: ioQueue)
+            source.setEventHandler { [self] in acceptPending(fd) }
+            source.setCancelHandler { Socket.close(fd) }
+            source.resume()
+            listenSource = source
+            sweepTimer = makeSweepTimer()
+            boundPort = port
+            isRunning = true
+            lifetime.enter()
+            return port
+        }
+    }
+
+    /// Graceful stop: stop accepting, close idle connections, let in-flight requests finish
+    /// (up to `drainTimeout`), close the rest, return. Safe to call more than once.
+    public func stop() {
+        let first: Bool = ioQueue.sync {
+            guard isRunning, !isStopping else { return false }
+            isStopping = true
+            listenSource?.cancel()
+            listenSource = nil
+            for connection in Array(connections.values) { connection.serverIsStopping() }
+            if connections.isEmpty { drained.signal() }
+            return true
+        }
+        guard first else {
+            waitUntilStopped()
+            return
+        }
+        _ = drained.wait(timeout: .now() + configuration.drainTimeout.dispatchInterval)
+        ioQueue.sync {
+            for connection in Array(connections.values) { connection.close() }
+            sweepTimer?.cancel()
+            sweepTimer = nil
+            isRunning = false
+        }
+        lifetime.leave()
+    }
+
+    /// Blocks until `stop()` has finished (returns at once if the server never started).
+    public func waitUntilStopped() {
+        lifetime.wait()
+    }
+
+    // MARK: I/O queue only
+
+    private func acceptPending(_ listener: Int32) {
+        // Bounded so a flood of connects cannot starve reads on existing connections.
+        for _ in 0..<64 {
+            guard !isStopping, let fd = Socket.accept(listener) else { return }
+            guard connections.count < configuration.maxConnections else {
+                refuse(fd)
+                continue
+            }
+            let connection = HTTPConnection(fd: fd, server: self, queue: ioQueue)
+            connections[ObjectIdentifier(connection)] = connection
+            connection.start()
+        }
+    }
+
+    /// Over the connection cap: a best-effort 503 on a fresh socket (its buffer is empty, so the
+    /// small response fits), then close.
+    private func refuse(_ fd: Int32) {
+        let response = HTTPResponse.problem(
+            status: 503, detail: "too many open connections", headers: ["Retry-After": "\(configuration.retryAfterSeconds)"])
+        _ = Socket.send(fd, HTTPResponseEncoder.encode(response, keepAlive: false), from: 0)
+        Socket.shutdownWrite(fd)
+        Socket.close(fd)
+        logAccess(HTTPAccessLogEntry(method: "-", path: "-", status: 503, bodyBytes: response.body.count, duration: .zero))
+    }
+
+    private func makeSweepTimer() -> DispatchSourceTimer {
+        let shortest = [
+            configuration.headerTimeout, configuration.bodyTimeout, configuration.keepAliveTimeout,
+            configuration.writeTimeout, configuration.lingerTimeout,
+        ].min()!
+        let interval = min(max(shortest / 4, .milliseconds(10)), .seconds(1))
+        let timer = DispatchSource.makeTimerSource(queue: ioQueue)
+        timer.schedule(deadline: .now() + interval.dispatchInterval, repeating: interval.dispatchInterval, leeway: .milliseconds(5))
+        timer.setEventHandler { [self] in
+            let now = DispatchTime.now()
+            for connection in Array(connections.values) { connection.closeIfExpired(now: now) }
+        }
+        timer.resume()
+        return timer
+    }
+
+    func connectionClosed(_ connection: HTTPConnection) {
+        connections.removeValue(forKey: ObjectIdentifier(connection))
+        if isStopping && connections.isEmpty { drained.signal() }
+    }
+
+    func logAccess(_ entry: HTTPAccessLogEntry) {
+        accessLog?(entry)
+    }
+}
+
+public enum HTTPServerError: Error {
+    case alreadyStarted
+}
