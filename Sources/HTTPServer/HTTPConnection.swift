@@ -157,7 +157,8 @@ final class HTTPConnection: @unchecked Sendable {
             && requestsServed < configuration.maxRequestsPerConnection
         closeAfterResponse = !keepAlive
         let bytes = HTTPResponseEncoder.encode(
-            response, keepAlive: keepAlive, requestVersion: head?.version ?? .http1_1, headOnly: current?.headOnly ?? false)
+            response, keepAlive: keepAlive, requestVersion: head?.version ?? .http1_1, headOnly: current?.headOnly ?? false,
+            date: server.currentDate)
         server.logAccess(
             HTTPAccessLogEntry(
                 method: head?.method ?? "-", path: head?.path ?? "-", status: response.status,

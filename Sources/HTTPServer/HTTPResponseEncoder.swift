@@ -7,10 +7,13 @@ enum HTTPResponseEncoder {
     ///   - keepAlive: whether the connection stays open; false adds `Connection: close`.
     ///   - requestVersion: an HTTP/1.0 client that keeps the connection needs `Connection: keep-alive`.
     ///   - headOnly: answer to HEAD: same headers (and Content-Length), no body (RFC 9110 §9.3.2).
+    ///   - date: the `Date` header value (RFC 9110 §6.6.1), nil to leave it out.
     static func encode(
-        _ response: HTTPResponse, keepAlive: Bool, requestVersion: HTTPVersion = .http1_1, headOnly: Bool = false
+        _ response: HTTPResponse, keepAlive: Bool, requestVersion: HTTPVersion = .http1_1, headOnly: Bool = false,
+        date: String? = nil
     ) -> [UInt8] {
         var head = "HTTP/1.1 \(response.status) \(HTTPStatus.reasonPhrase(response.status))\r\n"
+        if let date { head += "Date: \(date)\r\n" }
         for field in response.headers where isSafe(field) {
             head += "\(field.name): \(field.value)\r\n"
         }

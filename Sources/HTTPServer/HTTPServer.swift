@@ -33,6 +33,7 @@ public final class HTTPServer: @unchecked Sendable {
     private(set) var isStopping = false
     private var isRunning = false
     private var boundPort: Int?
+    private var cachedDate: (second: Int, text: String) = (0, "")
     private let drained = DispatchSemaphore(value: 0)
     private let lifetime = DispatchGroup()
 
@@ -124,7 +125,7 @@ public final class HTTPServer: @unchecked Sendable {
     private func refuse(_ fd: Int32) {
         let response = HTTPResponse.problem(
             status: 503, detail: "too many open connections", headers: ["Retry-After": "\(configuration.retryAfterSeconds)"])
-        _ = Socket.send(fd, HTTPResponseEncoder.encode(response, keepAlive: false), from: 0)
+        _ = Socket.send(fd, HTTPResponseEncoder.encode(response, keepAlive: false, date: currentDate), from: 0)
         Socket.shutdownWrite(fd)
         Socket.close(fd)
         logAccess(HTTPAccessLogEntry(method: "-", path: "-", status: 503, bodyBytes: response.body.count, duration: .zero))
@@ -149,6 +150,13 @@ public final class HTTPServer: @unchecked Sendable {
     func connectionClosed(_ connection: HTTPConnection) {
         connections.removeValue(forKey: ObjectIdentifier(connection))
         if isStopping && connections.isEmpty { drained.signal() }
+    }
+
+    /// The `Date` header value, formatted at most once per second.
+    var currentDate: String {
+        let second = Int(DispatchTime.now().uptimeNanoseconds / 1_000_000_000)
+        if second != cachedDate.second || cachedDate.text.isEmpty { cachedDate = (second, HTTPDate.now()) }
+        return cachedDate.text
     }
 
     func logAccess(_ entry: HTTPAccessLogEntry) {

@@ -82,6 +82,7 @@ import Testing
         let response = try client.readResponse()
         #expect(response.status == 413)
         #expect(response.text.contains("\"status\":413"))
+        client.close()
     }
 
     @Test func errorResponsesAreProblemJSON() throws {

@@ -44,7 +44,15 @@ final class RawClient {
         }
     }
 
-    deinit { Glibc.close(fd) }
+    private var closed = false
+
+    deinit { close() }
+
+    /// Closes our side (FIN), as a finished client would.
+    func close() {
+        if !closed { Glibc.close(fd) }
+        closed = true
+    }
 
     func send(_ text: String) throws { try send(Array(text.utf8)) }
 
