@@ -59,7 +59,12 @@ public final class HTTPServer: @unchecked Sendable {
     public func start() throws -> Int {
         try ioQueue.sync {
             guard !isRunning, !isStopping else { throw HTTPServerError.alreadyStarted }
-            let (fd, port) = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
+            let (fd, port): (Int32, Int)
+            do {
+                (fd, port) = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
+            } catch {
+                throw HTTPServerError.bindFailed("\(error)")
+            }
             let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: ioQueue)
             source.setEventHandler { [self] in acceptPending(fd) }
             source.setCancelHandler { Socket.close(fd) }
@@ -164,6 +169,15 @@ public final class HTTPServer: @unchecked Sendable {
     }
 }
 
-public enum HTTPServerError: Error {
+public enum HTTPServerError: Error, CustomStringConvertible {
     case alreadyStarted
+    /// Could not resolve, bind or listen; the text says which call failed and why.
+    case bindFailed(String)
+
+    public var description: String {
+        switch self {
+        case .alreadyStarted: "the server was already started"
+        case .bindFailed(let reason): reason
+        }
+    }
 }

@@ -61,3 +61,19 @@ import Testing
         #expect(headOnly)
     }
 }
+
+/// Lifecycle edges that need no traffic.
+@Suite struct ServerLifecycleTests {
+    @Test func bindingABusyPortFailsWithAReadableError() throws {
+        let live = try LiveServer()
+        defer { live.server.stop() }
+        var configuration = HTTPServerConfiguration()
+        configuration.host = "127.0.0.1"
+        configuration.port = live.port
+        let second = HTTPServer(configuration: configuration, router: HTTPRouter())
+        #expect(throws: HTTPServerError.self) { try second.start() }
+        #expect(throws: HTTPServerError.self) { try live.server.start() }
+        second.stop()  // never started: returns at once
+        second.waitUntilStopped()
+    }
+}

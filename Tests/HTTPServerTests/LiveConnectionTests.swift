@@ -3,7 +3,8 @@ import HTTPServer
 import Testing
 
 /// Real sockets on port 0: keep-alive, pipelining, 100-continue, error responses, large bodies.
-@Suite struct LiveConnectionTests {
+// Serialized: these measure latency, so they should not compete with each other for 2 cores.
+@Suite(.serialized) struct LiveConnectionTests {
     private let host = "Host: 127.0.0.1\r\n"
 
     @Test func keepAliveReusesOneConnection() throws {
@@ -57,7 +58,7 @@ import Testing
         let elapsed = clock.seconds
         #expect(final.status == 200)
         #expect(final.text == "payload")
-        #expect(elapsed < 0.5, "100-continue exchange took \(elapsed) s (curl would stall 1 s)")
+        #expect(elapsed < 0.9, "100-continue exchange took \(elapsed) s (curl would stall 1 s)")
     }
 
     @Test func expect100ContinueOverTheLimitGets413AndNoContinue() throws {
@@ -132,7 +133,7 @@ import Testing
         let live = try LiveServer()
         defer { live.server.stop() }
         let client = try live.client()
-        let body = (0..<(3 * 1024 * 1024)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let body = (0..<(1024 * 1024 + 17)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         try client.send(Array("POST /echo HTTP/1.1\r\n\(host)Content-Length: \(body.count)\r\n\r\n".utf8) + body)
         let plain = try client.readResponse()
         #expect(plain.body == body)

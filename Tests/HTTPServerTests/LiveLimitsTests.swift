@@ -3,7 +3,8 @@ import HTTPServer
 import Testing
 
 /// Real sockets on port 0: timeouts, caps, the worker pool, disconnects and graceful stop.
-@Suite struct LiveLimitsTests {
+// Serialized: these measure timeouts and latency, so they should not compete for 2 cores.
+@Suite(.serialized) struct LiveLimitsTests {
     private let host = "Host: 127.0.0.1\r\n"
 
     @Test func clientVanishingMidResponseDoesNotHurtTheServer() throws {
@@ -24,7 +25,8 @@ import Testing
     }
 
     @Test func slowHeaderClientIsTimedOutWhileOthersAreServedPromptly() throws {
-        let live = try LiveServer { $0.headerTimeout = .milliseconds(300) }
+        // The timeout is long enough that "promptly" (well before it) holds even under TSan.
+        let live = try LiveServer { $0.headerTimeout = .milliseconds(1500) }
         defer { live.server.stop() }
         let slow = try live.client()
         let clock = Stopwatch()
@@ -34,10 +36,10 @@ import Testing
         try other.send("GET /healthz HTTP/1.1\r\n\(host)\r\n")
         #expect(try other.readResponse().status == 200)
         let otherLatency = otherClock.seconds
-        #expect(otherLatency < 0.3, "served in \(otherLatency) s while a slow client was pending")
+        #expect(otherLatency < 1.0, "served in \(otherLatency) s while a slow client was pending")
         #expect(try slow.serverClosed())
         let closedAfter = clock.seconds
-        #expect(closedAfter >= 0.29 && closedAfter < 2, "slow client closed after \(closedAfter) s")
+        #expect(closedAfter >= 1.49 && closedAfter < 4, "slow client closed after \(closedAfter) s")
     }
 
     @Test func slowBodyClientIsTimedOut() throws {

@@ -34,6 +34,8 @@ struct LiveServer {
     let log = AccessLogRecorder()
 
     static let bigBodyBytes = 32 * 1024 * 1024
+    /// Built once for the whole test run (lazily, thread-safely), not once per server.
+    static let bigBody = [UInt8](repeating: UInt8(ascii: "x"), count: bigBodyBytes)
 
     init(_ change: (inout HTTPServerConfiguration) -> Void = { _ in }) throws {
         var configuration = HTTPServerConfiguration()
@@ -45,8 +47,7 @@ struct LiveServer {
         router.add("POST", "/echo") { request in
             HTTPResponse(status: 200, headers: ["X-Query": request.query ?? ""], body: request.body)
         }
-        let big = [UInt8](repeating: UInt8(ascii: "x"), count: Self.bigBodyBytes)
-        router.add("GET", "/big") { _ in HTTPResponse(status: 200, body: big) }
+        router.add("GET", "/big") { _ in HTTPResponse(status: 200, body: LiveServer.bigBody) }
         let gate = self.gate
         router.add("GET", "/block") { _ in
             gate.entered.signal()
