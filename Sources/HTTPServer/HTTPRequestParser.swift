@@ -55,6 +55,7 @@ public struct HTTPRequestParser: Sendable {
             return .request(HTTPRequest(head: parsedHead, body: body), consumed: headLength + length)
         case .chunked:
             var decoder = chunked ?? ChunkedBodyDecoder(start: headLength, limits: limits)
+            chunked = nil  // drop the stored copy, or appending to the body would copy all of it
             let end = try decoder.decode(buffer)
             guard let end else {
                 chunked = decoder
