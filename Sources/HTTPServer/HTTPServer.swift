@@ -32,6 +32,7 @@ public final class HTTPServer: @unchecked Sendable {
     private var connections: [ObjectIdentifier: HTTPConnection] = [:]
     private(set) var isStopping = false
     private var isRunning = false
+    private var acceptPaused = false
     private var boundPort: Int?
     private var cachedDate: (second: Int, text: String) = (0, "")
     private let drained = DispatchSemaphore(value: 0)
@@ -84,6 +85,7 @@ public final class HTTPServer: @unchecked Sendable {
         let first: Bool = ioQueue.sync {
             guard isRunning, !isStopping else { return false }
             isStopping = true
+            resumeAccepting()  // a suspended source must not be released
             listenSource?.cancel()
             listenSource = nil
             for connection in Array(connections.values) { connection.serverIsStopping() }
@@ -114,15 +116,40 @@ public final class HTTPServer: @unchecked Sendable {
     private func acceptPending(_ listener: Int32) {
         // Bounded so a flood of connects cannot starve reads on existing connections.
         for _ in 0..<64 {
-            guard !isStopping, let fd = Socket.accept(listener) else { return }
-            guard connections.count < configuration.maxConnections else {
-                refuse(fd)
-                continue
+            guard !isStopping, !acceptPaused else { return }
+            switch Socket.accept(listener) {
+            case .nonePending:
+                return
+            case .exhausted:
+                pauseAccepting()
+                return
+            case .accepted(let fd):
+                guard connections.count < configuration.maxConnections else {
+                    refuse(fd)
+                    continue
+                }
+                let connection = HTTPConnection(fd: fd, server: self, queue: ioQueue)
+                connections[ObjectIdentifier(connection)] = connection
+                connection.start()
             }
-            let connection = HTTPConnection(fd: fd, server: self, queue: ioQueue)
-            connections[ObjectIdentifier(connection)] = connection
-            connection.start()
         }
+    }
+
+    /// Out of descriptors: stop listening for 100 ms (closing connections frees some) rather
+    /// than spin on a listener that stays readable.
+    private func pauseAccepting() {
+        guard let source = listenSource else { return }
+        acceptPaused = true
+        source.suspend()
+        ioQueue.asyncAfter(deadline: .now() + .milliseconds(100)) { [self] in
+            resumeAccepting()
+        }
+    }
+
+    private func resumeAccepting() {
+        guard acceptPaused, let source = listenSource else { return }
+        acceptPaused = false
+        source.resume()
     }
 
     /// Over the connection cap: a best-effort 503 on a fresh socket (its buffer is empty, so the

@@ -59,9 +59,16 @@ enum Socket {
         return (fd, Int(UInt16(bigEndian: boundPort)))
     }
 
-    /// A new non-blocking connection with Nagle off (small responses must not wait for ACKs),
-    /// nil when nothing is pending or accept failed.
-    static func accept(_ listener: Int32) -> Int32? {
+    enum AcceptResult {
+        case accepted(Int32)
+        case nonePending
+        /// Out of descriptors (EMFILE/ENFILE) or memory: the backlog stays full and the listener
+        /// stays readable, so the caller must back off instead of spinning.
+        case exhausted
+    }
+
+    /// A new non-blocking connection with Nagle off (small responses must not wait for ACKs).
+    static func accept(_ listener: Int32) -> AcceptResult {
         while true {
             let fd = Glibc.accept(listener, nil, nil)
             if fd >= 0 {
@@ -69,10 +76,13 @@ enum Socket {
                 _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
                 var one: Int32 = 1
                 setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-                return fd
+                return .accepted(fd)
             }
-            if errno == EINTR || errno == ECONNABORTED { continue }
-            return nil
+            switch errno {
+            case EINTR, ECONNABORTED: continue
+            case EMFILE, ENFILE, ENOBUFS, ENOMEM: return .exhausted
+            default: return .nonePending
+            }
         }
     }
 
