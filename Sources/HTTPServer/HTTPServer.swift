@@ -19,7 +19,16 @@ public struct HTTPAccessLogEntry: Sendable {
 ///
 /// `@unchecked Sendable` because its mutable state is confined to `ioQueue`: the public methods
 /// reach it only through `ioQueue.sync`, and the sources run their handlers on that queue.
-/// Do not call `stop()` from a handler (it waits for handlers to finish).
+/// Do not call `stop()`, `port` or `connectionCount` from a handler (they wait on the I/O queue,
+/// and `stop()` waits for handlers to finish).
+///
+///     var router = HTTPRouter()
+///     router.add("GET", "/healthz", execution: .inline) { _ in HTTPResponse(status: 200, json: "{}") }
+///     router.add("POST", "/forward") { request in HTTPResponse(status: 200, json: compute(request.body)) }
+///     let server = HTTPServer(configuration: configuration, router: router) { entry in print(entry) }
+///     let port = try server.start()      // port 0 in the configuration -> a free port
+///     // on SIGTERM, from any queue but the server's: server.stop()
+///     server.waitUntilStopped()
 public final class HTTPServer: @unchecked Sendable {
     public let configuration: HTTPServerConfiguration
     let router: HTTPRouter
