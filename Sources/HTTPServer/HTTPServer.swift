@@ -1,1 +1,219 @@
-// Placeholder: the HTTP/1.1 server lives here (issue 3).
+import Dispatch
+
+/// One line of the access log, produced once per response.
+public struct HTTPAccessLogEntry: Sendable {
+    /// "-" when the request could not be parsed.
+    public let method: String
+    public let path: String
+    public let status: Int
+    /// Bytes of the response body (Content-Length), not counting headers.
+    public let bodyBytes: Int
+    /// From the first byte of the request to the response being queued for writing.
+    public let duration: Duration
+}
+
+/// An HTTP/1.1 server on POSIX sockets and Dispatch.
+///
+/// All socket I/O, parsing and connection state live on one serial queue (`ioQueue`); handlers
+/// run on a bounded `WorkerPool`, or inline on the I/O queue when a route says so.
+///
+/// `@unchecked Sendable` because its mutable state is confined to `ioQueue`: the public methods
+/// reach it only through `ioQueue.sync`, and the sources run their handlers on that queue.
+/// Do not call `stop()`, `port` or `connectionCount` from a handler (they wait on the I/O queue,
+/// and `stop()` waits for handlers to finish).
+///
+///     var router = HTTPRouter()
+///     router.add("GET", "/healthz", execution: .inline) { _ in HTTPResponse(status: 200, json: "{}") }
+///     router.add("POST", "/forward") { request in HTTPResponse(status: 200, json: compute(request.body)) }
+///     let server = HTTPServer(configuration: configuration, router: router) { entry in print(entry) }
+///     let port = try server.start()      // port 0 in the configuration -> a free port
+///     // on SIGTERM, from any queue but the server's: server.stop()
+///     server.waitUntilStopped()
+public final class HTTPServer: @unchecked Sendable {
+    public let configuration: HTTPServerConfiguration
+    let router: HTTPRouter
+    let pool: WorkerPool
+    let ioQueue = DispatchQueue(label: "HTTPServer.io", qos: .userInitiated)
+    private let accessLog: (@Sendable (HTTPAccessLogEntry) -> Void)?
+
+    private var listenSource: DispatchSourceRead?
+    private var sweepTimer: DispatchSourceTimer?
+    private var connections: [ObjectIdentifier: HTTPConnection] = [:]
+    private(set) var isStopping = false
+    private var isRunning = false
+    private var acceptPaused = false
+    private var boundPort: Int?
+    private var cachedDate: (second: Int, text: String) = (0, "")
+    private let drained = DispatchSemaphore(value: 0)
+    private let lifetime = DispatchGroup()
+
+    public init(
+        configuration: HTTPServerConfiguration = HTTPServerConfiguration(), router: HTTPRouter,
+        accessLog: (@Sendable (HTTPAccessLogEntry) -> Void)? = nil
+    ) {
+        self.configuration = configuration
+        self.router = router
+        self.accessLog = accessLog
+        pool = WorkerPool(workers: configuration.workerCount, queueDepth: configuration.workerQueueDepth)
+    }
+
+    /// The bound port once started (the real one when the configuration asked for port 0).
+    public var port: Int? { ioQueue.sync { boundPort } }
+
+    /// Open connections right now (for tests and metrics).
+    public var connectionCount: Int { ioQueue.sync { connections.count } }
+
+    /// Binds, listens and starts serving; returns the bound port. Throws if binding fails or the
+    /// server was already started.
+    @discardableResult
+    public func start() throws -> Int {
+        try ioQueue.sync {
+            guard !isRunning, !isStopping else { throw HTTPServerError.alreadyStarted }
+            let (fd, port): (Int32, Int)
+            do {
+                (fd, port) = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
+            } catch {
+                throw HTTPServerError.bindFailed("\(error)")
+            }
+            let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: ioQueue)
+            source.setEventHandler { [self] in acceptPending(fd) }
+            source.setCancelHandler { Socket.close(fd) }
+            source.resume()
+            listenSource = source
+            sweepTimer = makeSweepTimer()
+            boundPort = port
+            isRunning = true
+            lifetime.enter()
+            return port
+        }
+    }
+
+    /// Graceful stop: stop accepting, close idle connections, let in-flight requests finish
+    /// (up to `drainTimeout`), close the rest, return. Safe to call more than once.
+    public func stop() {
+        let first: Bool = ioQueue.sync {
+            guard isRunning, !isStopping else { return false }
+            isStopping = true
+            resumeAccepting()  // a suspended source must not be released
+            listenSource?.cancel()
+            listenSource = nil
+            for connection in Array(connections.values) { connection.serverIsStopping() }
+            if connections.isEmpty { drained.signal() }
+            return true
+        }
+        guard first else {
+            waitUntilStopped()
+            return
+        }
+        _ = drained.wait(timeout: .now() + configuration.drainTimeout.dispatchInterval)
+        ioQueue.sync {
+            for connection in Array(connections.values) { connection.close() }
+            sweepTimer?.cancel()
+            sweepTimer = nil
+            isRunning = false
+        }
+        lifetime.leave()
+    }
+
+    /// Blocks until `stop()` has finished (returns at once if the server never started).
+    public func waitUntilStopped() {
+        lifetime.wait()
+    }
+
+    // MARK: I/O queue only
+
+    private func acceptPending(_ listener: Int32) {
+        // Bounded so a flood of connects cannot starve reads on existing connections.
+        for _ in 0..<64 {
+            guard !isStopping, !acceptPaused else { return }
+            switch Socket.accept(listener) {
+            case .nonePending:
+                return
+            case .exhausted:
+                pauseAccepting()
+                return
+            case .accepted(let fd):
+                guard connections.count < configuration.maxConnections else {
+                    refuse(fd)
+                    continue
+                }
+                let connection = HTTPConnection(fd: fd, server: self, queue: ioQueue)
+                connections[ObjectIdentifier(connection)] = connection
+                connection.start()
+            }
+        }
+    }
+
+    /// Out of descriptors: stop listening for 100 ms (closing connections frees some) rather
+    /// than spin on a listener that stays readable.
+    private func pauseAccepting() {
+        guard let source = listenSource else { return }
+        acceptPaused = true
+        source.suspend()
+        ioQueue.asyncAfter(deadline: .now() + .milliseconds(100)) { [self] in
+            resumeAccepting()
+        }
+    }
+
+    private func resumeAccepting() {
+        guard acceptPaused, let source = listenSource else { return }
+        acceptPaused = false
+        source.resume()
+    }
+
+    /// Over the connection cap: a best-effort 503 on a fresh socket (its buffer is empty, so the
+    /// small response fits), then close.
+    private func refuse(_ fd: Int32) {
+        let response = HTTPResponse.problem(
+            status: 503, detail: "too many open connections", headers: ["Retry-After": "\(configuration.retryAfterSeconds)"])
+        _ = Socket.send(fd, HTTPResponseEncoder.encode(response, keepAlive: false, date: currentDate), from: 0)
+        Socket.shutdownWrite(fd)
+        Socket.close(fd)
+        logAccess(HTTPAccessLogEntry(method: "-", path: "-", status: 503, bodyBytes: response.body.count, duration: .zero))
+    }
+
+    private func makeSweepTimer() -> DispatchSourceTimer {
+        let shortest = [
+            configuration.headerTimeout, configuration.bodyTimeout, configuration.keepAliveTimeout,
+            configuration.writeTimeout, configuration.lingerTimeout,
+        ].min()!
+        let interval = min(max(shortest / 4, .milliseconds(10)), .seconds(1))
+        let timer = DispatchSource.makeTimerSource(queue: ioQueue)
+        timer.schedule(deadline: .now() + interval.dispatchInterval, repeating: interval.dispatchInterval, leeway: .milliseconds(5))
+        timer.setEventHandler { [self] in
+            let now = DispatchTime.now()
+            for connection in Array(connections.values) { connection.closeIfExpired(now: now) }
+        }
+        timer.resume()
+        return timer
+    }
+
+    func connectionClosed(_ connection: HTTPConnection) {
+        connections.removeValue(forKey: ObjectIdentifier(connection))
+        if isStopping && connections.isEmpty { drained.signal() }
+    }
+
+    /// The `Date` header value, formatted at most once per second.
+    var currentDate: String {
+        let second = Int(DispatchTime.now().uptimeNanoseconds / 1_000_000_000)
+        if second != cachedDate.second || cachedDate.text.isEmpty { cachedDate = (second, HTTPDate.now()) }
+        return cachedDate.text
+    }
+
+    func logAccess(_ entry: HTTPAccessLogEntry) {
+        accessLog?(entry)
+    }
+}
+
+public enum HTTPServerError: Error, CustomStringConvertible {
+    case alreadyStarted
+    /// Could not resolve, bind or listen; the text says which call failed and why.
+    case bindFailed(String)
+
+    public var description: String {
+        switch self {
+        case .alreadyStarted: "the server was already started"
+        case .bindFailed(let reason): reason
+        }
+    }
+}

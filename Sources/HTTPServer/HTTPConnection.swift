@@ -1,0 +1,266 @@
+import Dispatch
+
+/// One client connection: reads into a buffer, parses, hands requests to the router, writes
+/// responses back in order (pipelined requests wait until the previous response is written).
+///
+/// `@unchecked Sendable` because every property is touched only on the server's serial I/O queue;
+/// worker closures capture the connection but only to hop back onto that queue.
+final class HTTPConnection: @unchecked Sendable {
+    enum Phase {
+        case idle, readingHead, readingBody, handling, writingResponse, lingering, closed
+    }
+
+    private let fd: Int32
+    private let server: HTTPServer
+    private let configuration: HTTPServerConfiguration
+    private let readSource: DispatchSourceRead
+    private let writeSource: DispatchSourceWrite
+    private var readSuspended = false
+    private var writeActive = false
+    private var sourcesToCancel = 2
+
+    private var buffer: [UInt8] = []
+    private var parser: HTTPRequestParser
+    private var output: [UInt8] = []
+    private var outputOffset = 0
+
+    private(set) var phase = Phase.idle
+    /// When the current phase has run out of time; the server's sweep closes the connection.
+    private(set) var deadline: DispatchTime
+    private var requestsServed = 0
+    private var peerClosed = false
+    private var closeAfterResponse = false
+    private var current: (head: HTTPRequestHead?, headOnly: Bool, start: DispatchTime)?
+    private var requestStart = DispatchTime.now()
+
+    init(fd: Int32, server: HTTPServer, queue: DispatchQueue) {
+        self.fd = fd
+        self.server = server
+        configuration = server.configuration
+        parser = HTTPRequestParser(limits: configuration)
+        readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+        writeSource = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
+        deadline = .now() + configuration.headerTimeout.dispatchInterval
+    }
+
+    func start() {
+        readSource.setEventHandler { [self] in readable() }
+        writeSource.setEventHandler { [self] in flush() }
+        // The descriptor may only close once neither source can touch it any more.
+        let cancelled: @Sendable () -> Void = { [self] in
+            sourcesToCancel -= 1
+            if sourcesToCancel == 0 { Socket.close(fd) }
+        }
+        readSource.setCancelHandler(handler: cancelled)
+        writeSource.setCancelHandler(handler: cancelled)
+        readSource.resume()
+    }
+
+    // MARK: reading
+
+    private func readable() {
+        guard phase != .closed else { return }
+        switch Socket.read(fd, appendingTo: &buffer, maxBytes: configuration.readChunkBytes) {
+        case .wouldBlock:
+            return
+        case .failed:
+            close()
+        case .endOfStream:
+            switch phase {
+            case .handling, .writingResponse:
+                // Half-closed client still gets its response; then the connection ends.
+                peerClosed = true
+                suspendRead()
+            default:
+                close()
+            }
+        case .transferred:
+            if phase == .lingering {
+                buffer.removeAll(keepingCapacity: true)
+            } else {
+                processBuffer()
+            }
+        }
+    }
+
+    private func processBuffer() {
+        while phase == .idle || phase == .readingHead || phase == .readingBody {
+            guard !buffer.isEmpty else { return }
+            if phase == .idle {
+                phase = .readingHead
+                requestStart = .now()
+                deadline = .now() + configuration.headerTimeout.dispatchInterval
+            }
+            do {
+                switch try parser.parse(buffer) {
+                case .incomplete(let head):
+                    if let head, phase == .readingHead {
+                        phase = .readingBody
+                        deadline = .now() + configuration.bodyTimeout.dispatchInterval
+                        // RFC 9110 §10.1.1: the client waits for this before sending the body.
+                        if head.expectsContinue {
+                            output.append(contentsOf: HTTPResponseEncoder.continueResponse)
+                            flush()
+                        }
+                    }
+                    return
+                case .request(let request, let consumed):
+                    buffer.removeFirst(consumed)
+                    dispatch(request)
+                }
+            } catch {
+                current = (nil, false, requestStart)
+                send(error.response, forceClose: true)
+            }
+        }
+    }
+
+    // MARK: handling
+
+    private func dispatch(_ request: HTTPRequest) {
+        requestsServed += 1
+        let headOnly = request.method == "HEAD"
+        current = (request.head, headOnly, requestStart)
+        switch server.router.resolve(method: request.method, path: request.path) {
+        case .notFound:
+            send(HTTPRouter.notFound(request))
+        case .methodNotAllowed(let allow):
+            send(HTTPRouter.methodNotAllowed(request, allow: allow))
+        case .route(let route, _) where route.execution == .inline:
+            send(route.handler(request))
+        case .route(let route, _):
+            phase = .handling
+            deadline = .distantFuture
+            suspendRead()
+            let queue = server.ioQueue
+            let accepted = server.pool.submit { [self] in
+                let response = route.handler(request)
+                queue.async { [self] in handlerFinished(response) }
+            }
+            if !accepted {
+                let retry = "\(configuration.retryAfterSeconds)"
+                send(.problem(status: 503, detail: "all workers are busy; retry later", headers: ["Retry-After": retry]))
+            }
+        }
+    }
+
+    private func handlerFinished(_ response: HTTPResponse) {
+        guard phase == .handling else { return }
+        send(response)
+    }
+
+    // MARK: writing
+
+    private func send(_ response: HTTPResponse, forceClose: Bool = false) {
+        let head = current?.head
+        let keepAlive = !forceClose && (head?.keepAlive ?? false) && !peerClosed && !server.isStopping
+            && requestsServed < configuration.maxRequestsPerConnection
+        closeAfterResponse = !keepAlive
+        let bytes = HTTPResponseEncoder.encode(
+            response, keepAlive: keepAlive, requestVersion: head?.version ?? .http1_1, headOnly: current?.headOnly ?? false,
+            date: server.currentDate)
+        server.logAccess(
+            HTTPAccessLogEntry(
+                method: head?.method ?? "-", path: head?.path ?? "-", status: response.status,
+                bodyBytes: response.body.count, duration: (current?.start ?? requestStart).elapsed))
+        output.append(contentsOf: bytes)
+        phase = .writingResponse
+        deadline = .now() + configuration.writeTimeout.dispatchInterval
+        suspendRead()
+        flush()
+    }
+
+    /// Writes until the kernel refuses (then waits for the write source) or everything is sent.
+    private func flush() {
+        guard phase != .closed else { return }
+        while outputOffset < output.count {
+            switch Socket.send(fd, output, from: outputOffset) {
+            case .transferred(let count):
+                outputOffset += count
+            case .wouldBlock:
+                resumeWrite()
+                return
+            case .failed, .endOfStream:
+                close()  // client went away mid-response: drop it, the server carries on.
+                return
+            }
+        }
+        output.removeAll()
+        outputOffset = 0
+        suspendWrite()
+        if phase == .writingResponse { responseWritten() }
+    }
+
+    private func responseWritten() {
+        current = nil
+        if closeAfterResponse {
+            beginLinger()
+        } else if server.isStopping {
+            close()
+        } else {
+            phase = .idle
+            deadline = .now() + configuration.keepAliveTimeout.dispatchInterval
+            resumeRead()
+            processBuffer()  // the next pipelined request may already be here
+        }
+    }
+
+    /// Closing with unread request bytes would reset the connection and could destroy the response
+    /// in flight, so half-close and discard input for a short while first.
+    private func beginLinger() {
+        phase = .lingering
+        parser.reset()
+        buffer = []
+        Socket.shutdownWrite(fd)
+        deadline = .now() + configuration.lingerTimeout.dispatchInterval
+        if peerClosed { close() } else { resumeRead() }
+    }
+
+    // MARK: lifecycle
+
+    /// Called by the server's sweep.
+    func closeIfExpired(now: DispatchTime) {
+        if phase != .closed && deadline < now { close() }
+    }
+
+    /// Graceful stop: idle connections close now; in-flight requests finish (their response
+    /// carries `Connection: close`).
+    func serverIsStopping() {
+        if phase == .idle || phase == .readingHead { close() }
+    }
+
+    func close() {
+        guard phase != .closed else { return }
+        phase = .closed
+        resumeRead()
+        if !writeActive { writeSource.resume() }  // a suspended or inactive source must not be released
+        writeActive = true
+        readSource.cancel()
+        writeSource.cancel()
+        buffer = []
+        output = []
+        server.connectionClosed(self)
+    }
+
+    private func suspendRead() {
+        if !readSuspended { readSource.suspend(); readSuspended = true }
+    }
+
+    private func resumeRead() {
+        if readSuspended { readSource.resume(); readSuspended = false }
+    }
+
+    private func suspendWrite() {
+        if writeActive { writeSource.suspend(); writeActive = false }
+    }
+
+    private func resumeWrite() {
+        if !writeActive { writeSource.resume(); writeActive = true }
+    }
+}
+
+extension DispatchTime {
+    var elapsed: Duration {
+        .nanoseconds(Int64(DispatchTime.now().uptimeNanoseconds &- uptimeNanoseconds))
+    }
+}

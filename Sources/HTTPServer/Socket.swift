@@ -1,0 +1,131 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The only place that talks to the kernel: a thin non-blocking POSIX socket layer.
+/// Every call retries EINTR; EAGAIN becomes `.wouldBlock`; sends never raise SIGPIPE.
+enum Socket {
+    struct Failure: Error, CustomStringConvertible {
+        let operation: String
+        let code: Int32
+        var description: String { "\(operation) failed: \(String(cString: strerror(code)))" }
+    }
+
+    enum IOResult {
+        case transferred(Int)
+        case wouldBlock
+        case endOfStream
+        case failed(Int32)
+    }
+
+    /// Binds and listens; returns the descriptor and the port actually bound.
+    static func listen(host: String, port: Int, backlog: Int) throws -> (fd: Int32, port: Int) {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
+        var list: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, String(port), &hints, &list)
+        guard status == 0, let info = list else { throw Failure(operation: "getaddrinfo(\(host))", code: EINVAL) }
+        defer { freeaddrinfo(list) }
+        let fd = socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw Failure(operation: "socket", code: errno) }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        guard bind(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else {
+            let code = errno
+            Glibc.close(fd)
+            throw Failure(operation: "bind \(host):\(port)", code: code)
+        }
+        guard Glibc.listen(fd, Int32(backlog)) == 0 else {
+            let code = errno
+            Glibc.close(fd)
+            throw Failure(operation: "listen", code: code)
+        }
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        let family = storage.ss_family
+        let boundPort: UInt16 = withUnsafePointer(to: &storage) { pointer in
+            if family == sa_family_t(AF_INET6) {
+                return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_port }
+            }
+            return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_port }
+        }
+        return (fd, Int(UInt16(bigEndian: boundPort)))
+    }
+
+    enum AcceptResult {
+        case accepted(Int32)
+        case nonePending
+        /// Out of descriptors (EMFILE/ENFILE) or memory: the backlog stays full and the listener
+        /// stays readable, so the caller must back off instead of spinning.
+        case exhausted
+    }
+
+    /// A new non-blocking connection with Nagle off (small responses must not wait for ACKs).
+    static func accept(_ listener: Int32) -> AcceptResult {
+        while true {
+            let fd = Glibc.accept(listener, nil, nil)
+            if fd >= 0 {
+                _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+                var one: Int32 = 1
+                setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+                return .accepted(fd)
+            }
+            switch errno {
+            case EINTR, ECONNABORTED: continue
+            case EMFILE, ENFILE, ENOBUFS, ENOMEM: return .exhausted
+            default: return .nonePending
+            }
+        }
+    }
+
+    static func read(_ fd: Int32, appendingTo buffer: inout [UInt8], maxBytes: Int) -> IOResult {
+        let oldCount = buffer.count
+        var result = IOResult.wouldBlock
+        // Read straight into the buffer's tail (append grows it geometrically): no temporary.
+        buffer.append(contentsOf: repeatElement(0, count: maxBytes))
+        buffer.withUnsafeMutableBytes { raw in
+            while true {
+                let count = Glibc.read(fd, raw.baseAddress! + oldCount, maxBytes)
+                if count > 0 { result = .transferred(count); return }
+                if count == 0 { result = .endOfStream; return }
+                if errno == EINTR { continue }
+                result = (errno == EAGAIN || errno == EWOULDBLOCK) ? .wouldBlock : .failed(errno)
+                return
+            }
+        }
+        if case .transferred(let count) = result {
+            buffer.removeLast(maxBytes - count)
+        } else {
+            buffer.removeLast(maxBytes)
+        }
+        return result
+    }
+
+    static func send(_ fd: Int32, _ bytes: [UInt8], from offset: Int) -> IOResult {
+        bytes.withUnsafeBytes { raw in
+            while true {
+                let count = Glibc.send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                if count >= 0 { return .transferred(count) }
+                if errno == EINTR { continue }
+                return (errno == EAGAIN || errno == EWOULDBLOCK) ? .wouldBlock : .failed(errno)
+            }
+        }
+    }
+
+    /// Half-close: the client sees the end of our response while we still drain its bytes.
+    static func shutdownWrite(_ fd: Int32) {
+        _ = shutdown(fd, Int32(SHUT_WR))
+    }
+
+    static func close(_ fd: Int32) {
+        _ = Glibc.close(fd)
+    }
+}

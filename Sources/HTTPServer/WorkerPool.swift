@@ -1,0 +1,62 @@
+import Dispatch
+import Synchronization
+
+/// Runs at most `workers` jobs at once with at most `queueDepth` waiting; `submit` refuses beyond
+/// that so the caller can answer 503 instead of queueing without bound.
+final class WorkerPool: Sendable {
+    typealias Job = @Sendable () -> Void
+
+    private struct State {
+        var running = 0
+        var waiting: [Job] = []
+        var head = 0
+        var waitingCount: Int { waiting.count - head }
+    }
+
+    private let workers: Int
+    private let queueDepth: Int
+    private let state = Mutex(State())
+    private let queue = DispatchQueue(label: "HTTPServer.workers", qos: .userInitiated, attributes: .concurrent)
+
+    init(workers: Int, queueDepth: Int) {
+        self.workers = max(1, workers)
+        self.queueDepth = max(0, queueDepth)
+    }
+
+    /// False when every worker is busy and the queue is full.
+    func submit(_ job: @escaping Job) -> Bool {
+        let startNow: Bool? = state.withLock { state in
+            if state.running < workers {
+                state.running += 1
+                return true
+            }
+            guard state.waitingCount < queueDepth else { return nil }
+            state.waiting.append(job)
+            return false
+        }
+        guard let startNow else { return false }
+        if startNow { queue.async { self.run(job) } }
+        return true
+    }
+
+    /// Runs `job`, then keeps this worker busy with waiting jobs until none are left.
+    private func run(_ job: @escaping Job) {
+        var next: Job? = job
+        while let current = next {
+            current()
+            next = state.withLock { state in
+                guard state.waitingCount > 0 else {
+                    state.running -= 1
+                    return nil
+                }
+                let job = state.waiting[state.head]
+                state.head += 1
+                if state.head > 64 && state.head * 2 > state.waiting.count {
+                    state.waiting.removeFirst(state.head)
+                    state.head = 0
+                }
+                return job
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import HTTPServer
+import Testing
+
+/// Real sockets on port 0: timeouts, caps, the worker pool, disconnects and graceful stop.
+// Serialized: these measure timeouts and latency, so they should not compete for 2 cores.
+@Suite(.serialized) struct LiveLimitsTests {
+    private let host = "Host: 127.0.0.1\r\n"
+
+    @Test func clientVanishingMidResponseDoesNotHurtTheServer() throws {
+        let live = try LiveServer()
+        defer { live.server.stop() }
+        let quitter = try live.client()
+        try quitter.send("GET /big HTTP/1.1\r\n\(host)\r\n")
+        _ = try quitter.read(atLeast: 1000)
+        quitter.abort()  // RST while the server still has ~32 MiB to write: EPIPE/ECONNRESET, no SIGPIPE
+        let next = try live.client()
+        for _ in 0..<2 {
+            try next.send("GET /healthz HTTP/1.1\r\n\(host)\r\n")
+            #expect(try next.readResponse().status == 200)
+        }
+        let again = try live.client()
+        try again.send("GET /big HTTP/1.1\r\n\(host)\r\n")
+        #expect(try again.readResponse().body.count == LiveServer.bigBodyBytes)
+    }
+
+    @Test func slowHeaderClientIsTimedOutWhileOthersAreServedPromptly() throws {
+        // The timeout is long enough that "promptly" (well before it) holds even under TSan.
+        let live = try LiveServer { $0.headerTimeout = .milliseconds(1500) }
+        defer { live.server.stop() }
+        let slow = try live.client()
+        let clock = Stopwatch()
+        try slow.send("GET /healthz HTTP/1.1\r\nHo")  // and then nothing
+        let other = try live.client()
+        let otherClock = Stopwatch()
+        try other.send("GET /healthz HTTP/1.1\r\n\(host)\r\n")
+        #expect(try other.readResponse().status == 200)
+        let otherLatency = otherClock.seconds
+        #expect(otherLatency < 1.0, "served in \(otherLatency) s while a slow client was pending")
+        #expect(try slow.serverClosed())
+        let closedAfter = clock.seconds
+        #expect(closedAfter >= 1.49 && closedAfter < 4, "slow client closed after \(closedAfter) s")
+    }
+
+    @Test func slowBodyClientIsTimedOut() throws {
+        let live = try LiveServer { $0.bodyTimeout = .milliseconds(300) }
+        defer { live.server.stop() }
+        let slow = try live.client()
+        let clock = Stopwatch()
+        try slow.send("POST /echo HTTP/1.1\r\n\(host)Content-Length: 10\r\n\r\nab")
+        #expect(try slow.serverClosed())
+        #expect(clock.seconds >= 0.29 && clock.seconds < 2)
+    }
+
+    @Test func idleKeepAliveConnectionIsClosed() throws {
+        let live = try LiveServer { $0.keepAliveTimeout = .milliseconds(300) }
+        defer { live.server.stop() }
+        let client = try live.client()
+        try client.send("GET /healthz HTTP/1.1\r\n\(host)\r\n")
+        #expect(try client.readResponse().status == 200)
+        let clock = Stopwatch()
+        #expect(try client.serverClosed())
+        #expect(clock.seconds >= 0.25 && clock.seconds < 2, "idle close after \(clock.seconds) s")
+    }
+
+    @Test func connectionCapAnswers503AndCloses() throws {
+        let live = try LiveServer { $0.maxConnections = 2 }
+        defer { live.server.stop() }
+        let first = try live.client()
+        let second = try live.client()
+        for client in [first, second] {  // a served request proves each one was accepted
+            try client.send("GET /healthz HTTP/1.1\r\n\(host)\r\n")
+            #expect(try client.readResponse().status == 200)
+        }
+        let third = try live.client()
+        let refused = try third.readResponse()
+        #expect(refused.status == 503)
+        #expect(refused.header("Connection") == "close")
+        #expect(refused.header("Retry-After") == "1")
+        #expect(try third.serverClosed())
+        // The first two keep working.
+        try first.send("GET /healthz HTTP/1.1\r\n\(host)\r\n")
+        #expect(try first.readResponse().status == 200)
+    }
+
+    @Test func lastRequestOnAConnectionSaysClose() throws {
+        let live = try LiveServer { $0.maxRequestsPerConnection = 2 }
+        defer { live.server.stop() }
+        let client = try live.client()
+        try client.send("GET /healthz HTTP/1.1\r\n\(host)\r\n")
+        #expect(try client.readResponse().header("Connection") == nil)
+        try client.send("GET /healthz HTTP/1.1\r\n\(host)\r\n")
+        #expect(try client.readResponse().header("Connection") == "close")
+        #expect(try client.serverClosed())
+    }
+
+    @Test func fullWorkerQueueAnswers503WithRetryAfter() throws {
+        let live = try LiveServer {
+            $0.workerCount = 1
+            $0.workerQueueDepth = 1
+        }
+        defer { live.server.stop() }
+        defer { live.gate.open(3) }
+        let running = try live.client()
+        try running.send("GET /block HTTP/1.1\r\n\(host)\r\n")
+        #expect(live.gate.waitForEntry())
+        // One of these waits in the queue, the other finds it full: which one is up to the kernel.
+        let a = try live.client()
+        let b = try live.client()
+        try a.send("GET /block HTTP/1.1\r\n\(host)\r\n")
+        try b.send("GET /block HTTP/1.1\r\n\(host)\r\n")
+        let cheap = try live.client()
+        try cheap.send("GET /healthz HTTP/1.1\r\n\(host)\r\n")
+        #expect(try cheap.readResponse().status == 200, "inline health check must not wait for the pool")
+        // Whoever got the 503 gets it now, before any worker frees up.
+        let refused = try firstAnswer(of: [a, b])
+        #expect(refused.status == 503)
+        #expect(refused.header("Retry-After") == "1")
+        live.gate.open(2)
+        #expect(try running.readResponse().status == 200)
+        let queued = refused.client === a ? b : a
+        #expect(try queued.readResponse().status == 200)
+    }
+
+    /// Waits for whichever client gets a response first (both sockets are polled, no sleeping).
+    private func firstAnswer(of clients: [RawClient]) throws -> (status: Int, header: (String) -> String?, client: RawClient) {
+        var fds = clients.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
+        let ready = poll(&fds, nfds_t(fds.count), 5000)
+        guard ready > 0, let index = fds.firstIndex(where: { $0.revents != 0 }) else {
+            throw RawClient.Failure(description: "no client got an answer")
+        }
+        let response = try clients[index].readResponse()
+        return (response.status, response.header, clients[index])
+    }
+
+    @Test func gracefulStopFinishesTheRequestInFlight() throws {
+        let live = try LiveServer()
+        let busy = try live.client()
+        try busy.send("GET /block HTTP/1.1\r\n\(host)\r\n")
+        #expect(live.gate.waitForEntry())
+        let idle = try live.client()
+        try idle.send("GET /healthz HTTP/1.1\r\n\(host)\r\n")
+        #expect(try idle.readResponse().status == 200)
+
+        let stopped = DispatchSemaphore(value: 0)
+        let server = live.server
+        Thread.detachNewThread {
+            server.stop()
+            stopped.signal()
+        }
+        // Idle connections close at once; stop() is still waiting for the blocked handler.
+        #expect(try idle.serverClosed())
+        #expect(stopped.wait(timeout: .now() + 0.2) == .timedOut, "stop() returned with a request in flight")
+        // No longer accepting: connecting fails, or the socket is closed without an answer.
+        if let late = try? RawClient(port: live.port) { #expect(try late.serverClosed()) }
+        live.gate.open()
+        let response = try busy.readResponse()
+        #expect(response.status == 200)
+        #expect(response.text == "{\"blocked\":false}")
+        #expect(response.header("Connection") == "close")
+        #expect(try busy.serverClosed())
+        busy.close()  // ends the server's linger at once, so stop() need not wait it out
+        let stopClock = Stopwatch()
+        #expect(stopped.wait(timeout: .now() + 5) == .success)
+        #expect(stopClock.seconds < 1, "stop() took \(stopClock.seconds) s after the last client left")
+        live.server.waitUntilStopped()
+    }
+}
