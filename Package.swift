@@ -15,7 +15,7 @@ let package = Package(
         .target(name: "GradCheck", swiftSettings: optimize),
         .target(name: "HTTPServer"),
         .target(name: "GradCheckService", dependencies: ["GradCheck", "HTTPServer"]),
-        .executableTarget(name: "gradcheck-server", dependencies: ["GradCheckService"]),
+        .executableTarget(name: "gradcheck-server", dependencies: ["GradCheckService", "HTTPServer"]),
         .executableTarget(name: "gradcheck-bench", dependencies: ["GradCheck"], swiftSettings: optimize),
         // libcurl, for the integration tests only: they talk to a live server like a real client.
         .systemLibrary(
