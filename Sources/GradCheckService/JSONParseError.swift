@@ -12,6 +12,9 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
     public let kind: Kind
     public let offset: Int
     public let message: String
+    /// Where in the document the number was, `parameters.W1[2][3]`, for out-of-range numbers
+    /// (they are valid JSON, so the client wants the field, not just a byte offset).
+    public private(set) var path: String?
 
     public init(_ kind: Kind, offset: Int, message: String) {
         self.kind = kind
@@ -20,4 +23,20 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 
     public var description: String { "at byte \(offset): \(message)" }
+
+    /// The same error one level further out: inside member `key` of an object.
+    func inside(key: String) -> JSONParseError {
+        guard kind == .numberOutOfRange else { return self }
+        var outer = self
+        outer.path = path.map { $0.hasPrefix("[") ? key + $0 : key + "." + $0 } ?? key
+        return outer
+    }
+
+    /// The same error one level further out: inside element `index` of an array.
+    func inside(index: Int) -> JSONParseError {
+        guard kind == .numberOutOfRange else { return self }
+        var outer = self
+        outer.path = "[\(index)]" + (path.map { $0.hasPrefix("[") ? $0 : "." + $0 } ?? "")
+        return outer
+    }
 }

@@ -113,7 +113,7 @@ public struct JSONReader {
             skipWhitespace()
             try expect(UInt8(ascii: ":"), "':' after an object key")
             skipWhitespace()
-            members.append((key, try parseValue()))
+            do throws(JSONParseError) { members.append((key, try parseValue())) } catch { throw error.inside(key: key) }
             skipWhitespace()
             guard index < bytes.count else { throw unexpectedEnd("',' or '}'") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -136,7 +136,7 @@ public struct JSONReader {
         }
         while true {
             skipWhitespace()
-            elements.append(try parseValue())
+            do throws(JSONParseError) { elements.append(try parseValue()) } catch { throw error.inside(index: elements.count) }
             skipWhitespace()
             guard index < bytes.count else { throw unexpectedEnd("',' or ']'") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }

@@ -36,9 +36,13 @@ public struct RequestError: Error, Sendable, Equatable, CustomStringConvertible 
 
     /// Maps a JSON reader error: syntax and depth are 400, an out-of-range number is 422.
     public init(_ error: JSONParseError) {
-        let status = error.kind == .numberOutOfRange ? RequestError.invalidField : RequestError.malformedJSON
-        let prefix = error.kind == .numberOutOfRange ? "" : "malformed JSON "
-        self.init(status: status, detail: prefix + error.description, offset: error.offset)
+        if error.kind == .numberOutOfRange {
+            let field = error.path
+            self.init(status: RequestError.invalidField, detail: (field.map { "\($0): " } ?? "") + error.description,
+                      field: field, offset: error.offset)
+        } else {
+            self.init(status: RequestError.malformedJSON, detail: "malformed JSON " + error.description, offset: error.offset)
+        }
     }
 
     public var description: String { "\(status) \(detail)" }

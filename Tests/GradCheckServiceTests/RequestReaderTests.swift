@@ -122,7 +122,7 @@ import Testing
         (#"{"foo": 1}"#, 422, "expected a network body (X, Y, parameters) or a scalar body (x, theta); got keys: foo"),
         (#"{}"#, 422, "expected a network body (X, Y, parameters) or a scalar body (x, theta); got keys: none"),
         (#"[1, 2]"#, 422, "the body is an array; expected a JSON object with X, Y and parameters (or x and theta)"),
-        (#"{"x": 1e999, "theta": 1}"#, 422, "at byte 6: number 1e999 is out of range for a 64-bit float"),
+        (#"{"x": 1e999, "theta": 1}"#, 422, "x: at byte 6: number 1e999 is out of range for a 64-bit float"),
         (#"{"x": NaN, "theta": 1}"#, 400, "malformed JSON at byte 6: NaN is not valid JSON (RFC 8259 has no NaN or Infinity); Python's json.dumps writes NaN, Infinity and -Infinity by default: pass allow_nan=False to catch them before sending"),
         ("", 400, "malformed JSON at byte 0: empty body; expected a JSON object"),
         (#"{"x": 1, "theta": 2} trailing"#, 400, "malformed JSON at byte 21: unexpected 't' after the JSON value ended (trailing garbage)"),
