@@ -8,10 +8,11 @@
 
 FROM swift:6.3-noble AS build
 WORKDIR /src
-# Manifest first, so editing sources does not invalidate the dependency layer.
+# The manifest names the test targets too, and SwiftPM wants their folders to exist, so Tests/
+# comes along (it is small); only the server product is built.
 COPY Package.swift ./
-RUN swift package resolve
 COPY Sources ./Sources
+COPY Tests ./Tests
 RUN swift build -c release --static-swift-stdlib --product gradcheck-server \
     && install -D -m 0755 "$(swift build -c release --static-swift-stdlib --show-bin-path)/gradcheck-server" /out/gradcheck-server
 
