@@ -23,6 +23,7 @@ while [ $# -gt 0 ]; do
     --sizes) sizes="$2"; shift ;;
     --threads) threads="$2"; shift ;;
     --numpy-blas-as-is) blas_threads="" ;;
+    -h|--help) echo "usage: $0 [--quick] [--sizes N] [--threads N] [--numpy-blas-as-is]   (see the comment at the top of $0 and README.md)"; exit 0 ;;
     *) echo "usage: $0 [--quick] [--sizes N] [--threads N] [--numpy-blas-as-is]" >&2; exit 2 ;;
   esac
   shift
