@@ -88,6 +88,6 @@ public enum RequestDefaults {
     /// The notebook's 1e-7 for central differences; 1e-20 for complex step, which subtracts
     /// nothing and so can take a step far below rounding.
     public static func epsilon(for method: DifferenceMethod) -> Double {
-        method == .central ? 1e-7 : 1e-20
+        GradientCheckOptions.defaultEpsilon(for: method)
     }
 }
