@@ -3,6 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The Swift toolchain may be installed without being on PATH (e.g. /opt/swift).
+if ! command -v swift >/dev/null 2>&1; then
+    for dir in /opt/swift/usr/bin /usr/share/swift/usr/bin; do
+        if [ -x "$dir/swift" ]; then PATH="$dir:$PATH"; break; fi
+    done
+fi
+
 scripts/setup.sh
 
 echo "== shellcheck"
