@@ -12,6 +12,9 @@ enum FuzzTarget: String, CaseIterable {
     case json
     /// `GradCheckAPI` forward, backward and gradcheck on the raw bytes, as a request body.
     case api
+    /// The bytes as one JSON number: when the reader accepts it, it must be the same Double as
+    /// the standard library's parser gives (the reader's promise of correct rounding).
+    case number
 
     /// A small compute budget: the fuzzer should explore parsing and validation, not spend
     /// seconds in one large gradient check the real budget would allow.
@@ -21,6 +24,7 @@ enum FuzzTarget: String, CaseIterable {
         switch self {
         case .json: Self.readJSON(bytes)
         case .api: Self.callEndpoints(bytes)
+        case .number: Self.compareNumber(bytes)
         }
     }
 
@@ -34,6 +38,16 @@ enum FuzzTarget: String, CaseIterable {
         check(endpoints.forward(bytes), "forward", bytes)
         check(endpoints.backward(bytes), "backward", bytes)
         check(endpoints.gradcheck(bytes), "gradcheck", bytes)
+    }
+
+    private static func compareNumber(_ bytes: [UInt8]) {
+        guard case let .number(value)? = try? JSONReader.parse(bytes) else { return }
+        let jsonWhitespace: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
+        let text = String(decoding: bytes.drop(while: jsonWhitespace.contains).reversed()
+            .drop(while: jsonWhitespace.contains).reversed(), as: UTF8.self)
+        guard let expected = Double(text), expected.bitPattern == value.bitPattern else {
+            fatalError("number \(text.debugDescription): reader gave \(value), Double(String) gives \(String(describing: Double(text)))")
+        }
     }
 
     /// The API contract for any body: 200 with JSON, or a 400/422 problem; never a 500.

@@ -4,7 +4,7 @@ import Testing
 
 /// Every input the fuzzers kept (Tests/Fixtures/fuzz-corpus/<target>/, grown by scripts/fuzz.sh)
 /// replayed without the fuzzer, under the promises the fuzz targets check: the readers return
-/// or throw, and each endpoint answers 200 with a JSON object or a 400/422 problem, never a 500.
+/// or throw, a number is read exactly as Double(String) reads it, and each endpoint answers 200 with a JSON object or a 400/422 problem, never a 500.
 @Suite struct FuzzCorpusReplayTests {
     static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fixtures/fuzz-corpus")
@@ -24,7 +24,7 @@ import Testing
     }()
 
     @Test func bothTargetsHaveASmallCommittedCorpus() throws {
-        for target in ["json", "api"] {
+        for target in ["json", "api", "number"] {
             #expect(Self.inputs.filter { $0.hasPrefix(target + "/") }.count >= 10, "\(target) corpus")
         }
         let bytes = try Self.inputs.reduce(0) { total, name in
@@ -37,8 +37,13 @@ import Testing
     func replayedInputKeepsTheContract(_ name: String) throws {
         let bytes = [UInt8](try Data(contentsOf: Self.corpus.appendingPathComponent(name)))
         // The json target's promise: either reader returns or throws its own error type.
-        _ = try? JSONReader.parse(bytes)
+        let parsed = try? JSONReader.parse(bytes)
         _ = try? RequestReader.read(bytes)
+        // The number target's promise: a number the reader accepts is the one Double(String) gives.
+        if case let .number(value)? = parsed {
+            let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(Double(text)?.bitPattern == value.bitPattern, "\(name): \(text) read as \(value)")
+        }
         // The api target's promise, checked for every input whichever target kept it.
         for (endpoint, response) in [("forward", Self.api.forward(bytes)), ("backward", Self.api.backward(bytes)),
                                      ("gradcheck", Self.api.gradcheck(bytes))] {
