@@ -32,12 +32,21 @@ run=.build-fuzz/runs/$target
 mkdir -p "$run/corpus" "$run/artifacts"
 
 echo "== build gradcheck-fuzz (fuzzer + address sanitizer)"
+# swiftc keeps only the LAST -sanitize= flag, and SwiftPM passes `--sanitize=fuzzer --sanitize=address`
+# as two flags in no fixed order: one build gets coverage without ASan, the next ASan without
+# coverage. So: SwiftPM's --sanitize=fuzzer (it then leaves `main` to libFuzzer when linking), and
+# one combined -sanitize=fuzzer,address after it, which wins. The check below keeps it honest.
+build=(swift build --sanitize=fuzzer -Xswiftc "-sanitize=fuzzer,address" -Xswiftc -DFUZZING
+       --product gradcheck-fuzz --scratch-path .build-fuzz)
 # ld.gold warns once per ASan helper symbol; the warnings are harmless and drown the output.
-swift build --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING \
-    --product gradcheck-fuzz --scratch-path .build-fuzz 2>&1 | grep -v "Cannot export local symbol" || true
-binary=$(swift build --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING \
-    --product gradcheck-fuzz --scratch-path .build-fuzz --show-bin-path)/gradcheck-fuzz
+"${build[@]}" 2>&1 | grep -v "Cannot export local symbol" || true
+binary=$("${build[@]}" --show-bin-path)/gradcheck-fuzz
 [ -x "$binary" ] || { echo "build failed: no $binary" >&2; exit 1; }
+probe=$(find .build-fuzz -path "*GradCheckService.build/JSONReader.swift.o" | head -n 1)
+if ! objdump -h "$probe" | grep -q __sancov_cntrs || ! nm "$probe" | grep -q __asan_report; then
+    echo "$probe lacks coverage or ASan instrumentation: rm -rf .build-fuzz and retry" >&2
+    exit 1
+fi
 
 dict=()
 if [ -f "Tests/Fixtures/fuzz-corpus/$target.dict" ]; then
@@ -45,6 +54,9 @@ if [ -f "Tests/Fixtures/fuzz-corpus/$target.dict" ]; then
 fi
 read -r -a extra <<< "${FUZZ_ARGS:-}"
 
+# Swift's crash backtracer hangs inside libFuzzer + ASan: a fatalError (a broken API promise)
+# would stall the run instead of being reported and saved.
+export SWIFT_BACKTRACE=enable=no
 echo "== fuzz $target for ${seconds}s"
 status=0
 GRADCHECK_FUZZ_TARGET=$target "$binary" \
