@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "gradcheck-server", targets: ["gradcheck-server"]),
         .executable(name: "gradcheck-bench", targets: ["gradcheck-bench"]),
+        .executable(name: "gradcheck-fuzz", targets: ["gradcheck-fuzz"]),
     ],
     targets: [
         .target(name: "GradCheck", swiftSettings: optimize),
@@ -17,6 +18,8 @@ let package = Package(
         .target(name: "GradCheckService", dependencies: ["GradCheck", "HTTPServer"]),
         .executableTarget(name: "gradcheck-server", dependencies: ["GradCheckService", "HTTPServer"]),
         .executableTarget(name: "gradcheck-bench", dependencies: ["GradCheck"], swiftSettings: optimize),
+        // libFuzzer targets (scripts/fuzz.sh builds them with -DFUZZING); a plain build is a replay tool.
+        .executableTarget(name: "gradcheck-fuzz", dependencies: ["GradCheckService"]),
         // libcurl, for the integration tests only: they talk to a live server like a real client.
         .systemLibrary(
             name: "CCurl",

@@ -1,0 +1,67 @@
+import Foundation
+import GradCheckService
+
+/// The fuzz targets: each takes one input's bytes and must return without crashing. A target
+/// that finds a broken promise (a 500, a body that is not JSON) calls `fatalError`, so libFuzzer
+/// records the input as a crash and the replay tool reproduces it.
+///
+/// To add a target: a case here, a line in `run`, a seed directory
+/// `Tests/Fixtures/fuzz-corpus/<case name>/`; `scripts/fuzz.sh <case name>` then works as is.
+enum FuzzTarget: String, CaseIterable {
+    /// `JSONReader.parse` and `RequestReader.read` on the raw bytes.
+    case json
+    /// `GradCheckAPI` forward, backward and gradcheck on the raw bytes, as a request body.
+    case api
+    /// The bytes as one JSON number: when the reader accepts it, it must be the same Double as
+    /// the standard library's parser gives (the reader's promise of correct rounding).
+    case number
+
+    /// A small compute budget: the fuzzer should explore parsing and validation, not spend
+    /// seconds in one large gradient check the real budget would allow.
+    static let endpoints = GradCheckAPI(limits: ComputeLimits(maxOperations: 1e6))
+
+    func run(_ bytes: [UInt8]) {
+        switch self {
+        case .json: Self.readJSON(bytes)
+        case .api: Self.callEndpoints(bytes)
+        case .number: Self.compareNumber(bytes)
+        }
+    }
+
+    private static func readJSON(_ bytes: [UInt8]) {
+        // Errors are expected answers; only a crash, a hang or a sanitizer report is a finding.
+        _ = try? JSONReader.parse(bytes)
+        _ = try? RequestReader.read(bytes)
+    }
+
+    private static func callEndpoints(_ bytes: [UInt8]) {
+        check(endpoints.forward(bytes), "forward", bytes)
+        check(endpoints.backward(bytes), "backward", bytes)
+        check(endpoints.gradcheck(bytes), "gradcheck", bytes)
+    }
+
+    private static func compareNumber(_ bytes: [UInt8]) {
+        guard case let .number(value)? = try? JSONReader.parse(bytes) else { return }
+        let jsonWhitespace: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
+        let text = String(decoding: bytes.drop(while: jsonWhitespace.contains).reversed()
+            .drop(while: jsonWhitespace.contains).reversed(), as: UTF8.self)
+        guard let expected = Double(text), expected.bitPattern == value.bitPattern else {
+            fatalError("number \(text.debugDescription): reader gave \(value), Double(String) gives \(String(describing: Double(text)))")
+        }
+    }
+
+    /// The API contract for any body: 200 with JSON, or a 400/422 problem; never a 500.
+    private static func check(_ response: APIResponse, _ endpoint: String, _ bytes: [UInt8]) {
+        let allowed: Set<Int> = [200, 400, 422]
+        guard allowed.contains(response.status) else {
+            fatalError("\(endpoint): status \(response.status): \(String(decoding: response.body, as: UTF8.self))")
+        }
+        let expectedType = response.status == 200 ? "application/json" : "application/problem+json"
+        guard response.contentType == expectedType else {
+            fatalError("\(endpoint): status \(response.status) with content type \(response.contentType)")
+        }
+        guard (try? JSONSerialization.jsonObject(with: Data(response.body))) is [String: Any] else {
+            fatalError("\(endpoint): body is not a JSON object: \(String(decoding: response.body, as: UTF8.self))")
+        }
+    }
+}
