@@ -19,7 +19,7 @@ let package = Package(
         .executableTarget(name: "gradcheck-server", dependencies: ["GradCheckService", "HTTPServer"]),
         .executableTarget(name: "gradcheck-bench", dependencies: ["GradCheck"], swiftSettings: optimize),
         // libFuzzer targets (scripts/fuzz.sh builds them with -DFUZZING); a plain build is a replay tool.
-        .executableTarget(name: "gradcheck-fuzz", dependencies: ["GradCheckService"]),
+        .executableTarget(name: "gradcheck-fuzz", dependencies: ["GradCheckService", "HTTPServer"]),
         // libcurl, for the integration tests only: they talk to a live server like a real client.
         .systemLibrary(
             name: "CCurl",

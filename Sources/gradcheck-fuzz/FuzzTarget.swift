@@ -1,5 +1,6 @@
 import Foundation
 import GradCheckService
+import HTTPServer
 
 /// The fuzz targets: each takes one input's bytes and must return without crashing. A target
 /// that finds a broken promise (a 500, a body that is not JSON) calls `fatalError`, so libFuzzer
@@ -15,6 +16,10 @@ enum FuzzTarget: String, CaseIterable {
     /// The bytes as one JSON number: when the reader accepts it, it must be the same Double as
     /// the standard library's parser gives (the reader's promise of correct rounding).
     case number
+    /// The bytes as what a client sent on one connection: `HTTPRequestParser` must return
+    /// requests whose `consumed` lies inside the bytes, or a 4xx/5xx error, and give the same
+    /// answer when the bytes arrive in two reads as when they arrive in one.
+    case http
 
     /// A small compute budget: the fuzzer should explore parsing and validation, not spend
     /// seconds in one large gradient check the real budget would allow.
@@ -25,6 +30,7 @@ enum FuzzTarget: String, CaseIterable {
         case .json: Self.readJSON(bytes)
         case .api: Self.callEndpoints(bytes)
         case .number: Self.compareNumber(bytes)
+        case .http: Self.parseRequests(bytes)
         }
     }
 
@@ -48,6 +54,10 @@ enum FuzzTarget: String, CaseIterable {
         guard let expected = Double(text), expected.bitPattern == value.bitPattern else {
             fatalError("number \(text.debugDescription): reader gave \(value), Double(String) gives \(String(describing: Double(text)))")
         }
+    }
+
+    private static func parseRequests(_ bytes: [UInt8]) {
+        if let broken = HTTPParserContract.violation(in: bytes) { fatalError(broken) }
     }
 
     /// The API contract for any body: 200 with JSON, or a 400/422 problem; never a 500.
