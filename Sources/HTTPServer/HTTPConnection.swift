@@ -60,7 +60,8 @@ final class HTTPConnection: @unchecked Sendable {
 
     private func readable() {
         guard phase != .closed else { return }
-        switch Socket.read(fd, appendingTo: &buffer, maxBytes: configuration.readChunkBytes) {
+        let scratch = server.readScratch
+        switch Socket.read(fd, into: scratch) {
         case .wouldBlock:
             return
         case .failed:
@@ -74,10 +75,18 @@ final class HTTPConnection: @unchecked Sendable {
             default:
                 close()
             }
-        case .transferred:
-            if phase == .lingering {
-                buffer.removeAll(keepingCapacity: true)
-            } else {
+        case .transferred(let count):
+            switch phase {
+            case .lingering:
+                return
+            case .handling, .writingResponse:
+                // Pipelined bytes wait for the response in progress. Reading stops only now, when
+                // the client actually sent more: suspending and resuming the source around every
+                // request costs an event-loop wake-up each time.
+                buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<count]))
+                suspendRead()
+            default:
+                buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<count]))
                 processBuffer()
             }
         }
@@ -126,12 +135,11 @@ final class HTTPConnection: @unchecked Sendable {
             send(HTTPRouter.notFound(request))
         case .methodNotAllowed(let allow):
             send(HTTPRouter.methodNotAllowed(request, allow: allow))
-        case .route(let route, _) where route.execution == .inline:
+        case .route(let route, _) where route.execution.runsInline(bodyBytes: request.body.count):
             send(route.handler(request))
         case .route(let route, _):
             phase = .handling
             deadline = .distantFuture
-            suspendRead()
             let queue = server.ioQueue
             let accepted = server.pool.submit { [self] in
                 let response = route.handler(request)
@@ -166,7 +174,6 @@ final class HTTPConnection: @unchecked Sendable {
         output.append(contentsOf: bytes)
         phase = .writingResponse
         deadline = .now() + configuration.writeTimeout.dispatchInterval
-        suspendRead()
         flush()
     }
 

@@ -46,6 +46,9 @@ public final class HTTPServer: @unchecked Sendable {
     private var cachedDate: (second: Int, text: String) = (0, "")
     private let drained = DispatchSemaphore(value: 0)
     private let lifetime = DispatchGroup()
+    /// Every connection reads into this one buffer and copies out what arrived: reads happen only
+    /// on `ioQueue`, one at a time, so one chunk of memory serves all connections.
+    let readScratch: UnsafeMutableRawBufferPointer
 
     public init(
         configuration: HTTPServerConfiguration = HTTPServerConfiguration(), router: HTTPRouter,
@@ -55,6 +58,11 @@ public final class HTTPServer: @unchecked Sendable {
         self.router = router
         self.accessLog = accessLog
         pool = WorkerPool(workers: configuration.workerCount, queueDepth: configuration.workerQueueDepth)
+        readScratch = .allocate(byteCount: max(1, configuration.readChunkBytes), alignment: 16)
+    }
+
+    deinit {
+        readScratch.deallocate()
     }
 
     /// The bound port once started (the real one when the configuration asked for port 0).
