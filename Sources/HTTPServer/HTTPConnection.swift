@@ -40,7 +40,9 @@ final class HTTPConnection: @unchecked Sendable {
         parser = HTTPRequestParser(limits: configuration)
         readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
         writeSource = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
-        deadline = .now() + configuration.headerTimeout.dispatchInterval
+        // A fresh connection is idle until its first byte: the idle timeout applies, as between
+        // requests; the header timeout starts with the first byte (see `processBuffer`).
+        deadline = .now() + configuration.keepAliveTimeout.dispatchInterval
     }
 
     func start() {
