@@ -24,6 +24,9 @@ final class HTTPConnection: @unchecked Sendable {
     private var output: [UInt8] = []
     private var outputOffset = 0
 
+    /// Read-buffer capacity kept between requests; a larger buffer is released once drained.
+    static let retainedBufferBytes = 256 * 1024
+
     private(set) var phase = Phase.idle
     /// When the current phase has run out of time; the server's sweep closes the connection.
     private(set) var deadline: DispatchTime
@@ -108,6 +111,11 @@ final class HTTPConnection: @unchecked Sendable {
                     if let head, phase == .readingHead {
                         phase = .readingBody
                         deadline = .now() + configuration.bodyTimeout.dispatchInterval
+                        // The size is known (and already checked against maxBodyBytes): one
+                        // allocation instead of doubling, which copies and can overshoot by 2x.
+                        if case .contentLength(let length) = head.framing {
+                            buffer.reserveCapacity(buffer.count + length)
+                        }
                         // RFC 9110 §10.1.1: the client waits for this before sending the body.
                         if head.expectsContinue {
                             output.append(contentsOf: HTTPResponseEncoder.continueResponse)
@@ -116,7 +124,11 @@ final class HTTPConnection: @unchecked Sendable {
                     }
                     return
                 case .request(let request, let consumed):
-                    buffer.removeFirst(consumed)
+                    if consumed == buffer.count && buffer.capacity > Self.retainedBufferBytes {
+                        buffer = []  // an idle keep-alive connection must not keep a big body's memory
+                    } else {
+                        buffer.removeFirst(consumed)
+                    }
                     dispatch(request)
                 }
             } catch {
