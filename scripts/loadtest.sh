@@ -36,7 +36,7 @@ run() {
         "http://127.0.0.1:$SERVER_PORT$path" | sed -n 's/^RESULT //p')
     [ -n "$line" ] || { echo "$label: wrk printed no result" >&2; failures=$((failures + 1)); return; }
     local rps p50_ms p99_ms socket_errors non2xx
-    read -r rps p50_ms p99_ms _ _ socket_errors non2xx <<<"$line"
+    read -r rps p50_ms p99_ms _ _ socket_errors non2xx _ <<<"$line"
     printf '%-28s %10s %9s %9s %9s %8s\n' "$label" "$rps" "$p50_ms" "$p99_ms" "$socket_errors" "$non2xx"
     if [ "$socket_errors" != 0 ] || [ "$non2xx" != 0 ]; then failures=$((failures + 1)); fi
 }
