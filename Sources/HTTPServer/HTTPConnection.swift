@@ -10,14 +10,12 @@ final class HTTPConnection: @unchecked Sendable {
         case idle, readingHead, readingBody, handling, writingResponse, lingering, closed
     }
 
-    private let fd: Int32
+    let fd: Int32
     private let server: HTTPServer
     private let configuration: HTTPServerConfiguration
-    private let readSource: DispatchSourceRead
-    private let writeSource: DispatchSourceWrite
-    private var readSuspended = false
-    private var writeActive = false
-    private var sourcesToCancel = 2
+    /// What the server's `EventPoll` watches for on `fd`.
+    private var wantsRead = true
+    private var wantsWrite = false
 
     private var buffer: [UInt8] = []
     private var parser: HTTPRequestParser
@@ -36,29 +34,33 @@ final class HTTPConnection: @unchecked Sendable {
     private var current: (head: HTTPRequestHead?, headOnly: Bool, start: DispatchTime)?
     private var requestStart = DispatchTime.now()
 
-    init(fd: Int32, server: HTTPServer, queue: DispatchQueue) {
+    init(fd: Int32, server: HTTPServer) {
         self.fd = fd
         self.server = server
         configuration = server.configuration
         parser = HTTPRequestParser(limits: configuration)
-        readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-        writeSource = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
         // A fresh connection is idle until its first byte: the idle timeout applies, as between
         // requests; the header timeout starts with the first byte (see `processBuffer`).
         deadline = .now() + configuration.keepAliveTimeout.dispatchInterval
     }
 
     func start() {
-        readSource.setEventHandler { [self] in readable() }
-        writeSource.setEventHandler { [self] in flush() }
-        // The descriptor may only close once neither source can touch it any more.
-        let cancelled: @Sendable () -> Void = { [self] in
-            sourcesToCancel -= 1
-            if sourcesToCancel == 0 { Socket.close(fd) }
+        guard server.poll?.add(fd, readable: true, writable: false) == true else {
+            close()
+            return
         }
-        readSource.setCancelHandler(handler: cancelled)
-        writeSource.setCancelHandler(handler: cancelled)
-        readSource.resume()
+    }
+
+    /// Readiness reported by the server's poll.
+    func handle(_ ready: EventPoll.Ready) {
+        // Error and hang-up are reported even with no interest left: the read or the write
+        // reports the cause; with neither wanted there is nothing left to save.
+        if ready.failed && !wantsRead && !wantsWrite {
+            close()
+            return
+        }
+        if wantsRead && (ready.readable || ready.failed) { readable() }
+        if phase != .closed && wantsWrite && (ready.writable || ready.failed) { flush() }
     }
 
     // MARK: reading
@@ -253,30 +255,23 @@ final class HTTPConnection: @unchecked Sendable {
     func close() {
         guard phase != .closed else { return }
         phase = .closed
-        resumeRead()
-        if !writeActive { writeSource.resume() }  // a suspended or inactive source must not be released
-        writeActive = true
-        readSource.cancel()
-        writeSource.cancel()
+        server.poll?.remove(fd)
+        server.connectionClosed(self)
+        Socket.close(fd)  // after leaving the server's table: the number may be reused at once
         buffer = []
         output = []
-        server.connectionClosed(self)
     }
 
-    private func suspendRead() {
-        if !readSuspended { readSource.suspend(); readSuspended = true }
-    }
+    private func suspendRead() { setInterest(read: false, write: wantsWrite) }
+    private func resumeRead() { setInterest(read: true, write: wantsWrite) }
+    private func suspendWrite() { setInterest(read: wantsRead, write: false) }
+    private func resumeWrite() { setInterest(read: wantsRead, write: true) }
 
-    private func resumeRead() {
-        if readSuspended { readSource.resume(); readSuspended = false }
-    }
-
-    private func suspendWrite() {
-        if writeActive { writeSource.suspend(); writeActive = false }
-    }
-
-    private func resumeWrite() {
-        if !writeActive { writeSource.resume(); writeActive = true }
+    private func setInterest(read: Bool, write: Bool) {
+        guard phase != .closed, read != wantsRead || write != wantsWrite else { return }
+        wantsRead = read
+        wantsWrite = write
+        server.poll?.modify(fd, readable: read, writable: write)
     }
 }
 

@@ -38,7 +38,14 @@ public final class HTTPServer: @unchecked Sendable {
 
     private var listenSource: DispatchSourceRead?
     private var sweepTimer: DispatchSourceTimer?
-    private var connections: [ObjectIdentifier: HTTPConnection] = [:]
+    /// Every connection's descriptor, watched through one Dispatch source (see `EventPoll`).
+    private(set) var poll: EventPoll?
+    private var pollSource: DispatchSourceRead?
+    private let readyFDs = UnsafeMutablePointer<Int32>.allocate(capacity: EventPoll.batch)
+    private let readyFlags = UnsafeMutablePointer<UInt32>.allocate(capacity: EventPoll.batch)
+    /// Open connections by descriptor (unique while open: a descriptor is closed only after its
+    /// connection leaves this table, and reused only by a later accept on this queue).
+    private var connections: [Int32: HTTPConnection] = [:]
     private(set) var isStopping = false
     private var isRunning = false
     private var acceptPaused = false
@@ -63,6 +70,8 @@ public final class HTTPServer: @unchecked Sendable {
 
     deinit {
         readScratch.deallocate()
+        readyFDs.deallocate()
+        readyFlags.deallocate()
     }
 
     /// The bound port once started (the real one when the configuration asked for port 0).
@@ -83,6 +92,16 @@ public final class HTTPServer: @unchecked Sendable {
             } catch {
                 throw HTTPServerError.bindFailed("\(error)")
             }
+            guard let poll = EventPoll() else {
+                Socket.close(fd)
+                throw HTTPServerError.bindFailed("epoll_create1 failed: out of descriptors")
+            }
+            let ready = DispatchSource.makeReadSource(fileDescriptor: poll.fd, queue: ioQueue)
+            ready.setEventHandler { [self] in connectionsReady() }
+            ready.setCancelHandler { poll.close() }
+            ready.resume()
+            self.poll = poll
+            pollSource = ready
             let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: ioQueue)
             source.setEventHandler { [self] in acceptPending(fd) }
             source.setCancelHandler { Socket.close(fd) }
@@ -118,6 +137,8 @@ public final class HTTPServer: @unchecked Sendable {
             for connection in Array(connections.values) { connection.close() }
             sweepTimer?.cancel()
             sweepTimer = nil
+            pollSource?.cancel()
+            pollSource = nil
             isRunning = false
         }
         lifetime.leave()
@@ -145,8 +166,8 @@ public final class HTTPServer: @unchecked Sendable {
                     refuse(fd)
                     continue
                 }
-                let connection = HTTPConnection(fd: fd, server: self, queue: ioQueue)
-                connections[ObjectIdentifier(connection)] = connection
+                let connection = HTTPConnection(fd: fd, server: self)
+                connections[fd] = connection
                 connection.start()
             }
         }
@@ -196,8 +217,17 @@ public final class HTTPServer: @unchecked Sendable {
         return timer
     }
 
+    /// Every connection with something to do, in one pass. The poll source fires again while any
+    /// stays ready (the set is level-triggered), so one bounded batch per call is enough.
+    private func connectionsReady() {
+        guard let poll else { return }
+        for ready in poll.ready(fds: readyFDs, flags: readyFlags) {
+            connections[ready.fd]?.handle(ready)
+        }
+    }
+
     func connectionClosed(_ connection: HTTPConnection) {
-        connections.removeValue(forKey: ObjectIdentifier(connection))
+        connections.removeValue(forKey: connection.fd)
         if isStopping && connections.isEmpty { drained.signal() }
     }
 
