@@ -10,23 +10,22 @@ enum { GC_EPOLL_MAX_EVENTS = 256 };
 
 static inline int gc_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
 
-/* op: EPOLL_CTL_ADD / MOD / DEL. */
-static inline int gc_epoll_ctl(int epfd, int op, int fd, int readable, int writable) {
+/* op: EPOLL_CTL_ADD / MOD / DEL; `token` comes back with every event of `fd`. */
+static inline int gc_epoll_ctl(int epfd, int op, int fd, uint64_t token, int readable, int writable) {
     struct epoll_event event;
     event.events = (readable ? EPOLLIN : 0) | (writable ? EPOLLOUT : 0);
-    event.data.u64 = 0;
-    event.data.fd = fd;
+    event.data.u64 = token;
     return epoll_ctl(epfd, op, fd, &event);
 }
 
-/* Ready descriptors without blocking: fds[i] got events[i]; flags are 1 readable, 2 writable,
- * 4 error or hang-up. Returns the count (at most GC_EPOLL_MAX_EVENTS) or -1. */
-static inline int gc_epoll_ready(int epfd, int *fds, uint32_t *flags, int capacity) {
+/* Waits up to timeout_ms (0: not at all) for ready descriptors: tokens[i] got flags[i], which are
+ * 1 readable, 2 writable, 4 error or hang-up. Returns the count (at most GC_EPOLL_MAX_EVENTS) or -1. */
+static inline int gc_epoll_ready(int epfd, uint64_t *tokens, uint32_t *flags, int capacity, int timeout_ms) {
     struct epoll_event events[GC_EPOLL_MAX_EVENTS];
     if (capacity > GC_EPOLL_MAX_EVENTS) capacity = GC_EPOLL_MAX_EVENTS;
-    int count = epoll_wait(epfd, events, capacity, 0);
+    int count = epoll_wait(epfd, events, capacity, timeout_ms);
     for (int i = 0; i < count; i++) {
-        fds[i] = events[i].data.fd;
+        tokens[i] = events[i].data.u64;
         flags[i] = ((events[i].events & EPOLLIN) ? 1u : 0u) | ((events[i].events & EPOLLOUT) ? 2u : 0u)
             | ((events[i].events & (EPOLLERR | EPOLLHUP)) ? 4u : 0u);
     }

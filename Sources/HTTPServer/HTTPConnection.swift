@@ -11,6 +11,8 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     let fd: Int32
+    /// This connection's key in the server's table and in its poll's events.
+    let token: UInt64
     private let server: HTTPServer
     private let configuration: HTTPServerConfiguration
     /// What the server's `EventPoll` watches for on `fd`.
@@ -34,8 +36,9 @@ final class HTTPConnection: @unchecked Sendable {
     private var current: (head: HTTPRequestHead?, headOnly: Bool, start: DispatchTime)?
     private var requestStart = DispatchTime.now()
 
-    init(fd: Int32, server: HTTPServer) {
+    init(fd: Int32, token: UInt64, server: HTTPServer) {
         self.fd = fd
+        self.token = token
         self.server = server
         configuration = server.configuration
         parser = HTTPRequestParser(limits: configuration)
@@ -45,10 +48,7 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     func start() {
-        guard server.poll?.add(fd, readable: true, writable: false) == true else {
-            close()
-            return
-        }
+        if server.poll?.add(fd, token: token, readable: true, writable: false) != true { close() }
     }
 
     /// Readiness reported by the server's poll.
@@ -271,7 +271,7 @@ final class HTTPConnection: @unchecked Sendable {
         guard phase != .closed, read != wantsRead || write != wantsWrite else { return }
         wantsRead = read
         wantsWrite = write
-        server.poll?.modify(fd, readable: read, writable: write)
+        server.poll?.modify(fd, token: token, readable: read, writable: write)
     }
 }
 

@@ -1,4 +1,6 @@
 import Dispatch
+import Foundation
+import Synchronization
 
 /// One line of the access log, produced once per response.
 public struct HTTPAccessLogEntry: Sendable {
@@ -38,14 +40,12 @@ public final class HTTPServer: @unchecked Sendable {
 
     private var listenSource: DispatchSourceRead?
     private var sweepTimer: DispatchSourceTimer?
-    /// Every connection's descriptor, watched through one Dispatch source (see `EventPoll`).
+    /// Every connection's descriptor, waited on by the poll thread (see `EventPoll`).
     private(set) var poll: EventPoll?
-    private var pollSource: DispatchSourceRead?
-    private let readyFDs = UnsafeMutablePointer<Int32>.allocate(capacity: EventPoll.batch)
-    private let readyFlags = UnsafeMutablePointer<UInt32>.allocate(capacity: EventPoll.batch)
-    /// Open connections by descriptor (unique while open: a descriptor is closed only after its
-    /// connection leaves this table, and reused only by a later accept on this queue).
-    private var connections: [Int32: HTTPConnection] = [:]
+    private let pollStopped = Atomic<Bool>(false)
+    /// Open connections by their poll token (never reused, unlike descriptor numbers).
+    private var connections: [UInt64: HTTPConnection] = [:]
+    private var nextToken: UInt64 = 1
     private(set) var isStopping = false
     private var isRunning = false
     private var acceptPaused = false
@@ -70,8 +70,6 @@ public final class HTTPServer: @unchecked Sendable {
 
     deinit {
         readScratch.deallocate()
-        readyFDs.deallocate()
-        readyFlags.deallocate()
     }
 
     /// The bound port once started (the real one when the configuration asked for port 0).
@@ -96,12 +94,8 @@ public final class HTTPServer: @unchecked Sendable {
                 Socket.close(fd)
                 throw HTTPServerError.bindFailed("epoll_create1 failed: out of descriptors")
             }
-            let ready = DispatchSource.makeReadSource(fileDescriptor: poll.fd, queue: ioQueue)
-            ready.setEventHandler { [self] in connectionsReady() }
-            ready.setCancelHandler { poll.close() }
-            ready.resume()
             self.poll = poll
-            pollSource = ready
+            startPollThread(poll)
             let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: ioQueue)
             source.setEventHandler { [self] in acceptPending(fd) }
             source.setCancelHandler { Socket.close(fd) }
@@ -137,8 +131,7 @@ public final class HTTPServer: @unchecked Sendable {
             for connection in Array(connections.values) { connection.close() }
             sweepTimer?.cancel()
             sweepTimer = nil
-            pollSource?.cancel()
-            pollSource = nil
+            pollStopped.store(true, ordering: .releasing)  // the thread closes the set on its way out
             isRunning = false
         }
         lifetime.leave()
@@ -147,6 +140,31 @@ public final class HTTPServer: @unchecked Sendable {
     /// Blocks until `stop()` has finished (returns at once if the server never started).
     public func waitUntilStopped() {
         lifetime.wait()
+    }
+
+    /// The poll thread blocks in epoll_wait and handles each batch on the I/O queue with `sync`,
+    /// which runs the block on this very thread when the queue is free: a client's bytes reach
+    /// their connection without any thread hand-off. It wakes at least every 100 ms to notice
+    /// `stop()`.
+    private func startPollThread(_ poll: EventPoll) {
+        let thread = Thread { [self] in
+            let tokens = UnsafeMutablePointer<UInt64>.allocate(capacity: EventPoll.batch)
+            let flags = UnsafeMutablePointer<UInt32>.allocate(capacity: EventPoll.batch)
+            defer {
+                tokens.deallocate()
+                flags.deallocate()
+                poll.close()
+            }
+            while !pollStopped.load(ordering: .acquiring) {
+                let batch = poll.wait(timeoutMilliseconds: 100, tokens: tokens, flags: flags)
+                guard !batch.isEmpty else { continue }
+                ioQueue.sync {
+                    for ready in batch { connections[ready.token]?.handle(ready) }
+                }
+            }
+        }
+        thread.name = "HTTPServer.poll"
+        thread.start()
     }
 
     // MARK: I/O queue only
@@ -166,8 +184,9 @@ public final class HTTPServer: @unchecked Sendable {
                     refuse(fd)
                     continue
                 }
-                let connection = HTTPConnection(fd: fd, server: self)
-                connections[fd] = connection
+                let connection = HTTPConnection(fd: fd, token: nextToken, server: self)
+                nextToken += 1
+                connections[connection.token] = connection
                 connection.start()
             }
         }
@@ -217,17 +236,8 @@ public final class HTTPServer: @unchecked Sendable {
         return timer
     }
 
-    /// Every connection with something to do, in one pass. The poll source fires again while any
-    /// stays ready (the set is level-triggered), so one bounded batch per call is enough.
-    private func connectionsReady() {
-        guard let poll else { return }
-        for ready in poll.ready(fds: readyFDs, flags: readyFlags) {
-            connections[ready.fd]?.handle(ready)
-        }
-    }
-
     func connectionClosed(_ connection: HTTPConnection) {
-        connections.removeValue(forKey: connection.fd)
+        connections.removeValue(forKey: connection.token)
         if isStopping && connections.isEmpty { drained.signal() }
     }
 
