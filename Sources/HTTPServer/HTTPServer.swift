@@ -20,7 +20,8 @@ public struct HTTPAccessLogEntry: Sendable {
 /// run on a bounded `WorkerPool`, or inline on the I/O queue when a route says so.
 ///
 /// `@unchecked Sendable` because its mutable state is confined to `ioQueue`: the public methods
-/// reach it only through `ioQueue.sync`, and the sources run their handlers on that queue.
+/// and the poll thread reach it only through `ioQueue.sync`, and the accept source and sweep
+/// timer run their handlers on that queue.
 /// Do not call `stop()`, `port` or `connectionCount` from a handler (they wait on the I/O queue,
 /// and `stop()` waits for handlers to finish).
 ///
