@@ -10,19 +10,22 @@ final class HTTPConnection: @unchecked Sendable {
         case idle, readingHead, readingBody, handling, writingResponse, lingering, closed
     }
 
-    private let fd: Int32
+    let fd: Int32
+    /// This connection's key in the server's table and in its poll's events.
+    let token: UInt64
     private let server: HTTPServer
     private let configuration: HTTPServerConfiguration
-    private let readSource: DispatchSourceRead
-    private let writeSource: DispatchSourceWrite
-    private var readSuspended = false
-    private var writeActive = false
-    private var sourcesToCancel = 2
+    /// What the server's `EventPoll` watches for on `fd`.
+    private var wantsRead = true
+    private var wantsWrite = false
 
     private var buffer: [UInt8] = []
     private var parser: HTTPRequestParser
     private var output: [UInt8] = []
     private var outputOffset = 0
+
+    /// Read-buffer capacity kept between requests; a larger buffer is released once drained.
+    static let retainedBufferBytes = 256 * 1024
 
     private(set) var phase = Phase.idle
     /// When the current phase has run out of time; the server's sweep closes the connection.
@@ -33,34 +36,39 @@ final class HTTPConnection: @unchecked Sendable {
     private var current: (head: HTTPRequestHead?, headOnly: Bool, start: DispatchTime)?
     private var requestStart = DispatchTime.now()
 
-    init(fd: Int32, server: HTTPServer, queue: DispatchQueue) {
+    init(fd: Int32, token: UInt64, server: HTTPServer) {
         self.fd = fd
+        self.token = token
         self.server = server
         configuration = server.configuration
         parser = HTTPRequestParser(limits: configuration)
-        readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-        writeSource = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
-        deadline = .now() + configuration.headerTimeout.dispatchInterval
+        // A fresh connection is idle until its first byte: the idle timeout applies, as between
+        // requests; the header timeout starts with the first byte (see `processBuffer`).
+        deadline = .now() + configuration.keepAliveTimeout.dispatchInterval
     }
 
     func start() {
-        readSource.setEventHandler { [self] in readable() }
-        writeSource.setEventHandler { [self] in flush() }
-        // The descriptor may only close once neither source can touch it any more.
-        let cancelled: @Sendable () -> Void = { [self] in
-            sourcesToCancel -= 1
-            if sourcesToCancel == 0 { Socket.close(fd) }
+        if server.poll?.add(fd, token: token, readable: true, writable: false) != true { close() }
+    }
+
+    /// Readiness reported by the server's poll.
+    func handle(_ ready: EventPoll.Ready) {
+        // Error and hang-up are reported even with no interest left: the read or the write
+        // reports the cause; with neither wanted there is nothing left to save.
+        if ready.failed && !wantsRead && !wantsWrite {
+            close()
+            return
         }
-        readSource.setCancelHandler(handler: cancelled)
-        writeSource.setCancelHandler(handler: cancelled)
-        readSource.resume()
+        if wantsRead && (ready.readable || ready.failed) { readable() }
+        if phase != .closed && wantsWrite && (ready.writable || ready.failed) { flush() }
     }
 
     // MARK: reading
 
     private func readable() {
         guard phase != .closed else { return }
-        switch Socket.read(fd, appendingTo: &buffer, maxBytes: configuration.readChunkBytes) {
+        let scratch = server.readScratch
+        switch Socket.read(fd, into: scratch) {
         case .wouldBlock:
             return
         case .failed:
@@ -74,10 +82,18 @@ final class HTTPConnection: @unchecked Sendable {
             default:
                 close()
             }
-        case .transferred:
-            if phase == .lingering {
-                buffer.removeAll(keepingCapacity: true)
-            } else {
+        case .transferred(let count):
+            switch phase {
+            case .lingering:
+                return
+            case .handling, .writingResponse:
+                // Pipelined bytes wait for the response in progress. Reading stops only now, when
+                // the client actually sent more: suspending and resuming the source around every
+                // request costs an event-loop wake-up each time.
+                buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<count]))
+                suspendRead()
+            default:
+                buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<count]))
                 processBuffer()
             }
         }
@@ -97,6 +113,11 @@ final class HTTPConnection: @unchecked Sendable {
                     if let head, phase == .readingHead {
                         phase = .readingBody
                         deadline = .now() + configuration.bodyTimeout.dispatchInterval
+                        // The size is known (and already checked against maxBodyBytes): one
+                        // allocation instead of doubling, which copies and can overshoot by 2x.
+                        if case .contentLength(let length) = head.framing {
+                            buffer.reserveCapacity(buffer.count + length)
+                        }
                         // RFC 9110 §10.1.1: the client waits for this before sending the body.
                         if head.expectsContinue {
                             output.append(contentsOf: HTTPResponseEncoder.continueResponse)
@@ -105,7 +126,11 @@ final class HTTPConnection: @unchecked Sendable {
                     }
                     return
                 case .request(let request, let consumed):
-                    buffer.removeFirst(consumed)
+                    if consumed == buffer.count && buffer.capacity > Self.retainedBufferBytes {
+                        buffer = []  // an idle keep-alive connection must not keep a big body's memory
+                    } else {
+                        buffer.removeFirst(consumed)
+                    }
                     dispatch(request)
                 }
             } catch {
@@ -126,12 +151,11 @@ final class HTTPConnection: @unchecked Sendable {
             send(HTTPRouter.notFound(request))
         case .methodNotAllowed(let allow):
             send(HTTPRouter.methodNotAllowed(request, allow: allow))
-        case .route(let route, _) where route.execution == .inline:
+        case .route(let route, _) where route.execution.runsInline(bodyBytes: request.body.count):
             send(route.handler(request))
         case .route(let route, _):
             phase = .handling
             deadline = .distantFuture
-            suspendRead()
             let queue = server.ioQueue
             let accepted = server.pool.submit { [self] in
                 let response = route.handler(request)
@@ -166,7 +190,6 @@ final class HTTPConnection: @unchecked Sendable {
         output.append(contentsOf: bytes)
         phase = .writingResponse
         deadline = .now() + configuration.writeTimeout.dispatchInterval
-        suspendRead()
         flush()
     }
 
@@ -232,30 +255,23 @@ final class HTTPConnection: @unchecked Sendable {
     func close() {
         guard phase != .closed else { return }
         phase = .closed
-        resumeRead()
-        if !writeActive { writeSource.resume() }  // a suspended or inactive source must not be released
-        writeActive = true
-        readSource.cancel()
-        writeSource.cancel()
+        server.poll?.remove(fd)
+        server.connectionClosed(self)
+        Socket.close(fd)  // after leaving the server's table: the number may be reused at once
         buffer = []
         output = []
-        server.connectionClosed(self)
     }
 
-    private func suspendRead() {
-        if !readSuspended { readSource.suspend(); readSuspended = true }
-    }
+    private func suspendRead() { setInterest(read: false, write: wantsWrite) }
+    private func resumeRead() { setInterest(read: true, write: wantsWrite) }
+    private func suspendWrite() { setInterest(read: wantsRead, write: false) }
+    private func resumeWrite() { setInterest(read: wantsRead, write: true) }
 
-    private func resumeRead() {
-        if readSuspended { readSource.resume(); readSuspended = false }
-    }
-
-    private func suspendWrite() {
-        if writeActive { writeSource.suspend(); writeActive = false }
-    }
-
-    private func resumeWrite() {
-        if !writeActive { writeSource.resume(); writeActive = true }
+    private func setInterest(read: Bool, write: Bool) {
+        guard phase != .closed, read != wantsRead || write != wantsWrite else { return }
+        wantsRead = read
+        wantsWrite = write
+        server.poll?.modify(fd, token: token, readable: read, writable: write)
     }
 }
 

@@ -1,4 +1,6 @@
 import Dispatch
+import Foundation
+import Synchronization
 
 /// One line of the access log, produced once per response.
 public struct HTTPAccessLogEntry: Sendable {
@@ -18,7 +20,8 @@ public struct HTTPAccessLogEntry: Sendable {
 /// run on a bounded `WorkerPool`, or inline on the I/O queue when a route says so.
 ///
 /// `@unchecked Sendable` because its mutable state is confined to `ioQueue`: the public methods
-/// reach it only through `ioQueue.sync`, and the sources run their handlers on that queue.
+/// and the poll thread reach it only through `ioQueue.sync`, and the accept source and sweep
+/// timer run their handlers on that queue.
 /// Do not call `stop()`, `port` or `connectionCount` from a handler (they wait on the I/O queue,
 /// and `stop()` waits for handlers to finish).
 ///
@@ -38,7 +41,12 @@ public final class HTTPServer: @unchecked Sendable {
 
     private var listenSource: DispatchSourceRead?
     private var sweepTimer: DispatchSourceTimer?
-    private var connections: [ObjectIdentifier: HTTPConnection] = [:]
+    /// Every connection's descriptor, waited on by the poll thread (see `EventPoll`).
+    private(set) var poll: EventPoll?
+    private let pollStopped = Atomic<Bool>(false)
+    /// Open connections by their poll token (never reused, unlike descriptor numbers).
+    private var connections: [UInt64: HTTPConnection] = [:]
+    private var nextToken: UInt64 = 1
     private(set) var isStopping = false
     private var isRunning = false
     private var acceptPaused = false
@@ -46,6 +54,9 @@ public final class HTTPServer: @unchecked Sendable {
     private var cachedDate: (second: Int, text: String) = (0, "")
     private let drained = DispatchSemaphore(value: 0)
     private let lifetime = DispatchGroup()
+    /// Every connection reads into this one buffer and copies out what arrived: reads happen only
+    /// on `ioQueue`, one at a time, so one chunk of memory serves all connections.
+    let readScratch: UnsafeMutableRawBufferPointer
 
     public init(
         configuration: HTTPServerConfiguration = HTTPServerConfiguration(), router: HTTPRouter,
@@ -55,6 +66,11 @@ public final class HTTPServer: @unchecked Sendable {
         self.router = router
         self.accessLog = accessLog
         pool = WorkerPool(workers: configuration.workerCount, queueDepth: configuration.workerQueueDepth)
+        readScratch = .allocate(byteCount: max(1, configuration.readChunkBytes), alignment: 16)
+    }
+
+    deinit {
+        readScratch.deallocate()
     }
 
     /// The bound port once started (the real one when the configuration asked for port 0).
@@ -75,6 +91,12 @@ public final class HTTPServer: @unchecked Sendable {
             } catch {
                 throw HTTPServerError.bindFailed("\(error)")
             }
+            guard let poll = EventPoll() else {
+                Socket.close(fd)
+                throw HTTPServerError.bindFailed("epoll_create1 failed: out of descriptors")
+            }
+            self.poll = poll
+            startPollThread(poll)
             let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: ioQueue)
             source.setEventHandler { [self] in acceptPending(fd) }
             source.setCancelHandler { Socket.close(fd) }
@@ -110,6 +132,7 @@ public final class HTTPServer: @unchecked Sendable {
             for connection in Array(connections.values) { connection.close() }
             sweepTimer?.cancel()
             sweepTimer = nil
+            pollStopped.store(true, ordering: .releasing)  // the thread closes the set on its way out
             isRunning = false
         }
         lifetime.leave()
@@ -118,6 +141,31 @@ public final class HTTPServer: @unchecked Sendable {
     /// Blocks until `stop()` has finished (returns at once if the server never started).
     public func waitUntilStopped() {
         lifetime.wait()
+    }
+
+    /// The poll thread blocks in epoll_wait and handles each batch on the I/O queue with `sync`,
+    /// which runs the block on this very thread when the queue is free: a client's bytes reach
+    /// their connection without any thread hand-off. It wakes at least every 100 ms to notice
+    /// `stop()`.
+    private func startPollThread(_ poll: EventPoll) {
+        let thread = Thread { [self] in
+            let tokens = UnsafeMutablePointer<UInt64>.allocate(capacity: EventPoll.batch)
+            let flags = UnsafeMutablePointer<UInt32>.allocate(capacity: EventPoll.batch)
+            defer {
+                tokens.deallocate()
+                flags.deallocate()
+                poll.close()
+            }
+            while !pollStopped.load(ordering: .acquiring) {
+                let batch = poll.wait(timeoutMilliseconds: 100, tokens: tokens, flags: flags)
+                guard !batch.isEmpty else { continue }
+                ioQueue.sync {
+                    for ready in batch { connections[ready.token]?.handle(ready) }
+                }
+            }
+        }
+        thread.name = "HTTPServer.poll"
+        thread.start()
     }
 
     // MARK: I/O queue only
@@ -137,8 +185,9 @@ public final class HTTPServer: @unchecked Sendable {
                     refuse(fd)
                     continue
                 }
-                let connection = HTTPConnection(fd: fd, server: self, queue: ioQueue)
-                connections[ObjectIdentifier(connection)] = connection
+                let connection = HTTPConnection(fd: fd, token: nextToken, server: self)
+                nextToken += 1
+                connections[connection.token] = connection
                 connection.start()
             }
         }
@@ -189,7 +238,7 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     func connectionClosed(_ connection: HTTPConnection) {
-        connections.removeValue(forKey: ObjectIdentifier(connection))
+        connections.removeValue(forKey: connection.token)
         if isStopping && connections.isEmpty { drained.signal() }
     }
 

@@ -63,6 +63,18 @@ import Testing
         #expect(clock.seconds >= 0.25 && clock.seconds < 2, "idle close after \(clock.seconds) s")
     }
 
+    @Test func silentNewConnectionIsClosedAtTheIdleTimeout() throws {
+        let live = try LiveServer {
+            $0.keepAliveTimeout = .milliseconds(300)
+            $0.headerTimeout = .seconds(20)
+        }
+        defer { live.server.stop() }
+        let clock = Stopwatch()
+        let client = try live.client()  // sends nothing at all
+        #expect(try client.serverClosed())
+        #expect(clock.seconds >= 0.25 && clock.seconds < 2, "silent connection closed after \(clock.seconds) s")
+    }
+
     @Test func connectionCapAnswers503AndCloses() throws {
         let live = try LiveServer { $0.maxConnections = 2 }
         defer { live.server.stop() }

@@ -1,0 +1,46 @@
+# shellcheck shell=bash
+# Shared by the issue-6 scripts (sourced, not run): build the release server, start it on a free
+# port of 127.0.0.1, stop it by its PID. Sets SERVER_PID and SERVER_PORT.
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SERVER_BIN=$ROOT/.build/release/gradcheck-server
+SERVER_PID=""
+SERVER_PORT=""
+SERVER_LOG=""
+
+build_server() {
+    if [ "${SKIP_BUILD:-0}" != 1 ]; then
+        swift build -c release --product gradcheck-server --package-path "$ROOT" >&2
+    fi
+}
+
+# start_server [extra flags...]: waits (bounded) for the "listening on" line.
+start_server() {
+    SERVER_LOG=$(mktemp /tmp/gradcheck-server.XXXXXX)
+    "$SERVER_BIN" --host 127.0.0.1 --port 0 --no-access-log "$@" >"$SERVER_LOG" 2>&1 &
+    SERVER_PID=$!
+    local _
+    for _ in $(seq 100); do
+        SERVER_PORT=$(sed -nE 's#^gradcheck-server listening on http://[^ ]+:([0-9]+)$#\1#p' "$SERVER_LOG")
+        [ -n "$SERVER_PORT" ] && return 0
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    echo "server did not start; log:" >&2
+    cat "$SERVER_LOG" >&2
+    return 1
+}
+
+# stop_server: SIGTERM, wait up to 15 s, then SIGKILL. Returns the server's exit status.
+stop_server() {
+    local status=0 _
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -TERM "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 150); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -0 "$SERVER_PID" 2>/dev/null && kill -KILL "$SERVER_PID" 2>/dev/null
+        wait "$SERVER_PID" || status=$?
+    fi
+    SERVER_PID=""
+    [ -n "$SERVER_LOG" ] && rm -f "$SERVER_LOG"
+    SERVER_LOG=""
+    return "$status"
+}
