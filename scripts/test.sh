@@ -10,6 +10,11 @@ if ! command -v swift >/dev/null 2>&1; then
     done
 fi
 
+# Tools that setup.sh installs with pip (hadolint, schemathesis) land in Python's scripts folder,
+# which a pyenv or user install may not have on PATH yet.
+PATH="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))'):$PATH"
+export PATH
+
 scripts/setup.sh
 
 echo "== shellcheck"
@@ -22,3 +27,6 @@ fi
 echo "== swift test"
 swift build --build-tests
 swift test --skip-build
+
+echo "== schemathesis (API fuzzing from /openapi.json, fixed seed, about 2 minutes)"
+SEED=${SCHEMATHESIS_SEED:-1} scripts/schemathesis.sh
