@@ -1,23 +1,6 @@
 import Foundation
 @testable import GradCheck
 
-/// SplitMix64: a tiny deterministic generator, so every test network is the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func normal() -> Double {
-        let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self), u2 = Double.random(in: 0..<1, using: &self)
-        return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
-    }
-}
-
 struct TestProblem {
     var network: Network
     var x: Matrix
@@ -29,15 +12,15 @@ enum EngineTestSupport {
     /// (0/1 for sigmoid, one-hot columns for softmax).
     static func randomProblem(widths: [Int], m: Int, activation: Activation, output: OutputLayer,
                               lambd: Double, seed: UInt64) -> TestProblem {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var layers: [Layer] = []
         for l in 1..<widths.count {
             let scale = (2.0 / Double(widths[l - 1])).squareRoot()
             layers.append(Layer(
-                weights: Matrix(rows: widths[l], cols: widths[l - 1], values: (0..<(widths[l] * widths[l - 1])).map { _ in rng.normal() * scale }),
-                bias: Matrix(rows: widths[l], cols: 1, values: (0..<widths[l]).map { _ in rng.normal() * 0.1 })))
+                weights: Matrix(rows: widths[l], cols: widths[l - 1], values: (0..<(widths[l] * widths[l - 1])).map { _ in rng.nextGaussian() * scale }),
+                bias: Matrix(rows: widths[l], cols: 1, values: (0..<widths[l]).map { _ in rng.nextGaussian() * 0.1 })))
         }
-        let x = Matrix(rows: widths[0], cols: m, values: (0..<(widths[0] * m)).map { _ in rng.normal() })
+        let x = Matrix(rows: widths[0], cols: m, values: (0..<(widths[0] * m)).map { _ in rng.nextGaussian() })
         let nL = widths[widths.count - 1]
         var y = Matrix(rows: nL, cols: m)
         for c in 0..<m {
