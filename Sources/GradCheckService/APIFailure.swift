@@ -5,7 +5,7 @@ enum APIFailure: Error {
     case request(RequestError)
     case network(NetworkError)
     case nonFiniteResult(JSONWriteError)
-    case overBudget(String)
+    case overBudget(String, field: String)
 
     var response: APIResponse {
         switch self {
@@ -22,8 +22,8 @@ enum APIFailure: Error {
                 status: RequestError.invalidField,
                 detail: "the result overflowed\(field): \(error.value) cannot be written as JSON; scale the inputs or parameters down",
                 field: error.key))
-        case let .overBudget(message):
-            return .problem(RequestError(status: RequestError.invalidField, detail: message, field: "mode"))
+        case let .overBudget(message, field):
+            return .problem(RequestError(status: RequestError.invalidField, detail: message, field: field))
         }
     }
 

@@ -25,6 +25,7 @@ public struct GradCheckAPI: Sendable {
                 writer.endObject()
             case let .network(request):
                 let (network, x, y) = try build(request)
+                try checkBudget(network, examples: x.cols, forwardPasses: 1)
                 let pass = network.forward(x, labels: y)
                 writer.beginObject()
                 writer.key("cost"); try writer.number(pass.cost)
@@ -44,6 +45,7 @@ public struct GradCheckAPI: Sendable {
                 writer.endObject()
             case let .network(request):
                 let (network, x, y) = try build(request)
+                try checkBudget(network, examples: x.cols, forwardPasses: 3)
                 let (pass, gradients) = network.gradients(inputs: x, labels: y)
                 writer.beginObject()
                 writer.key("cost"); try writer.number(pass.cost)
@@ -79,7 +81,7 @@ public struct GradCheckAPI: Sendable {
                                                    threshold: request.threshold, mode: request.mode.checkerMode)
                 let estimate = WorkEstimate(network: network, examples: x.cols, options: options)
                 if estimate.exceeds(budget: limits.maxOperations) {
-                    throw APIFailure.overBudget(estimate.refusal(budget: limits.maxOperations))
+                    throw APIFailure.overBudget(estimate.refusal(budget: limits.maxOperations), field: "mode")
                 }
                 let report = checker.check(network, inputs: x, labels: y, gradients: gradients, options: options)
                 try ReportEncoder.write(report, to: &writer)
@@ -103,6 +105,15 @@ public struct GradCheckAPI: Sendable {
         } catch {
             // Every thrown error above is one of ours; this keeps a new one from becoming a crash.
             return .problem(ProblemDetails(status: 500, detail: "unexpected error: \(error)"))
+        }
+    }
+
+    /// A forward pass is cheap per byte of body, but not bounded by it: a 64 MiB body can describe
+    /// a pass of 1e12 operations. Backward costs about two more passes.
+    private func checkBudget(_ network: Network, examples m: Int, forwardPasses: Double) throws {
+        let operations = forwardPasses * WorkEstimate.forwardOperations(of: network, examples: m)
+        guard operations <= limits.maxOperations else {
+            throw APIFailure.overBudget("this request is estimated at \(operations) operations, over the budget of \(limits.maxOperations) (--max-work); send fewer examples or a smaller network", field: "X")
         }
     }
 

@@ -144,6 +144,18 @@ import Testing
     }
 }
 
+extension GradCheckAPITests {
+    @Test func forwardAndBackwardAreHeldToTheBudgetToo() throws {
+        // The notebook's forward pass is 228 operations; backward about three passes.
+        let tight = GradCheckAPI(limits: ComputeLimits(maxOperations: 300))
+        #expect(tight.forward([UInt8](Self.notebook)).status == 200)
+        let backward = tight.backward([UInt8](Self.notebook))
+        #expect(backward.status == 422)
+        #expect(try Self.object(backward)["detail"] as? String ?? "" != "")
+        #expect(GradCheckAPI(limits: ComputeLimits(maxOperations: 100)).forward([UInt8](Self.notebook)).status == 422)
+    }
+}
+
 extension ServiceRequest {
     var networkParameters: [String: Matrix] {
         if case let .network(request) = self { return request.parameters }
