@@ -5,9 +5,9 @@ import HTTPServer
 /// `ServerOptions`. The executable and the integration tests (on port 0) both call this.
 public enum GradCheckApplication {
     /// `POST /forward`, `/backward`, `/gradcheck` on the worker pool; `GET /healthz` and
-    /// `GET /openapi.json` inline, so they answer even while every worker computes. (Small
-    /// `/forward` bodies inline, `.inlineUpTo(bodyBytes: 4096)`, measured 5-10% slower than the pool
-    /// under wrk -c64 once the I/O path was cheap: the pool adds a second core.)
+    /// `GET /openapi.json` inline, so they answer even while every worker computes. (Running small
+    /// `/forward` bodies inline measured 5-10% slower than the pool under wrk -c64: the pool adds
+    /// a second core.)
     public static func router(api: GradCheckAPI) -> HTTPRouter {
         var router = HTTPRouter()
         // Any Content-Type is read as JSON: `curl -d @file.json` sends a form type.

@@ -151,7 +151,7 @@ final class HTTPConnection: @unchecked Sendable {
             send(HTTPRouter.notFound(request))
         case .methodNotAllowed(let allow):
             send(HTTPRouter.methodNotAllowed(request, allow: allow))
-        case .route(let route, _) where route.execution.runsInline(bodyBytes: request.body.count):
+        case .route(let route, _) where route.execution == .inline:
             send(route.handler(request))
         case .route(let route, _):
             phase = .handling

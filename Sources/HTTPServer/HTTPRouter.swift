@@ -11,18 +11,6 @@ public struct HTTPRouter: Sendable {
         /// Directly on the I/O queue: only for trivial constant-time handlers such as a health
         /// check, so it is answered even while every worker is busy.
         case inline
-        /// Inline when the request body has at most `bodyBytes` bytes, on the pool otherwise: for
-        /// handlers whose cost is bounded by their input size, where a tiny request costs less
-        /// than the two thread hops of the pool (a few microseconds against tens).
-        case inlineUpTo(bodyBytes: Int)
-
-        func runsInline(bodyBytes: Int) -> Bool {
-            switch self {
-            case .pool: false
-            case .inline: true
-            case .inlineUpTo(let limit): bodyBytes <= limit
-            }
-        }
     }
 
     struct Route: Sendable {
