@@ -6,6 +6,13 @@ import Foundation
 /// The numerical side comes from an injectable `NumericalGradientEngine`; the checker only picks
 /// coordinates or directions, passes the method and step through, and judges the numbers.
 public struct GradientChecker: Sendable {
+    /// Why a check has no verdict.
+    public enum CheckFailure: Error, Sendable, Equatable {
+        case interrupted(Interruption)
+        /// A value the verdict rests on is not finite; the text names it and where.
+        case nonFinite(String)
+    }
+
     public let engine: any NumericalGradientEngine
 
     public init(engine: any NumericalGradientEngine = FastEngine()) {
@@ -19,9 +26,27 @@ public struct GradientChecker: Sendable {
     }
 
     /// Checks `gradients` (shapes must match the network: see `NetworkBuilder.gradients`), or the
-    /// network's own backward when nil.
+    /// network's own backward when nil, to the end whatever it costs. A value that is not finite
+    /// makes the difference NaN and the verdict failed; `check(_:...stop:)` says which one.
     public func check(_ network: Network, inputs x: Matrix, labels y: Matrix,
                       gradients: Gradients? = nil, options: GradientCheckOptions = GradientCheckOptions()) -> GradientCheckReport {
+        run(network, inputs: x, labels: y, gradients: gradients, options: options, stop: .none).report
+    }
+
+    /// The same check, stopped when `stop` says so, and refused rather than answered when any
+    /// value it rests on (an analytic or numerical gradient, a norm) is not finite: a verdict
+    /// computed from NaN or infinity would be made up, so there is none.
+    public func check(_ network: Network, inputs x: Matrix, labels y: Matrix, gradients: Gradients? = nil,
+                      options: GradientCheckOptions = GradientCheckOptions(),
+                      stop: StopSignal) throws(CheckFailure) -> GradientCheckReport {
+        let (report, nonFinite) = run(network, inputs: x, labels: y, gradients: gradients, options: options, stop: stop)
+        if let interruption = stop.interruption { throw .interrupted(interruption) }
+        if let nonFinite { throw .nonFinite(nonFinite) }
+        return report
+    }
+
+    private func run(_ network: Network, inputs x: Matrix, labels y: Matrix, gradients: Gradients?,
+                     options: GradientCheckOptions, stop: StopSignal) -> (report: GradientCheckReport, nonFinite: String?) {
         let started = DispatchTime.now().uptimeNanoseconds
         var analytic = gradients ?? network.gradients(inputs: x, labels: y).gradients
         let methodUsed = engine.supports(options.method) ? options.method : .central
@@ -32,24 +57,32 @@ public struct GradientChecker: Sendable {
             notes.append("\(id.gradientName) was missing or did not match \(id.name)'s shape \(network[id].shape); it was compared as zero")
             analytic.tensors[id] = Matrix(rows: network[id].rows, cols: network[id].cols)
         }
+        var nonFinite: String?
+        for id in network.parameterIDs {
+            if let bad = analytic[id]?.values.firstIndex(where: { !$0.isFinite }) {
+                let cols = network[id].cols
+                nonFinite = "the analytic gradient \(id.gradientName) is not finite at [\(bad / cols)][\(bad % cols)]: the backward pass overflows at these parameters and inputs"
+                break
+            }
+        }
         if methodUsed != options.method {
             notes.append("\(options.method.rawValue) is not available in this engine; central differences were used")
         }
-        var report: GradientCheckReport
+        var result: (report: GradientCheckReport, nonFinite: String?)
         switch options.mode {
         case .full, .sample:
-            report = checkCoordinates(network, x: x, y: y, analytic: analytic, options: options, method: methodUsed)
+            result = checkCoordinates(network, x: x, y: y, analytic: analytic, options: options, method: methodUsed, stop: stop)
         case let .directional(count, seed):
-            report = checkDirections(network, x: x, y: y, analytic: analytic, count: max(count, 1), seed: seed,
-                                     options: options, method: methodUsed)
+            result = checkDirections(network, x: x, y: y, analytic: analytic, count: max(count, 1), seed: seed,
+                                     options: options, method: methodUsed, stop: stop)
         }
-        report.notes = notes + report.notes
-        report.elapsedSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        return report
+        result.report.notes = notes + result.report.notes
+        result.report.elapsedSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return (result.report, nonFinite ?? result.nonFinite)
     }
 
-    private func checkCoordinates(_ network: Network, x: Matrix, y: Matrix, analytic: Gradients,
-                                  options: GradientCheckOptions, method: DifferenceMethod) -> GradientCheckReport {
+    private func checkCoordinates(_ network: Network, x: Matrix, y: Matrix, analytic: Gradients, options: GradientCheckOptions,
+                                  method: DifferenceMethod, stop: StopSignal) -> (report: GradientCheckReport, nonFinite: String?) {
         let coordinates: [Coordinate]
         if case let .sample(count, seed) = options.mode {
             coordinates = CoordinateSampler.sample(of: network, count: count, seed: seed)
@@ -57,13 +90,17 @@ public struct GradientChecker: Sendable {
             coordinates = CoordinateSampler.all(of: network)
         }
         let numeric = engine.derivatives(of: network, inputs: x, labels: y, at: coordinates,
-                                         method: method, step: options.epsilon)
+                                         method: method, step: options.epsilon, stop: stop)
         var tensors: [ParameterID: TensorComparison] = [:]
         var allAnalytic: [Double] = [], allNumeric: [Double] = []
         var kinkCount = 0
+        var nonFinite: String?
         for (coordinate, n) in zip(coordinates, numeric) {
             let id = coordinate.parameter
             let a = analytic[id]?[coordinate.row, coordinate.col] ?? 0
+            if nonFinite == nil && !n.value.isFinite {
+                nonFinite = "the numerical gradient of \(id.name) at [\(coordinate.row)][\(coordinate.col)] is not finite: the cost overflows (or is undefined) at theta +/- epsilon; scale the inputs or parameters down"
+            }
             tensors[id, default: TensorComparison(id: id)]
                 .add(index: EntryIndex(row: coordinate.row, col: coordinate.col), analytic: a, numeric: n)
             if n.crossesKink { kinkCount += 1; continue }
@@ -72,6 +109,9 @@ public struct GradientChecker: Sendable {
         }
         let difference = Norms.difference(allAnalytic, allNumeric)
         let scale = Norms.euclidean(allAnalytic) + Norms.euclidean(allNumeric)
+        if nonFinite == nil && !difference.isFinite {
+            nonFinite = "the difference is not finite: the gradients' norms overflow"
+        }
         // A tensor whose gradient is 1e-10 of the whole gradient cannot move the verdict; below
         // that, a mismatch is rounding, not a bug.
         let negligible = 1e-10 * scale
@@ -84,19 +124,27 @@ public struct GradientChecker: Sendable {
         if allAnalytic.isEmpty {
             notes.append("every checked coordinate crosses a kink: nothing was left to compare; try a smaller epsilon")
         }
-        return GradientCheckReport(
+        let report = GradientCheckReport(
             difference: difference, passed: passed, message: Self.message(difference: difference, passed: passed),
             epsilon: options.epsilon, threshold: options.threshold, method: options.method, methodUsed: method,
             mode: options.mode, costEvaluations: coordinates.count * method.evaluationsPerCoordinate,
             elapsedSeconds: 0, checkedCount: coordinates.count, kinkCount: kinkCount,
             parameters: parameters, directions: [], notes: notes)
+        return (report, nonFinite)
     }
 
     private func checkDirections(_ network: Network, x: Matrix, y: Matrix, analytic: Gradients, count: Int, seed: UInt64,
-                                 options: GradientCheckOptions, method: DifferenceMethod) -> GradientCheckReport {
+                                 options: GradientCheckOptions, method: DifferenceMethod,
+                                 stop: StopSignal) -> (report: GradientCheckReport, nonFinite: String?) {
         var generator = SplitMix64(seed: seed)
-        var directions: [DirectionReport] = []
-        for _ in 0..<count {
+        // Only the first `listedDirections` are listed in the answer; every direction counts in
+        // the verdict, through these two vectors (16 bytes per direction, priced).
+        var listed: [DirectionReport] = []
+        var keptAnalytic: [Double] = [], keptNumeric: [Double] = []
+        var nonFinite: String?
+        var done = 0
+        for index in 0..<count {
+            if stop.shouldStop() { break }
             let u = Self.randomUnitDirection(shapedLike: network, using: &generator)
             var dot = CompensatedSum()
             for (id, tensor) in u {
@@ -105,24 +153,41 @@ public struct GradientChecker: Sendable {
             }
             let n = engine.directionalDerivative(of: network, inputs: x, labels: y, along: u,
                                                  method: method, step: options.epsilon)
-            directions.append(DirectionReport(analytic: dot.value, numeric: n.value, crossesKink: n.crossesKink))
+            if nonFinite == nil && !n.value.isFinite {
+                nonFinite = "the numerical derivative along direction \(index + 1) is not finite: the cost overflows (or is undefined) at theta +/- epsilon u; scale the inputs or parameters down"
+            }
+            if listed.count < WorkEstimate.listedDirections {
+                listed.append(DirectionReport(analytic: dot.value, numeric: n.value, crossesKink: n.crossesKink))
+            }
+            if !n.crossesKink {
+                keptAnalytic.append(dot.value)
+                keptNumeric.append(n.value)
+            }
+            done += 1
         }
-        let kept = directions.filter { !$0.crossesKink }
-        let difference = Norms.difference(kept.map(\.analytic), kept.map(\.numeric))
+        let difference = Norms.difference(keptAnalytic, keptNumeric)
+        if nonFinite == nil && !difference.isFinite {
+            nonFinite = "the difference is not finite: the directional derivatives overflow"
+        }
         let passed = difference <= options.threshold
         var notes = ["directional mode compares grad . u with the numerical derivative along \(count) random unit direction(s); it cannot tell which tensor is wrong"]
-        if kept.count < directions.count {
-            notes.append("\(directions.count - kept.count) direction(s) whose +/- epsilon step switches a ReLU unit on or off were left out of the verdict")
+        if count > listed.count {
+            notes.append("the answer lists the first \(listed.count) of \(count) directions; all of them count in the difference")
         }
-        if kept.isEmpty {
+        let kinks = done - keptAnalytic.count
+        if kinks > 0 {
+            notes.append("\(kinks) direction(s) whose +/- epsilon step switches a ReLU unit on or off were left out of the verdict")
+        }
+        if keptAnalytic.isEmpty {
             notes.append("every direction crosses a kink: nothing was left to compare; try a smaller epsilon or other directions")
         }
-        return GradientCheckReport(
+        let report = GradientCheckReport(
             difference: difference, passed: passed, message: Self.message(difference: difference, passed: passed),
             epsilon: options.epsilon, threshold: options.threshold, method: options.method, methodUsed: method,
             mode: options.mode, costEvaluations: count * method.evaluationsPerCoordinate,
-            elapsedSeconds: 0, checkedCount: count, kinkCount: directions.count - kept.count,
-            parameters: [], directions: directions, notes: notes)
+            elapsedSeconds: 0, checkedCount: count, kinkCount: kinks,
+            parameters: [], directions: listed, notes: notes)
+        return (report, nonFinite)
     }
 
     /// Gaussian entries normalised over all parameters: uniform on the unit sphere.

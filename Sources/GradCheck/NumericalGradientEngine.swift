@@ -53,6 +53,15 @@ public protocol NumericalGradientEngine: Sendable {
 
     /// Whether the engine computes `method` itself (default: true, see the extension below).
     func supports(_ method: DifferenceMethod) -> Bool
+
+    /// `derivatives`, stopping early when `stop` says so (cancelled, past its deadline, or over
+    /// budget once the engine re-prices the check). Entries not computed are NaN; the caller
+    /// reads `stop.interruption` and must not use the result when it is set. The default polls
+    /// nothing and runs to the end.
+    func derivatives(
+        of network: Network, inputs x: Matrix, labels y: Matrix,
+        at coordinates: [Coordinate], method: DifferenceMethod, step: Double, stop: StopSignal
+    ) -> [NumericalDerivative]
 }
 
 extension NumericalGradientEngine {
@@ -60,4 +69,11 @@ extension NumericalGradientEngine {
     /// has no complex arithmetic) answers with central differences instead, and `GradientChecker`
     /// reports the method actually used.
     public func supports(_ method: DifferenceMethod) -> Bool { true }
+
+    public func derivatives(
+        of network: Network, inputs x: Matrix, labels y: Matrix,
+        at coordinates: [Coordinate], method: DifferenceMethod, step: Double, stop: StopSignal
+    ) -> [NumericalDerivative] {
+        derivatives(of: network, inputs: x, labels: y, at: coordinates, method: method, step: step)
+    }
 }

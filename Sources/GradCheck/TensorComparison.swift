@@ -29,7 +29,7 @@ struct TensorComparison {
             largest = abs(analytic[i] - numeric[i])
             worst = WorstEntry(index: indices[i], analytic: analytic[i], numeric: numeric[i])
         }
-        let difference = max(a, n) <= negligible ? 0 : residual / (a + n)
+        let difference = a.isNaN || n.isNaN ? .nan : max(a, n) <= negligible ? 0 : residual / (a + n)
         let passed = difference <= threshold
         let (ratio, diagnosis) = passed ? (nil, nil) : explain(analyticNorm: a, numericNorm: n)
         return ParameterReport(id: id, difference: difference, passed: passed, checkedCount: checkedCount,
@@ -87,9 +87,15 @@ enum Norms {
         return denominator == 0 ? 0 : euclideanDistance(a, b) / denominator
     }
 
+    /// NaN when any entry is NaN, infinity when any is infinite: a norm never hides a value it
+    /// could not measure (`max` alone would skip NaN, and a NaN gradient would then "pass").
     private static func scaledNorm(_ count: Int, _ entry: (Int) -> Double) -> Double {
         var largest = 0.0
-        for i in 0..<count { largest = max(largest, abs(entry(i))) }
+        for i in 0..<count {
+            let magnitude = abs(entry(i))
+            if magnitude.isNaN { return .nan }
+            largest = max(largest, magnitude)
+        }
         guard largest > 0, largest.isFinite else { return largest }
         var s = CompensatedSum()
         for i in 0..<count { let x = entry(i) / largest; s.add(x * x) }

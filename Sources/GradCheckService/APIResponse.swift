@@ -6,11 +6,17 @@ public struct APIResponse: Sendable, Equatable {
     public let status: Int
     public let contentType: String
     public let body: [UInt8]
+    /// Seconds after which a retry may succeed (`Retry-After`), for answers that say "busy".
+    public let retryAfterSeconds: Int?
 
-    public init(status: Int, contentType: String, body: [UInt8]) {
+    /// Seconds a client told "busy" (memory budget full) should wait before retrying.
+    public static let retryAfterBusy = 1
+
+    public init(status: Int, contentType: String, body: [UInt8], retryAfterSeconds: Int? = nil) {
         self.status = status
         self.contentType = contentType
         self.body = body
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     /// A 200 with a JSON body.
@@ -19,8 +25,9 @@ public struct APIResponse: Sendable, Equatable {
     }
 
     /// An RFC 9457 problem response.
-    public static func problem(_ problem: ProblemDetails) -> APIResponse {
-        APIResponse(status: problem.status, contentType: ProblemDetails.contentType, body: problem.body)
+    public static func problem(_ problem: ProblemDetails, retryAfterSeconds: Int? = nil) -> APIResponse {
+        APIResponse(status: problem.status, contentType: ProblemDetails.contentType, body: problem.body,
+                    retryAfterSeconds: retryAfterSeconds)
     }
 
     /// A problem response for a request error.

@@ -1,23 +1,35 @@
+import Foundation
 import GradCheck
+import HTTPServer
 
 /// The three endpoints as functions from body bytes to a response: no sockets, no HTTP types,
 /// so tests can call them in-process and the router only adapts them.
+///
+/// Every request is priced before its work starts (`RequestPrice`, `WorkEstimate`): memory is
+/// reserved in the shared `MemoryBudget` (422 when it could never fit, 503 with `Retry-After`
+/// while other requests hold it), and operations are held to `limits.maxOperations` (422). A
+/// gradient check also runs under a `StopSignal`: it stops when `isCancelled` turns true (the
+/// client left) or when it runs past the time its price allows.
 public struct GradCheckAPI: Sendable {
     public let limits: ComputeLimits
     public let checker: GradientChecker
+    public let memory: MemoryBudget
+    /// Cores the engine spreads a check over: the deadline allows for them.
+    let cores: Int
 
-    /// Im J(theta + i h) / h equals its h -> 0 limit to rounding only for small h; the engine
-    /// computes the limit, so a larger step would be reported but not used.
-    static let largestComplexStep = 1e-8
-
-    public init(limits: ComputeLimits = ComputeLimits(), checker: GradientChecker = GradientChecker(engine: FastEngine())) {
+    public init(limits: ComputeLimits = ComputeLimits(), checker: GradientChecker = GradientChecker(engine: FastEngine()),
+                memory: MemoryBudget = .unlimited) {
         self.limits = limits
         self.checker = checker
+        self.memory = memory
+        cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
     }
 
+    public typealias Cancellation = @Sendable () -> Bool
+
     /// `POST /forward`: `{"cost", "AL"}`, or `{"J"}` for the scalar body.
-    public func forward(_ body: [UInt8]) -> APIResponse {
-        respond(to: body) { request, writer in
+    public func forward(_ body: [UInt8], isCancelled: @escaping Cancellation = { false }) -> APIResponse {
+        respond(to: body) { request, writer, hold in
             switch request {
             case let .scalar(scalar):
                 writer.beginObject()
@@ -25,7 +37,8 @@ public struct GradCheckAPI: Sendable {
                 writer.endObject()
             case let .network(request):
                 let (network, x, y) = try build(request)
-                try checkBudget(network, examples: x.cols, forwardPasses: 1)
+                try checkBudget(operations: WorkEstimate.forwardPassOperations(of: network, examples: x.cols))
+                try hold.reserve(RequestPrice.forwardBytes(network, examples: x.cols), for: "the forward pass and its answer")
                 let pass = network.forward(x, labels: y)
                 writer.beginObject()
                 writer.key("cost"); try writer.number(pass.cost)
@@ -36,8 +49,8 @@ public struct GradCheckAPI: Sendable {
     }
 
     /// `POST /backward`: `{"cost", "gradients": {"dW1", "db1", ...}}`, or `{"dtheta"}`.
-    public func backward(_ body: [UInt8]) -> APIResponse {
-        respond(to: body) { request, writer in
+    public func backward(_ body: [UInt8], isCancelled: @escaping Cancellation = { false }) -> APIResponse {
+        respond(to: body) { request, writer, hold in
             switch request {
             case let .scalar(scalar):
                 writer.beginObject()
@@ -45,7 +58,9 @@ public struct GradCheckAPI: Sendable {
                 writer.endObject()
             case let .network(request):
                 let (network, x, y) = try build(request)
-                try checkBudget(network, examples: x.cols, forwardPasses: 3)
+                // Backward costs about two more passes.
+                try checkBudget(operations: 3 * WorkEstimate.forwardPassOperations(of: network, examples: x.cols))
+                try hold.reserve(RequestPrice.backwardBytes(network, examples: x.cols), for: "the backward pass and its answer")
                 let (pass, gradients) = network.gradients(inputs: x, labels: y)
                 writer.beginObject()
                 writer.key("cost"); try writer.number(pass.cost)
@@ -62,10 +77,15 @@ public struct GradCheckAPI: Sendable {
     }
 
     /// `POST /gradcheck`: the notebook's verdict plus the per-parameter report.
-    public func gradcheck(_ body: [UInt8]) -> APIResponse {
-        respond(to: body) { request, writer in
+    public func gradcheck(_ body: [UInt8], isCancelled: @escaping Cancellation = { false }) -> APIResponse {
+        respond(to: body) { request, writer, hold in
             switch request {
             case let .scalar(scalar):
+                if scalar.method == .central {
+                    do throws(RequestError) { try RequestReader.checkEpsilon(scalar.epsilon, method: .central) } catch {
+                        throw APIFailure.request(error)
+                    }
+                }
                 let result = ScalarCase.gradientCheck(x: scalar.x, theta: scalar.theta, gradient: scalar.dtheta, method: scalar.method, epsilon: scalar.epsilon, threshold: scalar.threshold)
                 try ReportEncoder.write(result, scalar: scalar, to: &writer)
             case let .network(request):
@@ -74,29 +94,42 @@ public struct GradCheckAPI: Sendable {
                 if let named = request.gradients {
                     do throws(NetworkError) { gradients = try NetworkBuilder.gradients(named, for: network) } catch { throw APIFailure.network(error) }
                 }
-                if request.method == .complexStep && request.epsilon > Self.largestComplexStep {
-                    throw APIFailure.request(.invalid("epsilon", "complex-step needs a step <= \(Self.largestComplexStep) (default 1e-20): it returns the h -> 0 limit of Im J(theta + i h) / h"))
+                do throws(RequestError) { try RequestReader.checkEpsilon(request.epsilon, method: request.method) } catch {
+                    throw APIFailure.request(error)
                 }
                 let options = GradientCheckOptions(method: request.method, epsilon: request.epsilon,
                                                    threshold: request.threshold, mode: request.mode.checkerMode)
-                let estimate = WorkEstimate(network: network, examples: x.cols, options: options)
+                let estimate = WorkEstimate(network: network, examples: x.cols, options: options, threads: cores)
                 if estimate.exceeds(budget: limits.maxOperations) {
                     throw APIFailure.overBudget(estimate.refusal(budget: limits.maxOperations), field: "mode")
                 }
-                let report = checker.check(network, inputs: x, labels: y, gradients: gradients, options: options)
+                try hold.reserve(RequestPrice.gradcheckBytes(estimate), for: "the check: engine cache, backward pass, per-coordinate results")
+                let cores = cores
+                let stop = StopSignal(budget: limits.maxOperations,
+                                      allowance: { WorkEstimate.allowedSeconds(operations: $0, cores: cores) },
+                                      isCancelled: isCancelled)
+                stop.price(operations: estimate.operations)
+                let report: GradientCheckReport
+                do throws(GradientChecker.CheckFailure) {
+                    report = try checker.check(network, inputs: x, labels: y, gradients: gradients, options: options, stop: stop)
+                } catch { throw APIFailure.check(error) }
                 try ReportEncoder.write(report, to: &writer)
             }
         }
     }
 
-    /// Reads the body, runs `produce`, and turns any failure into its problem response.
+    /// Reserves the parse, reads the body, runs `produce`, and turns any failure into its problem
+    /// response; whatever was reserved is released on every path.
     private func respond(to body: [UInt8],
-                         _ produce: (ServiceRequest, inout JSONWriter) throws -> Void) -> APIResponse {
+                         _ produce: (ServiceRequest, inout JSONWriter, MemoryHold) throws -> Void) -> APIResponse {
+        let hold = MemoryHold(budget: memory)
+        defer { hold.releaseAll() }
         do {
+            try hold.reserve(Double(RequestPrice.parseBytes(body)), for: "reading the JSON body")
             let request: ServiceRequest
             do { request = try RequestReader.read(body) } catch { throw APIFailure.request(error) }
             var writer = JSONWriter(capacity: 1024)
-            try produce(request, &writer)
+            try produce(request, &writer, hold)
             return .json(writer.bytes)
         } catch let failure as APIFailure {
             return failure.response
@@ -109,11 +142,10 @@ public struct GradCheckAPI: Sendable {
     }
 
     /// A forward pass is cheap per byte of body, but not bounded by it: a 64 MiB body can describe
-    /// a pass of 1e12 operations. Backward costs about two more passes.
-    private func checkBudget(_ network: Network, examples m: Int, forwardPasses: Double) throws {
-        let operations = forwardPasses * WorkEstimate.forwardOperations(of: network, examples: m)
+    /// a pass of 1e12 operations, and /forward and /backward cannot be stopped halfway.
+    private func checkBudget(operations: Double) throws {
         guard operations <= limits.maxOperations else {
-            throw APIFailure.overBudget("this request is estimated at \(operations) operations, over the budget of \(limits.maxOperations) (--max-work); send fewer examples or a smaller network", field: "X")
+            throw APIFailure.overBudget("this request is estimated at \(WorkEstimate.scientific(operations)) operations, over the budget of \(WorkEstimate.scientific(limits.maxOperations)) (--max-work); send fewer examples or a smaller network", field: "X")
         }
     }
 
@@ -122,8 +154,11 @@ public struct GradCheckAPI: Sendable {
             let network = try NetworkBuilder.network(parameters: request.parameters, inputs: request.x, labels: request.y,
                                                      activation: request.activation, output: request.output,
                                                      lambd: request.lambd)
+            do throws(RequestError) { try RequestReader.checkLabels(request.y, output: request.output) } catch {
+                throw APIFailure.request(error)
+            }
             return (network, request.x, request.y)
-        } catch { throw APIFailure.network(error) }
+        } catch let error as NetworkError { throw APIFailure.network(error) }
     }
 }
 

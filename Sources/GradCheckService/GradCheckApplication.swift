@@ -10,10 +10,17 @@ public enum GradCheckApplication {
     /// a second core.)
     public static func router(api: GradCheckAPI) -> HTTPRouter {
         var router = HTTPRouter()
-        // Any Content-Type is read as JSON: `curl -d @file.json` sends a form type.
-        router.add("POST", "/forward") { request in response(api.forward(request.body)) }
-        router.add("POST", "/backward") { request in response(api.backward(request.body)) }
-        router.add("POST", "/gradcheck") { request in response(api.gradcheck(request.body)) }
+        // Any Content-Type is read as JSON: `curl -d @file.json` sends a form type. Each handler
+        // polls its request's cancellation, which the server raises when the client leaves.
+        router.add("POST", "/forward") { request in
+            response(api.forward(request.body, isCancelled: { request.cancellation.isCancelled }))
+        }
+        router.add("POST", "/backward") { request in
+            response(api.backward(request.body, isCancelled: { request.cancellation.isCancelled }))
+        }
+        router.add("POST", "/gradcheck") { request in
+            response(api.gradcheck(request.body, isCancelled: { request.cancellation.isCancelled }))
+        }
         router.add("GET", "/healthz", execution: .inline) { _ in HTTPResponse(status: 200, json: #"{"status":"ok"}"#) }
         let openAPI = OpenAPIDocument.bytes
         router.add("GET", "/openapi.json", execution: .inline) { _ in HTTPResponse(status: 200, json: openAPI) }
@@ -37,8 +44,15 @@ public enum GradCheckApplication {
     /// The server, not yet started.
     public static func makeServer(_ options: ServerOptions,
                                   accessLog: (@Sendable (HTTPAccessLogEntry) -> Void)? = nil) -> HTTPServer {
-        let api = GradCheckAPI(limits: ComputeLimits(maxOperations: options.maxOperations))
-        return HTTPServer(configuration: configuration(options), router: router(api: api), accessLog: accessLog)
+        // One budget for the bodies the server reads and the work the handlers do.
+        let memory = MemoryBudget(limit: memoryBudget(options).bytes)
+        let api = GradCheckAPI(limits: ComputeLimits(maxOperations: options.maxOperations), memory: memory)
+        return HTTPServer(configuration: configuration(options), router: router(api: api), memory: memory, accessLog: accessLog)
+    }
+
+    /// `--max-memory`, or the default from the cgroup limit or physical memory, with its source.
+    public static func memoryBudget(_ options: ServerOptions) -> (bytes: Int, source: String) {
+        options.maxMemory.map { ($0, "--max-memory") } ?? MemoryLimit.defaultBudget()
     }
 
     /// One access-log line: `POST /gradcheck 200 2871B 1.234ms`.
@@ -49,6 +63,8 @@ public enum GradCheckApplication {
     }
 
     private static func response(_ answer: APIResponse) -> HTTPResponse {
-        HTTPResponse(status: answer.status, json: answer.body, contentType: answer.contentType)
+        var headers: HTTPHeaders = [:]
+        if let seconds = answer.retryAfterSeconds { headers.set(name: "Retry-After", value: "\(seconds)") }
+        return HTTPResponse(status: answer.status, json: answer.body, contentType: answer.contentType, headers: headers)
     }
 }

@@ -7,6 +7,9 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
         case tooDeep
         /// Valid JSON syntax, but a number beyond the range of a 64-bit float (e.g. `1e999`).
         case numberOutOfRange
+        /// A top-level key the caller's key check refused as soon as it was read, before its
+        /// value was parsed (`path` is the key, `message` the caller's reason).
+        case rejectedKey
     }
 
     public let kind: Kind
@@ -16,10 +19,11 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
     /// (they are valid JSON, so the client wants the field, not just a byte offset).
     public private(set) var path: String?
 
-    public init(_ kind: Kind, offset: Int, message: String) {
+    public init(_ kind: Kind, offset: Int, message: String, path: String? = nil) {
         self.kind = kind
         self.offset = offset
         self.message = message
+        self.path = path
     }
 
     public var description: String { "at byte \(offset): \(message)" }

@@ -8,16 +8,23 @@
 public struct JSONReader {
     public static let defaultMaxDepth = 64
 
-    public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
+    /// Looks at each key of the top-level object as soon as it is read, with the keys before it:
+    /// a message refuses it (`JSONParseError.Kind.rejectedKey`) before its value is parsed, so an
+    /// unknown field holding 64 MiB of nested arrays costs a scan, not a tree.
+    public typealias TopLevelKeyCheck = (_ key: String, _ earlierKeys: [String]) -> String?
+
+    public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth,
+                             topLevelKeyCheck: TopLevelKeyCheck? = nil) throws(JSONParseError) -> JSONValue {
         let result: Result<JSONValue, JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
-            var reader = JSONReader(buffer: buffer, maxDepth: maxDepth)
+            var reader = JSONReader(buffer: buffer, maxDepth: maxDepth, topLevelKeyCheck: topLevelKeyCheck)
             return Result { () throws(JSONParseError) in try reader.parseDocument() }
         }
         return try result.get()
     }
 
-    public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
-        var reader = JSONReader(buffer: bytes.assumingMemoryBound(to: UInt8.self), maxDepth: maxDepth)
+    public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth,
+                             topLevelKeyCheck: TopLevelKeyCheck? = nil) throws(JSONParseError) -> JSONValue {
+        var reader = JSONReader(buffer: bytes.assumingMemoryBound(to: UInt8.self), maxDepth: maxDepth, topLevelKeyCheck: topLevelKeyCheck)
         return try reader.parseDocument()
     }
 
@@ -35,12 +42,14 @@ public struct JSONReader {
 
     let bytes: UnsafeBufferPointer<UInt8>
     private let maxDepth: Int
+    private let topLevelKeyCheck: TopLevelKeyCheck?
     var index = 0
     private var depth = 0
 
-    private init(buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+    private init(buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int, topLevelKeyCheck: TopLevelKeyCheck? = nil) {
         self.bytes = buffer
         self.maxDepth = maxDepth
+        self.topLevelKeyCheck = topLevelKeyCheck
     }
 
     private mutating func parseDocument() throws(JSONParseError) -> JSONValue {
@@ -109,6 +118,9 @@ public struct JSONReader {
             let key = try parseString()
             if !seen.insert(key).inserted {
                 throw JSONParseError(.syntax, offset: keyOffset, message: "duplicate key \"\(key)\"")
+            }
+            if depth == 1, let check = topLevelKeyCheck, let refusal = check(key, members.map(\.key)) {
+                throw JSONParseError(.rejectedKey, offset: keyOffset, message: refusal, path: key)
             }
             skipWhitespace()
             try expect(UInt8(ascii: ":"), "':' after an object key")
@@ -220,8 +232,11 @@ public struct JSONReader {
             }
             var exponent = 0
             while index < bytes.count, isDigit(bytes[index]) {
-                // Clamped: anything this large is 0 or out of range anyway.
-                if exponent < 100_000 { exponent = exponent * 10 + Int(bytes[index] &- 0x30) }
+                // Read exactly: the digits before it can shift the value by as many places as
+                // the body has bytes (0.000...1e1000050 is 1e49), so no exponent a body could
+                // balance is clamped. Beyond 2^50 (more than any body's length) the value is 0
+                // or out of range whatever the digits, and the sum cannot overflow.
+                if exponent < 1 << 50 { exponent = exponent * 10 + Int(bytes[index] &- 0x30) }
                 index += 1
             }
             decimal.exponent10 += exponentNegative ? -exponent : exponent

@@ -69,10 +69,15 @@ public struct JSONWriter: Sendable {
     public mutating func number(_ value: Double) throws(JSONWriteError) {
         guard value.isFinite else { throw JSONWriteError(key: lastKey, value: value) }
         separate()
-        if value.rounded(.towardZero) == value, abs(value) < 1e15, !(value == 0 && value.sign == .minus) {
+        if value.rounded(.towardZero) == value, abs(value) < 0x1p63, !(value == 0 && value.sign == .minus) {
+            // Integral and within Int64: its exact digits (2^53 is 9007199254740992, not ...2.0).
             bytes.append(contentsOf: String(Int64(value)).utf8)
         } else {
-            bytes.append(contentsOf: value.description.utf8)
+            // Shortest round-trip form; integral values beyond Int64 come out as 1e+300, which is
+            // an integer in JSON too: never a trailing ".0".
+            var text = value.description
+            if text.hasSuffix(".0") && value != 0 { text.removeLast(2) }
+            bytes.append(contentsOf: text.utf8)
         }
         needsComma = true
     }

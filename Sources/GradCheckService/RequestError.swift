@@ -36,7 +36,9 @@ public struct RequestError: Error, Sendable, Equatable, CustomStringConvertible 
 
     /// Maps a JSON reader error: syntax and depth are 400, an out-of-range number is 422.
     public init(_ error: JSONParseError) {
-        if error.kind == .numberOutOfRange {
+        if error.kind == .rejectedKey, let key = error.path {
+            self.init(status: RequestError.invalidField, detail: "\(key): \(error.message)", field: key)
+        } else if error.kind == .numberOutOfRange {
             let field = error.path
             self.init(status: RequestError.invalidField, detail: (field.map { "\($0): " } ?? "") + error.description,
                       field: field, offset: error.offset)

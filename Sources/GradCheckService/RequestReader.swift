@@ -12,14 +12,26 @@ public enum RequestReader {
 
     public static func read(_ body: [UInt8], maxDepth: Int = JSONReader.defaultMaxDepth) throws(RequestError) -> ServiceRequest {
         let value: JSONValue
-        do { value = try JSONReader.parse(body, maxDepth: maxDepth) } catch { throw RequestError(error) }
+        do { value = try JSONReader.parse(body, maxDepth: maxDepth, topLevelKeyCheck: refuseUnknownKey) } catch { throw RequestError(error) }
         return try read(value)
     }
 
     public static func read(_ body: UnsafeRawBufferPointer, maxDepth: Int = JSONReader.defaultMaxDepth) throws(RequestError) -> ServiceRequest {
         let value: JSONValue
-        do { value = try JSONReader.parse(body, maxDepth: maxDepth) } catch { throw RequestError(error) }
+        do { value = try JSONReader.parse(body, maxDepth: maxDepth, topLevelKeyCheck: refuseUnknownKey) } catch { throw RequestError(error) }
         return try read(value)
+    }
+
+    /// A key neither body kind knows is refused while the body is read, before its value is
+    /// parsed (the same message `rejectUnknown` gives afterwards).
+    static func refuseUnknownKey(_ key: String, earlierKeys: [String]) -> String? {
+        if networkFields.contains(key) || scalarFields.contains(key) { return nil }
+        let scalar = earlierKeys.contains { $0 == "x" || $0 == "theta" }
+        return unknownFieldMessage(known: scalar ? scalarFields : networkFields)
+    }
+
+    static func unknownFieldMessage(known: [String]) -> String {
+        "unknown field; expected one of \(known.joined(separator: ", "))"
     }
 
     public static func read(_ value: JSONValue) throws(RequestError) -> ServiceRequest {
@@ -44,10 +56,11 @@ public enum RequestReader {
         let parameters = try tensors(try required(object, "parameters"), field: "parameters", prefix: "")
         let gradients = try object["gradients"].map { (v) throws(RequestError) in try tensors(v, field: "gradients", prefix: "d") }
         let method = try FieldReader.choice(object, "method", DifferenceMethod.self, default: .central)
+        let output = try FieldReader.choice(object, "output", OutputLayer.self, default: .sigmoid)
         return NetworkRequest(
             x: x, y: y, parameters: parameters,
             activation: try FieldReader.choice(object, "activation", Activation.self, default: .relu),
-            output: try FieldReader.choice(object, "output", OutputLayer.self, default: .sigmoid),
+            output: output,
             lambd: try FieldReader.number(object, "lambd", default: 0, atLeast: 0),
             gradients: gradients,
             epsilon: try FieldReader.number(object, "epsilon", default: RequestDefaults.epsilon(for: method), above: 0),
@@ -67,6 +80,43 @@ public enum RequestReader {
             epsilon: try FieldReader.number(object, "epsilon", default: RequestDefaults.epsilon(for: method), above: 0),
             threshold: try FieldReader.number(object, "threshold", default: RequestDefaults.threshold, above: 0),
             method: method)
+    }
+
+    /// `epsilon` inside the method's sane range (`RequestDefaults.epsilonRange`), checked when
+    /// the request is served: the scalar case's complex step divides x * h by h, exact for any h.
+    static func checkEpsilon(_ value: Double, method: DifferenceMethod) throws(RequestError) {
+        let range = RequestDefaults.epsilonRange(for: method)
+        guard !range.contains(value) else { return }
+        let why = method == .central
+            ? "a longer step measures its own truncation error and the kinks it crosses, a shorter one is below what theta + epsilon can resolve in float64"
+            : "complex-step returns the h -> 0 limit of Im J(theta + i h) / h, which it equals to rounding only for h <= 1e-8 (default 1e-20)"
+        throw RequestError.invalid("epsilon", "must be in \(range.lowerBound)...\(range.upperBound) for \(method.rawValue), got \(value): \(why)")
+    }
+
+    /// Labels the loss is defined for (checked once the shapes are known to fit, so a wrong
+    /// shape is reported as such first): binary cross-entropy needs Y in [0, 1]; softmax
+    /// cross-entropy needs each column to be a distribution (non-negative, summing to 1).
+    static func checkLabels(_ y: Matrix, output: OutputLayer) throws(RequestError) {
+        switch output {
+        case .sigmoid:
+            if let bad = y.values.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
+                throw RequestError.invalid("Y", "label \(y.values[bad]) at row \(bad / y.cols + 1), column \(bad % y.cols + 1) is outside [0, 1]; a sigmoid output's binary cross-entropy needs labels in [0, 1] (0/1 classes, or probabilities)")
+            }
+        case .softmax:
+            for c in 0..<y.cols {
+                var sum = 0.0
+                for r in 0..<y.rows {
+                    let value = y.values[r * y.cols + c]
+                    if value < 0 {
+                        throw RequestError.invalid("Y", "label \(value) at row \(r + 1), column \(c + 1) is negative; each softmax label column must be a distribution (one-hot, or non-negative summing to 1)")
+                    }
+                    sum += value
+                }
+                if abs(sum - 1) > RequestDefaults.labelSumTolerance {
+                    throw RequestError.invalid("Y", "column \(c + 1) sums to \(sum), not 1; each softmax label column must be a distribution (one-hot, or non-negative summing to 1)")
+                }
+            }
+        }
     }
 
     static func mode(_ object: JSONObject) throws(RequestError) -> CheckMode {
@@ -114,7 +164,7 @@ public enum RequestReader {
 
     private static func rejectUnknown(_ object: JSONObject, known: [String]) throws(RequestError) {
         for key in object.keys where !known.contains(key) {
-            throw RequestError.invalid(key, "unknown field; expected one of \(known.joined(separator: ", "))")
+            throw RequestError.invalid(key, unknownFieldMessage(known: known))
         }
     }
 

@@ -19,6 +19,9 @@ public struct ServerOptions: Sendable, Equatable {
     public var drainTimeout = 30.0
     /// Largest estimated work of one gradient check, in operations (see `WorkEstimate`).
     public var maxOperations = ComputeLimits.defaultMaxOperations
+    /// Bytes requests may hold at once (bodies, parsed matrices, compute); nil means the
+    /// default from `MemoryLimit.defaultBudget()` (the cgroup limit, or physical memory).
+    public var maxMemory: Int?
     /// One access-log line per request on stdout.
     public var accessLog = true
 
@@ -50,7 +53,10 @@ public struct ServerOptions: Sendable, Equatable {
           --body-timeout S         seconds to receive the request body (default 30)
           --idle-timeout S         seconds a keep-alive connection may idle (default 30)
           --drain-timeout S        seconds SIGTERM waits for in-flight requests (default 30)
-          --max-work N             largest estimated operations of one /gradcheck (default 1e11)
+          --max-work N             largest estimated operations of one request (default 1e11)
+          --max-memory BYTES       memory all requests may hold at once: bodies, parsed
+                                   matrices, compute (default: 3/4 of the container's cgroup
+                                   limit, else 1/2 of physical memory, minus 48 MiB)
           --no-access-log          do not print one line per request
           -h, --help               print this help
 
@@ -82,6 +88,7 @@ public struct ServerOptions: Sendable, Equatable {
             case "--idle-timeout": options.idleTimeout = try seconds(try value(), name: argument)
             case "--drain-timeout": options.drainTimeout = try seconds(try value(), name: argument)
             case "--max-work": options.maxOperations = try positive(try value(), name: argument)
+            case "--max-memory": options.maxMemory = try integer(try value(), name: argument, in: (1 << 20)...(1 << 50))
             case "--no-access-log": options.accessLog = false
             default: throw Failure(message: "unknown option \(argument); see --help")
             }

@@ -6,6 +6,10 @@ struct ChunkedBodyDecoder: Sendable {
 
     private(set) var body: [UInt8] = []
     private var offset: Int
+    /// Where the body's raw bytes start: sizes, extensions, data and trailers together count
+    /// against `maxBodyBytes`, so 1-byte chunks with 4 KB extensions cannot grow a connection's
+    /// buffer 4,000 times past the decoded body's limit.
+    private let start: Int
     private var inTrailers = false
     private var trailerBytes = 0
     private var trailerCount = 0
@@ -13,12 +17,14 @@ struct ChunkedBodyDecoder: Sendable {
 
     init(start: Int, limits: HTTPServerConfiguration) {
         offset = start
+        self.start = start
         self.limits = limits
     }
 
     /// Returns the index just past the message when the body is complete, nil when more is needed.
     mutating func decode(_ bytes: [UInt8]) throws(HTTPError) -> Int? {
         while true {
+            if offset - start > limits.maxBodyBytes { throw Self.tooLarge(limits) }
             if inTrailers {
                 let budget = limits.maxHeaderBytes - trailerBytes + 2
                 guard let lineEnd = HTTPBytes.findLF(bytes, from: offset, limit: max(budget, 0)) else {
@@ -50,6 +56,7 @@ struct ChunkedBodyDecoder: Sendable {
                 throw .contentTooLarge("chunked body exceeds the limit of \(limits.maxBodyBytes) bytes")
             }
             let dataStart = lineEnd + 1
+            if dataStart - start > limits.maxBodyBytes - size { throw Self.tooLarge(limits) }
             guard bytes.count - dataStart >= size + 2 else { return nil }
             guard bytes[dataStart + size] == HTTPBytes.cr, bytes[dataStart + size + 1] == HTTPBytes.lf else {
                 throw .badRequest("chunk data not followed by CRLF")
@@ -57,6 +64,10 @@ struct ChunkedBodyDecoder: Sendable {
             body.append(contentsOf: bytes[dataStart..<(dataStart + size)])
             offset = dataStart + size + 2
         }
+    }
+
+    private static func tooLarge(_ limits: HTTPServerConfiguration) -> HTTPError {
+        .contentTooLarge("chunked body (sizes, extensions and trailers included) exceeds the limit of \(limits.maxBodyBytes) bytes")
     }
 
     /// chunk-size = 1*HEXDIG, then optional `BWS ; ext` (accepted and ignored).

@@ -30,6 +30,18 @@ final class HTTPConnection: @unchecked Sendable {
     private(set) var phase = Phase.idle
     /// When the current phase has run out of time; the server's sweep closes the connection.
     private(set) var deadline: DispatchTime
+    /// When the connection last became idle (no request in progress): the server closes the
+    /// longest-idle one to admit a new client when the connection cap is reached.
+    private(set) var idleSince = DispatchTime.now()
+    /// The request being handled, so a client that leaves can cancel it.
+    private var inFlight: RequestCancellation?
+    /// Bytes of the in-flight request's body (held by the handler until it answers).
+    private var inFlightBodyBytes = 0
+    /// Bytes this connection has reserved in the server's `MemoryBudget`.
+    private var reservedBytes = 0
+    /// A read buffer up to this size is not reserved: every connection has one, and the
+    /// connection cap bounds them together (1024 x 64 KiB = 64 MiB).
+    static let unreservedBufferBytes = 64 * 1024
     private var requestsServed = 0
     private var peerClosed = false
     private var closeAfterResponse = false
@@ -72,11 +84,16 @@ final class HTTPConnection: @unchecked Sendable {
         case .wouldBlock:
             return
         case .failed:
-            close()
+            clientLeft()
         case .endOfStream:
             switch phase {
-            case .handling, .writingResponse:
-                // Half-closed client still gets its response; then the connection ends.
+            case .handling:
+                // The client closed while its request waits or runs: like nginx, take it as the
+                // client giving up (curl -m, a script's timeout), so the work stops instead of
+                // burning a worker for an answer nobody reads.
+                clientLeft()
+            case .writingResponse:
+                // The answer is already on its way: finish writing it, then the connection ends.
                 peerClosed = true
                 suspendRead()
             default:
@@ -90,9 +107,11 @@ final class HTTPConnection: @unchecked Sendable {
                 // Pipelined bytes wait for the response in progress. Reading stops only now, when
                 // the client actually sent more: suspending and resuming the source around every
                 // request costs an event-loop wake-up each time.
+                guard grow(by: count) else { return }
                 buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<count]))
                 suspendRead()
             default:
+                guard grow(by: count) else { return }
                 buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<count]))
                 processBuffer()
             }
@@ -114,8 +133,11 @@ final class HTTPConnection: @unchecked Sendable {
                         phase = .readingBody
                         deadline = .now() + configuration.bodyTimeout.dispatchInterval
                         // The size is known (and already checked against maxBodyBytes): one
-                        // allocation instead of doubling, which copies and can overshoot by 2x.
+                        // allocation instead of doubling, which copies and can overshoot by 2x,
+                        // reserved in the memory budget before a byte of the body is read.
                         if case .contentLength(let length) = head.framing {
+                            current = (head, false, requestStart)
+                            guard reserveBuffer(capacity: buffer.count + length, bodyLength: length) else { return }
                             buffer.reserveCapacity(buffer.count + length)
                         }
                         // RFC 9110 §10.1.1: the client waits for this before sending the body.
@@ -131,6 +153,8 @@ final class HTTPConnection: @unchecked Sendable {
                     } else {
                         buffer.removeFirst(consumed)
                     }
+                    inFlightBodyBytes = request.body.count
+                    syncReservation()
                     dispatch(request)
                 }
             } catch {
@@ -151,13 +175,18 @@ final class HTTPConnection: @unchecked Sendable {
             send(HTTPRouter.notFound(request))
         case .methodNotAllowed(let allow):
             send(HTTPRouter.methodNotAllowed(request, allow: allow))
+        case .notImplemented:
+            send(HTTPRouter.notImplemented(request))
         case .route(let route, _) where route.execution == .inline:
             send(route.handler(request))
         case .route(let route, _):
             phase = .handling
             deadline = .distantFuture
+            inFlight = request.cancellation
             let queue = server.ioQueue
             let accepted = server.pool.submit { [self] in
+                // A request whose client left while it queued is not started at all.
+                if request.cancellation.isCancelled { return }
                 let response = route.handler(request)
                 queue.async { [self] in handlerFinished(response) }
             }
@@ -170,7 +199,74 @@ final class HTTPConnection: @unchecked Sendable {
 
     private func handlerFinished(_ response: HTTPResponse) {
         guard phase == .handling else { return }
+        inFlight = nil
+        inFlightBodyBytes = 0
+        syncReservation()
         send(response)
+    }
+
+    /// The client disconnected. A request it left waiting or running is cancelled (its handler
+    /// stops at its next poll) and logged as 499, nginx's "client closed request".
+    private func clientLeft() {
+        if phase == .handling, let cancellation = inFlight {
+            cancellation.cancel()
+            let head = current?.head
+            server.logAccess(
+                HTTPAccessLogEntry(
+                    method: head?.method ?? "-", path: head?.path ?? "-", status: HTTPStatus.clientClosedRequest,
+                    bodyBytes: 0, duration: (current?.start ?? requestStart).elapsed))
+        }
+        close()
+    }
+
+    // MARK: memory
+
+    /// Reserves what `count` more bytes in the read buffer need, growing the buffer in one step
+    /// (doubling, as the array would). False when the budget is full: the client got a 503.
+    private func grow(by count: Int) -> Bool {
+        let needed = buffer.count + count
+        guard needed > buffer.capacity else { return true }
+        let capacity = max(needed, 2 * buffer.capacity)
+        guard reserveBuffer(capacity: capacity, bodyLength: nil) else { return false }
+        buffer.reserveCapacity(capacity)
+        return true
+    }
+
+    /// Reserves a read buffer of `capacity` bytes. When the budget cannot hold it, answers 503
+    /// with `Retry-After` (or 413 when the body alone is larger than the whole budget, so retrying
+    /// cannot help) and closes: the body is not read, so nothing is half-processed.
+    private func reserveBuffer(capacity: Int, bodyLength: Int?) -> Bool {
+        let wanted = max(0, capacity - Self.unreservedBufferBytes) + inFlightBodyBytes
+        guard wanted > reservedBytes else { return true }
+        if server.memory.reserve(wanted - reservedBytes) {
+            reservedBytes = wanted
+            return true
+        }
+        let response: HTTPResponse
+        if let bodyLength, bodyLength > server.memory.limit {
+            response = .problem(
+                status: 413,
+                detail: "body of \(bodyLength) bytes is larger than this server's whole memory budget of \(server.memory.limit) bytes")
+        } else {
+            response = .problem(
+                status: 503, detail: "the server's memory budget is full (\(server.memory.limit) bytes); retry later",
+                headers: ["Retry-After": "\(configuration.retryAfterSeconds)"])
+        }
+        send(response, forceClose: true)
+        return false
+    }
+
+    /// Brings the reservation in line with what the connection holds now (after a request left
+    /// the buffer, or its handler answered). Bytes already allocated are recorded even past the
+    /// limit: the account must stay true, and the next growth is what gets refused.
+    private func syncReservation() {
+        let wanted = max(0, buffer.capacity - Self.unreservedBufferBytes) + inFlightBodyBytes
+        if wanted > reservedBytes {
+            server.memory.reserve(wanted - reservedBytes, evenPastTheLimit: true)
+        } else if wanted < reservedBytes {
+            server.memory.release(reservedBytes - wanted)
+        }
+        reservedBytes = wanted
     }
 
     // MARK: writing
@@ -216,12 +312,16 @@ final class HTTPConnection: @unchecked Sendable {
 
     private func responseWritten() {
         current = nil
+        inFlight = nil
+        inFlightBodyBytes = 0
+        syncReservation()
         if closeAfterResponse {
             beginLinger()
         } else if server.isStopping {
             close()
         } else {
             phase = .idle
+            idleSince = .now()
             deadline = .now() + configuration.keepAliveTimeout.dispatchInterval
             resumeRead()
             processBuffer()  // the next pipelined request may already be here
@@ -234,6 +334,7 @@ final class HTTPConnection: @unchecked Sendable {
         phase = .lingering
         parser.reset()
         buffer = []
+        syncReservation()
         Socket.shutdownWrite(fd)
         deadline = .now() + configuration.lingerTimeout.dispatchInterval
         if peerClosed { close() } else { resumeRead() }
@@ -245,6 +346,9 @@ final class HTTPConnection: @unchecked Sendable {
     func closeIfExpired(now: DispatchTime) {
         if phase != .closed && deadline < now { close() }
     }
+
+    /// Idle between requests (none read, none in progress): may be closed to admit a new client.
+    var isIdle: Bool { phase == .idle && buffer.isEmpty }
 
     /// Graceful stop: idle connections close now; in-flight requests finish (their response
     /// carries `Connection: close`).
@@ -260,6 +364,10 @@ final class HTTPConnection: @unchecked Sendable {
         Socket.close(fd)  // after leaving the server's table: the number may be reused at once
         buffer = []
         output = []
+        inFlight = nil
+        inFlightBodyBytes = 0
+        server.memory.release(reservedBytes)
+        reservedBytes = 0
     }
 
     private func suspendRead() { setInterest(read: false, write: wantsWrite) }

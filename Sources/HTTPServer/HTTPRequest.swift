@@ -1,3 +1,5 @@
+import Synchronization
+
 /// An HTTP protocol version as it appeared on the request line.
 public struct HTTPVersion: Sendable, Equatable, CustomStringConvertible {
     public var major: Int
@@ -41,10 +43,18 @@ public struct HTTPRequestHead: Sendable, Equatable {
 public struct HTTPRequest: Sendable, Equatable {
     public var head: HTTPRequestHead
     public var body: [UInt8]
+    /// Set by the server when the client goes away while the request waits or runs; long
+    /// handlers poll it and stop. Not part of the request's value (`==` ignores it).
+    public let cancellation: RequestCancellation
 
-    public init(head: HTTPRequestHead, body: [UInt8]) {
+    public init(head: HTTPRequestHead, body: [UInt8], cancellation: RequestCancellation = RequestCancellation()) {
         self.head = head
         self.body = body
+        self.cancellation = cancellation
+    }
+
+    public static func == (lhs: HTTPRequest, rhs: HTTPRequest) -> Bool {
+        lhs.head == rhs.head && lhs.body == rhs.body
     }
 
     public var method: String { head.method }
@@ -70,4 +80,17 @@ extension HTTPRequest {
                 expectsContinue: false, keepAlive: true),
             body: body)
     }
+}
+
+/// A flag the server raises when a request's client disconnects (EOF or reset on its socket)
+/// before the response is written. Shared by reference between the connection (which sets it,
+/// on the I/O queue) and the handler (which reads it, on a worker): an atomic, so no lock.
+public final class RequestCancellation: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    public init() {}
+
+    public var isCancelled: Bool { flag.load(ordering: .relaxed) }
+
+    public func cancel() { flag.store(true, ordering: .relaxed) }
 }

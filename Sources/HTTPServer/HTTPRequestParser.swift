@@ -17,6 +17,10 @@ public struct HTTPRequestParser: Sendable {
     let limits: HTTPServerConfiguration
     private var head: (head: HTTPRequestHead, length: Int)?
     private var chunked: ChunkedBodyDecoder?
+    /// Bytes the head parser has already seen without finding a complete head. A head that
+    /// arrives a byte at a time is parsed again only when a new line ends (an LF arrives) or
+    /// the buffer is long enough for a length limit to apply, not once per byte.
+    private var headBytesSeen = 0
 
     public init(limits: HTTPServerConfiguration = HTTPServerConfiguration()) {
         self.limits = limits
@@ -25,6 +29,7 @@ public struct HTTPRequestParser: Sendable {
     public mutating func reset() {
         head = nil
         chunked = nil
+        headBytesSeen = 0
     }
 
     public mutating func parse(_ buffer: [UInt8]) throws(HTTPError) -> HTTPParseResult {
@@ -38,7 +43,16 @@ public struct HTTPRequestParser: Sendable {
 
     private mutating func parseOrThrow(_ buffer: [UInt8]) throws(HTTPError) -> HTTPParseResult {
         if head == nil {
+            // The head parser's answer can only change when a line ends, or when the buffer
+            // outgrows the shortest length limit (before that no length error can apply).
+            let seen = min(headBytesSeen, buffer.count)
+            let quietLimit = min(limits.maxRequestLineBytes, limits.maxHeaderBytes)
+            if seen > 0, buffer.count <= quietLimit, !buffer[seen...].contains(HTTPBytes.lf) {
+                headBytesSeen = buffer.count
+                return .incomplete(head: nil)
+            }
             guard let parsed = try HTTPHeadParser(limits: limits, bytes: buffer).parse() else {
+                headBytesSeen = buffer.count
                 return .incomplete(head: nil)
             }
             head = parsed

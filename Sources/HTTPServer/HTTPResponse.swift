@@ -51,6 +51,9 @@ public struct HTTPResponse: Sendable, Equatable {
 
 /// Reason phrases for the statuses this server and its handlers use.
 public enum HTTPStatus {
+    /// nginx's "client closed request": logged (never sent) when a client leaves before its answer.
+    public static let clientClosedRequest = 499
+
     public static func reasonPhrase(_ status: Int) -> String {
         switch status {
         case 100: "Continue"
@@ -67,6 +70,7 @@ public enum HTTPStatus {
         case 422: "Unprocessable Content"
         case 429: "Too Many Requests"
         case 431: "Request Header Fields Too Large"
+        case 499: "Client Closed Request"
         case 500: "Internal Server Error"
         case 501: "Not Implemented"
         case 503: "Service Unavailable"

@@ -22,7 +22,15 @@ public struct HTTPRouter: Sendable {
         case route(Route, headOnly: Bool)
         case notFound
         case methodNotAllowed(allow: String)
+        /// A method this server does not implement for any resource (RFC 9110 §9.1: 501).
+        case notImplemented
     }
+
+    /// The methods RFC 9110 §9 defines, plus PATCH. Methods are case-sensitive (§9.1), so
+    /// `get` is not GET: anything else is answered 501 Not Implemented, never 405.
+    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
+    /// At most this many bytes of a client's method or path are echoed in an error detail.
+    static let echoedBytes = 40
 
     private var routes: [String: [String: Route]] = [:]
 
@@ -35,6 +43,7 @@ public struct HTTPRouter: Sendable {
     }
 
     func resolve(method: String, path: String) -> Resolution {
+        guard Self.knownMethods.contains(method) else { return .notImplemented }
         guard let byMethod = routes[path] else { return .notFound }
         if let route = byMethod[method] { return .route(route, headOnly: false) }
         if method == "HEAD", let get = byMethod["GET"] { return .route(get, headOnly: true) }
@@ -49,14 +58,24 @@ public struct HTTPRouter: Sendable {
         case .route(let route, _): route.handler(request)
         case .notFound: HTTPRouter.notFound(request)
         case .methodNotAllowed(let allow): HTTPRouter.methodNotAllowed(request, allow: allow)
+        case .notImplemented: HTTPRouter.notImplemented(request)
         }
     }
 
     static func notFound(_ request: HTTPRequest) -> HTTPResponse {
-        .problem(status: 404, detail: "no route for \(request.path)")
+        .problem(status: 404, detail: "no route for \(echo(request.path))")
     }
 
     static func methodNotAllowed(_ request: HTTPRequest, allow: String) -> HTTPResponse {
-        .problem(status: 405, detail: "\(request.method) is not allowed on \(request.path); allowed: \(allow)", headers: ["Allow": allow])
+        .problem(status: 405, detail: "\(request.method) is not allowed on \(echo(request.path)); allowed: \(allow)", headers: ["Allow": allow])
+    }
+
+    static func notImplemented(_ request: HTTPRequest) -> HTTPResponse {
+        .problem(status: 501, detail: "method \(echo(request.method)) is not implemented by this server (methods are case-sensitive: GET, HEAD and POST are)")
+    }
+
+    /// A client's text as an error message may repeat it: at most `echoedBytes` bytes of it.
+    static func echo(_ text: String) -> String {
+        text.utf8.count <= echoedBytes ? text : String(decoding: text.utf8.prefix(echoedBytes), as: UTF8.self) + "..."
     }
 }

@@ -37,6 +37,8 @@ public final class HTTPServer: @unchecked Sendable {
     let router: HTTPRouter
     let pool: WorkerPool
     let ioQueue = DispatchQueue(label: "HTTPServer.io", qos: .userInitiated)
+    /// Request bodies are reserved here as they arrive (see `HTTPConnection`); handlers share it.
+    public let memory: MemoryBudget
     private let accessLog: (@Sendable (HTTPAccessLogEntry) -> Void)?
 
     private var listenSource: DispatchSourceRead?
@@ -60,9 +62,10 @@ public final class HTTPServer: @unchecked Sendable {
 
     public init(
         configuration: HTTPServerConfiguration = HTTPServerConfiguration(), router: HTTPRouter,
-        accessLog: (@Sendable (HTTPAccessLogEntry) -> Void)? = nil
+        memory: MemoryBudget = .unlimited, accessLog: (@Sendable (HTTPAccessLogEntry) -> Void)? = nil
     ) {
         self.configuration = configuration
+        self.memory = memory
         self.router = router
         self.accessLog = accessLog
         pool = WorkerPool(workers: configuration.workerCount, queueDepth: configuration.workerQueueDepth)
@@ -181,7 +184,7 @@ public final class HTTPServer: @unchecked Sendable {
                 pauseAccepting()
                 return
             case .accepted(let fd):
-                guard connections.count < configuration.maxConnections else {
+                guard connections.count < configuration.maxConnections || evictLongestIdle() else {
                     refuse(fd)
                     continue
                 }
@@ -191,6 +194,19 @@ public final class HTTPServer: @unchecked Sendable {
                 connection.start()
             }
         }
+    }
+
+    /// At the connection cap, the connection idle the longest with no request in progress is
+    /// closed to make room, so a flood of idle connections cannot lock new clients (health
+    /// checks included) out until the idle timeout. False when every connection is busy.
+    private func evictLongestIdle() -> Bool {
+        var oldest: HTTPConnection?
+        for connection in connections.values where connection.isIdle {
+            if oldest == nil || connection.idleSince < oldest!.idleSince { oldest = connection }
+        }
+        guard let oldest else { return false }
+        oldest.close()
+        return true
     }
 
     /// Out of descriptors: stop listening for 100 ms (closing connections frees some) rather

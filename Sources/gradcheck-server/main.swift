@@ -42,6 +42,8 @@ do {
     fail("cannot listen on \(options.host):\(options.port): \(error)", code: 1)
 }
 say("gradcheck-server listening on http://\(options.host):\(port)")
+let budget = GradCheckApplication.memoryBudget(options)
+say("gradcheck-server memory budget \(budget.bytes) bytes (\(budget.source))")
 
 let signalSources = drainOnSignals(server)
 server.waitUntilStopped()

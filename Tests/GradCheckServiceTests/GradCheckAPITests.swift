@@ -104,7 +104,7 @@ import Testing
 
     @Test func malformedJSONIs400() throws {
         for endpoint in [api.forward, api.backward, api.gradcheck] {
-            let response = endpoint(Array("{\"x\": 2,".utf8))
+            let response = endpoint(Array("{\"x\": 2,".utf8)) { false }
             #expect(response.status == 400)
             #expect(try Self.object(response)["status"] as? Int == 400)
         }
@@ -146,13 +146,18 @@ import Testing
 
 extension GradCheckAPITests {
     @Test func forwardAndBackwardAreHeldToTheBudgetToo() throws {
-        // The notebook's forward pass is 228 operations; backward about three passes.
-        let tight = GradCheckAPI(limits: ComputeLimits(maxOperations: 300))
+        // A budget of exactly one priced forward pass: /forward fits, /backward (about three
+        // passes) does not, and half of it refuses /forward too.
+        let network = try NetworkBuilder.network(
+            parameters: (try RequestReader.read([UInt8](Self.notebook))).networkParameters, inputs: Matrix(rows: 4, cols: 3),
+            labels: Matrix(rows: 1, cols: 3))
+        let pass = WorkEstimate.forwardPassOperations(of: network, examples: 3)
+        let tight = GradCheckAPI(limits: ComputeLimits(maxOperations: pass))
         #expect(tight.forward([UInt8](Self.notebook)).status == 200)
         let backward = tight.backward([UInt8](Self.notebook))
         #expect(backward.status == 422)
         #expect(try Self.object(backward)["detail"] as? String ?? "" != "")
-        #expect(GradCheckAPI(limits: ComputeLimits(maxOperations: 100)).forward([UInt8](Self.notebook)).status == 422)
+        #expect(GradCheckAPI(limits: ComputeLimits(maxOperations: pass / 2)).forward([UInt8](Self.notebook)).status == 422)
     }
 }
 

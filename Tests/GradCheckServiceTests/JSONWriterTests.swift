@@ -27,8 +27,12 @@ import Testing
         #expect(try text(.number(2.407833389834357)) == "2.407833389834357")
         #expect(try text(.number(1e300)) == "1e+300")
         #expect(try text(.number(123456789012345.0)) == "123456789012345")
-        #expect(try text(.number(1e15)) == "1000000000000000.0")
-        #expect(try text(.number(1e16)) == "1e+16")
+        #expect(try text(.number(1e15)) == "1000000000000000")
+        #expect(try text(.number(1e16)) == "10000000000000000")
+        // Integral values of any size stay integers: exact digits within Int64, then exponent form.
+        #expect(try text(.number(9007199254740992)) == "9007199254740992")
+        #expect(try text(.number(0x1p63)) == "9.223372036854776e+18")
+        #expect(try text(.number(1e300)) == "1e+300")
     }
 
     @Test func numbersRoundTripBitForBit() throws {

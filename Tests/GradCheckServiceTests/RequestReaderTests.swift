@@ -119,7 +119,7 @@ import Testing
         (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "mode": "sample", "directions": 5}"#, 422, #"directions: only used with "mode": "directional""#),
         (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "epsilion": 1}"#, 422, "epsilion: unknown field; expected one of X, Y, parameters, activation, output, lambd, gradients, epsilon, threshold, method, mode, samples, directions, seed"),
         (#"{"X": [[1]], "theta": 1}"#, 422, "the body mixes network fields (X, parameters) with scalar fields (x, theta); send one kind"),
-        (#"{"foo": 1}"#, 422, "expected a network body (X, Y, parameters) or a scalar body (x, theta); got keys: foo"),
+        (#"{"foo": 1}"#, 422, "foo: unknown field; expected one of X, Y, parameters, activation, output, lambd, gradients, epsilon, threshold, method, mode, samples, directions, seed"),
         (#"{}"#, 422, "expected a network body (X, Y, parameters) or a scalar body (x, theta); got keys: none"),
         (#"[1, 2]"#, 422, "the body is an array; expected a JSON object with X, Y and parameters (or x and theta)"),
         (#"{"x": 1e999, "theta": 1}"#, 422, "x: at byte 6: number 1e999 is out of range for a 64-bit float"),

@@ -75,7 +75,7 @@ import Testing
         #expect(clock.seconds >= 0.25 && clock.seconds < 2, "silent connection closed after \(clock.seconds) s")
     }
 
-    @Test func connectionCapAnswers503AndCloses() throws {
+    @Test func connectionCapAnswers503AndClosesWhenNoConnectionIsIdle() throws {
         let live = try LiveServer { $0.maxConnections = 2 }
         defer { live.server.stop() }
         let first = try live.client()
@@ -83,6 +83,8 @@ import Testing
         for client in [first, second] {  // a served request proves each one was accepted
             try client.send("GET /healthz HTTP/1.1\r\n\(host)\r\n")
             #expect(try client.readResponse().status == 200)
+            // Half a head: a request in progress, so the connection is not idle.
+            try client.send("GET /healthz HTTP/1.1\r\n")
         }
         let third = try live.client()
         let refused = try third.readResponse()
@@ -91,8 +93,26 @@ import Testing
         #expect(refused.header("Retry-After") == "1")
         #expect(try third.serverClosed())
         // The first two keep working.
-        try first.send("GET /healthz HTTP/1.1\r\n\(host)\r\n")
+        try first.send("\(host)\r\n")
         #expect(try first.readResponse().status == 200)
+    }
+
+    @Test func connectionCapClosesTheLongestIdleConnectionToAdmitANewClient() throws {
+        let live = try LiveServer { $0.maxConnections = 2 }
+        defer { live.server.stop() }
+        let first = try live.client()
+        let second = try live.client()
+        for client in [first, second] {
+            try client.send("GET /healthz HTTP/1.1\r\n\(host)\r\n")
+            #expect(try client.readResponse().status == 200)
+        }
+        // Both idle now; `first` has been idle longer.
+        let third = try live.client()
+        try third.send("GET /healthz HTTP/1.1\r\n\(host)\r\n")
+        #expect(try third.readResponse().status == 200)
+        #expect(try first.serverClosed())
+        try second.send("GET /healthz HTTP/1.1\r\n\(host)\r\n")
+        #expect(try second.readResponse().status == 200)
     }
 
     @Test func lastRequestOnAConnectionSaysClose() throws {

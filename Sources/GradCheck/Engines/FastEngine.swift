@@ -51,9 +51,24 @@ public struct FastEngine: NumericalGradientEngine {
         of network: Network, inputs x: Matrix, labels y: Matrix,
         at coordinates: [Coordinate], method: DifferenceMethod, step: Double
     ) -> [NumericalDerivative] {
+        derivatives(of: network, inputs: x, labels: y, at: coordinates, method: method, step: step, stop: .none)
+    }
+
+    public func derivatives(
+        of network: Network, inputs x: Matrix, labels y: Matrix,
+        at coordinates: [Coordinate], method: DifferenceMethod, step: Double, stop: StopSignal
+    ) -> [NumericalDerivative] {
         if coordinates.isEmpty { return [] }
+        let unfinished = NumericalDerivative(value: .nan, crossesKink: false)
+        if stop.shouldStop() { return Array(repeating: unfinished, count: coordinates.count) }
         let cache = EngineCache(network: network, inputs: x, labels: y, threads: threads)
-        var values = [Double](repeating: 0, count: coordinates.count)
+        // The up-front price assumed the ReLU fast path; now the check point is known, price the
+        // coordinates that will leave it before spending anything on them.
+        if method == .central,
+           !stop.admit(additionalOperations: cache.slowPathOperations(coordinates: coordinates, step: step)) {
+            return Array(repeating: unfinished, count: coordinates.count)
+        }
+        var values = [Double](repeating: .nan, count: coordinates.count)
         var kinks = [Double](repeating: 0, count: coordinates.count)
         values.withUnsafeMutableBufferPointer { vp in
             kinks.withUnsafeMutableBufferPointer { kp in
@@ -65,8 +80,11 @@ public struct FastEngine: NumericalGradientEngine {
                 DispatchQueue.concurrentPerform(iterations: min(threads, chunks)) { _ in
                     while let index = next.take(below: chunks) {
                         for n in (index * chunk)..<min(coordinates.count, (index + 1) * chunk) {
+                            // Polled per coordinate: one coordinate of a deep network can take
+                            // milliseconds, and a stop must land within about 100 ms.
+                            if stop.shouldStop() { return }
                             let k = coordinates[n]
-                            let d = !network.contains(k) ? NumericalDerivative(value: .nan, crossesKink: false)
+                            let d = !network.contains(k) ? unfinished
                                 : method == .central ? cache.centralDerivative(at: k, step: step)
                                 : cache.complexStepDerivative(at: k)
                             valueOut.base[n] = d.value
