@@ -25,6 +25,10 @@ public struct GradientChecker: Sendable {
                : "There is a mistake in the backward propagation! difference = \(difference)"
     }
 
+    /// When every coordinate (or direction) was left out as a kink nothing was compared, and
+    /// a check that compared nothing has not passed.
+    static let inconclusiveMessage = "The check is inconclusive: every checked coordinate crosses a ReLU kink, so nothing could be compared; try a smaller epsilon"
+
     /// Checks `gradients` (shapes must match the network: see `NetworkBuilder.gradients`), or the
     /// network's own backward when nil, to the end whatever it costs. A value that is not finite
     /// makes the difference NaN and the verdict failed; `check(_:...stop:)` says which one.
@@ -116,7 +120,7 @@ public struct GradientChecker: Sendable {
         // that, a mismatch is rounding, not a bug.
         let negligible = 1e-10 * scale
         let parameters = tensors.keys.sorted().map { tensors[$0]!.report(threshold: options.threshold, negligible: negligible) }
-        let passed = difference <= options.threshold
+        let passed = difference <= options.threshold && !allAnalytic.isEmpty
         var notes: [String] = []
         if kinkCount > 0 {
             notes.append("\(kinkCount) coordinate(s) whose +/- epsilon step switches a ReLU unit on or off were left out of the verdict (the difference quotient straddles a kink)")
@@ -125,7 +129,8 @@ public struct GradientChecker: Sendable {
             notes.append("every checked coordinate crosses a kink: nothing was left to compare; try a smaller epsilon")
         }
         let report = GradientCheckReport(
-            difference: difference, passed: passed, message: Self.message(difference: difference, passed: passed),
+            difference: difference, passed: passed,
+            message: allAnalytic.isEmpty ? Self.inconclusiveMessage : Self.message(difference: difference, passed: passed),
             epsilon: options.epsilon, threshold: options.threshold, method: options.method, methodUsed: method,
             mode: options.mode, costEvaluations: coordinates.count * method.evaluationsPerCoordinate,
             elapsedSeconds: 0, checkedCount: coordinates.count, kinkCount: kinkCount,
@@ -169,7 +174,7 @@ public struct GradientChecker: Sendable {
         if nonFinite == nil && !difference.isFinite {
             nonFinite = "the difference is not finite: the directional derivatives overflow"
         }
-        let passed = difference <= options.threshold
+        let passed = difference <= options.threshold && !keptAnalytic.isEmpty
         var notes = ["directional mode compares grad . u with the numerical derivative along \(count) random unit direction(s); it cannot tell which tensor is wrong"]
         if count > listed.count {
             notes.append("the answer lists the first \(listed.count) of \(count) directions; all of them count in the difference")
@@ -182,7 +187,8 @@ public struct GradientChecker: Sendable {
             notes.append("every direction crosses a kink: nothing was left to compare; try a smaller epsilon or other directions")
         }
         let report = GradientCheckReport(
-            difference: difference, passed: passed, message: Self.message(difference: difference, passed: passed),
+            difference: difference, passed: passed,
+            message: keptAnalytic.isEmpty ? Self.inconclusiveMessage : Self.message(difference: difference, passed: passed),
             epsilon: options.epsilon, threshold: options.threshold, method: options.method, methodUsed: method,
             mode: options.mode, costEvaluations: count * method.evaluationsPerCoordinate,
             elapsedSeconds: 0, checkedCount: count, kinkCount: kinks,

@@ -85,7 +85,7 @@ public struct WorkEstimate: Sendable, Equatable, CustomStringConvertible {
     /// the loss; with a fixed cost per layer. Together with `forwardOperations` and one
     /// operation per byte the pass allocates (zeroing, page faults), an upper bound on the time
     /// of `/forward`, which cannot be stopped halfway.
-    static let operationsPerUnitExample = 40.0
+    static let operationsPerUnitExample = 250.0
 
     /// A whole forward pass: products, activations, and touching the memory it allocates.
     public static func forwardPassOperations(of network: Network, examples m: Int) -> Double {

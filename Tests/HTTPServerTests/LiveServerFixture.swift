@@ -32,12 +32,14 @@ struct LiveServer {
     let port: Int
     let gate = Gate()
     let log = AccessLogRecorder()
+    /// Signalled by `/until-cancelled` once its request's cancellation is seen.
+    let cancelled = DispatchSemaphore(value: 0)
 
     static let bigBodyBytes = 32 * 1024 * 1024
     /// Built once for the whole test run (lazily, thread-safely), not once per server.
     static let bigBody = [UInt8](repeating: UInt8(ascii: "x"), count: bigBodyBytes)
 
-    init(_ change: (inout HTTPServerConfiguration) -> Void = { _ in }) throws {
+    init(memory: MemoryBudget = .unlimited, _ change: (inout HTTPServerConfiguration) -> Void = { _ in }) throws {
         var configuration = HTTPServerConfiguration()
         configuration.host = "127.0.0.1"
         configuration.port = 0
@@ -54,8 +56,22 @@ struct LiveServer {
             gate.release.wait()
             return HTTPResponse(status: 200, json: "{\"blocked\":false}")
         }
+        // Works until its client goes away (at most 5 s), polling like a long computation does.
+        let cancelled = self.cancelled
+        router.add("GET", "/until-cancelled") { request in
+            gate.entered.signal()
+            let clock = Stopwatch()
+            while clock.seconds < 5 {
+                if request.cancellation.isCancelled {
+                    cancelled.signal()
+                    return HTTPResponse(status: 200, json: "{\"cancelled\":true}")
+                }
+                usleep(1000)
+            }
+            return HTTPResponse(status: 200, json: "{\"cancelled\":false}")
+        }
         let log = self.log
-        server = HTTPServer(configuration: configuration, router: router, accessLog: { log.record($0) })
+        server = HTTPServer(configuration: configuration, router: router, memory: memory, accessLog: { log.record($0) })
         port = try server.start()
     }
 
