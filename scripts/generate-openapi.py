@@ -7,7 +7,7 @@ vector_or_matrix = {"oneOf": [{"$ref": "#/components/schemas/Matrix"},
                               {"type": "array", "minItems": 1, "items": {"type": "number"}}],
                     "description": "A matrix, or a flat list of numbers (one row for Y, one column for a bias)."}
 common_check = {
-    "epsilon": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "description": "Step of the numerical derivative. Default 1e-7 (central), 1e-20 (complex-step)."},
+    "epsilon": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "description": "Step of the numerical derivative. Default 1e-7 (central), 1e-20 (complex-step). Accepted: 1e-12 to 0.1 for central, 1e-300 to 1e-8 for complex-step (422 outside)."},
     "threshold": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "default": 1e-7, "description": "Largest difference that passes."},
     "method": {"type": "string", "enum": ["central", "complex-step"], "default": "central",
                "description": "central: (J(theta+eps) - J(theta-eps)) / (2 eps), the notebook's formula. complex-step: Im J(theta + i h) / h, exact to rounding."},
@@ -105,9 +105,9 @@ def problem_responses():
     ref = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     return {
         "400": {"description": "The body is not JSON the service can read (syntax, invalid UTF-8, trailing garbage, NaN/Infinity literals, nesting too deep, empty body).", "content": ref},
-        "413": {"description": "The body is larger than the server's limit.", "content": ref},
-        "422": {"description": "JSON, but a field is missing, of the wrong type, ragged, out of range, unknown, or shapes do not match; or the work exceeds the compute budget.", "content": ref},
-        "503": {"description": "The server is draining or at capacity.", "content": ref},
+        "413": {"description": "The body is larger than the server's limit (raw chunked bytes included), or than its whole memory budget.", "content": ref},
+        "422": {"description": "JSON, but a field is missing, of the wrong type, ragged, out of range, unknown, or shapes do not match; labels the loss is not defined for; an epsilon outside the method's range; a result that is not finite; or the work is priced over the compute or memory budget.", "content": ref},
+        "503": {"description": "The server is draining or at capacity, its memory budget is held by other requests (Retry-After), or a check ran past the time its price allows and was stopped.", "content": ref},
     }
 request_body = {"required": True, "description": "Any Content-Type is read as JSON (curl -d sends application/x-www-form-urlencoded).",
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Request"}}}}

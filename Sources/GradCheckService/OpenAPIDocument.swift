@@ -83,7 +83,7 @@ public enum OpenAPIDocument {
             }
           },
           "413": {
-            "description": "The body is larger than the server's limit.",
+            "description": "The body is larger than the server's limit (raw chunked bytes included), or than its whole memory budget.",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -93,7 +93,7 @@ public enum OpenAPIDocument {
             }
           },
           "422": {
-            "description": "JSON, but a field is missing, of the wrong type, ragged, out of range, unknown, or shapes do not match; or the work exceeds the compute budget.",
+            "description": "JSON, but a field is missing, of the wrong type, ragged, out of range, unknown, or shapes do not match; labels the loss is not defined for; an epsilon outside the method's range; a result that is not finite; or the work is priced over the compute or memory budget.",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -103,7 +103,7 @@ public enum OpenAPIDocument {
             }
           },
           "503": {
-            "description": "The server is draining or at capacity.",
+            "description": "The server is draining or at capacity, its memory budget is held by other requests (Retry-After), or a check ran past the time its price allows and was stopped.",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -180,7 +180,7 @@ public enum OpenAPIDocument {
             }
           },
           "413": {
-            "description": "The body is larger than the server's limit.",
+            "description": "The body is larger than the server's limit (raw chunked bytes included), or than its whole memory budget.",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -190,7 +190,7 @@ public enum OpenAPIDocument {
             }
           },
           "422": {
-            "description": "JSON, but a field is missing, of the wrong type, ragged, out of range, unknown, or shapes do not match; or the work exceeds the compute budget.",
+            "description": "JSON, but a field is missing, of the wrong type, ragged, out of range, unknown, or shapes do not match; labels the loss is not defined for; an epsilon outside the method's range; a result that is not finite; or the work is priced over the compute or memory budget.",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -200,7 +200,7 @@ public enum OpenAPIDocument {
             }
           },
           "503": {
-            "description": "The server is draining or at capacity.",
+            "description": "The server is draining or at capacity, its memory budget is held by other requests (Retry-After), or a check ran past the time its price allows and was stopped.",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -249,7 +249,7 @@ public enum OpenAPIDocument {
             }
           },
           "413": {
-            "description": "The body is larger than the server's limit.",
+            "description": "The body is larger than the server's limit (raw chunked bytes included), or than its whole memory budget.",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -259,7 +259,7 @@ public enum OpenAPIDocument {
             }
           },
           "422": {
-            "description": "JSON, but a field is missing, of the wrong type, ragged, out of range, unknown, or shapes do not match; or the work exceeds the compute budget.",
+            "description": "JSON, but a field is missing, of the wrong type, ragged, out of range, unknown, or shapes do not match; labels the loss is not defined for; an epsilon outside the method's range; a result that is not finite; or the work is priced over the compute or memory budget.",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -269,7 +269,7 @@ public enum OpenAPIDocument {
             }
           },
           "503": {
-            "description": "The server is draining or at capacity.",
+            "description": "The server is draining or at capacity, its memory budget is held by other requests (Retry-After), or a check ran past the time its price allows and was stopped.",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -434,7 +434,7 @@ public enum OpenAPIDocument {
             "type": "number",
             "exclusiveMinimum": true,
             "minimum": 0,
-            "description": "Step of the numerical derivative. Default 1e-7 (central), 1e-20 (complex-step)."
+            "description": "Step of the numerical derivative. Default 1e-7 (central), 1e-20 (complex-step). Accepted: 1e-12 to 0.1 for central, 1e-300 to 1e-8 for complex-step (422 outside)."
           },
           "threshold": {
             "type": "number",
@@ -508,7 +508,7 @@ public enum OpenAPIDocument {
             "type": "number",
             "exclusiveMinimum": true,
             "minimum": 0,
-            "description": "Step of the numerical derivative. Default 1e-7 (central), 1e-20 (complex-step)."
+            "description": "Step of the numerical derivative. Default 1e-7 (central), 1e-20 (complex-step). Accepted: 1e-12 to 0.1 for central, 1e-300 to 1e-8 for complex-step (422 outside)."
           },
           "threshold": {
             "type": "number",
