@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 import Testing
 @testable import GradCheck
 
@@ -14,14 +13,17 @@ import Testing
     private func elapsed(_ since: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - since) / 1e9 }
 
     @Test func cancellingStopsTheCheckWithinAFewCoordinates() {
-        let flag = Atomic<Bool>(false)
-        let stop = StopSignal(isCancelled: { flag.load(ordering: .relaxed) })
-        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(50)) { flag.store(true, ordering: .relaxed) }
+        // The client "leaves" 50 ms in: a clock, not a timer thread, so a busy machine cannot
+        // delay the cancellation itself, only the check's reaction to it.
         let started = DispatchTime.now().uptimeNanoseconds
+        let leaves = started + 50_000_000
+        let stop = StopSignal(isCancelled: { DispatchTime.now().uptimeNanoseconds > leaves })
         #expect(throws: GradientChecker.CheckFailure.interrupted(.cancelled)) {
             try checker.check(Self.slow.network, inputs: Self.slow.x, labels: Self.slow.y, stop: stop)
         }
-        #expect(elapsed(started) < 0.5, "stopped after \(elapsed(started)) s")
+        // Uncancelled this check takes seconds (more in a debug build); stopped, it ends within
+        // a coordinate or two of the cancellation, even with the other suites sharing the cores.
+        #expect(elapsed(started) < 1.0, "stopped after \(elapsed(started)) s")
     }
 
     @Test func workPastItsAllowedTimeIsStopped() throws {
