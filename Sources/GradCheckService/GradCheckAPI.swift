@@ -118,16 +118,17 @@ public struct GradCheckAPI: Sendable {
         }
     }
 
-    /// Reserves the parse, reads the body, runs `produce`, and turns any failure into its problem
-    /// response; whatever was reserved is released on every path.
+    /// Reads the body (reserving its tree as it grows), runs `produce`, and turns any failure
+    /// into its problem response; whatever was reserved is released on every path.
     private func respond(to body: [UInt8],
                          _ produce: (ServiceRequest, inout JSONWriter, MemoryHold) throws -> Void) -> APIResponse {
         let hold = MemoryHold(budget: memory)
         defer { hold.releaseAll() }
         do {
-            try hold.reserve(Double(RequestPrice.parseBytes(body)), for: "reading the JSON body")
             let request: ServiceRequest
-            do { request = try RequestReader.read(body) } catch { throw APIFailure.request(error) }
+            do { request = try RequestReader.read(body, memory: hold.allowance(for: "reading the JSON body")) } catch {
+                throw hold.refusal ?? APIFailure.request(error)
+            }
             var writer = JSONWriter(capacity: 1024)
             try produce(request, &writer, hold)
             return .json(writer.bytes)

@@ -7,6 +7,8 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
         case tooDeep
         /// Valid JSON syntax, but a number beyond the range of a 64-bit float (e.g. `1e999`).
         case numberOutOfRange
+        /// The tree would need more memory than the caller's `MemoryAllowance` gives.
+        case overMemory
         /// A top-level key the caller's key check refused as soon as it was read, before its
         /// value was parsed (`path` is the key, `message` the caller's reason).
         case rejectedKey

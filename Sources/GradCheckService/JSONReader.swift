@@ -11,20 +11,35 @@ public struct JSONReader {
     /// Looks at each key of the top-level object as soon as it is read, with the keys before it:
     /// a message refuses it (`JSONParseError.Kind.rejectedKey`) before its value is parsed, so an
     /// unknown field holding 64 MiB of nested arrays costs a scan, not a tree.
-    public typealias TopLevelKeyCheck = (_ key: String, _ earlierKeys: [String]) -> String?
+    public typealias TopLevelKeyCheck = (_ key: String, _ earlierMembers: [(key: String, value: JSONValue)]) -> String?
+
+    /// Asked for more bytes as the tree grows; false stops the parse (`.overMemory`). The reader
+    /// counts what its tree can take at most: a 24-byte `JSONValue` slot in an array that may
+    /// have doubled past its size, plus the 8-byte double and row copy a matrix later makes of
+    /// a number (64 per value), a heap block per array or object (96), a string's bytes. So a
+    /// body of `[0],` repeated (the worst case, about 40x its bytes) is stopped as it grows,
+    /// not after, and no body is scanned twice.
+    public typealias MemoryAllowance = (_ moreBytes: Int) -> Bool
+    /// Bytes asked for at least at a time: one call per megabyte of tree, not per value.
+    static let allowanceStep = 1 << 20
+    static let bytesPerValue = 64
+    static let bytesPerContainer = 96
 
     public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth,
-                             topLevelKeyCheck: TopLevelKeyCheck? = nil) throws(JSONParseError) -> JSONValue {
+                             topLevelKeyCheck: TopLevelKeyCheck? = nil,
+                             memory: MemoryAllowance? = nil) throws(JSONParseError) -> JSONValue {
         let result: Result<JSONValue, JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
-            var reader = JSONReader(buffer: buffer, maxDepth: maxDepth, topLevelKeyCheck: topLevelKeyCheck)
+            var reader = JSONReader(buffer: buffer, maxDepth: maxDepth, topLevelKeyCheck: topLevelKeyCheck, memory: memory)
             return Result { () throws(JSONParseError) in try reader.parseDocument() }
         }
         return try result.get()
     }
 
     public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth,
-                             topLevelKeyCheck: TopLevelKeyCheck? = nil) throws(JSONParseError) -> JSONValue {
-        var reader = JSONReader(buffer: bytes.assumingMemoryBound(to: UInt8.self), maxDepth: maxDepth, topLevelKeyCheck: topLevelKeyCheck)
+                             topLevelKeyCheck: TopLevelKeyCheck? = nil,
+                             memory: MemoryAllowance? = nil) throws(JSONParseError) -> JSONValue {
+        var reader = JSONReader(buffer: bytes.assumingMemoryBound(to: UInt8.self), maxDepth: maxDepth,
+                                topLevelKeyCheck: topLevelKeyCheck, memory: memory)
         return try reader.parseDocument()
     }
 
@@ -43,13 +58,35 @@ public struct JSONReader {
     let bytes: UnsafeBufferPointer<UInt8>
     private let maxDepth: Int
     private let topLevelKeyCheck: TopLevelKeyCheck?
+    private let memory: MemoryAllowance?
+    /// Bytes the tree may take so far (see `MemoryAllowance`), and what the allowance granted.
+    private var used = 0
+    private var granted = 0
     var index = 0
     private var depth = 0
 
-    private init(buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int, topLevelKeyCheck: TopLevelKeyCheck? = nil) {
+    private init(buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int, topLevelKeyCheck: TopLevelKeyCheck? = nil,
+                 memory: MemoryAllowance? = nil) {
         self.bytes = buffer
         self.maxDepth = maxDepth
         self.topLevelKeyCheck = topLevelKeyCheck
+        self.memory = memory
+        if memory == nil { granted = Int.max }
+    }
+
+    /// Counts `count` more bytes of tree; asks the allowance when past what it granted.
+    @inline(__always)
+    private mutating func account(_ count: Int) throws(JSONParseError) {
+        used &+= count
+        if used > granted { try askForMore() }
+    }
+
+    private mutating func askForMore() throws(JSONParseError) {
+        let more = max(Self.allowanceStep, used - granted, granted / 2)
+        guard let memory, memory(more) else {
+            throw JSONParseError(.overMemory, offset: index, message: "the parsed body would need more than \(used) bytes of memory")
+        }
+        granted += more
     }
 
     private mutating func parseDocument() throws(JSONParseError) -> JSONValue {
@@ -80,7 +117,10 @@ public struct JSONReader {
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
-        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "\""):
+            let string = try parseString()
+            try account(string.utf8.count)
+            return .string(string)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
@@ -91,6 +131,7 @@ public struct JSONReader {
     }
 
     private mutating func enterContainer() throws(JSONParseError) {
+        try account(Self.bytesPerContainer)
         depth += 1
         if depth > maxDepth {
             throw JSONParseError(.tooDeep, offset: index, message: "nested deeper than \(maxDepth) arrays/objects")
@@ -119,12 +160,13 @@ public struct JSONReader {
             if !seen.insert(key).inserted {
                 throw JSONParseError(.syntax, offset: keyOffset, message: "duplicate key \"\(key)\"")
             }
-            if depth == 1, let check = topLevelKeyCheck, let refusal = check(key, members.map(\.key)) {
+            if depth == 1, let check = topLevelKeyCheck, let refusal = check(key, members) {
                 throw JSONParseError(.rejectedKey, offset: keyOffset, message: refusal, path: key)
             }
             skipWhitespace()
             try expect(UInt8(ascii: ":"), "':' after an object key")
             skipWhitespace()
+            try account(Self.bytesPerValue &+ key.utf8.count)
             do throws(JSONParseError) { members.append((key, try parseValue())) } catch { throw error.inside(key: key) }
             skipWhitespace()
             guard index < bytes.count else { throw unexpectedEnd("',' or '}'") }
@@ -148,6 +190,7 @@ public struct JSONReader {
         }
         while true {
             skipWhitespace()
+            try account(Self.bytesPerValue)
             do throws(JSONParseError) { elements.append(try parseValue()) } catch { throw error.inside(index: elements.count) }
             skipWhitespace()
             guard index < bytes.count else { throw unexpectedEnd("',' or ']'") }

@@ -76,7 +76,7 @@ public struct JSONWriter: Sendable {
             // Shortest round-trip form; integral values beyond Int64 come out as 1e+300, which is
             // an integer in JSON too: never a trailing ".0".
             var text = value.description
-            if text.hasSuffix(".0") && value != 0 { text.removeLast(2) }
+            if abs(value) >= 0x1p63 && text.hasSuffix(".0") { text.removeLast(2) }
             bytes.append(contentsOf: text.utf8)
         }
         needsComma = true

@@ -36,7 +36,10 @@ public struct RequestError: Error, Sendable, Equatable, CustomStringConvertible 
 
     /// Maps a JSON reader error: syntax and depth are 400, an out-of-range number is 422.
     public init(_ error: JSONParseError) {
-        if error.kind == .rejectedKey, let key = error.path {
+        if error.kind == .overMemory {
+            // Normally replaced by the memory budget's own answer (see `MemoryHold`).
+            self.init(status: 503, detail: error.message)
+        } else if error.kind == .rejectedKey, let key = error.path {
             self.init(status: RequestError.invalidField, detail: "\(key): \(error.message)", field: key)
         } else if error.kind == .numberOutOfRange {
             let field = error.path

@@ -1,31 +1,11 @@
 import GradCheck
 import HTTPServer
 
-/// What one request will cost, priced from its body and its network before the work starts:
-/// bytes of memory (reserved in the server's `MemoryBudget`) and operations (held to
-/// `ComputeLimits.maxOperations`). The core prices its own work (`WorkEstimate`); this adds
-/// what the service holds around it (the parsed body, the encoded answer).
+/// What one request will cost, priced from its network before the work starts: bytes of memory
+/// (reserved in the server's `MemoryBudget`) and operations (held to `ComputeLimits.maxOperations`).
+/// The core prices its own work (`WorkEstimate`); this adds the encoded answer. The parsed body
+/// is reserved while it is read (`JSONReader.MemoryAllowance`, through `MemoryHold.allowance`).
 enum RequestPrice {
-    /// Bytes parsing `body` can take at most, from one scan of its bytes.
-    ///
-    /// The JSON tree holds every value in a 24-byte `JSONValue` slot of an array that may have
-    /// doubled past its size (48), and every array or object is a heap block of its own (header,
-    /// malloc overhead: 96); the matrices read from the tree add 8 bytes per number plus a row
-    /// copy (16). So each `,` or `:` (one more value) costs at most 64 bytes, each `[` or `{`
-    /// 96, and strings at most their own bytes again. `[0],` repeated is the worst case, 24x
-    /// its bytes; numpy's `.tolist()` output (about 20 bytes per number) comes to about 4x.
-    static func parseBytes(_ body: [UInt8]) -> Int {
-        var separators = 1, containers = 0
-        for byte in body {
-            switch byte {
-            case UInt8(ascii: ","), UInt8(ascii: ":"): separators &+= 1
-            case UInt8(ascii: "["), UInt8(ascii: "{"): containers &+= 1
-            default: break
-            }
-        }
-        return 64 * separators + 96 * containers + body.count
-    }
-
     /// One encoded number in an answer (`-0.12345678901234567,`), doubled for the writer's
     /// growth: the old buffer and the new one live together while it grows.
     static let answerBytesPerNumber = 50.0
@@ -68,6 +48,22 @@ final class MemoryHold {
         let asked = Int(amount.rounded(.up))
         guard budget.reserve(asked) else { throw .memoryBusy(bytes: total, limit: budget.limit) }
         bytes += asked
+    }
+
+    /// Why the last reservation through `allowance` was refused, if one was.
+    private(set) var refusal: APIFailure?
+
+    /// Lets the JSON reader reserve as its tree grows; a refusal is kept for the answer.
+    func allowance(for purpose: String) -> JSONReader.MemoryAllowance {
+        { [self] more in
+            do throws(APIFailure) {
+                try reserve(Double(more), for: purpose)
+                return true
+            } catch {
+                refusal = error
+                return false
+            }
+        }
     }
 
     func releaseAll() {

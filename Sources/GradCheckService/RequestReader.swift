@@ -10,9 +10,13 @@ public enum RequestReader {
                                 "epsilon", "threshold", "method", "mode", "samples", "directions", "seed"]
     static let scalarFields = ["x", "theta", "dtheta", "epsilon", "threshold", "method"]
 
-    public static func read(_ body: [UInt8], maxDepth: Int = JSONReader.defaultMaxDepth) throws(RequestError) -> ServiceRequest {
+    /// `memory` is asked for the bytes the JSON tree grows to (see `JSONReader.MemoryAllowance`).
+    public static func read(_ body: [UInt8], maxDepth: Int = JSONReader.defaultMaxDepth,
+                            memory: JSONReader.MemoryAllowance? = nil) throws(RequestError) -> ServiceRequest {
         let value: JSONValue
-        do { value = try JSONReader.parse(body, maxDepth: maxDepth, topLevelKeyCheck: refuseUnknownKey) } catch { throw RequestError(error) }
+        do { value = try JSONReader.parse(body, maxDepth: maxDepth, topLevelKeyCheck: refuseUnknownKey, memory: memory) } catch {
+            throw RequestError(error)
+        }
         return try read(value)
     }
 
@@ -24,9 +28,9 @@ public enum RequestReader {
 
     /// A key neither body kind knows is refused while the body is read, before its value is
     /// parsed (the same message `rejectUnknown` gives afterwards).
-    static func refuseUnknownKey(_ key: String, earlierKeys: [String]) -> String? {
+    static func refuseUnknownKey(_ key: String, earlierMembers: [(key: String, value: JSONValue)]) -> String? {
         if networkFields.contains(key) || scalarFields.contains(key) { return nil }
-        let scalar = earlierKeys.contains { $0 == "x" || $0 == "theta" }
+        let scalar = earlierMembers.contains { $0.key == "x" || $0.key == "theta" }
         return unknownFieldMessage(known: scalar ? scalarFields : networkFields)
     }
 

@@ -107,11 +107,19 @@ final class HTTPConnection: @unchecked Sendable {
                 // Pipelined bytes wait for the response in progress. Reading stops only now, when
                 // the client actually sent more: suspending and resuming the source around every
                 // request costs an event-loop wake-up each time.
-                guard grow(by: count) else { return }
-                buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<count]))
+                if grow(by: count) {
+                    buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<count]))
+                } else {
+                    // No room for more pipelined bytes: they are dropped, so the connection must
+                    // end after the answer in progress (the client sees Connection: close).
+                    peerClosed = true
+                }
                 suspendRead()
             default:
-                guard grow(by: count) else { return }
+                guard grow(by: count) else {
+                    refuseForMemory(bodyLength: nil)
+                    return
+                }
                 buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<count]))
                 processBuffer()
             }
@@ -137,7 +145,10 @@ final class HTTPConnection: @unchecked Sendable {
                         // reserved in the memory budget before a byte of the body is read.
                         if case .contentLength(let length) = head.framing {
                             current = (head, false, requestStart)
-                            guard reserveBuffer(capacity: buffer.count + length, bodyLength: length) else { return }
+                            guard reserveBuffer(capacity: buffer.count + length) else {
+                                refuseForMemory(bodyLength: length)
+                                return
+                            }
                             buffer.reserveCapacity(buffer.count + length)
                         }
                         // RFC 9110 §10.1.1: the client waits for this before sending the body.
@@ -222,26 +233,29 @@ final class HTTPConnection: @unchecked Sendable {
     // MARK: memory
 
     /// Reserves what `count` more bytes in the read buffer need, growing the buffer in one step
-    /// (doubling, as the array would). False when the budget is full: the client got a 503.
+    /// (doubling, as the array would). False when the budget cannot hold them.
     private func grow(by count: Int) -> Bool {
         let needed = buffer.count + count
         guard needed > buffer.capacity else { return true }
         let capacity = max(needed, 2 * buffer.capacity)
-        guard reserveBuffer(capacity: capacity, bodyLength: nil) else { return false }
+        guard reserveBuffer(capacity: capacity) else { return false }
         buffer.reserveCapacity(capacity)
         return true
     }
 
-    /// Reserves a read buffer of `capacity` bytes. When the budget cannot hold it, answers 503
-    /// with `Retry-After` (or 413 when the body alone is larger than the whole budget, so retrying
-    /// cannot help) and closes: the body is not read, so nothing is half-processed.
-    private func reserveBuffer(capacity: Int, bodyLength: Int?) -> Bool {
+    /// Reserves a read buffer of `capacity` bytes; false (nothing reserved) when it does not fit.
+    private func reserveBuffer(capacity: Int) -> Bool {
         let wanted = max(0, capacity - Self.unreservedBufferBytes) + inFlightBodyBytes
         guard wanted > reservedBytes else { return true }
-        if server.memory.reserve(wanted - reservedBytes) {
-            reservedBytes = wanted
-            return true
-        }
+        guard server.memory.reserve(wanted - reservedBytes) else { return false }
+        reservedBytes = wanted
+        return true
+    }
+
+    /// The budget cannot hold the request being read: 503 with `Retry-After` (or 413 when its
+    /// body alone is larger than the whole budget, so retrying cannot help), and the connection
+    /// closes. The body is not read, so nothing is half-processed.
+    private func refuseForMemory(bodyLength: Int?) {
         let response: HTTPResponse
         if let bodyLength, bodyLength > server.memory.limit {
             response = .problem(
@@ -253,7 +267,6 @@ final class HTTPConnection: @unchecked Sendable {
                 headers: ["Retry-After": "\(configuration.retryAfterSeconds)"])
         }
         send(response, forceClose: true)
-        return false
     }
 
     /// Brings the reservation in line with what the connection holds now (after a request left

@@ -27,8 +27,14 @@ public struct HTTPRouter: Sendable {
     }
 
     /// The methods RFC 9110 §9 defines, plus PATCH. Methods are case-sensitive (§9.1), so
-    /// `get` is not GET: anything else is answered 501 Not Implemented, never 405.
-    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
+    /// `get` is not GET: anything else is answered 501 Not Implemented, never 405. (A switch,
+    /// not a Set: no hashing on every request.)
+    static func isKnownMethod(_ method: String) -> Bool {
+        switch method {
+        case "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH": true
+        default: false
+        }
+    }
     /// At most this many bytes of a client's method or path are echoed in an error detail.
     static let echoedBytes = 40
 
@@ -43,7 +49,7 @@ public struct HTTPRouter: Sendable {
     }
 
     func resolve(method: String, path: String) -> Resolution {
-        guard Self.knownMethods.contains(method) else { return .notImplemented }
+        guard Self.isKnownMethod(method) else { return .notImplemented }
         guard let byMethod = routes[path] else { return .notFound }
         if let route = byMethod[method] { return .route(route, headOnly: false) }
         if method == "HEAD", let get = byMethod["GET"] { return .route(get, headOnly: true) }

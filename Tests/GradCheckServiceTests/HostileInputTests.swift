@@ -49,12 +49,26 @@ import Testing
         #expect(memory.reservedBytes == 0, "every reservation is released when the answer is made")
     }
 
-    @Test func parsingIsPricedFromTheBytesBeforeTheTreeIsBuilt() {
-        // "[0]," is the worst case: an array block per four bytes.
-        let nested = Array("[".utf8) + Array(repeating: Array("[0],".utf8), count: 1000).flatMap { $0 } + Array("[0]]".utf8)
-        #expect(RequestPrice.parseBytes(nested) >= 20 * nested.count)
-        let flat = Array("[".utf8) + Array(repeating: Array("0.12345678901234567,".utf8), count: 1000).flatMap { $0 } + Array("1]".utf8)
-        #expect(RequestPrice.parseBytes(flat) < 5 * flat.count)
+    @Test func theJSONTreeIsReservedAsItGrows() throws {
+        // "[0]," is the worst case: an array block per four bytes. 80 KB of it asks for more
+        // than 2 MB; numpy-style numbers ask for about 4x their bytes.
+        let nested = Array("[".utf8) + Array(repeating: Array("[0],".utf8), count: 20_000).flatMap { $0 } + Array("[0]]".utf8)
+        var asked = 0
+        _ = try JSONReader.parse(nested, memory: { asked += $0; return true })
+        #expect(asked >= 20 * nested.count)
+        let flat = Array("[".utf8) + Array(repeating: Array("0.12345678901234567,".utf8), count: 50_000).flatMap { $0 } + Array("1]".utf8)
+        asked = 0
+        _ = try JSONReader.parse(flat, memory: { asked += $0; return true })
+        #expect(asked < 5 * flat.count)
+        // A refusal stops the parse where the tree outgrew the allowance.
+        #expect(throws: JSONParseError.self) { try JSONReader.parse(nested, memory: { _ in false }) }
+        // Through the API: a budget too small for the tree is a 422, never a crash or a 400.
+        let small = GradCheckAPI(memory: MemoryBudget(limit: 1 << 20))
+        let body = Array(#"{"X": "#.utf8) + nested + Array(#", "Y": [1], "parameters": {"W1": [[1]]}}"#.utf8)
+        let response = small.forward(body)
+        #expect(response.status == 422)
+        #expect((try problem(response)["detail"] as? String)?.contains("reading the JSON body") == true)
+        #expect(small.memory.reservedBytes == 0)
     }
 
     @Test func unknownFieldsAreRefusedBeforeTheirValueIsParsed() throws {
