@@ -13,11 +13,13 @@ import Synchronization
 public final class MemoryBudget: Sendable {
     /// Bytes that may be reserved at once.
     public let limit: Int
-    private let reserved = Mutex<Int>(0)
+    /// Bytes reserved now, and the most reserved since the last trim.
+    private let account = Mutex<(reserved: Int, highWater: Int)>((0, 0))
     /// One trim at a time: a burst of releases asks for one, not one each.
     private let trimScheduled = Atomic<Bool>(false)
-    /// Releases at least this large ask glibc to hand freed memory back (`malloc_trim`): glibc
-    /// keeps freed heap memory for reuse, so without it the resident size stays at its peak.
+    /// Once this much more than is reserved now was reserved since the last trim, a release asks
+    /// glibc to hand freed memory back (`malloc_trim`): glibc keeps freed heap memory for reuse,
+    /// so without it the resident size stays at the peak of the last burst.
     public static let trimAfterBytes = 8 << 20
 
     public init(limit: Int) {
@@ -28,14 +30,15 @@ public final class MemoryBudget: Sendable {
     public static var unlimited: MemoryBudget { MemoryBudget(limit: Int.max) }
 
     /// Bytes currently reserved.
-    public var reservedBytes: Int { reserved.withLock { $0 } }
+    public var reservedBytes: Int { account.withLock { $0.reserved } }
 
     /// Reserves `bytes` if they fit beside what is reserved; false (nothing reserved) otherwise.
     public func reserve(_ bytes: Int) -> Bool {
         guard bytes > 0 else { return true }
-        return reserved.withLock { total in
-            guard bytes <= limit - total else { return false }
-            total += bytes
+        return account.withLock { account in
+            guard bytes <= limit - account.reserved else { return false }
+            account.reserved += bytes
+            account.highWater = max(account.highWater, account.reserved)
             return true
         }
     }
@@ -44,13 +47,25 @@ public final class MemoryBudget: Sendable {
     /// and the next `reserve` is refused until enough is released.
     public func reserve(_ bytes: Int, evenPastTheLimit: Bool) {
         guard bytes > 0 else { return }
-        if evenPastTheLimit { reserved.withLock { $0 += bytes } } else { _ = reserve(bytes) }
+        guard evenPastTheLimit else {
+            _ = reserve(bytes)
+            return
+        }
+        account.withLock { account in
+            account.reserved += bytes
+            account.highWater = max(account.highWater, account.reserved)
+        }
     }
 
     public func release(_ bytes: Int) {
         guard bytes > 0 else { return }
-        reserved.withLock { $0 = max(0, $0 - bytes) }
-        if bytes >= Self.trimAfterBytes { scheduleTrim() }
+        let trim = account.withLock { account -> Bool in
+            account.reserved = max(0, account.reserved - bytes)
+            guard account.highWater - account.reserved >= Self.trimAfterBytes else { return false }
+            account.highWater = account.reserved
+            return true
+        }
+        if trim { scheduleTrim() }
     }
 
     /// `malloc_trim(0)` off the caller's thread, a moment after the release, so the memory the
