@@ -23,7 +23,7 @@ network = {
         "output": {"type": "string", "enum": ["sigmoid", "softmax"], "default": "sigmoid", "description": "sigmoid with binary cross-entropy, or softmax with cross-entropy."},
         "lambd": {"type": "number", "minimum": 0, "default": 0, "description": "L2 regularisation: cost += lambd/(2m) * sum ||Wl||^2."},
         "gradients": {"type": "object", "minProperties": 1, "additionalProperties": {"$ref": "#/components/schemas/MatrixOrVector"},
-                      "description": "/gradcheck only: your own dW1, db1, ..., dWL, dbL to check. When absent, the service's own backward pass is checked."},
+                      "description": "/gradcheck only: your own dW1, db1, ..., dWL, dbL to check, and any intermediates your backward computed (dZ1 ... dZL, dA0 ... dA(L-1), dAL for a sigmoid output), shaped like Z_l and A_l: the whole dict the course's backward_propagation_n returns. Intermediates are checked numerically, their convention (sum or mean) is detected, and the answer names the root causes. When absent, the service's own backward pass is checked."},
         **common_check,
         "mode": {"type": "string", "enum": ["full", "sample", "directional"], "default": "full",
                  "description": "full: every coordinate. sample: `samples` coordinates, stratified over the tensors. directional: `directions` random unit directions."},
@@ -70,6 +70,20 @@ per_param = {
     },
 }
 direction = {"type": "object", "properties": {"analytic": num, "numeric": num, "crosses_kink": {"type": "boolean"}}}
+root_cause = {
+    "type": "object", "required": ["gradient", "layer", "kind", "message", "inferred"],
+    "description": "A step of the caller's backward that is wrong while everything it is computed from is right.",
+    "properties": {
+        "gradient": {"type": "string", "example": "dW2"},
+        "layer": {"type": "integer", "example": 2},
+        "kind": {"type": "string", "enum": ["scaled", "sign_flipped", "zero", "transposed", "missing_l2", "l2_scaled", "l2_on_bias",
+                                            "wrong_activation_derivative", "wrong_entries", "unexplained"]},
+        "factor": {"type": "number", "description": "scaled, sign_flipped (-1) and l2_scaled only.", "example": 2},
+        "entries": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}, "description": "wrong_entries only: [row, col] of the wrong entries."},
+        "message": {"type": "string", "example": "dZ2 and A1 are right but dW2 is 2 times the right value: the line that computes dW2 multiplies by 2"},
+        "inferred": {"type": "boolean", "description": "The gradient was not sent: the mistake is located from the ones that were."},
+    },
+}
 gradcheck_resp = {
     "type": "object", "required": ["difference", "passed", "message", "epsilon", "threshold", "method"],
     "properties": {
@@ -87,7 +101,12 @@ gradcheck_resp = {
         "failed": {"type": "array", "items": {"type": "string"}, "example": ["b1", "W2"], "description": "Parameters that failed."},
         "parameters": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/ParameterCheck"},
                        "description": "Per-parameter report, keyed W1, b1, ... (empty in directional mode)."},
-        "directions": {"type": "array", "items": direction, "description": "Directional mode only: one entry per direction."},
+        "directions": {"type": "array", "items": direction, "description": "Directional mode only: one entry per direction (the first 1,000)."},
+        "convention": {"type": "string", "enum": ["sum", "mean"], "nullable": True, "description": "The convention the caller's intermediates follow (null when none were sent)."},
+        "intermediates": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/ParameterCheck"},
+                          "description": "The caller's dZ_l and dA_l, checked numerically, keyed dZ3, dA2, ..."},
+        "root_causes": {"type": "array", "items": root_cause, "description": "The first wrong steps of the caller's backward (empty when everything is right)."},
+        "propagated": {"type": "array", "items": {"type": "string"}, "example": ["dW1", "db1"], "description": "Gradients the caller sent that are wrong only because an input is."},
         "notes": {"type": "array", "items": {"type": "string"}, "description": "Kinks left out, method fallbacks."},
         "dtheta": {"type": "number", "description": "Scalar body only: the gradient checked."},
         "gradapprox": {"type": "number", "description": "Scalar body only: the numerical gradient."},

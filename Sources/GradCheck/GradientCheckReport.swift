@@ -27,6 +27,11 @@ public struct GradientCheckReport: Sendable {
     public var directions: [DirectionReport]
     /// Plain-language remarks: kinks excluded, method fallback, directional limits.
     public var notes: [String]
+    /// The caller's intermediates (dZ_l, dA_l) checked numerically, in computed order.
+    public var intermediates: [ParameterReport] = []
+    /// Which steps of the caller's backward are wrong, and what they spoil (empty when the
+    /// service checked its own backward, or the mode cannot tell).
+    public var diagnosis: BackwardDiagnosis = .none
 
     /// Tensors that failed, e.g. ["W2", "b1"].
     public var failedParameters: [String] { parameters.filter { !$0.passed }.map(\.name) }
@@ -47,10 +52,14 @@ public struct WorstEntry: Sendable, Equatable {
     public let numeric: Double
 }
 
-/// The check of one parameter tensor (W1, b1, ...).
+/// The check of one tensor: a parameter's gradient (reported under W1, b1, ...) or an
+/// intermediate one (dZ2, dA1, reported under its own name).
 public struct ParameterReport: Sendable {
-    public let id: ParameterID
-    public var name: String { id.name }
+    public let gradient: GradientName
+    /// The parameter, for dW and db; nil for intermediates.
+    public var id: ParameterID? { gradient.parameter }
+    /// The key it is reported under: `W1` for dW1, `dZ2` for dZ2.
+    public var name: String { gradient.parameter?.name ?? gradient.name }
     /// The notebook's formula over this tensor's checked, kink-free entries; 0 when analytic and
     /// numeric are both (near) zero.
     public let difference: Double

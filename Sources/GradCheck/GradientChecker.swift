@@ -40,10 +40,19 @@ public struct GradientChecker: Sendable {
     /// The same check, stopped when `stop` says so, and refused rather than answered when any
     /// value it rests on (an analytic or numerical gradient, a norm) is not finite: a verdict
     /// computed from NaN or infinity would be made up, so there is none.
+    ///
+    /// With the caller's `gradients`, the intermediates they sent (`dZ_l`, `dA_l`) are checked
+    /// numerically too, and the report says which steps of their backward are wrong
+    /// (`diagnosis`): not in directional mode, which cannot tell tensors apart.
     public func check(_ network: Network, inputs x: Matrix, labels y: Matrix, gradients: Gradients? = nil,
+                      intermediates: IntermediateGradients = [:],
                       options: GradientCheckOptions = GradientCheckOptions(),
                       stop: StopSignal) throws(CheckFailure) -> GradientCheckReport {
-        let (report, nonFinite) = run(network, inputs: x, labels: y, gradients: gradients, options: options, stop: stop)
+        var (report, nonFinite) = run(network, inputs: x, labels: y, gradients: gradients, options: options, stop: stop)
+        if let gradients, stop.interruption == nil, nonFinite == nil {
+            nonFinite = diagnose(&report, network: network, x: x, y: y, gradients: gradients,
+                                 intermediates: intermediates, options: options, stop: stop)
+        }
         if let interruption = stop.interruption { throw .interrupted(interruption) }
         if let nonFinite { throw .nonFinite(nonFinite) }
         return report
@@ -105,7 +114,7 @@ public struct GradientChecker: Sendable {
             if nonFinite == nil && !n.value.isFinite {
                 nonFinite = "the numerical gradient of \(id.name) at [\(coordinate.row)][\(coordinate.col)] is not finite: the cost overflows (or is undefined) at theta +/- epsilon; scale the inputs or parameters down"
             }
-            tensors[id, default: TensorComparison(id: id)]
+            tensors[id, default: TensorComparison(gradient: GradientName(id))]
                 .add(index: EntryIndex(row: coordinate.row, col: coordinate.col), analytic: a, numeric: n)
             if n.crossesKink { kinkCount += 1; continue }
             allAnalytic.append(a)
@@ -194,6 +203,76 @@ public struct GradientChecker: Sendable {
             elapsedSeconds: 0, checkedCount: count, kinkCount: kinks,
             parameters: [], directions: listed, notes: notes)
         return (report, nonFinite)
+    }
+
+    /// Checks the caller's intermediates numerically and finds the root causes; returns a
+    /// description of the first value that was not finite, if any.
+    private func diagnose(_ report: inout GradientCheckReport, network: Network, x: Matrix, y: Matrix, gradients: Gradients,
+                          intermediates: IntermediateGradients, options: GradientCheckOptions, stop: StopSignal) -> String? {
+        if case .directional = options.mode {
+            if !intermediates.isEmpty {
+                report.notes.append("directional mode checks grad . u only: the intermediates were not checked and no root cause can be named; use mode full or sample")
+            }
+            return nil
+        }
+        let (pass, reference) = network.gradients(inputs: x, labels: y, intermediates: true)
+        var caller: [GradientName: Matrix] = intermediates
+        for (id, g) in gradients.tensors { caller[GradientName(id)] = g }
+        let meanReplay = BackwardReplay(network: network, inputs: x, pass: pass, reference: reference, convention: .mean, caller: caller)
+        var meanReference: IntermediateGradients = [:]
+        for name in intermediates.keys { meanReference[name] = meanReplay.truth(name) }
+        let voted = GradientConvention.detect(caller: intermediates, meanReference: meanReference, examples: x.cols)
+        // Intermediates are checked with central differences: with the check's step, or the
+        // central default when the check itself is complex-step.
+        let step = options.method == .central ? options.epsilon : GradientCheckOptions.defaultEpsilon(for: .central)
+        if options.method != .central && !intermediates.isEmpty {
+            report.notes.append("the intermediates were checked with central differences (step \(step)): complex-step is used for the parameters only")
+        }
+        let names = intermediates.keys.sorted()
+        let numeric = engine.intermediateDerivatives(of: network, inputs: x, labels: y, names: names, step: step, stop: stop)
+        for name in names {
+            guard let (values, kinks) = numeric[name] else { continue }
+            if let bad = values.indices.first(where: { !values[$0].isFinite && !kinks[$0] }) {
+                let cols = intermediates[name]!.cols
+                return "the numerical derivative for \(name) at [\(bad / cols)][\(bad % cols)] is not finite: the cost overflows (or is undefined) there"
+            }
+        }
+        guard stop.interruption == nil else { return nil }
+        var parameterStatus: [GradientName: Bool] = [:]
+        for parameter in report.parameters { parameterStatus[parameter.gradient] = !parameter.passed }
+
+        // Each convention read of the intermediates, and its diagnosis. A mistake can make one
+        // convention's intermediates look like the other's (dZ_L without its 1/m in "mean" is
+        // "sum"'s dZ_L); the reading that needs fewer root causes explains the caller's pass
+        // with fewer mistakes, and is kept (the intermediates' vote breaks a tie).
+        var best: (reports: [ParameterReport], diagnosis: BackwardDiagnosis)?
+        let candidates: [GradientConvention] = voted == nil ? [.sum] : voted == .sum ? [.sum, .mean] : [.mean, .sum]
+        for convention in candidates {
+            let scale = convention.intermediateScale(examples: x.cols)
+            var failed = parameterStatus
+            var reports: [ParameterReport] = []
+            for name in names {
+                guard let (values, kinks) = numeric[name], let value = intermediates[name] else { continue }
+                var comparison = TensorComparison(gradient: name)
+                for k in 0..<value.count {
+                    comparison.add(index: EntryIndex(row: k / value.cols, col: k % value.cols), analytic: value.values[k],
+                                   numeric: NumericalDerivative(value: values[k] * scale, crossesKink: kinks[k]))
+                }
+                let tensorReport = comparison.report(threshold: options.threshold, negligible: 0)
+                reports.append(tensorReport)
+                failed[name] = !tensorReport.passed
+            }
+            let replay = BackwardReplay(network: network, inputs: x, pass: pass, reference: reference, convention: convention, caller: caller)
+            let found = RootCauseAnalysis(replay: replay, failed: failed).diagnose()
+            let diagnosis = BackwardDiagnosis(convention: voted == nil ? nil : convention, rootCauses: found.rootCauses,
+                                              propagated: found.propagated)
+            if best == nil || diagnosis.rootCauses.count < best!.diagnosis.rootCauses.count { best = (reports, diagnosis) }
+        }
+        if let best {
+            report.intermediates = best.reports
+            report.diagnosis = best.diagnosis
+        }
+        return nil
     }
 
     /// Gaussian entries normalised over all parameters: uniform on the unit sphere.

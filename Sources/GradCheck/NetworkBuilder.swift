@@ -60,8 +60,9 @@ public enum NetworkBuilder {
     /// Caller-supplied gradients `dW1, db1, ...`, each checked against its parameter's shape.
     public static func gradients(_ named: [String: Matrix], for network: Network) throws(NetworkError) -> Gradients {
         for key in named.keys.sorted() {
-            guard key.hasPrefix("d"), let id = ParameterID(name: String(key.dropFirst())),
-                  id.layer <= network.depth else { throw .strayKey(key) }
+            guard let name = GradientName(key), name.layer <= network.depth else { throw .strayKey(key) }
+            // dZ_l and dA_l are read by `intermediates(_:for:examples:)`.
+            if name.isIntermediate { continue }
         }
         var tensors: [ParameterID: Matrix] = [:]
         for id in network.parameterIDs {
@@ -75,6 +76,30 @@ public enum NetworkBuilder {
             tensors[id] = g
         }
         return Gradients(tensors: tensors)
+    }
+
+    /// The intermediates among the caller's gradients: dZ_l (l = 1...L) shaped like Z_l, dA_l
+    /// (l = 0...L-1) shaped like A_l (dA_0 like X), and dA_L for a sigmoid output; the course's
+    /// `backward_propagation_n` returns these beside dW_l and db_l.
+    public static func intermediates(_ named: [String: Matrix], for network: Network,
+                                     examples m: Int) throws(NetworkError) -> IntermediateGradients {
+        var result: IntermediateGradients = [:]
+        let widths = [network.layers.first?.weights.cols ?? 0] + network.layers.map(\.weights.rows)
+        for key in named.keys.sorted() {
+            guard let name = GradientName(key), name.isIntermediate else { continue }
+            let l = name.layer
+            let lastActivation = network.output == .sigmoid ? network.depth : network.depth - 1
+            guard l <= (name.kind == .activation ? lastActivation : network.depth) else { throw .strayKey(key) }
+            let g = named[key]!
+            try checkFiniteAndNonEmpty(g, key: key)
+            let expected = Shape(rows: widths[l], cols: m)
+            let of = name.kind == .activation ? (l == 0 ? "X" : "A\(l)") : "Z\(l)"
+            if g.shape != expected {
+                throw .shapeMismatch(key: key, shape: g.shape, expected: expected, otherKey: of, otherShape: expected)
+            }
+            result[name] = g
+        }
+        return result
     }
 
     /// L from the keys: every key must be `W<l>`/`b<l>` and both must exist for l = 1...L.

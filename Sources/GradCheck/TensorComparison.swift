@@ -1,6 +1,7 @@
 /// Compares one tensor's analytic gradient with its numerical estimate and explains a mismatch.
 struct TensorComparison {
-    let id: ParameterID
+    /// The gradient compared (dW1, db1, or an intermediate dZ2, dA1).
+    let gradient: GradientName
     var analytic: [Double] = []
     var numeric: [Double] = []
     var indices: [EntryIndex] = []
@@ -32,7 +33,7 @@ struct TensorComparison {
         let difference = a.isNaN || n.isNaN ? .nan : max(a, n) <= negligible ? 0 : residual / (a + n)
         let passed = difference <= threshold
         let (ratio, diagnosis) = passed ? (nil, nil) : explain(analyticNorm: a, numericNorm: n)
-        return ParameterReport(id: id, difference: difference, passed: passed, checkedCount: checkedCount,
+        return ParameterReport(gradient: gradient, difference: difference, passed: passed, checkedCount: checkedCount,
                                worst: worst, ratio: ratio, diagnosis: diagnosis, kinkCount: kinks.count,
                                kinkExamples: Array(kinks.prefix(Self.kinkExamplesShown)))
     }
@@ -41,7 +42,7 @@ struct TensorComparison {
     /// residual ||a - r n|| is under 0.1% of ||a||: entries that are zero on both sides agree with
     /// any r, so they neither break nor fake the pattern.
     private func explain(analyticNorm a: Double, numericNorm n: Double) -> (Double?, String?) {
-        let name = id.gradientName
+        let name = gradient.name
         if a <= 1e-12 * n { return (0, "\(name) is all zero but the numerical gradient is not") }
         if n <= 1e-12 * a { return (nil, "\(name) is not zero but the numerical gradient is (all zero)") }
         var dot = 0.0, nn = 0.0

@@ -43,7 +43,10 @@ public struct WorkEstimate: Sendable, Equatable, CustomStringConvertible {
     /// Encoded size of one tensor's report (difference, worst entry, diagnosis, kinks).
     static let bytesPerTensorReport = 1000.0
 
-    public init(network: Network, examples m: Int, options: GradientCheckOptions, threads: Int = 2) {
+    /// `intermediates`: the caller's dZ_l / dA_l, checked numerically and replayed by the
+    /// diagnosis (not in directional mode).
+    public init(network: Network, examples m: Int, options: GradientCheckOptions, threads: Int = 2,
+                intermediates: [GradientName] = []) {
         let forward = Self.forwardOperations(of: network, examples: m)
         let total = network.parameterCount
         var numerical = 0.0
@@ -72,8 +75,19 @@ public struct WorkEstimate: Sendable, Equatable, CustomStringConvertible {
         }
         costEvaluations = comparisons * options.method.evaluationsPerCoordinate
         let perComparison = Self.operationsPerCoordinate * Double(comparisons)
-        operations = numerical + perComparison + 3 * forward  // + the base forward and a backward (about two forwards)
+        var diagnosis = 0.0, diagnosisBytes = 0.0
+        if !intermediates.isEmpty, options.mode.name != "directional" {
+            // The numerical intermediates, and the diagnosis's own backward and replays (a few
+            // passes over every layer, a few candidate tensors at a time).
+            diagnosis = FastEngine.intermediateOperations(of: network, examples: m, names: intermediates) + 20 * forward
+            let entries = intermediates.reduce(0.0) { total, name in
+                total + Double(m) * Double(name.layer == 0 ? network.layers.first?.weights.cols ?? 0 : network.layers[name.layer - 1].weights.rows)
+            }
+            diagnosisBytes = Self.backwardBytes(of: network, examples: m) + Self.engineCacheBytes(of: network, examples: m) + 64 * entries
+        }
+        operations = numerical + perComparison + 3 * forward + diagnosis  // + the base forward and a backward (about two forwards)
         peakBytes = Self.checkBytes(network: network, examples: m, options: options, comparisons: comparisons, threads: threads)
+            + diagnosisBytes
     }
 
     /// 2 * m * sum_l n_l * n_{l-1}: one forward pass's multiplies and adds.

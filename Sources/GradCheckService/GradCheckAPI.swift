@@ -91,15 +91,20 @@ public struct GradCheckAPI: Sendable {
             case let .network(request):
                 let (network, x, y) = try build(request)
                 var gradients: Gradients?
+                var intermediates: IntermediateGradients = [:]
                 if let named = request.gradients {
-                    do throws(NetworkError) { gradients = try NetworkBuilder.gradients(named, for: network) } catch { throw APIFailure.network(error) }
+                    do throws(NetworkError) {
+                        gradients = try NetworkBuilder.gradients(named, for: network)
+                        intermediates = try NetworkBuilder.intermediates(named, for: network, examples: x.cols)
+                    } catch { throw APIFailure.network(error) }
                 }
                 do throws(RequestError) { try RequestReader.checkEpsilon(request.epsilon, method: request.method) } catch {
                     throw APIFailure.request(error)
                 }
                 let options = GradientCheckOptions(method: request.method, epsilon: request.epsilon,
                                                    threshold: request.threshold, mode: request.mode.checkerMode)
-                let estimate = WorkEstimate(network: network, examples: x.cols, options: options, threads: cores)
+                let estimate = WorkEstimate(network: network, examples: x.cols, options: options, threads: cores,
+                                            intermediates: Array(intermediates.keys))
                 if estimate.exceeds(budget: limits.maxOperations) {
                     throw APIFailure.overBudget(estimate.refusal(budget: limits.maxOperations), field: "mode")
                 }
@@ -111,7 +116,8 @@ public struct GradCheckAPI: Sendable {
                 stop.price(operations: estimate.operations)
                 let report: GradientCheckReport
                 do throws(GradientChecker.CheckFailure) {
-                    report = try checker.check(network, inputs: x, labels: y, gradients: gradients, options: options, stop: stop)
+                    report = try checker.check(network, inputs: x, labels: y, gradients: gradients, intermediates: intermediates,
+                                               options: options, stop: stop)
                 } catch { throw APIFailure.check(error) }
                 try ReportEncoder.write(report, to: &writer)
             }

@@ -22,6 +22,7 @@ enum ReportEncoder {
             try write(parameter, to: &writer)
         }
         writer.endObject()
+        try writeDiagnosis(report, to: &writer)
         if case .directional = report.mode {
             writer.key("directions")
             writer.beginArray()
@@ -39,6 +40,44 @@ enum ReportEncoder {
         for note in report.notes { writer.string(note) }
         writer.endArray()
         writer.endObject()
+    }
+
+    /// `convention`, `intermediates`, `root_causes` and `propagated` (see `BackwardDiagnosis`).
+    private static func writeDiagnosis(_ report: GradientCheckReport, to writer: inout JSONWriter) throws(JSONWriteError) {
+        writer.key("convention")
+        if let convention = report.diagnosis.convention { writer.string(convention.rawValue) } else { writer.null() }
+        writer.key("intermediates")
+        writer.beginObject()
+        for intermediate in report.intermediates {
+            writer.key(intermediate.name)
+            try write(intermediate, to: &writer)
+        }
+        writer.endObject()
+        writer.key("root_causes")
+        writer.beginArray()
+        for cause in report.diagnosis.rootCauses {
+            writer.beginObject()
+            writer.key("gradient"); writer.string(cause.gradient.name)
+            writer.key("layer"); writer.integer(cause.layer)
+            writer.key("kind"); writer.string(cause.kind.rawValue)
+            if let factor = cause.factor, factor.isFinite { writer.key("factor"); try writer.number(factor) }
+            if cause.kind == .wrongEntries {
+                writer.key("entries")
+                writer.beginArray()
+                for index in cause.entries {
+                    writer.beginArray(); writer.integer(index.row); writer.integer(index.col); writer.endArray()
+                }
+                writer.endArray()
+            }
+            writer.key("message"); writer.string(cause.message)
+            writer.key("inferred"); writer.bool(cause.inferred)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.key("propagated")
+        writer.beginArray()
+        for name in report.diagnosis.propagated { writer.string(name.name) }
+        writer.endArray()
     }
 
     static func write(_ result: ScalarCase.CheckResult, scalar: ScalarRequest, to writer: inout JSONWriter) throws(JSONWriteError) {

@@ -153,10 +153,17 @@ public enum RequestReader {
         var tensors: [String: Matrix] = [:]
         for (key, entry) in object.members {
             let path = "\(field).\(key)"
-            guard key.hasPrefix(prefix), let id = ParameterID(name: String(key.dropFirst(prefix.count))) else {
-                throw RequestError.invalid(path, "unknown key; expected \(prefix)W1, \(prefix)b1, ..., \(prefix)WL, \(prefix)bL (layers count from 1)")
+            let flat: MatrixReader.FlatList
+            if prefix.isEmpty, let id = ParameterID(name: key) {
+                flat = id.kind == .bias ? .column : .rejected
+            } else if !prefix.isEmpty, let name = GradientName(key) {
+                // The whole dict `backward_propagation_n` returns: dZ_l and dA_l beside dW_l, db_l.
+                flat = name.kind == .bias ? .column : name.isIntermediate ? .row : .rejected
+            } else {
+                let intermediates = prefix.isEmpty ? "" : ", and any of dZ1 ... dZL, dA0 ... dA(L-1) (dAL for a sigmoid output)"
+                throw RequestError.invalid(path, "unknown key; expected \(prefix)W1, \(prefix)b1, ..., \(prefix)WL, \(prefix)bL (layers count from 1)\(intermediates)")
             }
-            tensors[key] = try MatrixReader.matrix(entry, field: path, flat: id.kind == .bias ? .column : .rejected)
+            tensors[key] = try MatrixReader.matrix(entry, field: path, flat: flat)
         }
         return tensors
     }

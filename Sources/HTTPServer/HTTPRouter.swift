@@ -26,12 +26,13 @@ public struct HTTPRouter: Sendable {
         case notImplemented
     }
 
-    /// The methods RFC 9110 §9 defines, plus PATCH. Methods are case-sensitive (§9.1), so
+    /// The methods RFC 9110 §9 defines, plus PATCH (RFC 5789) and QUERY (the IETF's safe method
+    /// with a body, which API tools already send). Methods are case-sensitive (§9.1), so
     /// `get` is not GET: anything else is answered 501 Not Implemented, never 405. (A switch,
     /// not a Set: no hashing on every request.)
     static func isKnownMethod(_ method: String) -> Bool {
         switch method {
-        case "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH": true
+        case "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY": true
         default: false
         }
     }

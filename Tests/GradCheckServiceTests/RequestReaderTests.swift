@@ -98,7 +98,7 @@ import Testing
         (#"{"X": [[1]], "Y": [1], "parameters": {"W0": [[1]]}}"#, 422, "parameters.W0: unknown key; expected W1, b1, ..., WL, bL (layers count from 1)"),
         (#"{"X": [[1]], "Y": [1], "parameters": {}}"#, 422, "parameters: empty object; expected W1, b1, ..., WL, bL"),
         (#"{"X": [[1]], "Y": [1], "parameters": [[1]]}"#, 422, "parameters: expected an object of matrices (W1, b1, ...), got an array"),
-        (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "gradients": {"W1": [[1]]}}"#, 422, "gradients.W1: unknown key; expected dW1, db1, ..., dWL, dbL (layers count from 1)"),
+        (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "gradients": {"W1": [[1]]}}"#, 422, "gradients.W1: unknown key; expected dW1, db1, ..., dWL, dbL (layers count from 1), and any of dZ1 ... dZL, dA0 ... dA(L-1) (dAL for a sigmoid output)"),
         (#"{"X": [[1]], "parameters": {"W1": [[1]]}}"#, 422, "Y: missing; it is required"),
         (#"{"X": [[1]], "Y": [1]}"#, 422, "parameters: missing; it is required"),
         (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "activation": "gelu"}"#, 422, #"activation: unknown "gelu"; expected relu, tanh, sigmoid, leaky_relu"#),

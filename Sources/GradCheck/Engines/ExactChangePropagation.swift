@@ -4,8 +4,10 @@
 /// path in `FastEngine` falls back to it whenever its cheaper argument does not apply.
 extension EngineCache {
     /// The change of the logits Z_L (nL x m) when row `row` of Z_layer changes by `delta` (m
-    /// values), and whether any ReLU / leaky-ReLU unit changed side on the way.
-    func logitChange(layer: Int, row: Int, delta: [Double]) -> (change: [Double], crossesKink: Bool) {
+    /// values), and whether any ReLU / leaky-ReLU unit changed side on the way. With
+    /// `activationMoves`, `delta` is the change of A_layer[row] itself (layer 0 is X): the
+    /// diagnosis's dA checks start there.
+    func logitChange(layer: Int, row: Int, delta: [Double], activationMoves: Bool = false) -> (change: [Double], crossesKink: Bool) {
         let depth = network.depth
         let act = network.activation
         let kinks = act.hasKinks
@@ -19,12 +21,16 @@ extension EngineCache {
         // Examples whose A_layer[row] moved: the only columns that change downstream.
         var columns: [Int] = []
         var moved: [Double] = []
-        let z0 = preActivations[layer - 1], a0 = activations[layer], s0 = slopes[layer - 1]
-        for c in 0..<m where delta[c] != 0 {
-            let z = z0[row * m + c]
-            let d = EngineCache.activationChange(act, z: z, a: a0[row * m + c], slope: s0[row * m + c], by: delta[c])
-            if kinks && (z > 0) != (z + delta[c] > 0) { crossed = true }
-            if d != 0 { columns.append(c); moved.append(d) }
+        if activationMoves {
+            for c in 0..<m where delta[c] != 0 { columns.append(c); moved.append(delta[c]) }
+        } else {
+            let z0 = preActivations[layer - 1], a0 = activations[layer], s0 = slopes[layer - 1]
+            for c in 0..<m where delta[c] != 0 {
+                let z = z0[row * m + c]
+                let d = EngineCache.activationChange(act, z: z, a: a0[row * m + c], slope: s0[row * m + c], by: delta[c])
+                if kinks && (z > 0) != (z + delta[c] > 0) { crossed = true }
+                if d != 0 { columns.append(c); moved.append(d) }
+            }
         }
         let k = columns.count
         if k == 0 { return (out, crossed) }
