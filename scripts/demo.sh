@@ -3,7 +3,10 @@
 #   1. the one-dimensional case J(theta) = theta * x: J, dtheta, and a passing check;
 #   2. the 3-layer network: its cost, and its correct backward pass passing the check;
 #   3. the notebook's buggy backward (dW2 doubled, db1 times four): caught, and pinned on
-#      W2 and b1 by the per-parameter report.
+#      W2 and b1 by the per-parameter report;
+#   4. the same backward's whole dict (dZ3, dW3, db3, dA2, ... as backward_propagation_n returns
+#      it): the intermediates are checked too, and the two root causes are named, each with the
+#      line to fix.
 # Exits non-zero if any step does not come out as the notebook says.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -61,4 +64,17 @@ flagged=$(field "$GC_BODY" '",".join(sorted(k for k, v in r["parameters"].items(
 echo "   flagged: $flagged   (notebook's bugs: W2 and b1)"
 [ "$(field "$GC_BODY" 'r["passed"]')" = "False" ] || { echo "unexpected: the buggy gradients passed" >&2; exit 1; }
 [ "$flagged" = "W2,b1" ] || { echo "unexpected: flagged $flagged instead of W2,b1" >&2; exit 1; }
-echo "== The story holds: correct gradients pass, the two planted bugs are caught and pinned."
+echo "== 4. The whole dict backward_propagation_n returns (dZ3, dW3, db3, dA2, dZ2, ...): which lines are wrong?"
+post gradcheck examples/notebook-buggy-full.json
+echo "   convention: $(field "$GC_BODY" 'r["convention"]')   (dZ3 = A3 - Y, dW = dZ A^T / m: the course's)"
+echo "   intermediates: $(field "$GC_BODY" '", ".join(k + (" ok" if v["passed"] else " WRONG") for k, v in r["intermediates"].items())')"
+echo "   root causes:"
+python3 - "$GC_BODY" <<'PY'
+import json, sys
+for cause in json.loads(sys.argv[1])["root_causes"]:
+    print(f"     {cause['gradient']} ({cause['kind']}): {cause['message']}")
+PY
+roots=$(field "$GC_BODY" '",".join(c["gradient"] for c in r["root_causes"])')
+[ "$roots" = "dW2,db1" ] || { echo "unexpected: root causes $roots instead of dW2,db1" >&2; exit 1; }
+[ "$(field "$GC_BODY" 'len(r["propagated"])')" = "0" ] || { echo "unexpected: propagated gradients" >&2; exit 1; }
+echo "== The story holds: correct gradients pass, the two planted bugs are caught, pinned, and traced to their lines."

@@ -62,7 +62,7 @@ enum APIFailure: Error {
         if case .invalidLambd = error { return "lambd" }
         if case .noParameters = error { return "parameters" }
         guard let key = error.key else { return nil }
-        if key.hasPrefix("dW") || key.hasPrefix("db") { return "gradients.\(key)" }
+        if GradientName(key) != nil { return "gradients.\(key)" }
         if key.hasPrefix("W") || key.hasPrefix("b") { return "parameters.\(key)" }
         return key
     }

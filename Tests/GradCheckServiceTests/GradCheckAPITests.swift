@@ -167,3 +167,42 @@ extension ServiceRequest {
         return [:]
     }
 }
+
+extension GradCheckAPITests {
+    /// The whole dict the notebook's buggy `backward_propagation_n` returns, as the README shows it.
+    static let buggyFullDict = try! Data(contentsOf: fixtures.deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("scripts/examples/notebook-buggy-full.json"))
+
+    @Test func theNotebooksWholeBuggyDictNamesBothLines() throws {
+        let answer = try Self.object(api.gradcheck([UInt8](Self.buggyFullDict)))
+        #expect(answer["passed"] as? Bool == false)
+        #expect(answer["convention"] as? String == "sum")
+        let intermediates = try #require(answer["intermediates"] as? [String: [String: Any]])
+        #expect(Set(intermediates.keys) == ["dZ3", "dA2", "dZ2", "dA1", "dZ1"])
+        #expect(intermediates.values.allSatisfy { $0["passed"] as? Bool == true })
+        let roots = try #require(answer["root_causes"] as? [[String: Any]])
+        #expect(roots.map { $0["gradient"] as? String } == ["dW2", "db1"])
+        #expect(roots.map { $0["kind"] as? String } == ["scaled", "scaled"])
+        #expect(roots.map { $0["factor"] as? Double } == [2, 4])
+        #expect(roots.first?["message"] as? String == "dZ2 and A1 are right but dW2 is 2 times the right value: the line that computes dW2 multiplies by 2")
+        #expect((answer["propagated"] as? [String])?.isEmpty == true)
+    }
+
+    @Test func intermediatesOfTheWrongShapeOrLayerAre422() throws {
+        var body = try JSONSerialization.jsonObject(with: Self.buggyFullDict) as! [String: Any]
+        var gradients = body["gradients"] as! [String: Any]
+        gradients["dZ2"] = [[1.0, 2.0]]
+        body["gradients"] = gradients
+        let misshapen = api.gradcheck([UInt8](try JSONSerialization.data(withJSONObject: body)))
+        #expect(misshapen.status == 422)
+        #expect(try Self.object(misshapen)["field"] as? String == "gradients.dZ2")
+        gradients["dZ2"] = nil
+        gradients["dA3"] = [[1.0, 2.0, 3.0]]  // dA3 exists only for a sigmoid output: here it is
+        gradients["dZ9"] = [[1.0]]
+        body["gradients"] = gradients
+        let stray = api.gradcheck([UInt8](try JSONSerialization.data(withJSONObject: body)))
+        #expect(stray.status == 422)
+        #expect((try Self.object(stray)["detail"] as? String)?.contains("dZ9") == true)
+    }
+}
+
