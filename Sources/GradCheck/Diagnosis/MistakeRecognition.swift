@@ -75,6 +75,20 @@ struct MistakeRecognition {
         if expected.rows == expected.cols, expected.rows > 1, Self.explains(value, expected.transposed()) {
             return Finding(kind: .transposed, explanation: "is the transpose of the right value: check the order of the product and the transposes in the line that computes \(name)")
         }
+        // dA_{l-1} = W_l dZ_l, the transpose forgotten (possible only when W_l is square).
+        if name.kind == .activation, name.layer < replay.depth, let input = replay.inputs(of: name).first {
+            let w = replay.network.layers[name.layer].weights
+            if w.rows == w.cols, w.rows > 1, Self.explains(value, w.multiplied(by: replay.used(input))) {
+                return Finding(kind: .transposed, explanation: "is W\(name.layer + 1) dZ\(name.layer + 1): the line that computes \(name) must use the transpose, W\(name.layer + 1)^T dZ\(name.layer + 1)")
+            }
+        }
+        // db_l = np.sum(dZ_l) / m without axis=1: every entry is the sum over all units.
+        if name.kind == .bias, expected.rows > 1 {
+            let total = expected.values.reduce(0, +)
+            if Self.explains(value, Matrix(rows: expected.rows, cols: 1, values: [Double](repeating: total, count: expected.rows))) {
+                return Finding(kind: .unexplained, explanation: "has every entry equal to the sum over all of dZ\(name.layer): the sum in the line that computes \(name) must run over the examples only (np.sum(dZ\(name.layer), axis=1, keepdims=True))")
+            }
+        }
         if name.kind == .preActivation, name.layer < replay.depth, let input = replay.inputs(of: name).first {
             let dA = replay.used(input)
             for candidate in ActivationDerivativeMistake.candidates(for: replay.network.activation)
@@ -173,6 +187,7 @@ struct ActivationDerivativeMistake {
         if g != .relu && g != .leakyRelu {
             list.append(.init(what: "ReLU's mask (Z{l} > 0)") { z, _ in z > 0 ? 1 : 0 })
         }
+        list.append(.init(what: "A{l} = g(Z{l}) (the activation itself, not its derivative)") { _, a in a })
         if g == .relu {
             list.append(.init(what: "1 - A{l}^2 (tanh's derivative)") { _, a in 1 - a * a })
             list.append(.init(what: "A{l} (1 - A{l}) (sigmoid's derivative)") { _, a in a * (1 - a) })

@@ -178,4 +178,23 @@ import Testing
         #expect(outcome.report.passed)
         #expect(outcome.roots.isEmpty && outcome.report.intermediates.allSatisfy { $0.passed })
     }
+
+    @Test func moreClassicMistakes() throws {
+        // dZ2 = dA2 * A2: the activation instead of its derivative.
+        let activationItself = try run(Self.problem(.tanh), .sum, [.derivative(layer: 2, { _, a in a })])
+        #expect(activationItself.roots.first?.kind == .wrongActivationDerivative)
+        #expect(activationItself.roots.first?.message.contains("the activation itself") == true)
+        // np.sum(dZ) without axis=1 in db2.
+        let problem = Self.problem(.relu)
+        let course = CourseBackward(network: problem.network, x: problem.x, y: problem.y, convention: .sum)
+        var all = course.gradients()
+        let db2 = all[Self.db2]!
+        let total = all[Self.dZ2]!.values.reduce(0, +) / Double(problem.x.cols)
+        all[Self.db2] = Matrix(rows: db2.rows, cols: 1, values: [Double](repeating: total, count: db2.rows))
+        var tensors: [ParameterID: Matrix] = [:]
+        for (name, value) in all { if let id = name.parameter { tensors[id] = value } }
+        let report = try checker.check(problem.network, inputs: problem.x, labels: problem.y, gradients: Gradients(tensors: tensors), stop: .none)
+        #expect(report.diagnosis.rootCauses.first?.gradient == Self.db2)
+        #expect(report.diagnosis.rootCauses.first?.message.contains("axis=1") == true, "\(report.diagnosis.rootCauses)")
+    }
 }
