@@ -30,6 +30,8 @@ network = {
         "samples": {"type": "integer", "minimum": 1, "maximum": 100000000, "default": 100, "description": "Only with mode sample."},
         "directions": {"type": "integer", "minimum": 1, "maximum": 100000000, "default": 8, "description": "Only with mode directional."},
         "seed": {"type": "integer", "minimum": 0, "maximum": 9007199254740992, "default": 0, "description": "Seed of sample/directional draws; same seed, same draws."},
+        "dtype": {"type": "string", "enum": ["float64", "float32", "float16", "bfloat16"], "default": "float64",
+                  "description": "The precision your forward and backward ran in: a difference within what its rounding explains (the floor) passes."},
     },
 }
 scalar = {
@@ -65,6 +67,9 @@ per_param = {
                   "properties": {"row": {"type": "integer"}, "col": {"type": "integer"}, "analytic": num, "numeric": num}},
         "ratio": {"type": "number", "nullable": True, "description": "analytic / numeric when it is the same across the tensor (2 when dW2 is doubled)."},
         "diagnosis": {"type": "string", "nullable": True, "example": "dW2 is 2.000 times the numerical gradient"},
+        "floor": {"type": "number", "description": "The difference rounding alone can produce in this tensor at the caller's dtype."},
+        "max_relative_error": {"type": "number", "description": "CS231n's per-entry form: max |a - n| / max(|a|, |n|)."},
+        "band": {"type": "string", "enum": ["good", "acceptable with kinks", "uncomfortable", "wrong"], "description": "CS231n's band for max_relative_error."},
         "kinks": {"type": "object", "description": "ReLU/leaky-ReLU coordinates whose perturbation crosses a kink: left out of the verdict.",
                   "properties": {"count": {"type": "integer"}, "examples": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}}}},
     },
@@ -94,6 +99,9 @@ gradcheck_resp = {
         "threshold": {"type": "number", "example": 1e-7},
         "method": {"type": "string", "enum": ["central", "complex-step"], "description": "The method used."},
         "mode": {"type": "string", "enum": ["full", "sample", "directional"]},
+        "dtype": {"type": "string", "enum": ["float64", "float32", "float16", "bfloat16"]},
+        "floor": {"type": "number", "description": "The difference rounding alone can produce at dtype (see the README's precision section)."},
+        "explanation": {"type": "string", "description": "Which rule decided the verdict: the threshold or the rounding floor."},
         "checked": {"type": "integer", "description": "Coordinates (or directions) compared."},
         "kinks": {"type": "integer", "description": "How many of those were left out because they cross a ReLU kink."},
         "cost_evaluations": {"type": "integer", "description": "Cost evaluations the numerical side used."},

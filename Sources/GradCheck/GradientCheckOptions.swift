@@ -33,6 +33,8 @@ public struct GradientCheckOptions: Sendable, Equatable {
     public var epsilon: Double
     public var threshold: Double
     public var mode: Mode
+    /// The precision the caller's forward and backward ran in: sets the rounding floor.
+    public var precision: Precision = .float64
 
     /// 1e-7 for central differences (the notebook's); 1e-20 for complex step, whose step can be
     /// tiny because nothing is subtracted.

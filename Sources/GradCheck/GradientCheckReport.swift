@@ -32,6 +32,11 @@ public struct GradientCheckReport: Sendable {
     /// Which steps of the caller's backward are wrong, and what they spoil (empty when the
     /// service checked its own backward, or the mode cannot tell).
     public var diagnosis: BackwardDiagnosis = .none
+    /// The precision the caller's gradients were computed in, the difference rounding alone can
+    /// produce there (`RoundingFloor`), and which rule decided the verdict.
+    public var precision: Precision = .float64
+    public var floor: Double = 0
+    public var explanation: String = ""
 
     /// Tensors that failed, e.g. ["W2", "b1"].
     public var failedParameters: [String] { parameters.filter { !$0.passed }.map(\.name) }
@@ -76,6 +81,11 @@ public struct ParameterReport: Sendable {
     public let kinkCount: Int
     /// The first few kink entries.
     public let kinkExamples: [EntryIndex]
+    /// The difference rounding alone can produce in this tensor at the caller's precision.
+    public let floor: Double
+    /// CS231n's per-entry form: max |a - n| / max(|a|, |n|) over the compared entries, and its band.
+    public let maxRelativeError: Double
+    public let band: VerdictRule.Band
 
     /// e.g. "2 entries of W1 cross a ReLU kink and were left out of the verdict: [0][0], [1][2]";
     /// nil when there are none.

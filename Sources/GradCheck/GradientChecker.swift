@@ -48,10 +48,10 @@ public struct GradientChecker: Sendable {
                       intermediates: IntermediateGradients = [:],
                       options: GradientCheckOptions = GradientCheckOptions(),
                       stop: StopSignal) throws(CheckFailure) -> GradientCheckReport {
-        var (report, nonFinite) = run(network, inputs: x, labels: y, gradients: gradients, options: options, stop: stop)
+        var (report, nonFinite, floorModel) = run(network, inputs: x, labels: y, gradients: gradients, options: options, stop: stop)
         if let gradients, stop.interruption == nil, nonFinite == nil {
-            nonFinite = diagnose(&report, network: network, x: x, y: y, gradients: gradients,
-                                 intermediates: intermediates, options: options, stop: stop)
+            nonFinite = diagnose(&report, network: network, x: x, y: y, gradients: gradients, intermediates: intermediates,
+                                 options: options, floorModel: floorModel, stop: stop)
         }
         if let interruption = stop.interruption { throw .interrupted(interruption) }
         if let nonFinite { throw .nonFinite(nonFinite) }
@@ -59,7 +59,8 @@ public struct GradientChecker: Sendable {
     }
 
     private func run(_ network: Network, inputs x: Matrix, labels y: Matrix, gradients: Gradients?,
-                     options: GradientCheckOptions, stop: StopSignal) -> (report: GradientCheckReport, nonFinite: String?) {
+                     options: GradientCheckOptions,
+                     stop: StopSignal) -> (report: GradientCheckReport, nonFinite: String?, floorModel: RoundingFloor) {
         let started = DispatchTime.now().uptimeNanoseconds
         var analytic = gradients ?? network.gradients(inputs: x, labels: y).gradients
         let methodUsed = engine.supports(options.method) ? options.method : .central
@@ -81,21 +82,36 @@ public struct GradientChecker: Sendable {
         if methodUsed != options.method {
             notes.append("\(options.method.rawValue) is not available in this engine; central differences were used")
         }
+        let floorModel = RoundingFloor(network: network, inputs: x, labels: y, threads: ProcessInfo.processInfo.activeProcessorCount)
         var result: (report: GradientCheckReport, nonFinite: String?)
         switch options.mode {
         case .full, .sample:
-            result = checkCoordinates(network, x: x, y: y, analytic: analytic, options: options, method: methodUsed, stop: stop)
+            result = checkCoordinates(network, x: x, y: y, analytic: analytic, options: options, method: methodUsed,
+                                      floorModel: floorModel, stop: stop)
         case let .directional(count, seed):
             result = checkDirections(network, x: x, y: y, analytic: analytic, count: max(count, 1), seed: seed,
-                                     options: options, method: methodUsed, stop: stop)
+                                     options: options, method: methodUsed, floorModel: floorModel, stop: stop)
+        }
+        result.report.precision = options.precision
+        result.report.explanation = VerdictRule.explanation(
+            difference: result.report.difference, threshold: options.threshold, floor: result.report.floor,
+            precision: options.precision, passed: result.report.passed)
+        if let gradients, !result.report.passed, options.precision == .float64,
+           result.report.difference <= VerdictRule.limit(threshold: options.threshold, floor: result.report.floor * Self.float32Scale),
+           Precision.float32.represents(gradients.tensors.values.flatMap(\.values)) {
+            result.report.notes.append("every gradient you sent is a float32 value, and the difference is within what float32 rounding explains (floor \(WorkEstimate.scientific(result.report.floor * Self.float32Scale))): if your forward and backward ran in float32, send \"dtype\": \"float32\"")
         }
         result.report.notes = notes + result.report.notes
         result.report.elapsedSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        return (result.report, nonFinite ?? result.nonFinite)
+        return (result.report, nonFinite ?? result.nonFinite, floorModel)
     }
 
+    /// float32's unit roundoff in units of float64's.
+    static let float32Scale = Precision.float32.unitRoundoff / Precision.float64.unitRoundoff
+
     private func checkCoordinates(_ network: Network, x: Matrix, y: Matrix, analytic: Gradients, options: GradientCheckOptions,
-                                  method: DifferenceMethod, stop: StopSignal) -> (report: GradientCheckReport, nonFinite: String?) {
+                                  method: DifferenceMethod, floorModel: RoundingFloor,
+                                  stop: StopSignal) -> (report: GradientCheckReport, nonFinite: String?) {
         let coordinates: [Coordinate]
         if case let .sample(count, seed) = options.mode {
             coordinates = CoordinateSampler.sample(of: network, count: count, seed: seed)
@@ -105,7 +121,7 @@ public struct GradientChecker: Sendable {
         let numeric = engine.derivatives(of: network, inputs: x, labels: y, at: coordinates,
                                          method: method, step: options.epsilon, stop: stop)
         var tensors: [ParameterID: TensorComparison] = [:]
-        var allAnalytic: [Double] = [], allNumeric: [Double] = []
+        var allAnalytic: [Double] = [], allNumeric: [Double] = [], allFloorErrors: [Double] = []
         var kinkCount = 0
         var nonFinite: String?
         for (coordinate, n) in zip(coordinates, numeric) {
@@ -114,11 +130,13 @@ public struct GradientChecker: Sendable {
             if nonFinite == nil && !n.value.isFinite {
                 nonFinite = "the numerical gradient of \(id.name) at [\(coordinate.row)][\(coordinate.col)] is not finite: the cost overflows (or is undefined) at theta +/- epsilon; scale the inputs or parameters down"
             }
+            let floorError = floorModel.errorsPerUnitRoundoff[id]?[coordinate.row, coordinate.col] ?? 0
             tensors[id, default: TensorComparison(gradient: GradientName(id))]
-                .add(index: EntryIndex(row: coordinate.row, col: coordinate.col), analytic: a, numeric: n)
+                .add(index: EntryIndex(row: coordinate.row, col: coordinate.col), analytic: a, numeric: n, floorError: floorError)
             if n.crossesKink { kinkCount += 1; continue }
             allAnalytic.append(a)
             allNumeric.append(n.value)
+            allFloorErrors.append(floorError)
         }
         let difference = Norms.difference(allAnalytic, allNumeric)
         let scale = Norms.euclidean(allAnalytic) + Norms.euclidean(allNumeric)
@@ -128,8 +146,12 @@ public struct GradientChecker: Sendable {
         // A tensor whose gradient is 1e-10 of the whole gradient cannot move the verdict; below
         // that, a mismatch is rounding, not a bug.
         let negligible = 1e-10 * scale
-        let parameters = tensors.keys.sorted().map { tensors[$0]!.report(threshold: options.threshold, negligible: negligible) }
-        let passed = difference <= options.threshold && !allAnalytic.isEmpty
+        let u = options.precision.unitRoundoff
+        let parameters = tensors.keys.sorted().map {
+            tensors[$0]!.report(threshold: options.threshold, negligible: negligible, unitRoundoff: u)
+        }
+        let floor = u * RoundingFloor.floor(errors: allFloorErrors, analytic: allAnalytic, numeric: allNumeric)
+        let passed = difference <= VerdictRule.limit(threshold: options.threshold, floor: floor) && !allAnalytic.isEmpty
         var notes: [String] = []
         if kinkCount > 0 {
             notes.append("\(kinkCount) coordinate(s) whose +/- epsilon step switches a ReLU unit on or off were left out of the verdict (the difference quotient straddles a kink)")
@@ -143,12 +165,12 @@ public struct GradientChecker: Sendable {
             epsilon: options.epsilon, threshold: options.threshold, method: options.method, methodUsed: method,
             mode: options.mode, costEvaluations: coordinates.count * method.evaluationsPerCoordinate,
             elapsedSeconds: 0, checkedCount: coordinates.count, kinkCount: kinkCount,
-            parameters: parameters, directions: [], notes: notes)
+            parameters: parameters, directions: [], notes: notes, floor: floor)
         return (report, nonFinite)
     }
 
     private func checkDirections(_ network: Network, x: Matrix, y: Matrix, analytic: Gradients, count: Int, seed: UInt64,
-                                 options: GradientCheckOptions, method: DifferenceMethod,
+                                 options: GradientCheckOptions, method: DifferenceMethod, floorModel: RoundingFloor,
                                  stop: StopSignal) -> (report: GradientCheckReport, nonFinite: String?) {
         var generator = SplitMix64(seed: seed)
         // Only the first `listedDirections` are listed in the answer; every direction counts in
@@ -183,7 +205,11 @@ public struct GradientChecker: Sendable {
         if nonFinite == nil && !difference.isFinite {
             nonFinite = "the difference is not finite: the directional derivatives overflow"
         }
-        let passed = difference <= options.threshold && !keptAnalytic.isEmpty
+        // A direction mixes every entry: its floor is the whole gradient's, ||e|| / (2 ||grad||).
+        let allErrors = floorModel.errorsPerUnitRoundoff.values.flatMap(\.values)
+        let allGradient = analytic.tensors.values.flatMap(\.values)
+        let floor = options.precision.unitRoundoff * RoundingFloor.floor(errors: allErrors, analytic: allGradient, numeric: allGradient)
+        let passed = difference <= VerdictRule.limit(threshold: options.threshold, floor: floor) && !keptAnalytic.isEmpty
         var notes = ["directional mode compares grad . u with the numerical derivative along \(count) random unit direction(s); it cannot tell which tensor is wrong"]
         if count > listed.count {
             notes.append("the answer lists the first \(listed.count) of \(count) directions; all of them count in the difference")
@@ -201,14 +227,15 @@ public struct GradientChecker: Sendable {
             epsilon: options.epsilon, threshold: options.threshold, method: options.method, methodUsed: method,
             mode: options.mode, costEvaluations: count * method.evaluationsPerCoordinate,
             elapsedSeconds: 0, checkedCount: count, kinkCount: kinks,
-            parameters: [], directions: listed, notes: notes)
+            parameters: [], directions: listed, notes: notes, floor: floor)
         return (report, nonFinite)
     }
 
     /// Checks the caller's intermediates numerically and finds the root causes; returns a
     /// description of the first value that was not finite, if any.
     private func diagnose(_ report: inout GradientCheckReport, network: Network, x: Matrix, y: Matrix, gradients: Gradients,
-                          intermediates: IntermediateGradients, options: GradientCheckOptions, stop: StopSignal) -> String? {
+                          intermediates: IntermediateGradients, options: GradientCheckOptions, floorModel: RoundingFloor,
+                          stop: StopSignal) -> String? {
         if case .directional = options.mode {
             if !intermediates.isEmpty {
                 report.notes.append("directional mode checks grad . u only: the intermediates were not checked and no root cause can be named; use mode full or sample")
@@ -261,7 +288,8 @@ public struct GradientChecker: Sendable {
                     comparison.add(index: EntryIndex(row: k / value.cols, col: k % value.cols), analytic: value.values[k],
                                    numeric: NumericalDerivative(value: values[k] * scale, crossesKink: kinks[k]))
                 }
-                let tensorReport = comparison.report(threshold: options.threshold, negligible: 0)
+                let tensorReport = comparison.report(threshold: options.threshold, negligible: 0, unitRoundoff: options.precision.unitRoundoff,
+                                                     floorPerUnitRoundoff: floorModel.intermediateFloorsPerUnitRoundoff[name] ?? 0)
                 reports.append(tensorReport)
                 failed[name] = !tensorReport.passed
             }

@@ -6,22 +6,29 @@ struct TensorComparison {
     var numeric: [Double] = []
     var indices: [EntryIndex] = []
     var kinks: [EntryIndex] = []
+    /// The rounding model's error estimate of each compared entry, per unit roundoff.
+    var floorErrors: [Double] = []
     var checkedCount = 0
 
     /// How many kink entries a report lists by index.
     static let kinkExamplesShown = 5
 
-    mutating func add(index: EntryIndex, analytic a: Double, numeric n: NumericalDerivative) {
+    mutating func add(index: EntryIndex, analytic a: Double, numeric n: NumericalDerivative, floorError: Double = 0) {
         checkedCount += 1
         if n.crossesKink { kinks.append(index); return }
         analytic.append(a)
         numeric.append(n.value)
         indices.append(index)
+        floorErrors.append(floorError)
     }
 
     /// `negligible`: a norm at or below it counts as zero (both zero -> difference 0, passed),
     /// so a dead unit's exactly-zero gradient and its ~1e-17 numerical twin never raise an alarm.
-    func report(threshold: Double, negligible: Double) -> ParameterReport {
+    /// `unitRoundoff`: the caller's precision, which scales `floorErrors` into the floor.
+    /// `floorPerUnitRoundoff`, when given, is the tensor's floor (an intermediate's, estimated
+    /// for the whole tensor) instead of one from `floorErrors`.
+    func report(threshold: Double, negligible: Double, unitRoundoff: Double = Precision.float64.unitRoundoff,
+                floorPerUnitRoundoff: Double? = nil) -> ParameterReport {
         let a = Norms.euclidean(analytic), n = Norms.euclidean(numeric)
         let residual = Norms.euclideanDistance(analytic, numeric)
         var worst: WorstEntry?
@@ -31,11 +38,15 @@ struct TensorComparison {
             worst = WorstEntry(index: indices[i], analytic: analytic[i], numeric: numeric[i])
         }
         let difference = a.isNaN || n.isNaN ? .nan : max(a, n) <= negligible ? 0 : residual / (a + n)
-        let passed = difference <= threshold
+        let floor = unitRoundoff * (floorPerUnitRoundoff ?? RoundingFloor.floor(errors: floorErrors, analytic: analytic, numeric: numeric))
+        let passed = difference <= VerdictRule.limit(threshold: threshold, floor: floor)
+        var maxRelativeError = 0.0
+        for i in analytic.indices { maxRelativeError = max(maxRelativeError, VerdictRule.relativeError(analytic[i], numeric[i])) }
         let (ratio, diagnosis) = passed ? (nil, nil) : explain(analyticNorm: a, numericNorm: n)
         return ParameterReport(gradient: gradient, difference: difference, passed: passed, checkedCount: checkedCount,
                                worst: worst, ratio: ratio, diagnosis: diagnosis, kinkCount: kinks.count,
-                               kinkExamples: Array(kinks.prefix(Self.kinkExamplesShown)))
+                               kinkExamples: Array(kinks.prefix(Self.kinkExamplesShown)), floor: floor,
+                               maxRelativeError: maxRelativeError, band: VerdictRule.Band(maxRelativeError: maxRelativeError))
     }
 
     /// A consistent ratio a = r n is found by least squares (r = a.n / n.n) and accepted when the

@@ -101,8 +101,9 @@ public struct GradCheckAPI: Sendable {
                 do throws(RequestError) { try RequestReader.checkEpsilon(request.epsilon, method: request.method) } catch {
                     throw APIFailure.request(error)
                 }
-                let options = GradientCheckOptions(method: request.method, epsilon: request.epsilon,
+                var options = GradientCheckOptions(method: request.method, epsilon: request.epsilon,
                                                    threshold: request.threshold, mode: request.mode.checkerMode)
+                options.precision = request.precision
                 let estimate = WorkEstimate(network: network, examples: x.cols, options: options, threads: cores,
                                             intermediates: Array(intermediates.keys))
                 if estimate.exceeds(budget: limits.maxOperations) {

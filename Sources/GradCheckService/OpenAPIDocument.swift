@@ -482,6 +482,17 @@ public enum OpenAPIDocument {
             "maximum": 9007199254740992,
             "default": 0,
             "description": "Seed of sample/directional draws; same seed, same draws."
+          },
+          "dtype": {
+            "type": "string",
+            "enum": [
+              "float64",
+              "float32",
+              "float16",
+              "bfloat16"
+            ],
+            "default": "float64",
+            "description": "The precision your forward and backward ran in: a difference within what its rounding explains (the floor) passes."
           }
         }
       },
@@ -597,6 +608,24 @@ public enum OpenAPIDocument {
             "nullable": true,
             "example": "dW2 is 2.000 times the numerical gradient"
           },
+          "floor": {
+            "type": "number",
+            "description": "The difference rounding alone can produce in this tensor at the caller's dtype."
+          },
+          "max_relative_error": {
+            "type": "number",
+            "description": "CS231n's per-entry form: max |a - n| / max(|a|, |n|)."
+          },
+          "band": {
+            "type": "string",
+            "enum": [
+              "good",
+              "acceptable with kinks",
+              "uncomfortable",
+              "wrong"
+            ],
+            "description": "CS231n's band for max_relative_error."
+          },
           "kinks": {
             "type": "object",
             "description": "ReLU/leaky-ReLU coordinates whose perturbation crosses a kink: left out of the verdict.",
@@ -663,6 +692,23 @@ public enum OpenAPIDocument {
               "sample",
               "directional"
             ]
+          },
+          "dtype": {
+            "type": "string",
+            "enum": [
+              "float64",
+              "float32",
+              "float16",
+              "bfloat16"
+            ]
+          },
+          "floor": {
+            "type": "number",
+            "description": "The difference rounding alone can produce at dtype (see the README's precision section)."
+          },
+          "explanation": {
+            "type": "string",
+            "description": "Which rule decided the verdict: the threshold or the rounding floor."
           },
           "checked": {
             "type": "integer",

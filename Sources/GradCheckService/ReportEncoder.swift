@@ -7,6 +7,9 @@ enum ReportEncoder {
         try writeVerdict(difference: report.difference, passed: report.passed, message: report.message,
                          epsilon: report.epsilon, threshold: report.threshold, method: report.methodUsed, to: &writer)
         writer.key("mode"); writer.string(report.mode.name)
+        writer.key("dtype"); writer.string(report.precision.rawValue)
+        writer.key("floor"); try writer.number(report.floor)
+        writer.key("explanation"); writer.string(report.explanation)
         writer.key("checked"); writer.integer(report.checkedCount)
         writer.key("kinks"); writer.integer(report.kinkCount)
         writer.key("cost_evaluations"); writer.integer(report.costEvaluations)
@@ -121,6 +124,9 @@ enum ReportEncoder {
         if let ratio = parameter.ratio, ratio.isFinite { try writer.number(ratio) } else { writer.null() }
         writer.key("diagnosis")
         if let diagnosis = parameter.diagnosis { writer.string(diagnosis) } else { writer.null() }
+        writer.key("floor"); try writer.number(parameter.floor)
+        writer.key("max_relative_error"); try writer.number(parameter.maxRelativeError)
+        writer.key("band"); writer.string(parameter.band.rawValue)
         writer.key("kinks")
         writer.beginObject()
         writer.key("count"); writer.integer(parameter.kinkCount)

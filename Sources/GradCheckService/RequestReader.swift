@@ -7,7 +7,7 @@ import GradCheck
 /// does not silently fall back to a default.
 public enum RequestReader {
     static let networkFields = ["X", "Y", "parameters", "activation", "output", "lambd", "gradients",
-                                "epsilon", "threshold", "method", "mode", "samples", "directions", "seed"]
+                                "epsilon", "threshold", "method", "mode", "samples", "directions", "seed", "dtype"]
     static let scalarFields = ["x", "theta", "dtheta", "epsilon", "threshold", "method"]
 
     /// `memory` is asked for the bytes the JSON tree grows to (see `JSONReader.MemoryAllowance`).
@@ -61,7 +61,7 @@ public enum RequestReader {
         let gradients = try object["gradients"].map { (v) throws(RequestError) in try tensors(v, field: "gradients", prefix: "d") }
         let method = try FieldReader.choice(object, "method", DifferenceMethod.self, default: .central)
         let output = try FieldReader.choice(object, "output", OutputLayer.self, default: .sigmoid)
-        return NetworkRequest(
+        var request = NetworkRequest(
             x: x, y: y, parameters: parameters,
             activation: try FieldReader.choice(object, "activation", Activation.self, default: .relu),
             output: output,
@@ -71,6 +71,8 @@ public enum RequestReader {
             threshold: try FieldReader.number(object, "threshold", default: RequestDefaults.threshold, above: 0),
             method: method,
             mode: try mode(object))
+        request.precision = try FieldReader.choice(object, "dtype", Precision.self, default: .float64)
+        return request
     }
 
     static func scalar(_ object: JSONObject) throws(RequestError) -> ScalarRequest {

@@ -36,6 +36,8 @@ public struct NetworkRequest: Sendable, Equatable {
     public var threshold: Double
     public var method: DifferenceMethod
     public var mode: CheckMode
+    /// `dtype`: the precision the caller's forward and backward ran in.
+    public var precision: Precision = .float64
 
     public init(x: Matrix, y: Matrix, parameters: [String: Matrix], activation: Activation = .relu,
                 output: OutputLayer = .sigmoid, lambd: Double = 0, gradients: [String: Matrix]? = nil,
