@@ -70,8 +70,9 @@ per_param = {
         "floor": {"type": "number", "description": "The difference rounding alone can produce in this tensor at the caller's dtype."},
         "max_relative_error": {"type": "number", "description": "CS231n's per-entry form: max |a - n| / max(|a|, |n|)."},
         "band": {"type": "string", "enum": ["good", "acceptable with kinks", "uncomfortable", "wrong"], "description": "CS231n's band for max_relative_error."},
-        "kinks": {"type": "object", "description": "ReLU/leaky-ReLU coordinates whose perturbation crosses a kink: left out of the verdict.",
-                  "properties": {"count": {"type": "integer"}, "examples": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}}}},
+        "kinks": {"type": "object", "description": "ReLU/leaky-ReLU coordinates whose perturbation crosses a kink: checked as subgradients (between the one-sided quotients) when the engine gives them, else left out of the verdict.",
+                  "properties": {"count": {"type": "integer"}, "subgradient_checked": {"type": "integer"},
+                                 "examples": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}}}},
     },
 }
 direction = {"type": "object", "properties": {"analytic": num, "numeric": num, "crosses_kink": {"type": "boolean"}}}

@@ -81,6 +81,8 @@ public struct ParameterReport: Sendable {
     public let kinkCount: Int
     /// The first few kink entries.
     public let kinkExamples: [EntryIndex]
+    /// Kink entries checked as subgradients: between their one-sided quotients, or wrong.
+    public let subgradientCount: Int
     /// The difference rounding alone can produce in this tensor at the caller's precision.
     public let floor: Double
     /// CS231n's per-entry form: max |a - n| / max(|a|, |n|) over the compared entries, and its band.
@@ -93,7 +95,10 @@ public struct ParameterReport: Sendable {
         guard kinkCount > 0 else { return nil }
         let shown = kinkExamples.map(\.description).joined(separator: ", ")
         let more = kinkCount > kinkExamples.count ? ", ..." : ""
-        return "\(kinkCount) \(kinkCount == 1 ? "entry" : "entries") of \(name) \(kinkCount == 1 ? "crosses" : "cross") a ReLU kink and \(kinkCount == 1 ? "was" : "were") left out of the verdict: \(shown)\(more)"
+        let fate = subgradientCount == kinkCount
+            ? "checked as \(kinkCount == 1 ? "a subgradient" : "subgradients") (between the one-sided quotients)"
+            : "left out of the verdict"
+        return "\(kinkCount) \(kinkCount == 1 ? "entry" : "entries") of \(name) \(kinkCount == 1 ? "crosses" : "cross") a ReLU kink and \(kinkCount == 1 ? "was" : "were") \(fate): \(shown)\(more)"
     }
 }
 

@@ -2,10 +2,15 @@
 struct TensorComparison {
     /// The gradient compared (dW1, db1, or an intermediate dZ2, dA1).
     let gradient: GradientName
+    /// The check's threshold: sets how close to the one-sided quotients a subgradient must be.
+    var threshold = GradientCheckOptions().threshold
     var analytic: [Double] = []
     var numeric: [Double] = []
     var indices: [EntryIndex] = []
     var kinks: [EntryIndex] = []
+    /// Kink entries checked as subgradients (compared with the nearest point between their
+    /// one-sided quotients, and counted in `analytic`/`numeric` like any other entry).
+    var subgradientCount = 0
     /// The rounding model's error estimate of each compared entry, per unit roundoff.
     var floorErrors: [Double] = []
     var checkedCount = 0
@@ -15,9 +20,11 @@ struct TensorComparison {
 
     mutating func add(index: EntryIndex, analytic a: Double, numeric n: NumericalDerivative, floorError: Double = 0) {
         checkedCount += 1
-        if n.crossesKink { kinks.append(index); return }
+        if n.crossesKink { kinks.append(index) }
+        guard let compared = Self.compared(a, n, threshold: threshold) else { return }
+        if n.crossesKink { subgradientCount += 1 }
         analytic.append(a)
-        numeric.append(n.value)
+        numeric.append(compared)
         indices.append(index)
         floorErrors.append(floorError)
     }
@@ -25,6 +32,21 @@ struct TensorComparison {
     /// `negligible`: a norm at or below it counts as zero (both zero -> difference 0, passed),
     /// so a dead unit's exactly-zero gradient and its ~1e-17 numerical twin never raise an alarm.
     /// `unitRoundoff`: the caller's precision, which scales `floorErrors` into the floor.
+    /// How far one-sided quotients may be widened: their truncation error is O(eps) (not the
+    /// central difference's O(eps^2)), about 1e-7 relative at the default step.
+    static let subgradientSlack = 10.0
+
+    /// The numerical value an analytic value `a` is compared with: the central quotient, or at a
+    /// kink the nearest point between the one-sided quotients (so a valid subgradient matches
+    /// exactly and any other value is off by its distance to the interval); nil for a kink the
+    /// engine gave no one-sided quotients for (left out, as before).
+    static func compared(_ a: Double, _ n: NumericalDerivative, threshold: Double) -> Double? {
+        guard n.crossesKink else { return n.value }
+        guard let sides = n.oneSided else { return nil }
+        let tolerance = subgradientSlack * threshold * max(abs(sides.left), abs(sides.right))
+        return sides.nearest(to: a, tolerance: tolerance)
+    }
+
     /// `floorPerUnitRoundoff`, when given, is the tensor's floor (an intermediate's, estimated
     /// for the whole tensor) instead of one from `floorErrors`.
     func report(threshold: Double, negligible: Double, unitRoundoff: Double = Precision.float64.unitRoundoff,
@@ -45,7 +67,7 @@ struct TensorComparison {
         let (ratio, diagnosis) = passed ? (nil, nil) : explain(analyticNorm: a, numericNorm: n)
         return ParameterReport(gradient: gradient, difference: difference, passed: passed, checkedCount: checkedCount,
                                worst: worst, ratio: ratio, diagnosis: diagnosis, kinkCount: kinks.count,
-                               kinkExamples: Array(kinks.prefix(Self.kinkExamplesShown)), floor: floor,
+                               kinkExamples: Array(kinks.prefix(Self.kinkExamplesShown)), subgradientCount: subgradientCount, floor: floor,
                                maxRelativeError: maxRelativeError, band: VerdictRule.Band(maxRelativeError: maxRelativeError))
     }
 

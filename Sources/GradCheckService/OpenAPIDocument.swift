@@ -628,9 +628,12 @@ public enum OpenAPIDocument {
           },
           "kinks": {
             "type": "object",
-            "description": "ReLU/leaky-ReLU coordinates whose perturbation crosses a kink: left out of the verdict.",
+            "description": "ReLU/leaky-ReLU coordinates whose perturbation crosses a kink: checked as subgradients (between the one-sided quotients) when the engine gives them, else left out of the verdict.",
             "properties": {
               "count": {
+                "type": "integer"
+              },
+              "subgradient_checked": {
                 "type": "integer"
               },
               "examples": {

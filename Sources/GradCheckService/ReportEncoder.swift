@@ -130,6 +130,7 @@ enum ReportEncoder {
         writer.key("kinks")
         writer.beginObject()
         writer.key("count"); writer.integer(parameter.kinkCount)
+        writer.key("subgradient_checked"); writer.integer(parameter.subgradientCount)
         writer.key("examples")
         writer.beginArray()
         for index in parameter.kinkExamples {

@@ -76,15 +76,17 @@ import Testing
     }
 
     @Test func connectionCapAnswers503AndClosesWhenNoConnectionIsIdle() throws {
-        let live = try LiveServer { $0.maxConnections = 2 }
+        let live = try LiveServer {
+            $0.maxConnections = 2
+            $0.workerCount = 2
+        }
         defer { live.server.stop() }
         let first = try live.client()
         let second = try live.client()
-        for client in [first, second] {  // a served request proves each one was accepted
-            try client.send("GET /healthz HTTP/1.1\r\n\(host)\r\n")
-            #expect(try client.readResponse().status == 200)
-            // Half a head: a request in progress, so the connection is not idle.
-            try client.send("GET /healthz HTTP/1.1\r\n")
+        for client in [first, second] {
+            // A request held in its handler: the connection is busy, not idle.
+            try client.send("GET /block HTTP/1.1\r\n\(host)\r\n")
+            #expect(live.gate.waitForEntry())
         }
         let third = try live.client()
         let refused = try third.readResponse()
@@ -92,9 +94,10 @@ import Testing
         #expect(refused.header("Connection") == "close")
         #expect(refused.header("Retry-After") == "1")
         #expect(try third.serverClosed())
-        // The first two keep working.
-        try first.send("\(host)\r\n")
+        // The first two are answered.
+        live.gate.open(2)
         #expect(try first.readResponse().status == 200)
+        #expect(try second.readResponse().status == 200)
     }
 
     @Test func connectionCapClosesTheLongestIdleConnectionToAdmitANewClient() throws {

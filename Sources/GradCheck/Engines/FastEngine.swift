@@ -94,7 +94,14 @@ public struct FastEngine: NumericalGradientEngine {
                 }
             }
         }
-        return (0..<coordinates.count).map { NumericalDerivative(value: values[$0], crossesKink: kinks[$0] != 0) }
+        // Kink coordinates (few in any ordinary network; priced among the slow rows) also get
+        // their one-sided quotients, so the checker can test the analytic value as a subgradient.
+        let oneSidedStep = method == .central ? step : FastEngine.kinkProbeStep
+        return (0..<coordinates.count).map { n in
+            guard kinks[n] != 0, !stop.shouldStop() else { return NumericalDerivative(value: values[n], crossesKink: kinks[n] != 0) }
+            return NumericalDerivative(value: values[n], crossesKink: true,
+                                       oneSided: cache.oneSidedDerivatives(at: coordinates[n], step: oneSidedStep))
+        }
     }
 }
 
@@ -202,6 +209,25 @@ extension EngineCache {
         }
         let value = sum.value / Double(m) / (2 * eps) + regularisationSlope(coordinate)
         return NumericalDerivative(value: value, crossesKink: up.crossesKink || down.crossesKink)
+    }
+
+    /// (J(theta) - J(theta - eps)) / eps and (J(theta + eps) - J(theta)) / eps, both perturbed
+    /// costs carried through every layer (no fast path: it serves kink coordinates only). The L2
+    /// term's one-sided quotients are lambd w / m -/+ lambd eps / (2m), in closed form.
+    func oneSidedDerivatives(at coordinate: Coordinate, step eps: Double) -> OneSidedDerivatives {
+        let l = coordinate.parameter.layer, i = coordinate.row
+        let input = inputRow(coordinate)
+        let up = logitChange(layer: l, row: i, delta: input.map { eps * $0 })
+        let down = logitChange(layer: l, row: i, delta: input.map { -eps * $0 })
+        var upSum = CompensatedSum(), downSum = CompensatedSum()
+        for c in 0..<m where input[c] != 0 {
+            upSum.add(exampleLossChange(column: c) { up.change[$0 * m + c] })
+            downSum.add(exampleLossChange(column: c) { down.change[$0 * m + c] })
+        }
+        let slope = regularisationSlope(coordinate)
+        let curvature = coordinate.parameter.kind == .weight ? network.lambd * eps / (2 * Double(m)) : 0
+        return OneSidedDerivatives(left: -downSum.value / Double(m) / eps + slope - curvature,
+                                   right: upSum.value / Double(m) / eps + slope + curvature)
     }
 
     func complexStepDerivative(at coordinate: Coordinate) -> NumericalDerivative {
