@@ -30,6 +30,8 @@ network = {
         "samples": {"type": "integer", "minimum": 1, "maximum": 100000000, "default": 100, "description": "Only with mode sample."},
         "directions": {"type": "integer", "minimum": 1, "maximum": 100000000, "default": 8, "description": "Only with mode directional."},
         "seed": {"type": "integer", "minimum": 0, "maximum": 9007199254740992, "default": 0, "description": "Seed of sample/directional draws; same seed, same draws."},
+        "only": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1, "maxLength": 64},
+                 "description": "Check only these tensors: names or * patterns (W2, b*), in every mode."},
         "dtype": {"type": "string", "enum": ["float64", "float32", "float16", "bfloat16"], "default": "float64",
                   "description": "The precision your forward and backward ran in: a difference within what its rounding explains (the floor) passes."},
     },

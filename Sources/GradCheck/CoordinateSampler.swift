@@ -1,16 +1,16 @@
 /// Chooses which coordinates a check compares.
 enum CoordinateSampler {
     /// Every entry of every tensor, in the notebook's vector order.
-    static func all(of network: Network) -> [Coordinate] {
-        network.parameterIDs.flatMap { coordinates(of: $0, in: network, picking: nil) }
+    static func all(of network: Network, only: Set<ParameterID>? = nil) -> [Coordinate] {
+        network.parameterIDs.filter { only?.contains($0) ?? true }.flatMap { coordinates(of: $0, in: network, picking: nil) }
     }
 
     /// `count` entries, stratified: each tensor gets at least one and otherwise a share
     /// proportional to its size (never more than it has), drawn without replacement. The result
     /// depends only on the network's shapes, `count` and `seed`. A `count` below the number of
     /// tensors is raised to it, a `count` above the parameter count lowered to it.
-    static func sample(of network: Network, count: Int, seed: UInt64) -> [Coordinate] {
-        let ids = network.parameterIDs
+    static func sample(of network: Network, count: Int, seed: UInt64, only: Set<ParameterID>? = nil) -> [Coordinate] {
+        let ids = network.parameterIDs.filter { only?.contains($0) ?? true }
         let sizes = ids.map { network[$0].count }
         let total = sizes.reduce(0, +)
         let target = min(max(count, ids.count), total)

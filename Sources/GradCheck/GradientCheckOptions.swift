@@ -35,6 +35,36 @@ public struct GradientCheckOptions: Sendable, Equatable {
     public var mode: Mode
     /// The precision the caller's forward and backward ran in: sets the rounding floor.
     public var precision: Precision = .float64
+    /// Check only these tensors (nil: all of them), in every mode.
+    public var only: Set<ParameterID>?
+
+    /// The parameter tensors whose names match `patterns` (`W2`, `b*`, `*`: `*` stands for any
+    /// run of characters), in W1, b1, ... order; the patterns that match nothing are returned too,
+    /// so a caller can say which one is wrong.
+    public static func select(_ patterns: [String], in network: Network) -> (selected: Set<ParameterID>, unmatched: [String]) {
+        var selected = Set<ParameterID>()
+        var unmatched: [String] = []
+        for pattern in patterns {
+            let matches = network.parameterIDs.filter { Self.matches(pattern, $0.name) }
+            if matches.isEmpty { unmatched.append(pattern) }
+            selected.formUnion(matches)
+        }
+        return (selected, unmatched)
+    }
+
+    /// Glob matching with `*` only.
+    static func matches(_ pattern: String, _ name: String) -> Bool {
+        let parts = pattern.split(separator: "*", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count > 1 else { return pattern == name }
+        guard name.hasPrefix(parts[0]), name.hasSuffix(parts[parts.count - 1]),
+              name.count >= parts[0].count + parts[parts.count - 1].count else { return false }
+        var rest = Substring(name.dropFirst(parts[0].count).dropLast(parts[parts.count - 1].count))
+        for middle in parts.dropFirst().dropLast() where !middle.isEmpty {
+            guard let range = rest.range(of: middle) else { return false }
+            rest = rest[range.upperBound...]
+        }
+        return true
+    }
 
     /// 1e-7 for central differences (the notebook's); 1e-20 for complex step, whose step can be
     /// tiny because nothing is subtracted.

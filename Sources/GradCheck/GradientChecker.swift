@@ -49,7 +49,9 @@ public struct GradientChecker: Sendable {
                       options: GradientCheckOptions = GradientCheckOptions(),
                       stop: StopSignal) throws(CheckFailure) -> GradientCheckReport {
         var (report, nonFinite, floorModel) = run(network, inputs: x, labels: y, gradients: gradients, options: options, stop: stop)
-        if let gradients, stop.interruption == nil, nonFinite == nil {
+        if gradients != nil && options.only != nil {
+            report.notes.append("root causes need every tensor checked: with \"only\", none are named and the intermediates are not checked")
+        } else if let gradients, stop.interruption == nil, nonFinite == nil {
             nonFinite = diagnose(&report, network: network, x: x, y: y, gradients: gradients, intermediates: intermediates,
                                  options: options, floorModel: floorModel, stop: stop)
         }
@@ -92,6 +94,7 @@ public struct GradientChecker: Sendable {
             result = checkDirections(network, x: x, y: y, analytic: analytic, count: max(count, 1), seed: seed,
                                      options: options, method: methodUsed, floorModel: floorModel, stop: stop)
         }
+        result.report.notes += PreflightNotes.notes(network: network, pass: floorModel.sampledPass, epsilon: options.epsilon)
         result.report.precision = options.precision
         result.report.explanation = VerdictRule.explanation(
             difference: result.report.difference, threshold: options.threshold, floor: result.report.floor,
@@ -114,9 +117,9 @@ public struct GradientChecker: Sendable {
                                   stop: StopSignal) -> (report: GradientCheckReport, nonFinite: String?) {
         let coordinates: [Coordinate]
         if case let .sample(count, seed) = options.mode {
-            coordinates = CoordinateSampler.sample(of: network, count: count, seed: seed)
+            coordinates = CoordinateSampler.sample(of: network, count: count, seed: seed, only: options.only)
         } else {
-            coordinates = CoordinateSampler.all(of: network)
+            coordinates = CoordinateSampler.all(of: network, only: options.only)
         }
         let numeric = engine.derivatives(of: network, inputs: x, labels: y, at: coordinates,
                                          method: method, step: options.epsilon, stop: stop)
@@ -186,7 +189,7 @@ public struct GradientChecker: Sendable {
         var done = 0
         for index in 0..<count {
             if stop.shouldStop() { break }
-            let u = Self.randomUnitDirection(shapedLike: network, using: &generator)
+            let u = Self.randomUnitDirection(shapedLike: network, only: options.only, using: &generator)
             var dot = CompensatedSum()
             for (id, tensor) in u {
                 guard let g = analytic[id] else { continue }
@@ -312,13 +315,18 @@ public struct GradientChecker: Sendable {
     }
 
     /// Gaussian entries normalised over all parameters: uniform on the unit sphere.
-    public static func randomUnitDirection(shapedLike network: Network, using generator: inout SplitMix64) -> [ParameterID: Matrix] {
+    /// With `only`, the other tensors' components are zero: the direction moves the chosen
+    /// tensors alone.
+    public static func randomUnitDirection(shapedLike network: Network, only: Set<ParameterID>? = nil,
+                                           using generator: inout SplitMix64) -> [ParameterID: Matrix] {
         var direction: [ParameterID: Matrix] = [:]
         var squares = CompensatedSum()
         for id in network.parameterIDs {
             let p = network[id]
             var values = [Double](repeating: 0, count: p.count)
-            for i in values.indices { values[i] = generator.nextGaussian(); squares.add(values[i] * values[i]) }
+            if only?.contains(id) ?? true {
+                for i in values.indices { values[i] = generator.nextGaussian(); squares.add(values[i] * values[i]) }
+            }
             direction[id] = Matrix(rows: p.rows, cols: p.cols, values: values)
         }
         let norm = squares.value.squareRoot()

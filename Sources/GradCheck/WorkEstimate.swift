@@ -48,21 +48,23 @@ public struct WorkEstimate: Sendable, Equatable, CustomStringConvertible {
     public init(network: Network, examples m: Int, options: GradientCheckOptions, threads: Int = 2,
                 intermediates: [GradientName] = []) {
         let forward = Self.forwardOperations(of: network, examples: m)
-        let total = network.parameterCount
+        // `only` narrows every mode to the chosen tensors.
+        let ids = network.parameterIDs.filter { options.only?.contains($0) ?? true }
+        let total = ids.reduce(0) { $0 + network[$1].count }
         var numerical = 0.0
         switch options.mode {
         case .full:
             comparisons = total
             numerical = FastEngine.setupOperations(of: network, examples: m)
-            for id in network.parameterIDs {
+            for id in ids {
                 numerical += FastEngine.estimatedOperations(of: network, examples: m, parameter: id,
                                                             coordinates: network[id].count, method: options.method)
             }
         case let .sample(count, _):
-            comparisons = min(max(count, network.parameterIDs.count), total)
+            comparisons = min(max(count, ids.count), total)
             let share = Double(comparisons) / Double(max(total, 1))
             numerical = FastEngine.setupOperations(of: network, examples: m)
-            for id in network.parameterIDs {
+            for id in ids {
                 let coordinates = max(1, Int((Double(network[id].count) * share).rounded(.up)))
                 numerical += FastEngine.estimatedOperations(of: network, examples: m, parameter: id,
                                                             coordinates: coordinates, method: options.method)

@@ -104,6 +104,13 @@ public struct GradCheckAPI: Sendable {
                 var options = GradientCheckOptions(method: request.method, epsilon: request.epsilon,
                                                    threshold: request.threshold, mode: request.mode.checkerMode)
                 options.precision = request.precision
+                if let patterns = request.only {
+                    let (selected, unmatched) = GradientCheckOptions.select(patterns, in: network)
+                    if let pattern = unmatched.first {
+                        throw APIFailure.request(.invalid("only", "\"\(pattern)\" matches no tensor; this network has \(network.parameterIDs.map(\.name).joined(separator: ", "))"))
+                    }
+                    options.only = selected
+                }
                 let estimate = WorkEstimate(network: network, examples: x.cols, options: options, threads: cores,
                                             intermediates: Array(intermediates.keys))
                 if estimate.exceeds(budget: limits.maxOperations) {

@@ -483,6 +483,16 @@ public enum OpenAPIDocument {
             "default": 0,
             "description": "Seed of sample/directional draws; same seed, same draws."
           },
+          "only": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 64
+            },
+            "description": "Check only these tensors: names or * patterns (W2, b*), in every mode."
+          },
           "dtype": {
             "type": "string",
             "enum": [

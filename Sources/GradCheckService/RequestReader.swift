@@ -7,7 +7,7 @@ import GradCheck
 /// does not silently fall back to a default.
 public enum RequestReader {
     static let networkFields = ["X", "Y", "parameters", "activation", "output", "lambd", "gradients",
-                                "epsilon", "threshold", "method", "mode", "samples", "directions", "seed", "dtype"]
+                                "epsilon", "threshold", "method", "mode", "samples", "directions", "seed", "dtype", "only"]
     static let scalarFields = ["x", "theta", "dtheta", "epsilon", "threshold", "method"]
 
     /// `memory` is asked for the bytes the JSON tree grows to (see `JSONReader.MemoryAllowance`).
@@ -72,7 +72,24 @@ public enum RequestReader {
             method: method,
             mode: try mode(object))
         request.precision = try FieldReader.choice(object, "dtype", Precision.self, default: .float64)
+        request.only = try only(object)
         return request
+    }
+
+    /// `only`: a non-empty list of tensor names or patterns (`W2`, `b*`).
+    static func only(_ object: JSONObject) throws(RequestError) -> [String]? {
+        guard let value = object["only"] else { return nil }
+        guard case .array(let items) = value, !items.isEmpty else {
+            throw RequestError.invalid("only", "expected a non-empty list of tensor names or patterns, e.g. [\"W2\", \"b*\"]")
+        }
+        var patterns: [String] = []
+        for item in items {
+            guard case .string(let pattern) = item, !pattern.isEmpty, pattern.utf8.count <= 64 else {
+                throw RequestError.invalid("only", "every entry must be a tensor name or pattern (a string of 1 to 64 characters), e.g. \"W2\" or \"b*\"")
+            }
+            patterns.append(pattern)
+        }
+        return patterns
     }
 
     static func scalar(_ object: JSONObject) throws(RequestError) -> ScalarRequest {

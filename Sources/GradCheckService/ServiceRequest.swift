@@ -38,6 +38,8 @@ public struct NetworkRequest: Sendable, Equatable {
     public var mode: CheckMode
     /// `dtype`: the precision the caller's forward and backward ran in.
     public var precision: Precision = .float64
+    /// `only`: names or `*` patterns of the tensors to check (nil: all).
+    public var only: [String]?
 
     public init(x: Matrix, y: Matrix, parameters: [String: Matrix], activation: Activation = .relu,
                 output: OutputLayer = .sigmoid, lambd: Double = 0, gradients: [String: Matrix]? = nil,

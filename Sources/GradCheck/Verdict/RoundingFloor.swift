@@ -28,6 +28,9 @@ struct RoundingFloor {
     /// the sampled examples, which estimates the whole tensor's (the errors are per example).
     let intermediateFloorsPerUnitRoundoff: [GradientName: Double]
 
+    /// The forward pass over the sampled examples (the pre-flight notes read it too).
+    let sampledPass: ForwardPass
+
     /// Examples the model runs over at most.
     static let sampledExamples = 64
 
@@ -42,6 +45,7 @@ struct RoundingFloor {
         }
         let xs = sample(x), ys = sample(y)
         let pass = network.forward(xs, labels: ys)
+        sampledPass = pass
         func product(_ a: Matrix, _ b: Matrix) -> Matrix {
             Matrix(rows: a.rows, cols: b.cols, values: Kernels.multiply(a.values, b.values, rows: a.rows, inner: a.cols, cols: b.cols, threads: threads))
         }
