@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// The fast numerical gradient: every perturbed cost is J evaluated at the perturbed parameters,
 /// but only the part of the forward pass the perturbation changes is recomputed.
@@ -115,18 +116,16 @@ extension Network {
     }
 }
 
-/// Hands out chunk indices to workers. A lock, not an atomic: one take per chunk of coordinates.
-final class ChunkCounter: @unchecked Sendable {
-    // @unchecked: `next` is only read and written under `lock`.
-    private let lock = NSLock()
-    private var next = 0
+/// Hands out chunk indices to workers: one take per chunk of coordinates.
+final class ChunkCounter: Sendable {
+    private let next = Mutex(0)
 
     func take(below limit: Int) -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < limit else { return nil }
-        next += 1
-        return next - 1
+        next.withLock { next in
+            guard next < limit else { return nil }
+            next += 1
+            return next - 1
+        }
     }
 }
 
