@@ -76,6 +76,8 @@ public struct ParameterReport: Sendable {
     public let kinkCount: Int
     /// The first few kink entries.
     public let kinkExamples: [EntryIndex]
+    /// Every entry's analytic and numeric value; nil unless `GradientCheckOptions.keepsEntries`.
+    public let entries: TensorEntries?
 
     /// e.g. "2 entries of W1 cross a ReLU kink and were left out of the verdict: [0][0], [1][2]";
     /// nil when there are none.

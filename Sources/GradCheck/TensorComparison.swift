@@ -7,12 +7,20 @@ struct TensorComparison {
     var indices: [EntryIndex] = []
     var kinks: [EntryIndex] = []
     var checkedCount = 0
+    /// Every entry as checked, when the caller asked for them (`keepsEntries`).
+    var entries: TensorEntries?
+
+    init(gradient: GradientName, keepingEntriesOf shape: (rows: Int, cols: Int)? = nil) {
+        self.gradient = gradient
+        entries = shape.map { TensorEntries(rows: $0.rows, cols: $0.cols) }
+    }
 
     /// How many kink entries a report lists by index.
     static let kinkExamplesShown = 5
 
     mutating func add(index: EntryIndex, analytic a: Double, numeric n: NumericalDerivative) {
         checkedCount += 1
+        entries?.record(index, analytic: a, numeric: n.value, crossesKink: n.crossesKink)
         if n.crossesKink { kinks.append(index); return }
         analytic.append(a)
         numeric.append(n.value)
@@ -35,7 +43,7 @@ struct TensorComparison {
         let (ratio, diagnosis) = passed ? (nil, nil) : explain(analyticNorm: a, numericNorm: n)
         return ParameterReport(gradient: gradient, difference: difference, passed: passed, checkedCount: checkedCount,
                                worst: worst, ratio: ratio, diagnosis: diagnosis, kinkCount: kinks.count,
-                               kinkExamples: Array(kinks.prefix(Self.kinkExamplesShown)))
+                               kinkExamples: Array(kinks.prefix(Self.kinkExamplesShown)), entries: entries)
     }
 
     /// A consistent ratio a = r n is found by least squares (r = a.n / n.n) and accepted when the
