@@ -32,7 +32,7 @@ public enum GradCheckApplication {
         return router
     }
 
-    /// `GET /` and the two files it loads: constant bytes, answered inline.
+    /// `GET /`, the two files it loads and an empty favicon: constant bytes, answered inline.
     private static func addPage(to router: inout HTTPRouter) {
         let page = Array(IndexPage.html.utf8), script = Array(AppScript.javascript.utf8), style = Array(AppStyle.css.utf8)
         router.add("GET", "/", execution: .inline) { _ in
@@ -43,6 +43,8 @@ public enum GradCheckApplication {
             HTTPResponse(status: 200, json: script, contentType: "text/javascript; charset=utf-8",
                          headers: ["X-Content-Type-Options": "nosniff"])
         }
+        // Browsers ask for it unprompted; a 404 would be an error in every console.
+        router.add("GET", "/favicon.ico", execution: .inline) { _ in HTTPResponse(status: 204) }
         router.add("GET", "/app.css", execution: .inline) { _ in
             HTTPResponse(status: 200, json: style, contentType: "text/css; charset=utf-8",
                          headers: ["X-Content-Type-Options": "nosniff"])

@@ -2,7 +2,9 @@
 /// epsilon, and sees the HTML report. Its script and style are served from `/app.js` and
 /// `/app.css`, so the page's Content-Security-Policy allows nothing inline at all.
 enum IndexPage {
-    static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    /// The report's own stylesheet hash is allowed too: the page parses the report (DOMParser
+    /// documents inherit the page's policy), and its inline `<style>` would be reported as blocked.
+    static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self' \(SHA256.cspSource(ReportStyle.css)); connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
     static let html = """
     <!DOCTYPE html>
@@ -27,7 +29,7 @@ enum IndexPage {
     <div class="field"><label for="mode">Mode</label>
     <select id="mode"><option value="">as in the body (full)</option><option value="full">full</option><option value="sample">sample</option><option value="directional">directional</option></select></div>
     <div class="field"><label for="epsilon">Epsilon</label>
-    <input type="text" id="epsilon" inputmode="decimal" placeholder="default (1e-7 central)" autocomplete="off"></div>
+    <input type="text" id="epsilon" placeholder="default (1e-7 central)" autocomplete="off"></div>
     </div>
     <button type="submit" id="check">Check</button>
     <p id="status" role="status" aria-live="polite"></p>

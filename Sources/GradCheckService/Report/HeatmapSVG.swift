@@ -66,7 +66,7 @@ enum HeatmapSVG {
 
     /// The colour scale with its decades, the threshold marked, and the outline and kink keys.
     static func legend(threshold: Double, x: Int = 0, y: Int = 0, into out: inout String) {
-        let barWidth = 480, left = 10, colours = ErrorColourScale.colours
+        let barWidth = 480, left = 18, colours = ErrorColourScale.colours
         let step = Double(barWidth) / Double(colours.count)
         out += "<svg xmlns=\"\(namespace)\" class=\"legend\" x=\"\(x)\" y=\"\(y)\" width=\"\(barWidth + 150)\" height=\"\(legendHeight)\" role=\"img\" aria-label=\"colour scale: relative error from 1e-16 to 1, threshold \(Markup.short(threshold))\">"
         out += "<text x=\"\(left)\" y=\"12\" font-size=\"12\" font-family=\"sans-serif\">relative error |g - n| / (|g| + |n|), log scale</text>"
