@@ -42,13 +42,14 @@ enum HeatmapSVG {
         out += "</g></svg>"
     }
 
-    /// "W2[2][0] analytic 1.8316 numeric 0.915802 error 0.333333", or for a block
-    /// "W1 rows 6-11, cols 12-17, worst [8][13]: ...". `label` is already escaped.
+    /// "W2[2][0] analytic 1.8316 numeric 0.915802 error 0.33", or for a block
+    /// "W1[6-11][12-17] worst [8][13]: ...". Kept short: a large report has 30,000 of them.
+    /// `label` is already escaped.
     private static func tooltip(_ label: String, _ cell: HeatmapGrid.Cell, grid: HeatmapGrid) -> String {
         var text = label
         if grid.isBlocked {
             let r0 = cell.row * grid.block, c0 = cell.col * grid.block
-            text += " rows \(r0)-\(r0 + grid.block - 1), cols \(c0)-\(c0 + grid.block - 1), worst \(cell.entry):"
+            text += "[\(r0)-\(r0 + grid.block - 1)][\(c0)-\(c0 + grid.block - 1)] worst \(cell.entry):"
         } else {
             text += "\(cell.entry)"
         }
@@ -59,7 +60,7 @@ enum HeatmapSVG {
         case .compared: break
         }
         return text + " analytic " + Markup.number(cell.analytic) + " numeric " + Markup.number(cell.numeric)
-            + " error " + Markup.number(cell.relativeError)
+            + " error " + Markup.short(cell.relativeError)
     }
 
     static let legendHeight = 64

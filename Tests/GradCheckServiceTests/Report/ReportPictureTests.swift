@@ -108,13 +108,13 @@ import Testing
         #expect(Markup.escape("a\"b") == "a&quot;b")
     }
 
-    /// A tensor over 200 x 200 is drawn as blocks, each showing its worst entry, and says so.
+    /// A tensor with a side over HeatmapGrid.maxSide (170) is drawn as blocks, each showing its worst entry, and says so.
     @Test func largeTensorsAreDrawnAsBlocksOfTheirWorstEntry() throws {
         var entries = TensorEntries(rows: 450, cols: 3)
         for r in 0..<450 { for c in 0..<3 { entries.record(EntryIndex(row: r, col: c), analytic: 1, numeric: 1, crossesKink: false) } }
         entries.record(EntryIndex(row: 301, col: 2), analytic: 2, numeric: 1, crossesKink: false)
         let grid = HeatmapGrid(entries, threshold: 1e-7)
-        #expect(grid.block == 3 && grid.rows == 150 && grid.cols == 1)
+        #expect(grid.block == 3 && grid.rows == 150 && grid.cols == 1)  // 450 > 170: blocks of 3
         let wrong = grid.cells.filter { $0.state == .wrong }
         #expect(wrong.count == 1 && wrong.first?.entry == EntryIndex(row: 301, col: 2) && wrong.first?.row == 100)
     }
