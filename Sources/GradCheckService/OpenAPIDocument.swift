@@ -235,6 +235,18 @@ public enum OpenAPIDocument {
                 "schema": {
                   "$ref": "#/components/schemas/GradcheckResult"
                 }
+              },
+              "text/html": {
+                "schema": {
+                  "type": "string",
+                  "description": "The HTML report (Content-Security-Policy: its own inline stylesheet only)."
+                }
+              },
+              "image/svg+xml": {
+                "schema": {
+                  "type": "string",
+                  "description": "The heatmaps as one SVG document."
+                }
               }
             }
           },
@@ -274,6 +286,71 @@ public enum OpenAPIDocument {
               "application/problem+json": {
                 "schema": {
                   "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "406": {
+            "description": "The Accept header takes none of application/json, text/html, image/svg+xml (listed in `acceptable`).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          }
+        },
+        "description": "The representation follows the Accept header (q-values honoured; every answer carries Vary: Accept): application/json, */* or no Accept give the JSON result; text/html a self-contained HTML report (verdict, root causes, and per tensor a heatmap of each entry's relative error |g - n| / (|g| + |n|) on a log scale, wrong entries outlined, kinks marked, a tooltip per cell; tensors with a side over 170 entries are drawn in blocks showing each block's worst entry); image/svg+xml the heatmaps alone as one SVG. Anything else is 406. Errors are application/problem+json whatever was asked for."
+      }
+    },
+    "/": {
+      "get": {
+        "operationId": "page",
+        "summary": "The browser page: paste or upload a request body, pick method, mode and epsilon, and see the HTML report.",
+        "responses": {
+          "200": {
+            "description": "The browser page: paste or upload a request body, pick method, mode and epsilon, and see the HTML report.",
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/app.js": {
+      "get": {
+        "operationId": "pageScript",
+        "summary": "The page's script.",
+        "responses": {
+          "200": {
+            "description": "The page's script.",
+            "content": {
+              "text/javascript": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/app.css": {
+      "get": {
+        "operationId": "pageStyle",
+        "summary": "The page's stylesheet (with the report's).",
+        "responses": {
+          "200": {
+            "description": "The page's stylesheet (with the report's).",
+            "content": {
+              "text/css": {
+                "schema": {
+                  "type": "string"
                 }
               }
             }
