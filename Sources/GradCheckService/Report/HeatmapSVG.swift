@@ -66,10 +66,11 @@ enum HeatmapSVG {
     static let legendHeight = 64
 
     /// The colour scale with its decades, the threshold marked, and the outline and kink keys.
+    /// Its viewBox lets it shrink with the page on a narrow screen instead of being cut off.
     static func legend(threshold: Double, x: Int = 0, y: Int = 0, into out: inout String) {
         let barWidth = 480, left = 18, colours = ErrorColourScale.colours
         let step = Double(barWidth) / Double(colours.count)
-        out += "<svg xmlns=\"\(namespace)\" class=\"legend\" x=\"\(x)\" y=\"\(y)\" width=\"\(barWidth + 150)\" height=\"\(legendHeight)\" role=\"img\" aria-label=\"colour scale: relative error from 1e-16 to 1, threshold \(Markup.short(threshold))\">"
+        out += "<svg xmlns=\"\(namespace)\" class=\"legend\" x=\"\(x)\" y=\"\(y)\" width=\"\(barWidth + 150)\" height=\"\(legendHeight)\" viewBox=\"0 0 \(barWidth + 150) \(legendHeight)\" role=\"img\" aria-label=\"colour scale: relative error from 1e-16 to 1, threshold \(Markup.short(threshold))\">"
         out += "<text x=\"\(left)\" y=\"12\" font-size=\"12\" font-family=\"sans-serif\">relative error |g - n| / (|g| + |n|), log scale</text>"
         for (i, colour) in colours.enumerated() {
             out += "<rect x=\"\(Markup.number(Double(left) + Double(i) * step))\" y=\"18\" width=\"\(Markup.number(step + 0.5))\" height=\"14\" fill=\"\(colour)\"/>"

@@ -54,7 +54,7 @@ enum ReportHTML {
             out += "<p class=\"note\">Directional mode compares whole-gradient directions: there are no per-tensor heatmaps.</p>"
             return
         }
-        out += "<h2>Tensors</h2><p>Each cell is one entry, coloured by its relative error; hover (or focus) a cell for its index, analytic and numeric values.</p>"
+        out += "<h2>Tensors</h2><p>Each cell is one entry, coloured by its relative error; hover over a cell (its tooltip) for its index, analytic and numeric values.</p>"
         HeatmapSVG.legend(threshold: report.threshold, into: &out)
         for tensor in tensors { section(tensor, threshold: report.threshold, into: &out) }
     }
