@@ -14,7 +14,7 @@ GC_EXAMPLES="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/examples"
 # gc_usage NAME ENDPOINT WHAT: the --help text of one endpoint script.
 gc_usage() {
     cat <<USAGE
-Usage: scripts/$1 [PAYLOAD.json] [SERVER_URL]
+Usage: scripts/$1 $( [ "$1" = gradcheck.sh ] && printf '[--html FILE | --svg FILE] ')[PAYLOAD.json] [SERVER_URL]
 
 POSTs PAYLOAD.json to SERVER_URL/$2 and prints the JSON answer: $3.
 
@@ -27,8 +27,12 @@ USAGE
 }
 
 # gc_post ENDPOINT PAYLOAD URL: prints the answer body; sets GC_BODY to it. Returns 3 or 4 on failure.
+# With GC_ACCEPT and GC_SAVE set (gradcheck.sh --html/--svg), asks for that type and saves a 2xx
+# answer to the file GC_SAVE instead of printing it.
 gc_post() {
     local endpoint=$1 payload=$2 url=$3 status out
+    local accept=()
+    [ -n "${GC_ACCEPT:-}" ] && accept=(-H "Accept: $GC_ACCEPT")
     if [ ! -f "$payload" ]; then
         echo "error: payload file not found: $payload" >&2
         return 2
@@ -36,11 +40,17 @@ gc_post() {
     out=$(mktemp)
     # --data-binary sends the file byte for byte (-d would strip newlines); the server reads any
     # Content-Type as JSON, but we say what it is.
-    if ! status=$(curl -sS -o "$out" -w '%{http_code}' -H 'Content-Type: application/json' \
+    if ! status=$(curl -sS -o "$out" -w '%{http_code}' -H 'Content-Type: application/json' "${accept[@]}" \
         --data-binary "@$payload" "${url%/}/$endpoint"); then
         rm -f "$out"
         echo "error: could not reach $url (is the server running? start it with scripts/serve.sh)" >&2
         return 3
+    fi
+    if [ -n "${GC_SAVE:-}" ] && [ "$status" -ge 200 ] && [ "$status" -lt 300 ]; then
+        mv "$out" "$GC_SAVE"
+        GC_BODY=""
+        echo "saved the $GC_ACCEPT report to $GC_SAVE"
+        return 0
     fi
     GC_BODY=$(cat "$out")
     rm -f "$out"

@@ -6,7 +6,8 @@
 #      W2 and b1 by the per-parameter report;
 #   4. the same backward's whole dict (dZ3, dW3, db3, dA2, ... as backward_propagation_n returns
 #      it): the intermediates are checked too, and the two root causes are named, each with the
-#      line to fix.
+#      line to fix;
+#   5. that check as an HTML report with heatmaps, written to a file (REPORT_FILE) it names.
 # Exits non-zero if any step does not come out as the notebook says.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -77,4 +78,8 @@ PY
 roots=$(field "$GC_BODY" '",".join(c["gradient"] for c in r["root_causes"])')
 [ "$roots" = "dW2,db1" ] || { echo "unexpected: root causes $roots instead of dW2,db1" >&2; exit 1; }
 [ "$(field "$GC_BODY" 'len(r["propagated"])')" = "0" ] || { echo "unexpected: propagated gradients" >&2; exit 1; }
+report=${REPORT_FILE:-${TMPDIR:-/tmp}/gradcheck-notebook-buggy-report.html}
+GC_ACCEPT=text/html GC_SAVE=$report post gradcheck examples/notebook-buggy-full.json
+echo "== 5. The same check as a picture: per-entry heatmaps, root causes and verdict in one page"
+echo "   wrote the HTML report to $report (open it in a browser; REPORT_FILE=... for another path)"
 echo "== The story holds: correct gradients pass, the two planted bugs are caught, pinned, and traced to their lines."

@@ -144,6 +144,30 @@ request_body = {"required": True, "description": "Any Content-Type is read as JS
 def op(op_id, summary, schema):
     return {"post": {"operationId": op_id, "summary": summary, "requestBody": request_body,
                      "responses": {"200": {"description": "The result.", "content": {"application/json": {"schema": schema}}}, **problem_responses()}}}
+gradcheck_op = op("gradcheck", "Compares gradients (yours, or the service's backward) with numerical ones: difference = ||grad - gradapprox|| / (||grad|| + ||gradapprox||).",
+                  {"$ref": "#/components/schemas/GradcheckResult"})
+gradcheck_op["post"]["description"] = ("The representation follows the Accept header (q-values honoured; every answer carries Vary: Accept): "
+    "application/json, */* or no Accept give the JSON result; text/html a self-contained HTML report (verdict, root causes, and per tensor a heatmap of each entry's "
+    "relative error |g - n| / (|g| + |n|) on a log scale, wrong entries outlined, kinks marked, a tooltip per cell; tensors with a side over 170 entries are drawn in "
+    "blocks showing each block's worst entry); image/svg+xml the heatmaps alone as one SVG; application/vnd.gradescope+json Gradescope's autograder results. Anything else is 406. Errors are application/problem+json whatever was asked for.")
+gradcheck_op["post"]["responses"]["200"]["content"].update({
+    "text/html": {"schema": {"type": "string", "description": "The HTML report (Content-Security-Policy: its own inline stylesheet only)."}},
+    "image/svg+xml": {"schema": {"type": "string", "description": "The heatmaps as one SVG document."}},
+    "application/vnd.gradescope+json": {"schema": {
+        "type": "object", "required": ["score", "output", "tests"],
+        "description": "Gradescope's autograder results: a test per tensor worth 1 point, hints without values.",
+        "properties": {"score": {"type": "number"}, "execution_time": {"type": "number"}, "output": {"type": "string"},
+                       "visibility": {"type": "string"}, "stdout_visibility": {"type": "string"},
+                       "tests": {"type": "array", "items": {"type": "object", "required": ["name", "score", "max_score", "status"],
+                                 "properties": {"name": {"type": "string"}, "number": {"type": "string"}, "score": {"type": "number"},
+                                                "max_score": {"type": "number"}, "status": {"type": "string", "enum": ["passed", "failed"]},
+                                                "output": {"type": "string"}, "visibility": {"type": "string"}}}}}}},
+})
+gradcheck_op["post"]["responses"]["406"] = {"description": "The Accept header takes none of application/json, text/html, image/svg+xml, application/vnd.gradescope+json (listed in `acceptable`).",
+                                            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+def static_get(op_id, summary, media):
+    return {"get": {"operationId": op_id, "summary": summary,
+                    "responses": {"200": {"description": summary, "content": {media: {"schema": {"type": "string"}}}}}}}
 doc = {
     "openapi": "3.0.3",
     "info": {"title": "gradcheck", "version": "1.0.0",
@@ -152,8 +176,10 @@ doc = {
     "paths": {
         "/forward": op("forward", "Cost and output activations AL (network), or J = theta * x (scalar).", forward_resp),
         "/backward": op("backward", "Cost and gradients dW1, db1, ... by backpropagation (network), or dtheta = x (scalar).", backward_resp),
-        "/gradcheck": op("gradcheck", "Compares gradients (yours, or the service's backward) with numerical ones: difference = ||grad - gradapprox|| / (||grad|| + ||gradapprox||).",
-                         {"$ref": "#/components/schemas/GradcheckResult"}),
+        "/gradcheck": gradcheck_op,
+        "/": static_get("page", "The browser page: paste or upload a request body, pick method, mode and epsilon, and see the HTML report.", "text/html"),
+        "/app.js": static_get("pageScript", "The page's script.", "text/javascript"),
+        "/app.css": static_get("pageStyle", "The page's stylesheet (with the report's).", "text/css"),
         "/healthz": {"get": {"operationId": "healthz", "summary": "200 while the server accepts work.",
                              "responses": {"200": {"description": "Healthy.", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string", "example": "ok"}}}}}},
                                            "503": {"description": "Draining.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}}}},

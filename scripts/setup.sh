@@ -9,6 +9,11 @@ command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 command -v shellcheck >/dev/null 2>&1 || need_apt+=(shellcheck)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
+# The report checks in the test command: tidy (scripts/html-check.sh), and a real browser driven
+# through Selenium (scripts/browser-test.sh): Debian's chromium and its driver, never a download.
+command -v tidy >/dev/null 2>&1 || need_apt+=(tidy)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+[ -x /usr/bin/chromedriver ] || need_apt+=(chromium-driver)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "setup: apt-get install ${need_apt[*]}"
@@ -31,4 +36,9 @@ fi
 if ! command -v schemathesis >/dev/null 2>&1; then
     echo "setup: pip install schemathesis"
     python3 -m pip install -q --root-user-action=ignore "schemathesis==4.32.5"
+fi
+
+if ! python3 -c 'import selenium' >/dev/null 2>&1; then
+    echo "setup: pip install selenium"
+    python3 -m pip install -q --root-user-action=ignore "selenium==4.51.0"
 fi

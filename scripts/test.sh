@@ -31,5 +31,11 @@ echo "== swift test"
 swift build --build-tests
 swift test --skip-build
 
+echo "== HTML and SVG answers (tidy, XML)"
+scripts/html-check.sh
+
+echo "== browser (headless Chromium through Selenium)"
+SKIP_BUILD=1 scripts/browser-test.sh
+
 echo "== schemathesis (API fuzzing from /openapi.json, fixed seed, about 2 minutes)"
 SEED=${SCHEMATHESIS_SEED:-1} scripts/schemathesis.sh

@@ -65,6 +65,9 @@ public struct GradientCheckOptions: Sendable, Equatable {
         }
         return true
     }
+    /// Keep every entry's analytic and numeric value in the report (`ParameterReport.entries`),
+    /// for heatmaps; off by default, as the JSON answer does not need them.
+    public var keepsEntries = false
 
     /// 1e-7 for central differences (the notebook's); 1e-20 for complex step, whose step can be
     /// tiny because nothing is subtracted.

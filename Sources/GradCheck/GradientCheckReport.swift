@@ -88,6 +88,8 @@ public struct ParameterReport: Sendable {
     /// CS231n's per-entry form: max |a - n| / max(|a|, |n|) over the compared entries, and its band.
     public let maxRelativeError: Double
     public let band: VerdictRule.Band
+    /// Every entry's analytic and numeric value; nil unless `GradientCheckOptions.keepsEntries`.
+    public let entries: TensorEntries?
 
     /// e.g. "2 entries of W1 cross a ReLU kink and were left out of the verdict: [0][0], [1][2]";
     /// nil when there are none.

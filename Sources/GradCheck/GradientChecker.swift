@@ -134,7 +134,8 @@ public struct GradientChecker: Sendable {
                 nonFinite = "the numerical gradient of \(id.name) at [\(coordinate.row)][\(coordinate.col)] is not finite: the cost overflows (or is undefined) at theta +/- epsilon; scale the inputs or parameters down"
             }
             let floorError = floorModel.errorsPerUnitRoundoff[id]?[coordinate.row, coordinate.col] ?? 0
-            tensors[id, default: TensorComparison(gradient: GradientName(id), threshold: options.threshold)]
+            let shape = options.keepsEntries ? (network[id].rows, network[id].cols) : nil
+            tensors[id, default: TensorComparison(gradient: GradientName(id), threshold: options.threshold, keepingEntriesOf: shape)]
                 .add(index: EntryIndex(row: coordinate.row, col: coordinate.col), analytic: a, numeric: n, floorError: floorError)
             if n.crossesKink { kinkCount += 1 }
             if n.crossesKink && n.oneSided != nil { subgradientCount += 1 }
@@ -291,7 +292,8 @@ public struct GradientChecker: Sendable {
             var reports: [ParameterReport] = []
             for name in names {
                 guard let (values, kinks) = numeric[name], let value = intermediates[name] else { continue }
-                var comparison = TensorComparison(gradient: name)
+                var comparison = TensorComparison(gradient: name, threshold: options.threshold,
+                                                  keepingEntriesOf: options.keepsEntries ? (value.rows, value.cols) : nil)
                 for k in 0..<value.count {
                     comparison.add(index: EntryIndex(row: k / value.cols, col: k % value.cols), analytic: value.values[k],
                                    numeric: NumericalDerivative(value: values[k] * scale, crossesKink: kinks[k]))

@@ -14,12 +14,22 @@ struct TensorComparison {
     /// The rounding model's error estimate of each compared entry, per unit roundoff.
     var floorErrors: [Double] = []
     var checkedCount = 0
+    /// Every entry as checked, when the caller asked for them (`keepsEntries`).
+    var entries: TensorEntries?
+
+    init(gradient: GradientName, threshold: Double = GradientCheckOptions().threshold,
+         keepingEntriesOf shape: (rows: Int, cols: Int)? = nil) {
+        self.gradient = gradient
+        self.threshold = threshold
+        entries = shape.map { TensorEntries(rows: $0.rows, cols: $0.cols) }
+    }
 
     /// How many kink entries a report lists by index.
     static let kinkExamplesShown = 5
 
     mutating func add(index: EntryIndex, analytic a: Double, numeric n: NumericalDerivative, floorError: Double = 0) {
         checkedCount += 1
+        entries?.record(index, analytic: a, numeric: n.value, crossesKink: n.crossesKink)
         if n.crossesKink { kinks.append(index) }
         guard let compared = Self.compared(a, n, threshold: threshold) else { return }
         if n.crossesKink { subgradientCount += 1 }
@@ -68,7 +78,8 @@ struct TensorComparison {
         return ParameterReport(gradient: gradient, difference: difference, passed: passed, checkedCount: checkedCount,
                                worst: worst, ratio: ratio, diagnosis: diagnosis, kinkCount: kinks.count,
                                kinkExamples: Array(kinks.prefix(Self.kinkExamplesShown)), subgradientCount: subgradientCount, floor: floor,
-                               maxRelativeError: maxRelativeError, band: VerdictRule.Band(maxRelativeError: maxRelativeError))
+                               maxRelativeError: maxRelativeError, band: VerdictRule.Band(maxRelativeError: maxRelativeError),
+                               entries: entries)
     }
 
     /// A consistent ratio a = r n is found by least squares (r = a.n / n.n) and accepted when the

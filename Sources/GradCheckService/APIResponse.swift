@@ -8,15 +8,26 @@ public struct APIResponse: Sendable, Equatable {
     public let body: [UInt8]
     /// Seconds after which a retry may succeed (`Retry-After`), for answers that say "busy".
     public let retryAfterSeconds: Int?
+    /// The `Content-Security-Policy` an HTML answer carries (what its inline style may do).
+    public let contentSecurityPolicy: String?
 
     /// Seconds a client told "busy" (memory budget full) should wait before retrying.
     public static let retryAfterBusy = 1
 
-    public init(status: Int, contentType: String, body: [UInt8], retryAfterSeconds: Int? = nil) {
+    public init(status: Int, contentType: String, body: [UInt8], retryAfterSeconds: Int? = nil,
+                contentSecurityPolicy: String? = nil) {
         self.status = status
         self.contentType = contentType
         self.body = body
         self.retryAfterSeconds = retryAfterSeconds
+        self.contentSecurityPolicy = contentSecurityPolicy
+    }
+
+    /// A 200 with a report picture (HTML or SVG) of a check.
+    static func report(_ body: [UInt8], format: ReportFormat) -> APIResponse {
+        APIResponse(status: 200, contentType: format.contentType, body: body,
+                    // An SVG may carry script: this one never does, and says so.
+                    contentSecurityPolicy: format == .html ? ReportHTML.contentSecurityPolicy : format == .svg ? "default-src 'none'" : nil)
     }
 
     /// A 200 with a JSON body.

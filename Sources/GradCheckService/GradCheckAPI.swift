@@ -45,6 +45,7 @@ public struct GradCheckAPI: Sendable {
                 writer.key("AL"); try writer.matrix(pass.output)
                 writer.endObject()
             }
+            return nil
         }
     }
 
@@ -73,12 +74,19 @@ public struct GradCheckAPI: Sendable {
                 writer.endObject()
                 writer.endObject()
             }
+            return nil
         }
     }
 
-    /// `POST /gradcheck`: the notebook's verdict plus the per-parameter report.
-    public func gradcheck(_ body: [UInt8], isCancelled: @escaping Cancellation = { false }) -> APIResponse {
-        respond(to: body) { request, writer, hold in
+    /// `POST /gradcheck`: the notebook's verdict plus the per-parameter report, as JSON or, when
+    /// `accept` prefers it (`ReportFormat`), as an HTML report or SVG heatmaps. Errors stay
+    /// problem+json whatever was asked for; an `accept` that takes none of the formats is a 406.
+    public func gradcheck(_ body: [UInt8], accept: String? = nil, isCancelled: @escaping Cancellation = { false }) -> APIResponse {
+        guard let format = ReportFormat.negotiate(accept: accept) else {
+            return .problem(ProblemDetails(status: 406, detail: ReportFormat.notAcceptableDetail,
+                                           extensions: [("acceptable", .array(ReportFormat.allCases.map { .string($0.rawValue) }))]))
+        }
+        return respond(to: body) { request, writer, hold in
             switch request {
             case let .scalar(scalar):
                 if scalar.method == .central {
@@ -87,7 +95,13 @@ public struct GradCheckAPI: Sendable {
                     }
                 }
                 let result = ScalarCase.gradientCheck(x: scalar.x, theta: scalar.theta, gradient: scalar.dtheta, method: scalar.method, epsilon: scalar.epsilon, threshold: scalar.threshold)
-                try ReportEncoder.write(result, scalar: scalar, to: &writer)
+                switch format {
+                case .json: try ReportEncoder.write(result, scalar: scalar, to: &writer)
+                case .html: return .report(ReportHTML.document(scalar: result, scalar), format: .html)
+                case .svg: return .report(ReportSVG.document(scalar: result), format: .svg)
+                case .gradescope:
+                    throw APIFailure.request(.invalidBody("the Gradescope format grades the tensors of a network body; the scalar case has none"))
+                }
             case let .network(request):
                 let (network, x, y) = try build(request)
                 var gradients: Gradients?
@@ -111,12 +125,18 @@ public struct GradCheckAPI: Sendable {
                     }
                     options.only = selected
                 }
+                options.keepsEntries = format == .html || format == .svg
                 let estimate = WorkEstimate(network: network, examples: x.cols, options: options, threads: cores,
                                             intermediates: Array(intermediates.keys))
                 if estimate.exceeds(budget: limits.maxOperations) {
                     throw APIFailure.overBudget(estimate.refusal(budget: limits.maxOperations), field: "mode")
                 }
                 try hold.reserve(RequestPrice.gradcheckBytes(estimate), for: "the check: engine cache, backward pass, per-coordinate results")
+                if options.keepsEntries {
+                    let entries = network.parameterCount + intermediates.values.reduce(0) { $0 + $1.count }
+                    try hold.reserve(RequestPrice.pictureBytes(entries: entries, tensors: network.layers.count * 2 + intermediates.count),
+                                     for: "every entry's values and the report's markup")
+                }
                 let cores = cores
                 let stop = StopSignal(budget: limits.maxOperations,
                                       allowance: { WorkEstimate.allowedSeconds(operations: $0, cores: cores) },
@@ -127,15 +147,25 @@ public struct GradCheckAPI: Sendable {
                     report = try checker.check(network, inputs: x, labels: y, gradients: gradients, intermediates: intermediates,
                                                options: options, stop: stop)
                 } catch { throw APIFailure.check(error) }
-                try ReportEncoder.write(report, to: &writer)
+                switch format {
+                case .json: try ReportEncoder.write(report, to: &writer)
+                case .html: return .report(ReportHTML.document(report), format: .html)
+                case .svg: return .report(ReportSVG.document(report), format: .svg)
+                case .gradescope:
+                    var results = JSONWriter(capacity: 1024)
+                    try GradescopeEncoder.write(report, to: &results)
+                    return .report(results.bytes, format: .gradescope)
+                }
             }
+            return nil
         }
     }
 
     /// Reads the body (reserving its tree as it grows), runs `produce`, and turns any failure
-    /// into its problem response; whatever was reserved is released on every path.
+    /// into its problem response; whatever was reserved is released on every path. `produce`
+    /// writes a JSON answer into the writer and returns nil, or returns a whole other answer.
     private func respond(to body: [UInt8],
-                         _ produce: (ServiceRequest, inout JSONWriter, MemoryHold) throws -> Void) -> APIResponse {
+                         _ produce: (ServiceRequest, inout JSONWriter, MemoryHold) throws -> APIResponse?) -> APIResponse {
         let hold = MemoryHold(budget: memory)
         defer { hold.releaseAll() }
         do {
@@ -144,7 +174,7 @@ public struct GradCheckAPI: Sendable {
                 throw hold.refusal ?? APIFailure.request(error)
             }
             var writer = JSONWriter(capacity: 1024)
-            try produce(request, &writer, hold)
+            if let answer = try produce(request, &writer, hold) { return answer }
             return .json(writer.bytes)
         } catch let failure as APIFailure {
             return failure.response

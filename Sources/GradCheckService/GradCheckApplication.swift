@@ -19,12 +19,36 @@ public enum GradCheckApplication {
             response(api.backward(request.body, isCancelled: { request.cancellation.isCancelled }))
         }
         router.add("POST", "/gradcheck") { request in
-            response(api.gradcheck(request.body, isCancelled: { request.cancellation.isCancelled }))
+            // The answer's representation depends on Accept (JSON, HTML or SVG): caches must key on it.
+            var answer = response(api.gradcheck(request.body, accept: request.headers["Accept"],
+                                                isCancelled: { request.cancellation.isCancelled }))
+            answer.headers.set(name: "Vary", value: "Accept")
+            return answer
         }
         router.add("GET", "/healthz", execution: .inline) { _ in HTTPResponse(status: 200, json: #"{"status":"ok"}"#) }
         let openAPI = OpenAPIDocument.bytes
         router.add("GET", "/openapi.json", execution: .inline) { _ in HTTPResponse(status: 200, json: openAPI) }
+        addPage(to: &router)
         return router
+    }
+
+    /// `GET /`, the two files it loads and an empty favicon: constant bytes, answered inline.
+    private static func addPage(to router: inout HTTPRouter) {
+        let page = Array(IndexPage.html.utf8), script = Array(AppScript.javascript.utf8), style = Array(AppStyle.css.utf8)
+        router.add("GET", "/", execution: .inline) { _ in
+            HTTPResponse(status: 200, json: page, contentType: "text/html; charset=utf-8",
+                         headers: ["Content-Security-Policy": IndexPage.contentSecurityPolicy, "X-Content-Type-Options": "nosniff"])
+        }
+        router.add("GET", "/app.js", execution: .inline) { _ in
+            HTTPResponse(status: 200, json: script, contentType: "text/javascript; charset=utf-8",
+                         headers: ["X-Content-Type-Options": "nosniff"])
+        }
+        // Browsers ask for it unprompted; a 404 would be an error in every console.
+        router.add("GET", "/favicon.ico", execution: .inline) { _ in HTTPResponse(status: 204) }
+        router.add("GET", "/app.css", execution: .inline) { _ in
+            HTTPResponse(status: 200, json: style, contentType: "text/css; charset=utf-8",
+                         headers: ["X-Content-Type-Options": "nosniff"])
+        }
     }
 
     public static func configuration(_ options: ServerOptions) -> HTTPServerConfiguration {
@@ -65,6 +89,9 @@ public enum GradCheckApplication {
     private static func response(_ answer: APIResponse) -> HTTPResponse {
         var headers: HTTPHeaders = [:]
         if let seconds = answer.retryAfterSeconds { headers.set(name: "Retry-After", value: "\(seconds)") }
+        if let policy = answer.contentSecurityPolicy { headers.set(name: "Content-Security-Policy", value: policy) }
+        // No answer is to be read as anything but its Content-Type (a JSON error as HTML, say).
+        headers.set(name: "X-Content-Type-Options", value: "nosniff")
         return HTTPResponse(status: answer.status, json: answer.body, contentType: answer.contentType, headers: headers)
     }
 }

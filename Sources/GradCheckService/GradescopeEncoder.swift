@@ -3,10 +3,10 @@ import GradCheck
 /// The check as Gradescope's autograder results (`results.json`): one test per tensor worth one
 /// point, a one-line hint that names the tensor and the kind of mistake but never the expected
 /// values, the overall score, and the notebook's verdict as the submission's output.
-/// Format: https://gradescope-autograders.readthedocs.io/en/latest/specs/ (score, output,
+/// Served for `Accept: application/vnd.gradescope+json` (`ReportFormat.gradescope`). Format:
+/// https://gradescope-autograders.readthedocs.io/en/latest/specs/ (score, output,
 /// visibility, tests[]: name, score, max_score, status, output, visibility).
 enum GradescopeEncoder {
-    static let contentType = "application/vnd.gradescope+json"
 
     static func write(_ report: GradientCheckReport, to writer: inout JSONWriter) throws(JSONWriteError) {
         let causes = Dictionary(report.diagnosis.rootCauses.map { ($0.gradient, $0) }, uniquingKeysWith: { first, _ in first })

@@ -235,6 +235,85 @@ public enum OpenAPIDocument {
                 "schema": {
                   "$ref": "#/components/schemas/GradcheckResult"
                 }
+              },
+              "text/html": {
+                "schema": {
+                  "type": "string",
+                  "description": "The HTML report (Content-Security-Policy: its own inline stylesheet only)."
+                }
+              },
+              "image/svg+xml": {
+                "schema": {
+                  "type": "string",
+                  "description": "The heatmaps as one SVG document."
+                }
+              },
+              "application/vnd.gradescope+json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "score",
+                    "output",
+                    "tests"
+                  ],
+                  "description": "Gradescope's autograder results: a test per tensor worth 1 point, hints without values.",
+                  "properties": {
+                    "score": {
+                      "type": "number"
+                    },
+                    "execution_time": {
+                      "type": "number"
+                    },
+                    "output": {
+                      "type": "string"
+                    },
+                    "visibility": {
+                      "type": "string"
+                    },
+                    "stdout_visibility": {
+                      "type": "string"
+                    },
+                    "tests": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "name",
+                          "score",
+                          "max_score",
+                          "status"
+                        ],
+                        "properties": {
+                          "name": {
+                            "type": "string"
+                          },
+                          "number": {
+                            "type": "string"
+                          },
+                          "score": {
+                            "type": "number"
+                          },
+                          "max_score": {
+                            "type": "number"
+                          },
+                          "status": {
+                            "type": "string",
+                            "enum": [
+                              "passed",
+                              "failed"
+                            ]
+                          },
+                          "output": {
+                            "type": "string"
+                          },
+                          "visibility": {
+                            "type": "string"
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
               }
             }
           },
@@ -274,6 +353,71 @@ public enum OpenAPIDocument {
               "application/problem+json": {
                 "schema": {
                   "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "406": {
+            "description": "The Accept header takes none of application/json, text/html, image/svg+xml, application/vnd.gradescope+json (listed in `acceptable`).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          }
+        },
+        "description": "The representation follows the Accept header (q-values honoured; every answer carries Vary: Accept): application/json, */* or no Accept give the JSON result; text/html a self-contained HTML report (verdict, root causes, and per tensor a heatmap of each entry's relative error |g - n| / (|g| + |n|) on a log scale, wrong entries outlined, kinks marked, a tooltip per cell; tensors with a side over 170 entries are drawn in blocks showing each block's worst entry); image/svg+xml the heatmaps alone as one SVG; application/vnd.gradescope+json Gradescope's autograder results. Anything else is 406. Errors are application/problem+json whatever was asked for."
+      }
+    },
+    "/": {
+      "get": {
+        "operationId": "page",
+        "summary": "The browser page: paste or upload a request body, pick method, mode and epsilon, and see the HTML report.",
+        "responses": {
+          "200": {
+            "description": "The browser page: paste or upload a request body, pick method, mode and epsilon, and see the HTML report.",
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/app.js": {
+      "get": {
+        "operationId": "pageScript",
+        "summary": "The page's script.",
+        "responses": {
+          "200": {
+            "description": "The page's script.",
+            "content": {
+              "text/javascript": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/app.css": {
+      "get": {
+        "operationId": "pageStyle",
+        "summary": "The page's stylesheet (with the report's).",
+        "responses": {
+          "200": {
+            "description": "The page's stylesheet (with the report's).",
+            "content": {
+              "text/css": {
+                "schema": {
+                  "type": "string"
                 }
               }
             }

@@ -48,6 +48,7 @@ public struct ProblemDetails: Sendable, Equatable {
         case 400: return "Bad Request"
         case 404: return "Not Found"
         case 405: return "Method Not Allowed"
+        case 406: return "Not Acceptable"
         case 408: return "Request Timeout"
         case 411: return "Length Required"
         case 413: return "Content Too Large"

@@ -21,6 +21,14 @@ enum RequestPrice {
         WorkEstimate.backwardBytes(of: network, examples: m) + answerBytesPerNumber * Double(network.parameterCount)
     }
 
+    /// `/gradcheck` as HTML or SVG: every entry's values kept (`TensorEntries`), and the markup,
+    /// about 160 bytes per heatmap cell (a cell per entry up to `HeatmapGrid.maxSide` squared
+    /// per tensor), counted twice for the string and its bytes.
+    static func pictureBytes(entries: Int, tensors: Int) -> Double {
+        let cells = min(entries, tensors * HeatmapGrid.maxSide * HeatmapGrid.maxSide)
+        return Double(entries * TensorEntries.bytesPerEntry) + 2 * 160 * Double(cells) + 65_536
+    }
+
     /// `/gradcheck`: the check's own peak (engine, backward, bookkeeping, answer).
     static func gradcheckBytes(_ estimate: WorkEstimate) -> Double {
         estimate.peakBytes

@@ -41,7 +41,7 @@ public struct ServerOptions: Sendable, Equatable {
         Usage: gradcheck-server [options]
 
         Serves the gradient checker over HTTP/1.1: POST /forward, /backward, /gradcheck;
-        GET /healthz, /openapi.json.
+        GET / (the browser page), /healthz, /openapi.json.
 
         Options:
           --host HOST              address to bind (default 0.0.0.0)

@@ -63,6 +63,7 @@ public enum HTTPStatus {
         case 400: "Bad Request"
         case 404: "Not Found"
         case 405: "Method Not Allowed"
+        case 406: "Not Acceptable"
         case 408: "Request Timeout"
         case 413: "Content Too Large"
         case 414: "URI Too Long"

@@ -103,7 +103,8 @@ import Testing
     }
 
     @Test func malformedJSONIs400() throws {
-        for endpoint in [api.forward, api.backward, api.gradcheck] {
+        let gradcheck: (_ body: [UInt8], _ isCancelled: @escaping GradCheckAPI.Cancellation) -> APIResponse = { api.gradcheck($0, isCancelled: $1) }
+        for endpoint in [api.forward, api.backward, gradcheck] {
             let response = endpoint(Array("{\"x\": 2,".utf8)) { false }
             #expect(response.status == 400)
             #expect(try Self.object(response)["status"] as? Int == 400)

@@ -53,4 +53,15 @@ import Testing
         try Self.validate(results)
         #expect(results["score"] as? Double == 6)
     }
+
+    @Test func theAPIAnswersGradescopeResultsForItsMediaType() throws {
+        let response = GradCheckAPI().gradcheck([UInt8](GradCheckAPITests.buggyFullDict), accept: "application/vnd.gradescope+json")
+        #expect(response.status == 200 && response.contentType == "application/vnd.gradescope+json")
+        let results = try #require(JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+        try Self.validate(results)
+        #expect(results["score"] as? Double == 9)
+        // The scalar case has no tensors to grade.
+        #expect(GradCheckAPI().gradcheck(Array(#"{"x": 2, "theta": 4}"#.utf8), accept: "application/vnd.gradescope+json").status == 422)
+    }
 }
+

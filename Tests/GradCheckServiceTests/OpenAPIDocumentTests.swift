@@ -33,15 +33,21 @@ import Testing
         guard case .string(let version) = document["openapi"] else { Issue.record("no openapi version"); return }
         #expect(version.hasPrefix("3."))
         let paths = try object(document["paths"], "paths")
-        #expect(Set(paths.keys) == ["/forward", "/backward", "/gradcheck", "/healthz", "/openapi.json"])
+        #expect(Set(paths.keys) == ["/forward", "/backward", "/gradcheck", "/healthz", "/openapi.json", "/", "/app.js", "/app.css"])
         for path in ["/forward", "/backward", "/gradcheck"] {
             let post = try object(try object(paths[path], path)["post"], "\(path).post")
             let responses = try object(post["responses"], "responses")
             #expect(Set(responses.keys).isSuperset(of: ["200", "400", "422"]), "\(path)")
         }
-        for path in ["/healthz", "/openapi.json"] {
+        for path in ["/healthz", "/openapi.json", "/", "/app.js", "/app.css"] {
             #expect(try object(paths[path], path)["get"] != nil, "\(path)")
         }
+        // /gradcheck documents every format ReportFormat can answer, and the 406.
+        let gradcheck = try object(try object(paths["/gradcheck"], "/gradcheck")["post"], "post")
+        let responses = try object(gradcheck["responses"], "responses")
+        let ok = try object(try object(responses["200"], "200")["content"], "content")
+        #expect(Set(ok.keys) == Set(ReportFormat.allCases.map(\.rawValue)))
+        #expect(responses["406"] != nil)
     }
 
     @Test func requestSchemasListExactlyTheFieldsTheReaderAccepts() throws {

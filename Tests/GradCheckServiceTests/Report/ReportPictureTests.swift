@@ -1,0 +1,134 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import GradCheck
+import Testing
+@testable import GradCheckService
+
+/// The HTML and SVG answers of `/gradcheck`, rendered in-process from real request bodies.
+@Suite struct ReportPictureTests {
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/examples")
+    static func example(_ name: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: examples.appendingPathComponent(name)))
+    }
+
+    let api = GradCheckAPI()
+
+    /// Counts elements by name and records the first parse error: XMLParser is a real XML 1.0
+    /// parser, so a stray `<` or `&` in a tooltip fails it.
+    final class ElementCounter: NSObject, XMLParserDelegate {
+        var counts: [String: Int] = [:]
+        var rectsByHeatmap: [String: Int] = [:]
+        private var heatmap: String?
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                    attributes: [String: String] = [:]) {
+            counts[name, default: 0] += 1
+            if name == "svg", let id = attributes["id"], id.hasPrefix("heatmap-") { heatmap = String(id.dropFirst(8)) }
+            if name == "rect", let heatmap { rectsByHeatmap[heatmap, default: 0] += 1 }
+        }
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            if name == "svg" { heatmap = nil }
+        }
+    }
+
+    static func parse(_ bytes: [UInt8]) -> (ok: Bool, counter: ElementCounter, error: String) {
+        let parser = XMLParser(data: Data(bytes))
+        let counter = ElementCounter()
+        parser.delegate = counter
+        let ok = parser.parse()
+        return (ok, counter, parser.parserError.map { "\($0)" } ?? "")
+    }
+
+    @Test func svgOfTheBuggyNotebookIsWellFormedWithACellPerEntry() throws {
+        let response = api.gradcheck(try Self.example("notebook-buggy.json"), accept: "image/svg+xml")
+        #expect(response.status == 200)
+        #expect(response.contentType == "image/svg+xml")
+        let (ok, counter, error) = Self.parse(response.body)
+        #expect(ok, "not well-formed XML: \(error)")
+        // The notebook's 3-layer network: W1 5x4, b1 5x1, W2 3x5, b2 3x1, W3 1x3, b3 1x1.
+        #expect(counter.rectsByHeatmap == ["W1": 20, "b1": 5, "W2": 15, "b2": 3, "W3": 3, "b3": 1])
+        let text = String(decoding: response.body, as: UTF8.self)
+        #expect(text.contains("<title>W2[2][0] WRONG analytic 1.8316 numeric 0.915802"))
+    }
+
+    @Test func svgWithIntermediatesIsWellFormedAndDrawsThem() throws {
+        let response = api.gradcheck(try Self.example("notebook-buggy-full.json"), accept: "image/svg+xml")
+        let (ok, counter, error) = Self.parse(response.body)
+        #expect(ok, "not well-formed XML: \(error)")
+        #expect(counter.rectsByHeatmap["dZ3"] == 3 && counter.rectsByHeatmap["dA1"] == 15)
+    }
+
+    @Test func htmlReportSaysWhatIsWrongAndWhy() throws {
+        let response = api.gradcheck(try Self.example("notebook-buggy-full.json"), accept: "text/html")
+        #expect(response.status == 200)
+        #expect(response.contentType == "text/html; charset=utf-8")
+        #expect(response.contentSecurityPolicy?.contains("style-src 'sha256-") == true)
+        let html = String(decoding: response.body, as: UTF8.self)
+        #expect(html.contains("<strong>FAILED</strong>: There is a mistake in the backward propagation!"))
+        #expect(html.contains("data-tensor=\"W2\" data-passed=\"false\""))
+        #expect(html.contains("data-tensor=\"W1\" data-passed=\"true\""))
+        #expect(html.contains("<h2>Root causes</h2>"))
+        #expect(html.contains("id=\"heatmap-dZ2\""))
+        #expect(!html.contains("<script"))
+    }
+
+    @Test func jsonIsUnchangedByNegotiation() throws {
+        let body = try Self.example("notebook-buggy.json")
+        func withoutSeconds(_ response: APIResponse) -> String {
+            String(decoding: response.body, as: UTF8.self).replacing(/"seconds":[^,]+,/, with: "")
+        }
+        let plain = api.gradcheck(body), star = api.gradcheck(body, accept: "*/*"), json = api.gradcheck(body, accept: "application/json")
+        #expect(plain.contentType == "application/json" && plain.contentSecurityPolicy == nil)
+        #expect(withoutSeconds(plain) == withoutSeconds(star))
+        #expect(withoutSeconds(plain) == withoutSeconds(json))
+        #expect(!withoutSeconds(plain).contains("entries"))
+    }
+
+    @Test func errorsStayProblemJSONWhateverWasAsked() {
+        let response = api.gradcheck(Array(#"{"x": 2}"#.utf8), accept: "text/html")
+        #expect(response.status == 422)
+        #expect(response.contentType == "application/problem+json")
+    }
+
+    /// Request-derived text never becomes markup: a hostile note and message come out escaped.
+    @Test func hostileTextIsEscaped() throws {
+        let hostile = "<script>alert('x')</script>&<img src=x onerror=alert(1)>"
+        let checked = GradientChecker().check(try Self.network(), inputs: Matrix(rows: 1, cols: 2, values: [1, 2]),
+                                              labels: Matrix(rows: 1, cols: 2, values: [1, 0]),
+                                              options: { var o = GradientCheckOptions(); o.keepsEntries = true; return o }())
+        var report = checked
+        report.message = hostile
+        report.notes.append(hostile)
+        let html = String(decoding: ReportHTML.document(report), as: UTF8.self)
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("<img"))
+        #expect(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&lt;img src=x onerror=alert(1)&gt;"))
+        #expect(Markup.escape("a\"b") == "a&quot;b")
+    }
+
+    /// A tensor with a side over HeatmapGrid.maxSide (170) is drawn as blocks, each showing its worst entry, and says so.
+    @Test func largeTensorsAreDrawnAsBlocksOfTheirWorstEntry() throws {
+        var entries = TensorEntries(rows: 450, cols: 3)
+        for r in 0..<450 { for c in 0..<3 { entries.record(EntryIndex(row: r, col: c), analytic: 1, numeric: 1, crossesKink: false) } }
+        entries.record(EntryIndex(row: 301, col: 2), analytic: 2, numeric: 1, crossesKink: false)
+        let grid = HeatmapGrid(entries, threshold: 1e-7)
+        #expect(grid.block == 3 && grid.rows == 150 && grid.cols == 1)  // 450 > 170: blocks of 3
+        let wrong = grid.cells.filter { $0.state == .wrong }
+        #expect(wrong.count == 1 && wrong.first?.entry == EntryIndex(row: 301, col: 2) && wrong.first?.row == 100)
+    }
+
+    @Test func sha256MatchesTheStandardVectors() {
+        func hex(_ s: String) -> String { SHA256.digest(Array(s.utf8)).map { String(format: "%02x", $0) }.joined() }
+        #expect(hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(hex(String(repeating: "a", count: 1000)) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    }
+
+    static func network() throws -> Network {
+        try NetworkBuilder.network(parameters: ["W1": Matrix(rows: 1, cols: 1, values: [0.5]), "b1": Matrix(rows: 1, cols: 1, values: [0.1])],
+                                   inputs: Matrix(rows: 1, cols: 2, values: [1, 2]), labels: Matrix(rows: 1, cols: 2, values: [1, 0]),
+                                   activation: .relu, output: .sigmoid, lambd: 0)
+    }
+}

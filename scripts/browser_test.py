@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Drives a real headless Chromium (Debian's, through /usr/bin/chromedriver) against a running
+gradcheck-server: opens /, uploads scripts/examples/notebook-buggy.json, presses Check with the
+keyboard, waits (bounded) for the report, and checks what a person would see. Then sends a hostile
+body and checks the API's detail is shown as text. Saves a screenshot; prints its path.
+
+    python3 scripts/browser_test.py http://127.0.0.1:PORT SCREENSHOT.png
+"""
+import os
+import sys
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as ready
+from selenium.webdriver.support.ui import WebDriverWait
+
+EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "examples")
+WAIT_SECONDS = 20
+
+
+def fail(message):
+    print("FAIL: " + message, file=sys.stderr)
+    sys.exit(1)
+
+
+def main():
+    base, screenshot = sys.argv[1], sys.argv[2]
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1000,2200"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(WAIT_SECONDS)
+    try:
+        started = time.monotonic()
+        driver.get(base + "/")
+        driver.find_element(By.ID, "body-file").send_keys(os.path.join(EXAMPLES, "notebook-buggy.json"))
+        WebDriverWait(driver, WAIT_SECONDS).until(
+            lambda d: d.find_element(By.ID, "body-text").get_attribute("value").lstrip().startswith("{"))
+        # Keyboard only: focus the button and press Enter.
+        button = driver.find_element(By.ID, "check")
+        driver.execute_script("arguments[0].focus()", button)
+        button.send_keys(Keys.ENTER)
+        WebDriverWait(driver, WAIT_SECONDS).until(ready.presence_of_element_located((By.CSS_SELECTOR, "#result #verdict")))
+        shown = time.monotonic() - started
+
+        verdict = driver.find_element(By.CSS_SELECTOR, "#result #verdict").text
+        if not verdict.startswith("FAILED") or "There is a mistake in the backward propagation!" not in verdict:
+            fail("verdict shown is %r" % verdict)
+        expected = {"W1": "right", "b1": "wrong", "W2": "wrong", "b2": "right", "W3": "right", "b3": "right"}
+        for name, status in expected.items():
+            section = driver.find_element(By.ID, "tensor-" + name)
+            label = section.find_element(By.CSS_SELECTOR, ".status").text
+            if label != status:
+                fail("%s is shown as %r, expected %r" % (name, label, status))
+        cells = driver.find_elements(By.CSS_SELECTOR, "#heatmap-W2 g.cells > rect")
+        if len(cells) != 15:
+            fail("W2's heatmap has %d cells, expected 15" % len(cells))
+        wrong = driver.find_elements(By.CSS_SELECTOR, "#heatmap-W2 g.cells > rect.wrong")
+        tooltip = cells[0].find_element(By.TAG_NAME, "title").get_attribute("textContent")
+        if "analytic" not in tooltip or "numeric" not in tooltip:
+            fail("W2's first cell has no tooltip with its values: %r" % tooltip)
+        driver.save_screenshot(screenshot)
+        errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        if errors:
+            fail("the browser console has errors (a CSP violation?): %r" % errors)
+
+        # A hostile field name: the API's 422 detail echoes it; the page must show it as text.
+        hostile = '{"X": [[1]], "Y": [[1]], "<img src=x onerror=document.title=1>": 1}'
+        driver.execute_script("document.getElementById('body-text').value = arguments[0]", hostile)
+        button.send_keys(Keys.ENTER)
+        WebDriverWait(driver, WAIT_SECONDS).until(ready.visibility_of_element_located((By.ID, "error")))
+        detail = driver.find_element(By.ID, "error").text
+        if "<img src=x" not in detail:
+            fail("the problem's detail is not shown as text: %r" % detail)
+        if driver.find_elements(By.CSS_SELECTOR, "#error img") or driver.title == "1":
+            fail("the problem's detail became markup")
+        print("browser test passed: report shown %.2f s after opening /; W2 and b1 wrong, the others right; "
+              "W2 has 15 cells (%d outlined); a hostile detail stayed text" % (shown, len(wrong)))
+        print("screenshot: " + screenshot)
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    main()
