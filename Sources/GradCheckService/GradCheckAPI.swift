@@ -14,12 +14,15 @@ public struct GradCheckAPI: Sendable {
     public let limits: ComputeLimits
     public let checker: GradientChecker
     public let memory: MemoryBudget
+    /// Where each check that reaches a verdict is counted (`gradcheck_checks_total`), if anywhere.
+    public let metrics: ServiceMetrics?
     /// Cores the engine spreads a check over: the deadline allows for them.
     let cores: Int
 
     public init(limits: ComputeLimits = ComputeLimits(), checker: GradientChecker = GradientChecker(engine: FastEngine()),
-                memory: MemoryBudget = .unlimited) {
+                memory: MemoryBudget = .unlimited, metrics: ServiceMetrics? = nil) {
         self.limits = limits
+        self.metrics = metrics
         self.checker = checker
         self.memory = memory
         cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -88,6 +91,8 @@ public struct GradCheckAPI: Sendable {
                 }
                 let result = ScalarCase.gradientCheck(x: scalar.x, theta: scalar.theta, gradient: scalar.dtheta, method: scalar.method, epsilon: scalar.epsilon, threshold: scalar.threshold)
                 try ReportEncoder.write(result, scalar: scalar, to: &writer)
+                metrics?.recordCheck(passed: result.passed, method: scalar.method.rawValue, mode: "scalar",
+                                     costEvaluations: scalar.method == .central ? 2 : 1)
             case let .network(request):
                 let (network, x, y) = try build(request)
                 var gradients: Gradients?
@@ -120,6 +125,8 @@ public struct GradCheckAPI: Sendable {
                                                options: options, stop: stop)
                 } catch { throw APIFailure.check(error) }
                 try ReportEncoder.write(report, to: &writer)
+                metrics?.recordCheck(passed: report.passed, method: report.methodUsed.rawValue, mode: report.mode.name,
+                                     costEvaluations: report.costEvaluations)
             }
         }
     }

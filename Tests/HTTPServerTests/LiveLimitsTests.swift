@@ -76,15 +76,18 @@ import Testing
     }
 
     @Test func connectionCapAnswers503AndClosesWhenNoConnectionIsIdle() throws {
-        let live = try LiveServer { $0.maxConnections = 2 }
+        let live = try LiveServer {
+            $0.maxConnections = 2
+            $0.workerCount = 2  // both requests must be running, not queued
+        }
         defer { live.server.stop() }
         let first = try live.client()
         let second = try live.client()
-        for client in [first, second] {  // a served request proves each one was accepted
-            try client.send("GET /healthz HTTP/1.1\r\n\(host)\r\n")
-            #expect(try client.readResponse().status == 200)
-            // Half a head: a request in progress, so the connection is not idle.
-            try client.send("GET /healthz HTTP/1.1\r\n")
+        for client in [first, second] {
+            // A request in progress (its handler entered: an event, not a guess), so the
+            // connection is not idle and cannot be evicted. (Half a head raced the accept.)
+            try client.send("GET /block HTTP/1.1\r\n\(host)\r\n")
+            #expect(live.gate.waitForEntry())
         }
         let third = try live.client()
         let refused = try third.readResponse()
@@ -93,8 +96,9 @@ import Testing
         #expect(refused.header("Retry-After") == "1")
         #expect(try third.serverClosed())
         // The first two keep working.
-        try first.send("\(host)\r\n")
+        live.gate.open(2)
         #expect(try first.readResponse().status == 200)
+        #expect(try second.readResponse().status == 200)
     }
 
     @Test func connectionCapClosesTheLongestIdleConnectionToAdmitANewClient() throws {
