@@ -384,11 +384,10 @@ final class HTTPConnection: @unchecked Sendable {
     /// Idle between requests (none read, none in progress): may be closed to admit a new client.
     var isIdle: Bool { phase == .idle && buffer.isEmpty }
 
-    /// Graceful stop: idle connections close now; a request whose first bytes arrived is in
-    /// flight and finishes (its response carries `Connection: close`), within the header timeout
-    /// and the drain deadline. That is also how a client mid-request sees `/readyz` answer 503.
+    /// Graceful stop: idle connections close now; in-flight requests finish (their response
+    /// carries `Connection: close`).
     func serverIsStopping() {
-        if phase == .idle { close() }
+        if phase == .idle || phase == .readingHead { close() }
     }
 
     private func leaveInFlight() {

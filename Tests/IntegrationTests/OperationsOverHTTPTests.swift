@@ -25,9 +25,13 @@ import Testing
         #expect(ready.text == #"{"status":"ready"}"#)
         #expect(try CurlClient().get(live.url("/healthz")).status == 200)
 
-        // A load balancer's probe already on its way when the drain begins: its head is half sent.
+        // A probe already on its way when the drain begins: its head is in and its (1 MiB) body is
+        // still coming. The body's reservation shows the server has read the head: an event to
+        // wait for, where a half-sent head would race the server's read against stop().
         let probe = try RawClient(port: live.port)
-        try probe.send("GET /readyz HTTP/1.1\r\nHost: t\r\n")
+        let bodyBytes = 1 << 20
+        try probe.send("GET /readyz HTTP/1.1\r\nHost: t\r\nContent-Length: \(bodyBytes)\r\n\r\n")
+        #expect(eventually { live.server.memory.reservedBytes > 0 })
         let stopped = DispatchSemaphore(value: 0)
         let server = live.server
         Thread.detachNewThread {
@@ -35,7 +39,7 @@ import Testing
             stopped.signal()
         }
         #expect(eventually { server.gauges.isDraining })
-        try probe.send("\r\n")
+        try probe.send([UInt8](repeating: UInt8(ascii: " "), count: bodyBytes))
         let draining = try probe.readResponse()
         #expect(draining.status == 503)
         #expect(draining.text == #"{"status":"unavailable","reason":"draining"}"#)
