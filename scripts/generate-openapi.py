@@ -55,6 +55,7 @@ problem = {
         "detail": {"type": "string", "example": "parameters.W2: row 3 has 4 entries, row 1 has 5 (rows must all be the same length)"},
         "field": {"type": "string", "description": "The offending field path, when one field is to blame.", "example": "parameters.W2"},
         "offset": {"type": "integer", "description": "Byte offset of a JSON syntax error in the body."},
+        "request_id": {"type": "string", "description": "The answer's X-Request-Id, to find the request in the access log.", "example": "3f0c9a1e2b4d5c6e7f8091a2b3c4d5e6"},
     },
 }
 gradients_obj = {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Matrix"}, "description": "dW1, db1, ..., dWL, dbL, each the shape of its parameter."}
@@ -183,6 +184,11 @@ doc = {
         "/healthz": {"get": {"operationId": "healthz", "summary": "200 while the server accepts work.",
                              "responses": {"200": {"description": "Healthy.", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string", "example": "ok"}}}}}},
                                            "503": {"description": "Draining.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}}}},
+        "/readyz": {"get": {"operationId": "readyz", "summary": "Readiness: 200 while the server takes new work; 503 while it drains, its worker queue is full, or its memory budget is 90% reserved. /healthz stays the liveness probe.",
+                            "responses": {"200": {"description": "Ready.", "content": {"application/json": {"schema": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["ready"]}}}}}},
+                                          "503": {"description": "Not ready: reason is draining, queue_full or memory_full.", "content": {"application/json": {"schema": {"type": "object", "required": ["status", "reason"], "properties": {"status": {"type": "string", "enum": ["unavailable"]}, "reason": {"type": "string", "enum": ["draining", "queue_full", "memory_full"]}}}}}}}}},
+        "/metrics": {"get": {"operationId": "metrics", "summary": "Prometheus metrics in the text exposition format 0.0.4: requests, durations, in-flight, connections, worker queue, memory budget, checks, cancellations, rejections, process_*.",
+                             "responses": {"200": {"description": "The metrics.", "content": {"text/plain; version=0.0.4; charset=utf-8": {"schema": {"type": "string"}}}}}}},
         "/openapi.json": {"get": {"operationId": "openapi", "summary": "This document.",
                                   "responses": {"200": {"description": "The OpenAPI 3 description of the API.", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
     },

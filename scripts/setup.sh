@@ -14,6 +14,15 @@ command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
 command -v tidy >/dev/null 2>&1 || need_apt+=(tidy)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 [ -x /usr/bin/chromedriver ] || need_apt+=(chromium-driver)
+# promtool and a real Prometheus for scripts/prometheus-test.sh.
+command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
+# scripts/container-test.sh: podman when no docker daemon answers, with runc (crun refuses this
+# kind of host's hybrid cgroups) and mmdebstrap (local stand-ins for base images it cannot pull).
+if ! { command -v docker >/dev/null 2>&1 && timeout 10 docker info >/dev/null 2>&1; }; then
+    command -v podman >/dev/null 2>&1 || need_apt+=(podman)
+    command -v runc >/dev/null 2>&1 || need_apt+=(runc)
+    command -v mmdebstrap >/dev/null 2>&1 || need_apt+=(mmdebstrap)
+fi
 
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "setup: apt-get install ${need_apt[*]}"

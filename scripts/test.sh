@@ -39,3 +39,9 @@ SKIP_BUILD=1 scripts/browser-test.sh
 
 echo "== schemathesis (API fuzzing from /openapi.json, fixed seed, about 2 minutes)"
 SEED=${SCHEMATHESIS_SEED:-1} scripts/schemathesis.sh
+
+echo "== /metrics: promtool check metrics, and a real Prometheus scraping the server"
+SKIP_BUILD=1 scripts/prometheus-test.sh
+
+echo "== container: the Dockerfile built and run with docker or podman"
+scripts/container-test.sh

@@ -14,12 +14,15 @@ public struct GradCheckAPI: Sendable {
     public let limits: ComputeLimits
     public let checker: GradientChecker
     public let memory: MemoryBudget
+    /// Where each check that reaches a verdict is counted (`gradcheck_checks_total`), if anywhere.
+    public let metrics: ServiceMetrics?
     /// Cores the engine spreads a check over: the deadline allows for them.
     let cores: Int
 
     public init(limits: ComputeLimits = ComputeLimits(), checker: GradientChecker = GradientChecker(engine: FastEngine()),
-                memory: MemoryBudget = .unlimited) {
+                memory: MemoryBudget = .unlimited, metrics: ServiceMetrics? = nil) {
         self.limits = limits
+        self.metrics = metrics
         self.checker = checker
         self.memory = memory
         cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -95,6 +98,8 @@ public struct GradCheckAPI: Sendable {
                     }
                 }
                 let result = ScalarCase.gradientCheck(x: scalar.x, theta: scalar.theta, gradient: scalar.dtheta, method: scalar.method, epsilon: scalar.epsilon, threshold: scalar.threshold)
+                metrics?.recordCheck(passed: result.passed, method: scalar.method.rawValue, mode: "scalar",
+                                     costEvaluations: scalar.method == .central ? 2 : 1)
                 switch format {
                 case .json: try ReportEncoder.write(result, scalar: scalar, to: &writer)
                 case .html: return .report(ReportHTML.document(scalar: result, scalar), format: .html)
@@ -147,6 +152,8 @@ public struct GradCheckAPI: Sendable {
                     report = try checker.check(network, inputs: x, labels: y, gradients: gradients, intermediates: intermediates,
                                                options: options, stop: stop)
                 } catch { throw APIFailure.check(error) }
+                metrics?.recordCheck(passed: report.passed, method: report.methodUsed.rawValue, mode: report.mode.name,
+                                     costEvaluations: report.costEvaluations)
                 switch format {
                 case .json: try ReportEncoder.write(report, to: &writer)
                 case .html: return .report(ReportHTML.document(report), format: .html)

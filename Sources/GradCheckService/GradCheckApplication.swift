@@ -8,7 +8,7 @@ public enum GradCheckApplication {
     /// `GET /openapi.json` inline, so they answer even while every worker computes. (Running small
     /// `/forward` bodies inline measured 5-10% slower than the pool under wrk -c64: the pool adds
     /// a second core.)
-    public static func router(api: GradCheckAPI) -> HTTPRouter {
+    public static func router(api: GradCheckAPI, operations: Operations? = nil) -> HTTPRouter {
         var router = HTTPRouter()
         // Any Content-Type is read as JSON: `curl -d @file.json` sends a form type. Each handler
         // polls its request's cancellation, which the server raises when the client leaves.
@@ -29,6 +29,16 @@ public enum GradCheckApplication {
         let openAPI = OpenAPIDocument.bytes
         router.add("GET", "/openapi.json", execution: .inline) { _ in HTTPResponse(status: 200, json: openAPI) }
         addPage(to: &router)
+        if let operations {
+            router.add("GET", "/readyz", execution: .inline) { _ in
+                let refusal = operations.readiness.refusal
+                return HTTPResponse(status: refusal == nil ? 200 : 503,
+                                    json: refusal.map { #"{"status":"unavailable","reason":"\#($0)"}"# } ?? #"{"status":"ready"}"#)
+            }
+            router.add("GET", "/metrics", execution: .inline) { _ in
+                HTTPResponse(status: 200, json: Array(operations.metricsText().utf8), contentType: PrometheusText.contentType)
+            }
+        }
         return router
     }
 
@@ -51,6 +61,21 @@ public enum GradCheckApplication {
         }
     }
 
+    /// Every path the service answers: the metrics' `route` label is one of these or "other".
+    public static let routes: Set<String> = [
+        "/forward", "/backward", "/gradcheck", "/healthz", "/readyz", "/metrics", "/openapi.json", "/", "/app.js", "/app.css", "/favicon.ico",
+    ]
+
+    /// What `/readyz` and `/metrics` read: the server's gauges, the memory budget, the counters.
+    public struct Operations: Sendable {
+        public let gauges: HTTPServerGauges
+        public let memory: MemoryBudget
+        public let metrics: ServiceMetrics
+        public let readiness: Readiness
+
+        func metricsText() -> String { metrics.exposition(gauges: gauges, memory: memory) }
+    }
+
     public static func configuration(_ options: ServerOptions) -> HTTPServerConfiguration {
         var configuration = HTTPServerConfiguration()
         configuration.host = options.host
@@ -70,20 +95,24 @@ public enum GradCheckApplication {
                                   accessLog: (@Sendable (HTTPAccessLogEntry) -> Void)? = nil) -> HTTPServer {
         // One budget for the bodies the server reads and the work the handlers do.
         let memory = MemoryBudget(limit: memoryBudget(options).bytes)
-        let api = GradCheckAPI(limits: ComputeLimits(maxOperations: options.maxOperations), memory: memory)
-        return HTTPServer(configuration: configuration(options), router: router(api: api), memory: memory, accessLog: accessLog)
+        let metrics = ServiceMetrics(routes: routes)
+        let gauges = HTTPServerGauges()
+        let configuration = configuration(options)
+        let readiness = Readiness(gauges: gauges, memory: memory, queueCapacity: configuration.workerQueueDepth)
+        let operations = Operations(gauges: gauges, memory: memory, metrics: metrics, readiness: readiness)
+        let api = GradCheckAPI(limits: ComputeLimits(maxOperations: options.maxOperations), memory: memory, metrics: metrics)
+        // Every exchange is counted, whether or not it is logged.
+        let record: @Sendable (HTTPAccessLogEntry) -> Void = { entry in
+            metrics.record(entry)
+            accessLog?(entry)
+        }
+        return HTTPServer(configuration: configuration, router: router(api: api, operations: operations), memory: memory,
+                          gauges: gauges, accessLog: record)
     }
 
     /// `--max-memory`, or the default from the cgroup limit or physical memory, with its source.
     public static func memoryBudget(_ options: ServerOptions) -> (bytes: Int, source: String) {
         options.maxMemory.map { ($0, "--max-memory") } ?? MemoryLimit.defaultBudget()
-    }
-
-    /// One access-log line: `POST /gradcheck 200 2871B 1.234ms`.
-    public static func accessLogLine(_ entry: HTTPAccessLogEntry) -> String {
-        let (seconds, attoseconds) = entry.duration.components
-        let milliseconds = Double(seconds) * 1000 + Double(attoseconds) / 1e15
-        return "\(entry.method) \(entry.path) \(entry.status) \(entry.bodyBytes)B \(String(format: "%.3f", milliseconds))ms"
     }
 
     private static func response(_ answer: APIResponse) -> HTTPResponse {
@@ -92,6 +121,11 @@ public enum GradCheckApplication {
         if let policy = answer.contentSecurityPolicy { headers.set(name: "Content-Security-Policy", value: policy) }
         // No answer is to be read as anything but its Content-Type (a JSON error as HTML, say).
         headers.set(name: "X-Content-Type-Options", value: "nosniff")
-        return HTTPResponse(status: answer.status, json: answer.body, contentType: answer.contentType, headers: headers)
+        var response = HTTPResponse(status: answer.status, json: answer.body, contentType: answer.contentType, headers: headers)
+        if answer.status == 503 {
+            // With Retry-After: other requests hold the memory; without: the check ran out of time.
+            response.rejection = answer.retryAfterSeconds == nil ? "deadline" : "memory"
+        }
+        return response
     }
 }

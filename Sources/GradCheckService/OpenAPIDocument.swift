@@ -459,6 +459,83 @@ public enum OpenAPIDocument {
         }
       }
     },
+    "/readyz": {
+      "get": {
+        "operationId": "readyz",
+        "summary": "Readiness: 200 while the server takes new work; 503 while it drains, its worker queue is full, or its memory budget is 90% reserved. /healthz stays the liveness probe.",
+        "responses": {
+          "200": {
+            "description": "Ready.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "status"
+                  ],
+                  "properties": {
+                    "status": {
+                      "type": "string",
+                      "enum": [
+                        "ready"
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "Not ready: reason is draining, queue_full or memory_full.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "status",
+                    "reason"
+                  ],
+                  "properties": {
+                    "status": {
+                      "type": "string",
+                      "enum": [
+                        "unavailable"
+                      ]
+                    },
+                    "reason": {
+                      "type": "string",
+                      "enum": [
+                        "draining",
+                        "queue_full",
+                        "memory_full"
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/metrics": {
+      "get": {
+        "operationId": "metrics",
+        "summary": "Prometheus metrics in the text exposition format 0.0.4: requests, durations, in-flight, connections, worker queue, memory budget, checks, cancellations, rejections, process_*.",
+        "responses": {
+          "200": {
+            "description": "The metrics.",
+            "content": {
+              "text/plain; version=0.0.4; charset=utf-8": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/openapi.json": {
       "get": {
         "operationId": "openapi",
@@ -1060,6 +1137,11 @@ public enum OpenAPIDocument {
           "offset": {
             "type": "integer",
             "description": "Byte offset of a JSON syntax error in the body."
+          },
+          "request_id": {
+            "type": "string",
+            "description": "The answer's X-Request-Id, to find the request in the access log.",
+            "example": "3f0c9a1e2b4d5c6e7f8091a2b3c4d5e6"
           }
         }
       }

@@ -15,8 +15,10 @@ public struct ServerOptions: Sendable, Equatable {
     public var headerTimeout = 10.0
     public var bodyTimeout = 30.0
     public var idleTimeout = 30.0
-    /// Seconds SIGTERM/SIGINT waits for in-flight requests before exiting.
-    public var drainTimeout = 30.0
+    /// Seconds SIGTERM/SIGINT waits for in-flight requests before exiting. Below the 10 s that
+    /// `docker stop` and `podman stop` wait before SIGKILL, so a stop always exits 0: what is
+    /// still open at the deadline (a stalled upload, say) is cut.
+    public var drainTimeout = 8.0
     /// Largest estimated work of one gradient check, in operations (see `WorkEstimate`).
     public var maxOperations = ComputeLimits.defaultMaxOperations
     /// Bytes requests may hold at once (bodies, parsed matrices, compute); nil means the
@@ -24,12 +26,16 @@ public struct ServerOptions: Sendable, Equatable {
     public var maxMemory: Int?
     /// One access-log line per request on stdout.
     public var accessLog = true
+    /// How log lines are written (`--log-format`).
+    public var logFormat = LogFormat.text
 
     public init() {}
 
     public enum Outcome: Sendable, Equatable {
         case run(ServerOptions)
         case help
+        /// `--healthcheck`: probe the running server's /healthz and exit 0 or 1 (for HEALTHCHECK).
+        case healthcheck
     }
 
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
@@ -41,7 +47,7 @@ public struct ServerOptions: Sendable, Equatable {
         Usage: gradcheck-server [options]
 
         Serves the gradient checker over HTTP/1.1: POST /forward, /backward, /gradcheck;
-        GET / (the browser page), /healthz, /openapi.json.
+        GET / (the browser page), /healthz, /readyz, /metrics, /openapi.json.
 
         Options:
           --host HOST              address to bind (default 0.0.0.0)
@@ -52,17 +58,24 @@ public struct ServerOptions: Sendable, Equatable {
           --header-timeout S       seconds to receive the request headers (default 10)
           --body-timeout S         seconds to receive the request body (default 30)
           --idle-timeout S         seconds a keep-alive connection may idle (default 30)
-          --drain-timeout S        seconds SIGTERM waits for in-flight requests (default 30)
+          --drain-timeout S        seconds SIGTERM waits for in-flight requests, then cuts what
+                                   is left (default 8: inside docker/podman stop's 10 s)
           --max-work N             largest estimated operations of one request (default 1e11)
           --max-memory BYTES       memory all requests may hold at once: bodies, parsed
                                    matrices, compute (default: 3/4 of the container's cgroup
                                    limit, else 1/2 of physical memory, minus 48 MiB)
           --no-access-log          do not print one line per request
+          --log-format FORMAT      \(LogFormat.allCases.map(\.rawValue).joined(separator: "|")): access and startup lines as text or as one JSON object per line (default text)
+          --healthcheck            ask the running server's /healthz (port from $\(portFileVariable)) and exit 0 if healthy, 1 if not
           -h, --help               print this help
 
         Environment:
           PORT                     port when --port is not given
+          \(portFileVariable)      file the server writes its bound port to at startup, read by --healthcheck
         """
+
+    /// The environment variable naming the port file (see `PortFile`).
+    public static let portFileVariable = "GRADCHECK_PORT_FILE"
 
     /// Reads `arguments` (without the program name) and `environment`.
     public static func parse(_ arguments: [String], environment: [String: String] = [:]) throws(Failure) -> Outcome {
@@ -78,6 +91,7 @@ public struct ServerOptions: Sendable, Equatable {
             }
             switch argument {
             case "-h", "--help": return .help
+            case "--healthcheck": return .healthcheck
             case "--host": options.host = try value()
             case "--port": options.port = try integer(try value(), name: argument, in: 0...65535)
             case "--max-body-bytes": options.maxBodyBytes = try integer(try value(), name: argument, in: 1...(1 << 40))
@@ -90,6 +104,12 @@ public struct ServerOptions: Sendable, Equatable {
             case "--max-work": options.maxOperations = try positive(try value(), name: argument)
             case "--max-memory": options.maxMemory = try integer(try value(), name: argument, in: (1 << 20)...(1 << 50))
             case "--no-access-log": options.accessLog = false
+            case "--log-format":
+                let text = try value()
+                guard let format = LogFormat(rawValue: text) else {
+                    throw Failure(message: "--log-format must be one of \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text)\"")
+                }
+                options.logFormat = format
             default: throw Failure(message: "unknown option \(argument); see --help")
             }
         }

@@ -13,6 +13,8 @@ final class HTTPConnection: @unchecked Sendable {
     let fd: Int32
     /// This connection's key in the server's table and in its poll's events.
     let token: UInt64
+    /// The client's `address:port`, read once: the access log names it on every line.
+    let remote: String
     private let server: HTTPServer
     private let configuration: HTTPServerConfiguration
     /// What the server's `EventPoll` watches for on `fd`.
@@ -47,11 +49,14 @@ final class HTTPConnection: @unchecked Sendable {
     private var closeAfterResponse = false
     private var current: (head: HTTPRequestHead?, headOnly: Bool, start: DispatchTime)?
     private var requestStart = DispatchTime.now()
+    /// The current request is counted in the server's `requestsInFlight` gauge.
+    private var countedInFlight = false
 
     init(fd: Int32, token: UInt64, server: HTTPServer) {
         self.fd = fd
         self.token = token
         self.server = server
+        remote = Socket.peerAddress(fd)
         configuration = server.configuration
         parser = HTTPRequestParser(limits: configuration)
         // A fresh connection is idle until its first byte: the idle timeout applies, as between
@@ -179,6 +184,8 @@ final class HTTPConnection: @unchecked Sendable {
 
     private func dispatch(_ request: HTTPRequest) {
         requestsServed += 1
+        countedInFlight = true
+        server.gauges.requestsInFlight.add(1, ordering: .relaxed)
         let headOnly = request.method == "HEAD"
         current = (request.head, headOnly, requestStart)
         switch server.router.resolve(method: request.method, path: request.path) {
@@ -203,7 +210,9 @@ final class HTTPConnection: @unchecked Sendable {
             }
             if !accepted {
                 let retry = "\(configuration.retryAfterSeconds)"
-                send(.problem(status: 503, detail: "all workers are busy; retry later", headers: ["Retry-After": retry]))
+                var busy = HTTPResponse.problem(status: 503, detail: "all workers are busy; retry later", headers: ["Retry-After": retry])
+                busy.rejection = "queue_full"
+                send(busy)
             }
         }
     }
@@ -225,7 +234,8 @@ final class HTTPConnection: @unchecked Sendable {
             server.logAccess(
                 HTTPAccessLogEntry(
                     method: head?.method ?? "-", path: head?.path ?? "-", status: HTTPStatus.clientClosedRequest,
-                    bodyBytes: 0, duration: (current?.start ?? requestStart).elapsed))
+                    bodyBytes: 0, duration: (current?.start ?? requestStart).elapsed,
+                    requestID: RequestID.choose(clientSent: head?.headers[RequestID.headerName]), remote: remote))
         }
         close()
     }
@@ -256,15 +266,17 @@ final class HTTPConnection: @unchecked Sendable {
     /// body alone is larger than the whole budget, so retrying cannot help), and the connection
     /// closes. The body is not read, so nothing is half-processed.
     private func refuseForMemory(bodyLength: Int?) {
-        let response: HTTPResponse
+        var response: HTTPResponse
         if let bodyLength, bodyLength > server.memory.limit {
             response = .problem(
                 status: 413,
                 detail: "body of \(bodyLength) bytes is larger than this server's whole memory budget of \(server.memory.limit) bytes")
+            response.rejection = "body_too_large"
         } else {
             response = .problem(
                 status: 503, detail: "the server's memory budget is full (\(server.memory.limit) bytes); retry later",
                 headers: ["Retry-After": "\(configuration.retryAfterSeconds)"])
+            response.rejection = "memory"
         }
         send(response, forceClose: true)
     }
@@ -284,8 +296,16 @@ final class HTTPConnection: @unchecked Sendable {
 
     // MARK: writing
 
-    private func send(_ response: HTTPResponse, forceClose: Bool = false) {
+    private func send(_ answer: HTTPResponse, forceClose: Bool = false) {
+        leaveInFlight()
         let head = current?.head
+        var response = answer
+        let requestID = RequestID.choose(clientSent: head?.headers[RequestID.headerName])
+        response.headers.set(name: RequestID.headerName, value: requestID)
+        if response.headers["Content-Type"] == "application/problem+json" {
+            response.body = RequestID.stamp(problem: response.body, id: requestID)
+        }
+        if response.rejection == nil && response.status == 413 { response.rejection = "body_too_large" }
         let keepAlive = !forceClose && (head?.keepAlive ?? false) && !peerClosed && !server.isStopping
             && requestsServed < configuration.maxRequestsPerConnection
         closeAfterResponse = !keepAlive
@@ -295,7 +315,8 @@ final class HTTPConnection: @unchecked Sendable {
         server.logAccess(
             HTTPAccessLogEntry(
                 method: head?.method ?? "-", path: head?.path ?? "-", status: response.status,
-                bodyBytes: response.body.count, duration: (current?.start ?? requestStart).elapsed))
+                bodyBytes: response.body.count, duration: (current?.start ?? requestStart).elapsed,
+                requestID: requestID, remote: remote, rejection: response.rejection))
         output.append(contentsOf: bytes)
         phase = .writingResponse
         deadline = .now() + configuration.writeTimeout.dispatchInterval
@@ -369,9 +390,16 @@ final class HTTPConnection: @unchecked Sendable {
         if phase == .idle || phase == .readingHead { close() }
     }
 
+    private func leaveInFlight() {
+        guard countedInFlight else { return }
+        countedInFlight = false
+        server.gauges.requestsInFlight.subtract(1, ordering: .relaxed)
+    }
+
     func close() {
         guard phase != .closed else { return }
         phase = .closed
+        leaveInFlight()
         server.poll?.remove(fd)
         server.connectionClosed(self)
         Socket.close(fd)  // after leaving the server's table: the number may be reused at once

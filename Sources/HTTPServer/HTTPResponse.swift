@@ -4,6 +4,9 @@ public struct HTTPResponse: Sendable, Equatable {
     public var status: Int
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// Not sent: why the request was turned away (`queue_full`, `memory`, ...), for the access
+    /// log and the metrics. Nil for an answer to the request itself, errors in it included.
+    public var rejection: String?
 
     public init(status: Int, headers: HTTPHeaders = [:], body: [UInt8] = []) {
         self.status = status

@@ -12,6 +12,24 @@ public struct HTTPAccessLogEntry: Sendable {
     public let bodyBytes: Int
     /// From the first byte of the request to the response being queued for writing.
     public let duration: Duration
+    /// The `X-Request-Id` the response carried ("-" for a connection refused before any request).
+    public let requestID: String
+    /// The client's address and port.
+    public let remote: String
+    /// Why the server or a handler turned the request away (see `HTTPResponse.rejection`), if it did.
+    public let rejection: String?
+
+    public init(method: String, path: String, status: Int, bodyBytes: Int, duration: Duration,
+                requestID: String = "-", remote: String = "-", rejection: String? = nil) {
+        self.method = method
+        self.path = path
+        self.status = status
+        self.bodyBytes = bodyBytes
+        self.duration = duration
+        self.requestID = requestID
+        self.remote = remote
+        self.rejection = rejection
+    }
 }
 
 /// An HTTP/1.1 server on POSIX sockets and Dispatch.
@@ -39,6 +57,8 @@ public final class HTTPServer: @unchecked Sendable {
     let ioQueue = DispatchQueue(label: "HTTPServer.io", qos: .userInitiated)
     /// Request bodies are reserved here as they arrive (see `HTTPConnection`); handlers share it.
     public let memory: MemoryBudget
+    /// Connections, requests in flight, queue depth, draining: readable from any thread.
+    public let gauges: HTTPServerGauges
     private let accessLog: (@Sendable (HTTPAccessLogEntry) -> Void)?
 
     private var listenSource: DispatchSourceRead?
@@ -62,13 +82,15 @@ public final class HTTPServer: @unchecked Sendable {
 
     public init(
         configuration: HTTPServerConfiguration = HTTPServerConfiguration(), router: HTTPRouter,
-        memory: MemoryBudget = .unlimited, accessLog: (@Sendable (HTTPAccessLogEntry) -> Void)? = nil
+        memory: MemoryBudget = .unlimited, gauges: HTTPServerGauges = HTTPServerGauges(),
+        accessLog: (@Sendable (HTTPAccessLogEntry) -> Void)? = nil
     ) {
         self.configuration = configuration
         self.memory = memory
+        self.gauges = gauges
         self.router = router
         self.accessLog = accessLog
-        pool = WorkerPool(workers: configuration.workerCount, queueDepth: configuration.workerQueueDepth)
+        pool = WorkerPool(workers: configuration.workerCount, queueDepth: configuration.workerQueueDepth, gauges: gauges)
         readScratch = .allocate(byteCount: max(1, configuration.readChunkBytes), alignment: 16)
     }
 
@@ -119,6 +141,7 @@ public final class HTTPServer: @unchecked Sendable {
         let first: Bool = ioQueue.sync {
             guard isRunning, !isStopping else { return false }
             isStopping = true
+            gauges.drainingFlag.store(true, ordering: .releasing)
             resumeAccepting()  // a suspended source must not be released
             listenSource?.cancel()
             listenSource = nil
@@ -191,6 +214,7 @@ public final class HTTPServer: @unchecked Sendable {
                 let connection = HTTPConnection(fd: fd, token: nextToken, server: self)
                 nextToken += 1
                 connections[connection.token] = connection
+                gauges.openConnections.add(1, ordering: .relaxed)
                 connection.start()
             }
         }
@@ -232,9 +256,11 @@ public final class HTTPServer: @unchecked Sendable {
         let response = HTTPResponse.problem(
             status: 503, detail: "too many open connections", headers: ["Retry-After": "\(configuration.retryAfterSeconds)"])
         _ = Socket.send(fd, HTTPResponseEncoder.encode(response, keepAlive: false, date: currentDate), from: 0)
+        let remote = Socket.peerAddress(fd)
         Socket.shutdownWrite(fd)
         Socket.close(fd)
-        logAccess(HTTPAccessLogEntry(method: "-", path: "-", status: 503, bodyBytes: response.body.count, duration: .zero))
+        logAccess(HTTPAccessLogEntry(method: "-", path: "-", status: 503, bodyBytes: response.body.count, duration: .zero,
+                                     remote: remote, rejection: "connections"))
     }
 
     private func makeSweepTimer() -> DispatchSourceTimer {
@@ -254,7 +280,9 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     func connectionClosed(_ connection: HTTPConnection) {
-        connections.removeValue(forKey: connection.token)
+        if connections.removeValue(forKey: connection.token) != nil {
+            gauges.openConnections.subtract(1, ordering: .relaxed)
+        }
         if isStopping && connections.isEmpty { drained.signal() }
     }
 

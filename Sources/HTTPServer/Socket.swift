@@ -118,4 +118,30 @@ enum Socket {
     static func close(_ fd: Int32) {
         _ = Glibc.close(fd)
     }
+
+    /// The peer as `address:port` (`[address]:port` for IPv6), or "-" when it cannot be read.
+    static func peerAddress(_ fd: Int32) -> String {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let status = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) }
+        }
+        guard status == 0 else { return "-" }
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+        let family = storage.ss_family
+        return withUnsafePointer(to: &storage) { pointer -> String in
+            if family == sa_family_t(AF_INET6) {
+                return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
+                    var host = address.pointee.sin6_addr
+                    guard inet_ntop(AF_INET6, &host, &text, socklen_t(text.count)) != nil else { return "-" }
+                    return "[\(String(cString: text))]:\(UInt16(bigEndian: address.pointee.sin6_port))"
+                }
+            }
+            return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
+                var host = address.pointee.sin_addr
+                guard inet_ntop(AF_INET, &host, &text, socklen_t(text.count)) != nil else { return "-" }
+                return "\(String(cString: text)):\(UInt16(bigEndian: address.pointee.sin_port))"
+            }
+        }
+    }
 }

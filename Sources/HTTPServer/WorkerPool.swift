@@ -17,10 +17,13 @@ final class WorkerPool: Sendable {
     private let queueDepth: Int
     private let state = Mutex(State())
     private let queue = DispatchQueue(label: "HTTPServer.workers", qos: .userInitiated, attributes: .concurrent)
+    /// Where the number of waiting jobs is published (stored under the lock, read without it).
+    private let gauges: HTTPServerGauges
 
-    init(workers: Int, queueDepth: Int) {
+    init(workers: Int, queueDepth: Int, gauges: HTTPServerGauges = HTTPServerGauges()) {
         self.workers = max(1, workers)
         self.queueDepth = max(0, queueDepth)
+        self.gauges = gauges
     }
 
     /// False when every worker is busy and the queue is full.
@@ -32,6 +35,7 @@ final class WorkerPool: Sendable {
             }
             guard state.waitingCount < queueDepth else { return nil }
             state.waiting.append(job)
+            gauges.queuedJobs.store(state.waitingCount, ordering: .relaxed)
             return false
         }
         guard let startNow else { return false }
@@ -51,6 +55,7 @@ final class WorkerPool: Sendable {
                 }
                 let job = state.waiting[state.head]
                 state.head += 1
+                gauges.queuedJobs.store(state.waitingCount, ordering: .relaxed)
                 if state.head > 64 && state.head * 2 > state.waiting.count {
                     state.waiting.removeFirst(state.head)
                     state.head = 0

@@ -15,13 +15,15 @@ func fail(_ message: String, code: Int32) -> Never {
     exit(code)
 }
 
+let environment = ProcessInfo.processInfo.environment
 let options: ServerOptions
 do {
-    switch try ServerOptions.parse(Array(CommandLine.arguments.dropFirst()),
-                                   environment: ProcessInfo.processInfo.environment) {
+    switch try ServerOptions.parse(Array(CommandLine.arguments.dropFirst()), environment: environment) {
     case .help:
         say(ServerOptions.usage)
         exit(0)
+    case .healthcheck:
+        exit(HealthProbe.run(portFile: environment[ServerOptions.portFileVariable]))
     case let .run(parsed):
         options = parsed
     }
@@ -29,9 +31,10 @@ do {
     fail("\(error)", code: 2)
 }
 
+let format = options.logFormat
 var accessLog: (@Sendable (HTTPAccessLogEntry) -> Void)?
 if options.accessLog {
-    accessLog = { @Sendable entry in say(GradCheckApplication.accessLogLine(entry)) }
+    accessLog = { @Sendable entry in say(format.accessLine(entry)) }
 }
 let server = GradCheckApplication.makeServer(options, accessLog: accessLog)
 
@@ -41,12 +44,17 @@ do {
 } catch {
     fail("cannot listen on \(options.host):\(options.port): \(error)", code: 1)
 }
-say("gradcheck-server listening on http://\(options.host):\(port)")
+if let portFile = environment[ServerOptions.portFileVariable], !portFile.isEmpty {
+    do { try PortFile.write(port, to: portFile) } catch { fail("cannot write the port file \(portFile): \(error)", code: 1) }
+}
+say(format.eventLine("listening", "listening on http://\(options.host):\(port)", fields: [("port", port)]))
 let budget = GradCheckApplication.memoryBudget(options)
-say("gradcheck-server memory budget \(budget.bytes) bytes (\(budget.source))")
+say(format.eventLine("memory_budget", "memory budget \(budget.bytes) bytes (\(budget.source))", fields: [("bytes", budget.bytes)]))
 
-let signalSources = drainOnSignals(server)
+let signalSources = drainOnSignals(server) { signalNumber in
+    say(format.eventLine("draining", "signal \(signalNumber), draining", fields: [("signal", Int(signalNumber))]))
+}
 server.waitUntilStopped()
-say("gradcheck-server stopped")
+say(format.eventLine("stopped", "stopped"))
 withExtendedLifetime(signalSources) {}
 exit(0)

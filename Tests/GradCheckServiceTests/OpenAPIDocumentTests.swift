@@ -33,13 +33,13 @@ import Testing
         guard case .string(let version) = document["openapi"] else { Issue.record("no openapi version"); return }
         #expect(version.hasPrefix("3."))
         let paths = try object(document["paths"], "paths")
-        #expect(Set(paths.keys) == ["/forward", "/backward", "/gradcheck", "/healthz", "/openapi.json", "/", "/app.js", "/app.css"])
+        #expect(Set(paths.keys) == ["/forward", "/backward", "/gradcheck", "/healthz", "/readyz", "/metrics", "/openapi.json", "/", "/app.js", "/app.css"])
         for path in ["/forward", "/backward", "/gradcheck"] {
             let post = try object(try object(paths[path], path)["post"], "\(path).post")
             let responses = try object(post["responses"], "responses")
             #expect(Set(responses.keys).isSuperset(of: ["200", "400", "422"]), "\(path)")
         }
-        for path in ["/healthz", "/openapi.json", "/", "/app.js", "/app.css"] {
+        for path in ["/healthz", "/readyz", "/metrics", "/openapi.json", "/", "/app.js", "/app.css"] {
             #expect(try object(paths[path], path)["get"] != nil, "\(path)")
         }
         // /gradcheck documents every format ReportFormat can answer, and the 406.

@@ -1,3 +1,5 @@
+import Foundation
+import HTTPServer
 import Testing
 @testable import GradCheckService
 
@@ -47,5 +49,40 @@ import Testing
             }
         }
         #expect(throws: ServerOptions.Failure.self) { _ = try ServerOptions.parse([], environment: ["PORT": "http"]) }
+    }
+
+    @Test func logFormatIsReadAndItsHelpListsEveryValue() throws {
+        #expect(ServerOptions().logFormat == .text)
+        guard case let .run(options) = try ServerOptions.parse(["--log-format", "json"]) else { Issue.record("expected options"); return }
+        #expect(options.logFormat == .json)
+        #expect(ServerOptions.usage.contains("--log-format FORMAT      text|json"))
+        #expect(throws: ServerOptions.Failure.self) { _ = try ServerOptions.parse(["--log-format", "xml"]) }
+        #expect(try ServerOptions.parse(["--healthcheck"]) == .healthcheck)
+    }
+
+    @Test func theDefaultDrainFitsInsideTheContainerEnginesStopGrace() {
+        // docker stop and podman stop send SIGKILL after 10 s.
+        #expect(ServerOptions().drainTimeout < 10)
+    }
+}
+
+@Suite struct LogFormatTests {
+    @Test func timestampsAreRFC3339InUTCWithMilliseconds() {
+        #expect(LogFormat.timestamp(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
+        #expect(LogFormat.timestamp(Date(timeIntervalSince1970: 951_782_400.5)) == "2000-02-29T00:00:00.500Z")
+        #expect(LogFormat.timestamp(Date(timeIntervalSince1970: 1_796_213_532.123)) == "2026-12-02T12:12:12.123Z")
+    }
+
+    @Test func jsonLinesEscapeWhatTheClientSent() throws {
+        let entry = HTTPAccessLogEntry(method: "GET", path: "/a\"b\\c\n", status: 404, bodyBytes: 10, duration: .milliseconds(2),
+                                       requestID: "id-1", remote: "127.0.0.1:5000")
+        let line = LogFormat.json.accessLine(entry)
+        #expect(!line.contains("\n"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["path"] as? String == "/a\"b\\c\n")
+        #expect(object["duration_ms"] as? Double == 2)
+        let event = try #require(try JSONSerialization.jsonObject(with: Data(LogFormat.json.eventLine("listening", "listening on x", fields: [("port", 80)]).utf8)) as? [String: Any])
+        #expect(event["event"] as? String == "listening" && event["port"] as? Int == 80)
+        #expect(LogFormat.text.eventLine("listening", "listening on http://h:1") == "gradcheck-server listening on http://h:1")
     }
 }

@@ -78,13 +78,14 @@ import Testing
     @Test func connectionCapAnswers503AndClosesWhenNoConnectionIsIdle() throws {
         let live = try LiveServer {
             $0.maxConnections = 2
-            $0.workerCount = 2
+            $0.workerCount = 2  // both requests must be running, not queued
         }
         defer { live.server.stop() }
         let first = try live.client()
         let second = try live.client()
         for client in [first, second] {
-            // A request held in its handler: the connection is busy, not idle.
+            // A request in progress (its handler entered: an event, not a guess), so the
+            // connection is not idle and cannot be evicted. (Half a head raced the accept.)
             try client.send("GET /block HTTP/1.1\r\n\(host)\r\n")
             #expect(live.gate.waitForEntry())
         }
@@ -94,7 +95,7 @@ import Testing
         #expect(refused.header("Connection") == "close")
         #expect(refused.header("Retry-After") == "1")
         #expect(try third.serverClosed())
-        // The first two are answered.
+        // The first two keep working.
         live.gate.open(2)
         #expect(try first.readResponse().status == 200)
         #expect(try second.readResponse().status == 200)

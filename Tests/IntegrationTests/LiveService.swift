@@ -8,13 +8,17 @@ final class LiveService: Sendable {
     let server: HTTPServer
     let base: String
 
-    init(configure: (inout ServerOptions) -> Void = { _ in }) throws {
+    let port: Int
+
+    init(configure: (inout ServerOptions) -> Void = { _ in },
+         accessLog: (@Sendable (HTTPAccessLogEntry) -> Void)? = nil) throws {
         var options = ServerOptions()
         options.host = "127.0.0.1"
         options.port = 0
         configure(&options)
-        server = GradCheckApplication.makeServer(options)
-        base = "http://127.0.0.1:\(try server.start())"
+        server = GradCheckApplication.makeServer(options, accessLog: accessLog)
+        port = try server.start()
+        base = "http://127.0.0.1:\(port)"
     }
 
     func url(_ path: String) -> String { base + path }

@@ -1,0 +1,81 @@
+import Foundation
+import HTTPServer
+
+/// How the executable writes its lines: `text` for a person at a terminal, `json` (one object per
+/// line) for a log pipeline. The flag's help text is built from `allCases`, so it cannot drift.
+public enum LogFormat: String, Sendable, CaseIterable {
+    case text
+    case json
+
+    /// One access-log line. Text: `POST /gradcheck 200 2871B 1.234ms id=... remote=...`.
+    public func accessLine(_ entry: HTTPAccessLogEntry, at time: Date = Date()) -> String {
+        let milliseconds = Self.milliseconds(entry.duration)
+        switch self {
+        case .text:
+            return "\(entry.method) \(entry.path) \(entry.status) \(entry.bodyBytes)B \(String(format: "%.3f", milliseconds))ms"
+                + " id=\(entry.requestID) remote=\(entry.remote)"
+        case .json:
+            var writer = JSONWriter(capacity: 256)
+            writer.beginObject()
+            writer.key("ts"); writer.string(Self.timestamp(time))
+            writer.key("method"); writer.string(entry.method)
+            writer.key("path"); writer.string(entry.path)
+            writer.key("status"); writer.integer(entry.status)
+            writer.key("bytes"); writer.integer(entry.bodyBytes)
+            writer.key("duration_ms"); try? writer.number((milliseconds * 1000).rounded() / 1000)
+            writer.key("request_id"); writer.string(entry.requestID)
+            writer.key("remote"); writer.string(entry.remote)
+            if let rejection = entry.rejection { writer.key("rejected"); writer.string(rejection) }
+            writer.endObject()
+            return String(decoding: writer.bytes, as: UTF8.self)
+        }
+    }
+
+    /// A lifecycle line (listening, memory budget, draining, stopped). Text keeps the sentence
+    /// scripts already read (`gradcheck-server listening on http://...`); json carries the same
+    /// sentence as `msg` beside `event` and the values as their own members.
+    public func eventLine(_ event: String, _ message: String, fields: [(String, Int)] = [], at time: Date = Date()) -> String {
+        switch self {
+        case .text:
+            return "gradcheck-server \(message)"
+        case .json:
+            var writer = JSONWriter(capacity: 256)
+            writer.beginObject()
+            writer.key("ts"); writer.string(Self.timestamp(time))
+            writer.key("event"); writer.string(event)
+            writer.key("msg"); writer.string(message)
+            for (name, value) in fields { writer.key(name); writer.integer(value) }
+            writer.endObject()
+            return String(decoding: writer.bytes, as: UTF8.self)
+        }
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+    }
+
+    /// RFC 3339 in UTC with milliseconds, `2026-12-02T10:22:12.123Z`, computed from the epoch
+    /// without a formatter (DateFormatter is neither cheap nor Sendable).
+    static func timestamp(_ time: Date) -> String {
+        let totalMilliseconds = Int((time.timeIntervalSince1970 * 1000).rounded())
+        let (days, millisecondOfDay) = totalMilliseconds.quotientAndRemainder(dividingBy: 86_400_000)
+        // Howard Hinnant's civil_from_days: proleptic Gregorian date of a day count since 1970.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let ms = millisecondOfDay
+        func pad(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(ms / 3_600_000, 2)):\(pad(ms / 60_000 % 60, 2)):"
+            + "\(pad(ms / 1000 % 60, 2)).\(pad(ms % 1000, 3))Z"
+    }
+}

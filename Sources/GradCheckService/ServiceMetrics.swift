@@ -1,0 +1,137 @@
+import HTTPServer
+import Synchronization
+
+/// Counters and histograms behind `GET /metrics`. Each request costs one lock around a few
+/// dictionary updates (measured: no throughput change under wrk); gauges are read at scrape time
+/// from the server (`HTTPServerGauges`), the memory budget and /proc instead of being counted.
+///
+/// Labels are bounded: `route` is one of the service's routes or "other", `method` one of the
+/// methods the router knows or "other", `status` one of the few statuses the server sends.
+public final class ServiceMetrics: Sendable {
+    /// Upper bounds (seconds) of the request-duration buckets: from an inline /healthz (about
+    /// 50 us) to a check near the 20 s work budget.
+    static let durationBuckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
+
+    struct RequestKey: Hashable {
+        let route: String
+        let method: String
+        let status: Int
+    }
+
+    struct CheckKey: Hashable {
+        let verdict: String
+        let method: String
+        let mode: String
+    }
+
+    struct Histogram {
+        var buckets = [Int](repeating: 0, count: ServiceMetrics.durationBuckets.count)
+        var count = 0
+        var sum = 0.0
+
+        mutating func observe(_ seconds: Double) {
+            count += 1
+            sum += seconds
+            // Buckets are stored non-cumulatively and summed when written.
+            if let index = ServiceMetrics.durationBuckets.firstIndex(where: { seconds <= $0 }) { buckets[index] += 1 }
+        }
+    }
+
+    struct State {
+        var requests: [RequestKey: Int] = [:]
+        var durations: [String: Histogram] = [:]
+        var checks: [CheckKey: Int] = [:]
+        var costEvaluations = 0
+        var cancelled = 0
+        var rejected: [String: Int] = [:]
+    }
+
+    private let state = Mutex(State())
+    private let routes: Set<String>
+
+    /// `routes`: the paths the service serves; any other path is counted as "other".
+    public init(routes: Set<String>) {
+        self.routes = routes
+    }
+
+    /// Counts one finished exchange (called with every access-log entry, logged or not).
+    public func record(_ entry: HTTPAccessLogEntry) {
+        let route = routes.contains(entry.path) ? entry.path : "other"
+        let method = Self.knownMethods.contains(entry.method) ? entry.method : "other"
+        let (seconds, attoseconds) = entry.duration.components
+        let elapsed = Double(seconds) + Double(attoseconds) / 1e18
+        state.withLock { state in
+            state.requests[RequestKey(route: route, method: method, status: entry.status), default: 0] += 1
+            state.durations[route, default: Histogram()].observe(elapsed)
+            if entry.status == HTTPStatus.clientClosedRequest { state.cancelled += 1 }
+            if let reason = entry.rejection { state.rejected[reason, default: 0] += 1 }
+        }
+    }
+
+    /// Counts one gradient check that reached a verdict.
+    public func recordCheck(passed: Bool, method: String, mode: String, costEvaluations: Int) {
+        state.withLock { state in
+            state.checks[CheckKey(verdict: passed ? "passed" : "failed", method: method, mode: mode), default: 0] += 1
+            state.costEvaluations += costEvaluations
+        }
+    }
+
+    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY"]
+
+    /// The whole exposition, families in a fixed order and series sorted, so two scrapes diff cleanly.
+    func exposition(gauges: HTTPServerGauges, memory: MemoryBudget) -> String {
+        let snapshot = state.withLock { $0 }
+        var out = PrometheusText()
+        out.family("http_requests_total", "counter", "HTTP requests answered, by route, method and status.")
+        for (key, count) in snapshot.requests.sorted(by: { ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status) }) {
+            out.sample("http_requests_total", [("route", key.route), ("method", key.method), ("status", String(key.status))], count)
+        }
+        out.family("http_request_duration_seconds", "histogram", "Time from a request's first byte to its answer being queued, by route.")
+        for (route, histogram) in snapshot.durations.sorted(by: { $0.key < $1.key }) {
+            var cumulative = 0
+            for (bound, count) in zip(Self.durationBuckets, histogram.buckets) {
+                cumulative += count
+                out.sample("http_request_duration_seconds_bucket", [("route", route), ("le", PrometheusText.format(bound))], cumulative)
+            }
+            out.sample("http_request_duration_seconds_bucket", [("route", route), ("le", "+Inf")], histogram.count)
+            out.sample("http_request_duration_seconds_sum", [("route", route)], histogram.sum)
+            out.sample("http_request_duration_seconds_count", [("route", route)], histogram.count)
+        }
+        out.family("http_requests_in_flight", "gauge", "Requests read and not yet answered.")
+        out.sample("http_requests_in_flight", gauges.inFlight)
+        out.family("http_connections_open", "gauge", "Client connections open.")
+        out.sample("http_connections_open", gauges.connectionsOpen)
+        out.family("gradcheck_worker_queue_depth", "gauge", "Requests waiting for a free worker.")
+        out.sample("gradcheck_worker_queue_depth", gauges.queueDepth)
+        out.family("gradcheck_memory_budget_bytes", "gauge", "Bytes requests may hold at once (--max-memory).")
+        out.sample("gradcheck_memory_budget_bytes", memory.limit)
+        out.family("gradcheck_memory_reserved_bytes", "gauge", "Bytes requests hold now.")
+        out.sample("gradcheck_memory_reserved_bytes", memory.reservedBytes)
+        out.family("gradcheck_checks_total", "counter", "Gradient checks that reached a verdict, by verdict, method and mode.")
+        for (key, count) in snapshot.checks.sorted(by: { ($0.key.verdict, $0.key.method, $0.key.mode) < ($1.key.verdict, $1.key.method, $1.key.mode) }) {
+            out.sample("gradcheck_checks_total", [("verdict", key.verdict), ("method", key.method), ("mode", key.mode)], count)
+        }
+        out.family("gradcheck_cost_evaluations_total", "counter", "Cost function evaluations done by gradient checks.")
+        out.sample("gradcheck_cost_evaluations_total", snapshot.costEvaluations)
+        out.family("gradcheck_requests_cancelled_total", "counter", "Requests whose client left before the answer (logged as 499).")
+        out.sample("gradcheck_requests_cancelled_total", snapshot.cancelled)
+        out.family("gradcheck_requests_rejected_total", "counter", "Requests turned away by a limit, by reason.")
+        for reason in Self.rejectionReasons.union(snapshot.rejected.keys).sorted() {
+            out.sample("gradcheck_requests_rejected_total", [("reason", reason)], snapshot.rejected[reason] ?? 0)
+        }
+        if let process = ProcessStatistics.read() {
+            out.family("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.")
+            out.sample("process_resident_memory_bytes", process.residentBytes)
+            out.family("process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.")
+            out.sample("process_cpu_seconds_total", process.cpuSeconds)
+            out.family("process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.")
+            out.sample("process_start_time_seconds", process.startTimeSeconds)
+            out.family("process_open_fds", "gauge", "Number of open file descriptors.")
+            out.sample("process_open_fds", process.openDescriptors)
+        }
+        return out.text
+    }
+
+    /// Written even at zero, so a dashboard's rate() has a series from the first scrape.
+    static let rejectionReasons: Set<String> = ["body_too_large", "connections", "deadline", "memory", "queue_full"]
+}

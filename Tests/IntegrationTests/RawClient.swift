@@ -1,0 +1,1 @@
+../HTTPServerTests/RawClient.swift
