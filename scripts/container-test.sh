@@ -233,9 +233,12 @@ timed "stop -t 10 with a stalled client" stop_with_stalled_client
 # Bodies of about 12 MB (a 100-50-20-1 network, 12000 examples): each is priced at several times
 # its size, so 24 at once do not fit in a 512 MiB container's budget (3/4 of it, minus 48 MiB).
 memory_burst() {
-    local name=$PREFIX-memory statuses oom running
-    "$ENGINE" logs "$name" 2>&1 | grep -q 'cgroup memory limit 536870912 B' \
-        || fail "under --memory 512m the memory budget did not come from the cgroup limit: $("$ENGINE" logs "$name" 2>&1)"
+    local name=$PREFIX-memory statuses oom running logs
+    # The logs in a variable first: grep -q stops reading early, and under pipefail the writer's
+    # SIGPIPE would fail the pipeline even when the line is there.
+    logs=$("$ENGINE" logs "$name" 2>&1)
+    grep -q 'cgroup memory limit 536870912 B' <<<"$logs" \
+        || fail "under --memory 512m the memory budget did not come from the cgroup limit: $logs"
     python3 - "$WORK/big.json" <<'PY'
 import json, random, sys
 random.seed(1)
