@@ -94,7 +94,9 @@ public struct GradientChecker: Sendable {
             result = checkDirections(network, x: x, y: y, analytic: analytic, count: max(count, 1), seed: seed,
                                      options: options, method: methodUsed, floorModel: floorModel, stop: stop)
         }
-        result.report.notes += PreflightNotes.notes(network: network, pass: floorModel.sampledPass, epsilon: options.epsilon)
+        // The notebook's formula is central: judge its step (complex-step's tiny h subtracts nothing).
+        let centralStep = options.method == .central ? options.epsilon : GradientCheckOptions.defaultEpsilon(for: .central)
+        result.report.notes += PreflightNotes.notes(network: network, pass: floorModel.sampledPass, epsilon: centralStep)
         result.report.precision = options.precision
         result.report.explanation = VerdictRule.explanation(
             difference: result.report.difference, threshold: options.threshold, floor: result.report.floor,
