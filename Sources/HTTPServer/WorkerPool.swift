@@ -8,7 +8,10 @@ final class WorkerPool: Sendable {
 
     private struct State {
         var running = 0
-        var waiting: [Job] = []
+        /// Jobs not yet started from `head` on; a taken slot is set to nil at once, so a finished
+        /// job's closure (and the request body it captured) is freed now, not when the array is
+        /// next compacted.
+        var waiting: [Job?] = []
         var head = 0
         var waitingCount: Int { waiting.count - head }
     }
@@ -54,6 +57,7 @@ final class WorkerPool: Sendable {
                     return nil
                 }
                 let job = state.waiting[state.head]
+                state.waiting[state.head] = nil
                 state.head += 1
                 gauges.queuedJobs.store(state.waitingCount, ordering: .relaxed)
                 if state.head > 64 && state.head * 2 > state.waiting.count {
