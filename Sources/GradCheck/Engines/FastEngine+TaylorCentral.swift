@@ -10,11 +10,13 @@
 ///
 /// Why that equals the exact evaluation to rounding: phi_c is analytic around 0, so its
 /// coefficients obey |a_k| <= M / R^k (Cauchy) and decay geometrically. `LossExpansion`
-/// estimates the growth rate r_c from orders 2 ... 4 (max of |a2/a1|, |a3/a1|^(1/2),
-/// |a4/a1|^(1/3)) and multiplies it by 4 for safety. If |a_k| <= |a_1| r^(k-1) holds for the
-/// tail, the remainder after d^4 is at most |a_1 d| (r|d|)^4 / (1 - r|d|). Requiring
-/// r|d| <= 2^-14 makes that below 2^-56 |a_1 d| ~ 1.4e-17 |phi_c(d)|: eight times smaller than
-/// the rounding of the exact evaluation's own log1p/expm1 of the same loss change. The rate is
+/// estimates the growth rate r_c from orders 2 ... 4 (max of |a2|/A, (|a3|/A)^(1/2),
+/// (|a4|/A)^(1/3), with A = max(|a1|, the row's largest |a1| / m)) and multiplies it by 4 for
+/// safety. If |a_k| <= A r^(k-1) holds for the tail, the remainder after d^4 is at most
+/// A |d| (r|d|)^4 / (1 - r|d|). Requiring r|d| <= 2^-14 makes that below 2^-56 A |d|
+/// ~ 1.4e-17 A |d|: for an ordinary example eight times smaller than the rounding of the exact
+/// evaluation's own log1p/expm1 of the same loss change, and over all m examples below the
+/// rounding of the sum of the largest ones. The rate is
 /// an estimate from the computed coefficients, not a proof; it is conservative in the cases
 /// that matter: at eps = 1e-7 and ordinary inputs r|d| is ~1e-6 or less, while at eps = 1e-3,
 /// inputs ~1e3, or a saturated unit whose next layer has large weights (large r), the test fails

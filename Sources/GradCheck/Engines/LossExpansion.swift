@@ -18,19 +18,26 @@ import Synchronization
 struct LossExpansion: Sendable {
     /// Taylor coefficients of phi_c, orders 1 ... 4, for each example c.
     let coefficients: [Jet]
-    /// For each example, an estimate r_c of how fast the coefficients grow (|a_k| ~ |a_1| r^(k-1));
+    /// For each example, an estimate r_c of how fast the coefficients grow (|a_k| ~ A_c r^(k-1));
     /// the series is used only where r_c |d| is tiny (see `FastEngine+TaylorCentral`).
     let growthRates: [Double]
 
     /// Multiplies the growth seen in orders 2 ... 4 before it is trusted for the tail.
     static let growthSafetyFactor = 4.0
 
+    /// The growth is measured against A_c = max(|a_1,c|, max_c' |a_1,c'| / m) rather than |a_1,c|
+    /// alone: an example whose first-order effect happens to cancel (|a_1,c| tiny) would otherwise
+    /// send every coordinate of the row the exact way, although its loss change is negligible in
+    /// the sum. The remainder is then bounded relative to A_c |d_c|, and summed over the m
+    /// examples stays below the sum's own rounding scale, sum_c |a_1,c d_c| + max_c |a_1,c| |d|.
     init(coefficients: [Jet]) {
         self.coefficients = coefficients
+        let largest = coefficients.reduce(0.0) { max($0, abs($1.x)) }
+        let floor = largest / Double(max(coefficients.count, 1))
         growthRates = coefficients.map { j in
-            let a1 = abs(j.x)
-            if a1 == 0 { return j == .zero ? 0 : .infinity }
-            let rate = max(abs(j.y) / a1, (abs(j.z) / a1).squareRoot(), cbrt(abs(j.w) / a1))
+            let scale = max(abs(j.x), floor)
+            if scale == 0 { return j == .zero ? 0 : .infinity }
+            let rate = max(abs(j.y) / scale, (abs(j.z) / scale).squareRoot(), cbrt(abs(j.w) / scale))
             return LossExpansion.growthSafetyFactor * rate
         }
     }
@@ -116,30 +123,70 @@ extension EngineCache {
 /// twice (a sampled check) is cheaper to evaluate exactly than to expand.
 struct LossExpansionTable: Sendable {
     static let minimumSharedCoordinates = 3
-    private let expansions: [Int: LossExpansion]
+    private var expansions: [LossExpansion?]
     private let rowOffsets: [Int]
 
+    /// An upper bound on the extra work of the requested coordinates whose rows may refuse the
+    /// series at step `eps` and go through `exactCentral`. A coordinate of row i of layer l moves
+    /// A_l[i, c] by at most eps * |input_c| (tanh and sigmoid are 1-Lipschitz), input_c being
+    /// A_{l-1}[j, c] or 1, so a row is safe when r_c eps max(1, max_j |A_{l-1}[j, c]|) stays within
+    /// `taylorAcceptance` for every example.
+    func refusedOperations(cache: EngineCache, coordinates: [Coordinate], step eps: Double) -> Double {
+        let m = cache.m
+        // largestInput[l][c] = max(1, max_j |A_{l-1}[j, c]|), once per layer.
+        let largestInput: [[Double]] = (0..<rowOffsets.count).map { l in
+            guard l >= 1 else { return [] }
+            let inputs = cache.activations[l - 1], n = cache.widths[l - 1]
+            var largest = [Double](repeating: 1, count: m)
+            for j in 0..<n { for c in 0..<m { largest[c] = max(largest[c], abs(inputs[j * m + c])) } }
+            return largest
+        }
+        // Per flat row: 0 not yet looked at, 1 keeps the series, 2 may refuse it.
+        var verdict = [UInt8](repeating: 0, count: expansions.count)
+        var total = 0.0
+        for k in coordinates {
+            let l = k.parameter.layer
+            guard let key = flatRow(layer: l, row: k.row), let e = expansions[key] else { continue }
+            if verdict[key] == 0 {
+                let refuses = (0..<m).contains { c in !(e.growthRates[c] * eps * largestInput[l][c] <= EngineCache.taylorAcceptance) }
+                verdict[key] = refuses ? 2 : 1
+            }
+            if verdict[key] == 2 { total += FastEngine.exactCentralOperations(of: cache.network, examples: m, layer: l) }
+        }
+        return total
+    }
+
     func expansion(layer: Int, row: Int) -> LossExpansion? {
-        guard layer >= 1 && layer < rowOffsets.count else { return nil }
-        return expansions[rowOffsets[layer] + row]
+        flatRow(layer: layer, row: row).flatMap { expansions[$0] }
+    }
+
+    /// Rows of hidden layers 1 ... L-1 numbered one after another.
+    private func flatRow(layer: Int, row: Int) -> Int? {
+        guard layer >= 1 && layer < rowOffsets.count - 1, row >= 0, row < rowOffsets[layer + 1] - rowOffsets[layer] else { return nil }
+        return rowOffsets[layer] + row
     }
 
     /// Stops early (leaving rows out, which then go the exact way) when `stop` fires.
     init(cache: EngineCache, coordinates: [Coordinate], threads: Int, stop: StopSignal) {
         let depth = cache.network.depth
-        var offsets = [Int](repeating: 0, count: depth)
-        for l in 1..<max(1, depth) where l + 1 < depth { offsets[l + 1] = offsets[l] + cache.widths[l] }
+        // rowOffsets[l] for l = 1 ... depth (the last one is the number of hidden rows).
+        var offsets = [Int](repeating: 0, count: max(depth + 1, 2))
+        if depth >= 2 { for l in 1..<depth { offsets[l + 1] = offsets[l] + cache.widths[l] } }
         rowOffsets = offsets
-        var demand: [Int: Int] = [:]
+        let hiddenRows = depth >= 2 ? offsets[depth] : 0
+        expansions = [LossExpansion?](repeating: nil, count: hiddenRows)
+        var demand = [Int](repeating: 0, count: hiddenRows)
         for k in coordinates {
             let l = k.parameter.layer
-            guard l >= 1 && l < depth && k.row >= 0 && k.row < cache.widths[l] && cache.network.contains(k) else { continue }
-            demand[offsets[l] + k.row, default: 0] += 1
+            guard l >= 1 && l < depth && k.row >= 0 && k.row < cache.widths[l] else { continue }
+            demand[offsets[l] + k.row] += 1
         }
         var rows: [(layer: Int, row: Int, key: Int)] = []
-        for l in 1..<max(1, depth) {
-            for i in 0..<cache.widths[l] where demand[offsets[l] + i, default: 0] >= Self.minimumSharedCoordinates {
-                rows.append((l, i, offsets[l] + i))
+        if depth >= 2 {
+            for l in 1..<depth {
+                for i in 0..<cache.widths[l] where demand[offsets[l] + i] >= Self.minimumSharedCoordinates {
+                    rows.append((l, i, offsets[l] + i))
+                }
             }
         }
         let built = Mutex<[Int: LossExpansion]>([:])
@@ -153,6 +200,6 @@ struct LossExpansionTable: Sendable {
                 built.withLock { $0[key] = e }
             }
         }
-        expansions = built.withLock { $0 }
+        for (key, e) in built.withLock({ $0 }) { expansions[key] = e }
     }
 }
