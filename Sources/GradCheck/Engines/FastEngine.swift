@@ -76,6 +76,11 @@ public struct FastEngine: NumericalGradientEngine {
         // Smooth activations: one Taylor expansion per shared hidden row, then O(m) per coordinate.
         let expansions = method == .central && !network.activation.hasKinks
             ? LossExpansionTable(cache: cache, coordinates: coordinates, threads: threads, stop: stop) : nil
+        // The up-front price assumed the series path; price the rows that may refuse it.
+        if let expansions,
+           !stop.admit(additionalOperations: expansions.refusedOperations(cache: cache, coordinates: coordinates, step: step)) {
+            return Array(repeating: unfinished, count: coordinates.count)
+        }
         var values = [Double](repeating: .nan, count: coordinates.count)
         var kinks = [Double](repeating: 0, count: coordinates.count)
         values.withUnsafeMutableBufferPointer { vp in
