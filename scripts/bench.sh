@@ -8,6 +8,8 @@
 #   scripts/bench.sh --quick         numpy full check only under 2 s (extrapolate the rest)
 #   scripts/bench.sh --sizes 2       only the first two sizes
 #   scripts/bench.sh --threads 1     engine on one core
+#   scripts/bench.sh --activations "tanh"   hidden activations to time (default: relu tanh sigmoid;
+#                                    the same networks, numpy's relu notebook as the reference)
 #   scripts/bench.sh --numpy-blas-as-is   leave numpy's OpenBLAS threading alone
 # numpy runs with OPENBLAS_NUM_THREADS=1 by default: on 2 shared cores OpenBLAS's spinning
 # threads made its per-coordinate time jump up to 60x whenever the other core was busy, while
@@ -16,15 +18,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-sizes=4 full_max=40 threads=$(nproc) blas_threads=1
+sizes=4 full_max=40 threads=$(nproc) blas_threads=1 activations="relu tanh sigmoid"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) full_max=2 ;;
     --sizes) sizes="$2"; shift ;;
     --threads) threads="$2"; shift ;;
+    --activations) activations="$2"; shift ;;
     --numpy-blas-as-is) blas_threads="" ;;
-    -h|--help) echo "usage: $0 [--quick] [--sizes N] [--threads N] [--numpy-blas-as-is]   (see the comment at the top of $0 and README.md)"; exit 0 ;;
-    *) echo "usage: $0 [--quick] [--sizes N] [--threads N] [--numpy-blas-as-is]" >&2; exit 2 ;;
+    -h|--help) echo "usage: $0 [--quick] [--sizes N] [--threads N] [--activations 'relu tanh sigmoid'] [--numpy-blas-as-is]   (see the comment at the top of $0 and README.md)"; exit 0 ;;
+    *) echo "usage: $0 [--quick] [--sizes N] [--threads N] [--activations 'relu tanh sigmoid'] [--numpy-blas-as-is]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -37,4 +40,7 @@ trap 'rm -rf "$work"' EXIT
 echo "numpy: timing the notebook's algorithm (sizes=$sizes, full check when under ${full_max}s, OPENBLAS_NUM_THREADS=${blas_threads:-as is})..." >&2
 if [ -n "$blas_threads" ]; then export OPENBLAS_NUM_THREADS="$blas_threads"; fi
 python3 scripts/notebook_numpy.py --out "$work" --sizes "$sizes" --full-max-seconds "$full_max" > "$work/numpy.jsonl"
-"$bin" --cases "$work" --numpy "$work/numpy.jsonl" --threads "$threads"
+for activation in $activations; do
+  echo ""
+  "$bin" --cases "$work" --numpy "$work/numpy.jsonl" --threads "$threads" --activation "$activation"
+done

@@ -135,18 +135,22 @@ public struct WorkEstimate: Sendable, Equatable, CustomStringConvertible {
         let nL = Double(last.weights.rows)
         let hidden = units(of: network) - nL
         let inputs = Double(network.layers.first?.weights.cols ?? 0)
-        let perHiddenUnit = 3 + nL + (network.activation.hasKinks ? 1 : 0)
+        // Kinked: the kink bounds. Smooth: the loss expansion of every hidden row (4 Taylor
+        // coefficients and a growth rate per example, `LossExpansionTable`).
+        let perHiddenUnit = 3 + nL + (network.activation.hasKinks ? 1 : 5)
         let widest = network.layers.reduce(0.0) { max($0, Double($1.weights.rows)) }
         let widestWeights = network.layers.reduce(0.0) { max($0, Double($1.weights.count)) }
         return 8 * Double(m) * (inputs + hidden * perHiddenUnit + 5 * nL + 2 * widest * (1 + nL)) + 8 * widestWeights
     }
 
     /// Scratch of one engine thread taking a coordinate off the fast path: the logit change both
-    /// ways, the moved columns, and dZ and dA of the layer in hand.
+    /// ways, the moved columns, and dZ and dA of the layer in hand; for smooth activations the
+    /// larger of that and a row's expansion in progress (dZ and dA series, 4 orders each).
     static func threadScratchBytes(of network: Network, examples m: Int) -> Double {
         let nL = Double(network.layers.last?.weights.rows ?? 0)
         let widest = network.layers.reduce(0.0) { max($0, Double($1.weights.rows)) }
-        return 8 * Double(m) * (3 * nL + 4 * widest + 4)
+        let layerInHand = network.activation.hasKinks ? 4 * widest : 8 * widest
+        return 8 * Double(m) * (3 * nL + layerInHand + 4)
     }
 
     static func checkBytes(network: Network, examples m: Int, options: GradientCheckOptions, comparisons: Int, threads: Int) -> Double {

@@ -14,16 +14,49 @@ extension FastEngine {
     /// per core (1024-512-256-1, m = 512, full central check: 1.0e10 operations in 2.1 s).
     ///
     /// ReLU and leaky ReLU are priced on the linear fast path; `slowPathOperations` re-prices
-    /// them once the check point is known. A work budget built on "two forward passes per
+    /// them once the check point is known. Tanh and sigmoid are priced on the series path
+    /// (`LossExpansion`) where rows are shared by enough coordinates; `LossExpansionTable`'s
+    /// `refusedOperations` re-prices the rows whose changes may be too large for the series. A work budget built on "two forward passes per
     /// coordinate" overestimates this engine by 100-10,000x for ReLU networks; use this instead.
     public static func estimatedOperations(of network: Network, examples m: Int, parameter: ParameterID,
                                            coordinates: Int, method: DifferenceMethod) -> Double {
         let nL = Double(network.layers.last?.weights.rows ?? 0)
-        var perCoordinate = operationsPerLossChange * Double(m) * nL
-        if method == .central && !network.activation.hasKinks && parameter.layer < network.depth {
-            perCoordinate += exactCentralOperations(of: network, examples: m, layer: parameter.layer)
+        let base = operationsPerLossChange * Double(m) * nL * Double(coordinates)
+        guard method == .central && !network.activation.hasKinks && parameter.layer < network.depth,
+              parameter.layer >= 1, coordinates > 0 else { return base }
+        let l = parameter.layer
+        let exact = exactCentralOperations(of: network, examples: m, layer: l) * Double(coordinates)
+        // Smooth activations: rows that enough coordinates share get one expansion each, then
+        // O(m) per coordinate. Coordinates per row, assuming they spread evenly over the rows.
+        let rows = network.layers[l - 1].weights.rows
+        let perRow = Double(coordinates) / Double(max(rows, 1))
+        guard perRow >= Double(LossExpansionTable.minimumSharedCoordinates) else { return base + exact }
+        let expanded = Double(min(rows, coordinates)) * expansionOperations(of: network, examples: m, layer: l)
+            + Double(coordinates) * Double(m) * operationsPerTaylorExample
+        return base + min(exact, expanded)
+    }
+
+    /// Per example of a series-evaluated coordinate: two activation changes, two Horner
+    /// evaluations, the remainder test and the compensated sum.
+    static let operationsPerTaylorExample = 60.0
+    /// Per unit and example of a layer the expansion passes through: the activation's four
+    /// coefficients and the fourth-order composition.
+    static let operationsPerJetComposition = 60.0
+
+    /// One `LossExpansion` of a unit of layer `l`: four orders carried through every later layer
+    /// (composition, then the next product on 4m columns), then the loss series.
+    static func expansionOperations(of network: Network, examples m: Int, layer l: Int) -> Double {
+        let depth = network.depth
+        guard l < depth else { return 0 }
+        let widths = [network.layers.first?.weights.cols ?? 0] + network.layers.map(\.weights.rows)
+        var perExample = Double(widths[l + 1]) * 4
+        var k = l + 1
+        while k < depth {
+            perExample += operationsPerJetComposition * Double(widths[k]) + 2 * 4 * Double(widths[k] * widths[k + 1])
+            k += 1
         }
-        return perCoordinate * Double(coordinates)
+        perExample += operationsPerJetComposition * Double(widths[depth])
+        return Double(m) * perExample + operationsPerPropagatedLayer * Double(depth - l)
     }
 
     /// One coordinate of layer `l` through `exactCentral`: the change carried both ways through

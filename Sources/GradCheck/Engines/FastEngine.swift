@@ -11,12 +11,16 @@ import Synchronization
 /// - for ReLU / leaky ReLU, while no unit of layers l+1 ... L-1 switches, the network from A_l to
 ///   Z_L is exactly linear (a fixed product of weights and 0/1 or 0.01/1 slopes), so the logits
 ///   change by T_l[:, i, c] * dA_l[i, c] with T_l precomputed once per request; whether any unit
-///   switches is checked against `EngineCache.safeChange`, and coordinates that fail the check,
-///   and every coordinate of a smooth activation, go through `logitChange`, which carries the
-///   change layer by layer;
+///   switches is checked against `EngineCache.safeChange`, and coordinates that fail the check
+///   go through `logitChange`, which carries the change layer by layer;
+/// - for tanh / sigmoid, the loss of each example as a function of the change of A_l[i, c] is
+///   expanded to fourth order once per row (`LossExpansion`), and each coordinate evaluates that
+///   series at its exact change, where a remainder estimate shows the truncation is below
+///   rounding (`FastEngine+TaylorCentral`); other coordinates go through `logitChange`;
 /// - the cost change comes from the logit change through log1p/expm1 forms, summed with
 ///   compensation, and the L2 term's change lambd/(2m)*4*w*eps is added in closed form.
-/// Nothing is linearised: no Taylor truncation is involved, only exact identities.
+/// Nothing is linearised: apart from the smooth series, whose truncation is kept below rounding,
+/// only exact identities are used.
 ///
 /// Complex-step, Im J(theta + i h e_k) / h: the imaginary part of every quantity is h times the
 /// first-order change and the real part is unchanged to rounding (|h| ~ 1e-20 makes the O(h^2)
@@ -69,6 +73,14 @@ public struct FastEngine: NumericalGradientEngine {
            !stop.admit(additionalOperations: cache.slowPathOperations(coordinates: coordinates, step: step)) {
             return Array(repeating: unfinished, count: coordinates.count)
         }
+        // Smooth activations: one Taylor expansion per shared hidden row, then O(m) per coordinate.
+        let expansions = method == .central && !network.activation.hasKinks
+            ? LossExpansionTable(cache: cache, coordinates: coordinates, threads: threads, stop: stop) : nil
+        // The up-front price assumed the series path; price the rows that may refuse it.
+        if let expansions,
+           !stop.admit(additionalOperations: expansions.refusedOperations(cache: cache, coordinates: coordinates, step: step)) {
+            return Array(repeating: unfinished, count: coordinates.count)
+        }
         var values = [Double](repeating: .nan, count: coordinates.count)
         var kinks = [Double](repeating: 0, count: coordinates.count)
         values.withUnsafeMutableBufferPointer { vp in
@@ -86,7 +98,8 @@ public struct FastEngine: NumericalGradientEngine {
                             if stop.shouldStop() { return }
                             let k = coordinates[n]
                             let d = !network.contains(k) ? unfinished
-                                : method == .central ? cache.centralDerivative(at: k, step: step)
+                                : method == .central ? cache.centralDerivative(at: k, step: step,
+                                                                  expansion: expansions?.expansion(layer: k.parameter.layer, row: k.row))
                                 : cache.complexStepDerivative(at: k)
                             valueOut.base[n] = d.value
                             kinkOut.base[n] = d.crossesKink ? 1 : 0
@@ -132,7 +145,7 @@ final class ChunkCounter: Sendable {
 extension EngineCache {
     /// Row `j` of A_{l-1} for a weight, all ones for a bias: what one unit of the coordinate
     /// adds to row i of Z_l per unit of perturbation.
-    private func inputRow(_ coordinate: Coordinate) -> [Double] {
+    func inputRow(_ coordinate: Coordinate) -> [Double] {
         let l = coordinate.parameter.layer
         if coordinate.parameter.kind == .bias { return [Double](repeating: 1, count: m) }
         let a = activations[l - 1]
@@ -141,13 +154,15 @@ extension EngineCache {
     }
 
     /// d/dw of lambd/(2m) * w^2, exactly what the central difference of the L2 term gives.
-    private func regularisationSlope(_ coordinate: Coordinate) -> Double {
+    func regularisationSlope(_ coordinate: Coordinate) -> Double {
         guard coordinate.parameter.kind == .weight, network.lambd != 0 else { return 0 }
         let w = network[coordinate.parameter][coordinate.row, coordinate.col]
         return network.lambd * w / Double(m)
     }
 
-    func centralDerivative(at coordinate: Coordinate, step eps: Double) -> NumericalDerivative {
+    /// `expansion`: the smooth activations' Taylor expansion of row i of layer l, when the
+    /// request built one (`LossExpansionTable`); without it they take `exactCentral`.
+    func centralDerivative(at coordinate: Coordinate, step eps: Double, expansion: LossExpansion? = nil) -> NumericalDerivative {
         let l = coordinate.parameter.layer, i = coordinate.row
         let depth = network.depth
         let nL = widths[depth]
@@ -190,6 +205,7 @@ extension EngineCache {
                 }
             }
         } else {
+            if let expansion, let d = taylorCentral(coordinate, input: input, step: eps, expansion: expansion) { return d }
             return exactCentral(coordinate, input: input, step: eps)
         }
         let value = sum.value / Double(m) / (2 * eps) + regularisationSlope(coordinate)
@@ -197,7 +213,7 @@ extension EngineCache {
     }
 
     /// Central difference with both perturbed costs carried through every layer.
-    private func exactCentral(_ coordinate: Coordinate, input: [Double], step eps: Double) -> NumericalDerivative {
+    func exactCentral(_ coordinate: Coordinate, input: [Double], step eps: Double) -> NumericalDerivative {
         let l = coordinate.parameter.layer, i = coordinate.row
         let up = logitChange(layer: l, row: i, delta: input.map { eps * $0 })
         let down = logitChange(layer: l, row: i, delta: input.map { -eps * $0 })
