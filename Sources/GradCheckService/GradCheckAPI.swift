@@ -137,6 +137,24 @@ public struct GradCheckAPI: Sendable {
                     try hold.reserve(RequestPrice.pictureBytes(entries: entries, tensors: network.layers.count * 2 + intermediates.count),
                                      for: "every entry's values and the report's markup")
                 }
+                if let shard = request.shard {
+                    guard format == .json else {
+                        throw APIFailure.request(.invalid("shard", "a shard answers its partial result as application/json only; merge the shards with POST /gradcheck/merge for the other formats' data"))
+                    }
+                    let cores = cores
+                    let stop = StopSignal(budget: limits.maxOperations,
+                                          allowance: { WorkEstimate.allowedSeconds(operations: $0, cores: cores) },
+                                          isCancelled: isCancelled)
+                    stop.price(operations: estimate.operations)
+                    var partial: ShardPartial
+                    do throws(GradientChecker.CheckFailure) {
+                        partial = try checker.checkShard(network, inputs: x, labels: y, gradients: gradients, options: options,
+                                                         shard: shard, stop: stop)
+                    } catch { throw APIFailure.check(error) }
+                    partial.fingerprint = RequestFingerprint.of(request)
+                    try ShardEncoder.write(partial, to: &writer)
+                    return nil
+                }
                 let cores = cores
                 let stop = StopSignal(budget: limits.maxOperations,
                                       allowance: { WorkEstimate.allowedSeconds(operations: $0, cores: cores) },
@@ -158,6 +176,37 @@ public struct GradCheckAPI: Sendable {
                 }
             }
             return nil
+        }
+    }
+
+    /// `POST /gradcheck/merge`: `{"shards": [...]}`, the partial answers of one check's shards,
+    /// merged into the answer `/gradcheck` gives unsharded (`GradientChecker.merge`); 422 when
+    /// a shard is malformed, missing, repeated, or from another network or options.
+    public func merge(_ body: [UInt8]) -> APIResponse {
+        let hold = MemoryHold(budget: memory)
+        defer { hold.releaseAll() }
+        let value: JSONValue
+        do { value = try JSONReader.parse(body, memory: hold.allowance(for: "reading the JSON body")) } catch {
+            return (hold.refusal ?? APIFailure.request(RequestError(error))).response
+        }
+        do {
+            let partials = try MergeReader.read(value)
+            let report: GradientCheckReport
+            do throws(GradientChecker.MergeFailure) { report = try GradientChecker.merge(partials) } catch {
+                guard case let .invalid(detail) = error else { fatalError() }
+                throw APIFailure.request(.invalid("shards", detail))
+            }
+            var writer = JSONWriter(capacity: 4096)
+            try ReportEncoder.write(report, to: &writer)
+            return .json(writer.bytes)
+        } catch let error as RequestError {
+            return APIFailure.request(error).response
+        } catch let failure as APIFailure {
+            return failure.response
+        } catch let error as JSONWriteError {
+            return APIFailure.nonFiniteResult(error).response
+        } catch {
+            return .problem(ProblemDetails(status: 500, detail: "unexpected error: \(error)"))
         }
     }
 

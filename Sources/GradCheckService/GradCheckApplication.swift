@@ -25,6 +25,9 @@ public enum GradCheckApplication {
             answer.headers.set(name: "Vary", value: "Accept")
             return answer
         }
+        router.add("POST", "/gradcheck/merge") { request in
+            response(api.merge(request.body))
+        }
         router.add("GET", "/healthz", execution: .inline) { _ in HTTPResponse(status: 200, json: #"{"status":"ok"}"#) }
         let openAPI = OpenAPIDocument.bytes
         router.add("GET", "/openapi.json", execution: .inline) { _ in HTTPResponse(status: 200, json: openAPI) }

@@ -26,6 +26,9 @@ public struct TensorPartial: Sendable {
         self.gradient = gradient
     }
 
+    /// How many kink entries a tensor lists (`TensorComparison.kinkExamplesShown`).
+    public static var kinkExamplesShown: Int { TensorComparison.kinkExamplesShown }
+
     /// |a - n| of the worst entry; -1 without one (as `TensorComparison.report` starts).
     var largest: Double { worst.map { abs($0.analytic - $0.numeric) } ?? -1 }
 
