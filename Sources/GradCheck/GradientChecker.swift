@@ -203,6 +203,7 @@ public struct GradientChecker: Sendable {
         var keptAnalytic: [Double] = [], keptNumeric: [Double] = []
         var nonFinite: String?
         var done = 0
+        stop.expect(count)
         for index in 0..<count {
             if stop.shouldStop() { break }
             let u = Self.randomUnitDirection(shapedLike: network, only: options.only, using: &generator)
@@ -224,6 +225,7 @@ public struct GradientChecker: Sendable {
                 keptNumeric.append(n.value)
             }
             done += 1
+            stop.advance()
         }
         let difference = Norms.difference(keptAnalytic, keptNumeric)
         if nonFinite == nil && !difference.isFinite {

@@ -81,7 +81,10 @@ public struct GradCheckAPI: Sendable {
     /// `POST /gradcheck`: the notebook's verdict plus the per-parameter report, as JSON or, when
     /// `accept` prefers it (`ReportFormat`), as an HTML report or SVG heatmaps. Errors stay
     /// problem+json whatever was asked for; an `accept` that takes none of the formats is a 406.
-    public func gradcheck(_ body: [UInt8], accept: String? = nil, isCancelled: @escaping Cancellation = { false }) -> APIResponse {
+    /// `progress`, when given, is attached to the check's `StopSignal`, so another thread can
+    /// read how far the engine has got (the NDJSON stream does).
+    public func gradcheck(_ body: [UInt8], accept: String? = nil, isCancelled: @escaping Cancellation = { false },
+                          progress: CheckProgress? = nil) -> APIResponse {
         guard let format = ReportFormat.negotiate(accept: accept) else {
             return .problem(ProblemDetails(status: 406, detail: ReportFormat.notAcceptableDetail,
                                            extensions: [("acceptable", .array(ReportFormat.allCases.map { .string($0.rawValue) }))]))
@@ -96,7 +99,7 @@ public struct GradCheckAPI: Sendable {
                 }
                 let result = ScalarCase.gradientCheck(x: scalar.x, theta: scalar.theta, gradient: scalar.dtheta, method: scalar.method, epsilon: scalar.epsilon, threshold: scalar.threshold)
                 switch format {
-                case .json: try ReportEncoder.write(result, scalar: scalar, to: &writer)
+                case .json, .ndjson: try ReportEncoder.write(result, scalar: scalar, to: &writer)
                 case .html: return .report(ReportHTML.document(scalar: result, scalar), format: .html)
                 case .svg: return .report(ReportSVG.document(scalar: result), format: .svg)
                 case .gradescope:
@@ -146,6 +149,7 @@ public struct GradCheckAPI: Sendable {
                                           allowance: { WorkEstimate.allowedSeconds(operations: $0, cores: cores) },
                                           isCancelled: isCancelled)
                     stop.price(operations: estimate.operations)
+                    progress?.attach(stop)
                     var partial: ShardPartial
                     do throws(GradientChecker.CheckFailure) {
                         partial = try checker.checkShard(network, inputs: x, labels: y, gradients: gradients, options: options,
@@ -160,13 +164,14 @@ public struct GradCheckAPI: Sendable {
                                       allowance: { WorkEstimate.allowedSeconds(operations: $0, cores: cores) },
                                       isCancelled: isCancelled)
                 stop.price(operations: estimate.operations)
+                progress?.attach(stop)
                 let report: GradientCheckReport
                 do throws(GradientChecker.CheckFailure) {
                     report = try checker.check(network, inputs: x, labels: y, gradients: gradients, intermediates: intermediates,
                                                options: options, stop: stop)
                 } catch { throw APIFailure.check(error) }
                 switch format {
-                case .json: try ReportEncoder.write(report, to: &writer)
+                case .json, .ndjson: try ReportEncoder.write(report, to: &writer)
                 case .html: return .report(ReportHTML.document(report), format: .html)
                 case .svg: return .report(ReportSVG.document(report), format: .svg)
                 case .gradescope:

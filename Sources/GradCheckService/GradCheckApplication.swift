@@ -8,7 +8,7 @@ public enum GradCheckApplication {
     /// `GET /openapi.json` inline, so they answer even while every worker computes. (Running small
     /// `/forward` bodies inline measured 5-10% slower than the pool under wrk -c64: the pool adds
     /// a second core.)
-    public static func router(api: GradCheckAPI) -> HTTPRouter {
+    public static func router(api: GradCheckAPI, progressInterval: Double = ProgressStream.defaultInterval) -> HTTPRouter {
         var router = HTTPRouter()
         // Any Content-Type is read as JSON: `curl -d @file.json` sends a form type. Each handler
         // polls its request's cancellation, which the server raises when the client leaves.
@@ -19,6 +19,10 @@ public enum GradCheckApplication {
             response(api.backward(request.body, isCancelled: { request.cancellation.isCancelled }))
         }
         router.add("POST", "/gradcheck") { request in
+            if ReportFormat.negotiate(accept: request.headers["Accept"]) == .ndjson {
+                return ProgressStream.response(api: api, body: request.body, isCancelled: { request.cancellation.isCancelled },
+                                               interval: progressInterval)
+            }
             // The answer's representation depends on Accept (JSON, HTML or SVG): caches must key on it.
             var answer = response(api.gradcheck(request.body, accept: request.headers["Accept"],
                                                 isCancelled: { request.cancellation.isCancelled }))
@@ -74,7 +78,7 @@ public enum GradCheckApplication {
         // One budget for the bodies the server reads and the work the handlers do.
         let memory = MemoryBudget(limit: memoryBudget(options).bytes)
         let api = GradCheckAPI(limits: ComputeLimits(maxOperations: options.maxOperations), memory: memory)
-        return HTTPServer(configuration: configuration(options), router: router(api: api), memory: memory, accessLog: accessLog)
+        return HTTPServer(configuration: configuration(options), router: router(api: api, progressInterval: options.progressInterval), memory: memory, accessLog: accessLog)
     }
 
     /// `--max-memory`, or the default from the cgroup limit or physical memory, with its source.

@@ -24,6 +24,8 @@ public struct ServerOptions: Sendable, Equatable {
     public var maxMemory: Int?
     /// One access-log line per request on stdout.
     public var accessLog = true
+    /// Seconds between the progress lines of an NDJSON `/gradcheck` (tests shorten it).
+    public var progressInterval = ProgressStream.defaultInterval
 
     public init() {}
 

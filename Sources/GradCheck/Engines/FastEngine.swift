@@ -60,6 +60,7 @@ public struct FastEngine: NumericalGradientEngine {
         at coordinates: [Coordinate], method: DifferenceMethod, step: Double, stop: StopSignal
     ) -> [NumericalDerivative] {
         if coordinates.isEmpty { return [] }
+        stop.expect(coordinates.count)
         let unfinished = NumericalDerivative(value: .nan, crossesKink: false)
         if stop.shouldStop() { return Array(repeating: unfinished, count: coordinates.count) }
         let cache = EngineCache(network: network, inputs: x, labels: y, threads: threads)
@@ -91,6 +92,7 @@ public struct FastEngine: NumericalGradientEngine {
                             valueOut.base[n] = d.value
                             kinkOut.base[n] = d.crossesKink ? 1 : 0
                         }
+                        stop.advance(by: min(coordinates.count, (index + 1) * chunk) - index * chunk)
                     }
                 }
             }
