@@ -189,7 +189,7 @@ gradcheck_op = op("gradcheck", "Compares gradients (yours, or the service's back
 gradcheck_op["post"]["description"] = ("The representation follows the Accept header (q-values honoured; every answer carries Vary: Accept): "
     "application/json, */* or no Accept give the JSON result; text/html a self-contained HTML report (verdict, root causes, and per tensor a heatmap of each entry's "
     "relative error |g - n| / (|g| + |n|) on a log scale, wrong entries outlined, kinks marked, a tooltip per cell; tensors with a side over 170 entries are drawn in "
-    "blocks showing each block's worst entry); image/svg+xml the heatmaps alone as one SVG; application/vnd.gradescope+json Gradescope's autograder results. Anything else is 406. Errors are application/problem+json whatever was asked for.")
+    "blocks showing each block's worst entry); image/svg+xml the heatmaps alone as one SVG; application/vnd.gradescope+json Gradescope's autograder results; application/x-ndjson streams progress lines, then the JSON result. Anything else is 406. Errors are application/problem+json whatever was asked for.")
 gradcheck_op["post"]["responses"]["200"]["content"]["application/json"]["schema"] = {
     "anyOf": [{"$ref": "#/components/schemas/GradcheckResult"}, {"$ref": "#/components/schemas/ShardPartial"}],
     "description": "The result; with shard, the shard's partial result."}
@@ -204,6 +204,7 @@ merge_op = {"post": {"operationId": "gradcheckMerge",
 merge_op["post"]["responses"]["422"] = {"description": "A partial answer is malformed, a shard index is missing or repeated, or the shards come from different networks or options (the detail names which).",
                                         "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 gradcheck_op["post"]["responses"]["200"]["content"].update({
+    "application/x-ndjson": {"schema": {"type": "string", "description": "Streamed with chunked transfer coding: a line {\"progress\": {\"done\": k, \"total\": n, \"seconds\": s, \"eta_seconds\": e}} at least once a second while the check runs, then the JSON result as the last line; a check that fails after the stream began ends it with its problem object (type, title, status, detail) as the last line. The check is cancelled when the client goes away."}},
     "text/html": {"schema": {"type": "string", "description": "The HTML report (Content-Security-Policy: its own inline stylesheet only)."}},
     "image/svg+xml": {"schema": {"type": "string", "description": "The heatmaps as one SVG document."}},
     "application/vnd.gradescope+json": {"schema": {
@@ -216,7 +217,7 @@ gradcheck_op["post"]["responses"]["200"]["content"].update({
                                                 "max_score": {"type": "number"}, "status": {"type": "string", "enum": ["passed", "failed"]},
                                                 "output": {"type": "string"}, "visibility": {"type": "string"}}}}}}},
 })
-gradcheck_op["post"]["responses"]["406"] = {"description": "The Accept header takes none of application/json, text/html, image/svg+xml, application/vnd.gradescope+json (listed in `acceptable`).",
+gradcheck_op["post"]["responses"]["406"] = {"description": "The Accept header takes none of application/json, text/html, image/svg+xml, application/vnd.gradescope+json, application/x-ndjson (listed in `acceptable`).",
                                             "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 def static_get(op_id, summary, media):
     return {"get": {"operationId": op_id, "summary": summary,

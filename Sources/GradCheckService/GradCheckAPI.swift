@@ -184,6 +184,14 @@ public struct GradCheckAPI: Sendable {
         }
     }
 
+    /// The problem answer for a body `/gradcheck` cannot read (JSON syntax, fields), or nil: the
+    /// NDJSON stream answers those with their own status before it begins, so only failures
+    /// of the check itself end a stream that already said 200.
+    public func unreadable(_ body: [UInt8]) -> APIResponse? {
+        do { _ = try RequestReader.read(body) } catch { return .problem(error) }
+        return nil
+    }
+
     /// `POST /gradcheck/merge`: `{"shards": [...]}`, the partial answers of one check's shards,
     /// merged into the answer `/gradcheck` gives unsharded (`GradientChecker.merge`); 422 when
     /// a shard is malformed, missing, repeated, or from another network or options.

@@ -20,6 +20,11 @@ public enum GradCheckApplication {
         }
         router.add("POST", "/gradcheck") { request in
             if ReportFormat.negotiate(accept: request.headers["Accept"]) == .ndjson {
+                if let problem = api.unreadable(request.body) {
+                    var answer = response(problem)
+                    answer.headers.set(name: "Vary", value: "Accept")
+                    return answer
+                }
                 return ProgressStream.response(api: api, body: request.body, isCancelled: { request.cancellation.isCancelled },
                                                interval: progressInterval)
             }

@@ -244,6 +244,12 @@ public enum OpenAPIDocument {
                   "description": "The result; with shard, the shard's partial result."
                 }
               },
+              "application/x-ndjson": {
+                "schema": {
+                  "type": "string",
+                  "description": "Streamed with chunked transfer coding: a line {\"progress\": {\"done\": k, \"total\": n, \"seconds\": s, \"eta_seconds\": e}} at least once a second while the check runs, then the JSON result as the last line; a check that fails after the stream began ends it with its problem object (type, title, status, detail) as the last line. The check is cancelled when the client goes away."
+                }
+              },
               "text/html": {
                 "schema": {
                   "type": "string",
@@ -366,7 +372,7 @@ public enum OpenAPIDocument {
             }
           },
           "406": {
-            "description": "The Accept header takes none of application/json, text/html, image/svg+xml, application/vnd.gradescope+json (listed in `acceptable`).",
+            "description": "The Accept header takes none of application/json, text/html, image/svg+xml, application/vnd.gradescope+json, application/x-ndjson (listed in `acceptable`).",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -376,7 +382,7 @@ public enum OpenAPIDocument {
             }
           }
         },
-        "description": "The representation follows the Accept header (q-values honoured; every answer carries Vary: Accept): application/json, */* or no Accept give the JSON result; text/html a self-contained HTML report (verdict, root causes, and per tensor a heatmap of each entry's relative error |g - n| / (|g| + |n|) on a log scale, wrong entries outlined, kinks marked, a tooltip per cell; tensors with a side over 170 entries are drawn in blocks showing each block's worst entry); image/svg+xml the heatmaps alone as one SVG; application/vnd.gradescope+json Gradescope's autograder results. Anything else is 406. Errors are application/problem+json whatever was asked for."
+        "description": "The representation follows the Accept header (q-values honoured; every answer carries Vary: Accept): application/json, */* or no Accept give the JSON result; text/html a self-contained HTML report (verdict, root causes, and per tensor a heatmap of each entry's relative error |g - n| / (|g| + |n|) on a log scale, wrong entries outlined, kinks marked, a tooltip per cell; tensors with a side over 170 entries are drawn in blocks showing each block's worst entry); image/svg+xml the heatmaps alone as one SVG; application/vnd.gradescope+json Gradescope's autograder results; application/x-ndjson streams progress lines, then the JSON result. Anything else is 406. Errors are application/problem+json whatever was asked for."
       }
     },
     "/gradcheck/merge": {

@@ -56,15 +56,24 @@ import Testing
         #expect(next.status == 200 && next.newConnections == 0)
     }
 
+    @Test func anUnreadableBodyIsAnsweredBeforeAnyStream() throws {
+        let service = try LiveService()
+        defer { service.stop() }
+        let response = try CurlClient().post(service.url("/gradcheck"), body: Array(#"{"X": [[1]], "epsilion": 1}"#.utf8),
+                                             headers: ["Accept: application/x-ndjson"])
+        #expect(response.status == 422)
+        #expect(response.header("Content-Type") == "application/problem+json")
+    }
+
     @Test func anErrorEndsTheStreamWithTheProblem() throws {
         let service = try LiveService { $0.progressInterval = 0.05 }
         defer { service.stop() }
         let client = try CurlClient()
-        let response = try client.post(service.url("/gradcheck"), body: Bodies.notebook(with: ["epsilon": -1]),
+        let response = try client.post(service.url("/gradcheck"), body: Bodies.notebook(parameter: "W2", [[1.0, 2.0]]),
                                        headers: ["Accept: application/x-ndjson"])
         #expect(response.status == 200)
         let last = try #require(Self.lines(response).last)
         #expect(last.object["status"] as? Int == 422)
-        #expect((last.object["detail"] as? String)?.contains("epsilon") == true)
+        #expect((last.object["detail"] as? String)?.contains("W2") == true)
     }
 }
