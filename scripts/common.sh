@@ -14,7 +14,7 @@ GC_EXAMPLES="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/examples"
 # gc_usage NAME ENDPOINT WHAT: the --help text of one endpoint script.
 gc_usage() {
     cat <<USAGE
-Usage: scripts/$1 $( [ "$1" = gradcheck.sh ] && printf '[--html FILE | --svg FILE] ')[PAYLOAD.json] [SERVER_URL]
+Usage: scripts/$1 $( [ "$1" = gradcheck.sh ] && printf '[--html FILE | --svg FILE | --progress] ')[PAYLOAD.json] [SERVER_URL]
 
 POSTs PAYLOAD.json to SERVER_URL/$2 and prints the JSON answer: $3.
 
@@ -61,6 +61,43 @@ gc_post() {
     fi
 }
 
+# gc_post_progress ENDPOINT PAYLOAD URL: like gc_post, but asks for application/x-ndjson and
+# draws a progress bar on stderr from the progress lines; the last line (the answer, or the
+# problem that ended the check) is printed and kept in GC_BODY. Returns 3 or 4 on failure.
+gc_post_progress() {
+    local endpoint=$1 payload=$2 url=$3 line last="" count total eta filled width=30 bar
+    if [ ! -f "$payload" ]; then
+        echo "error: payload file not found: $payload" >&2
+        return 2
+    fi
+    while IFS= read -r line || [ -n "$line" ]; do
+        if [[ $line =~ ^\{\"progress\":\{\"done\":([0-9]+),\"total\":([0-9]+),\"seconds\":[^,]*,\"eta_seconds\":([^}]*)\}\}$ ]]; then
+            count=${BASH_REMATCH[1]} total=${BASH_REMATCH[2]} eta=${BASH_REMATCH[3]}
+            [ "$total" -gt 0 ] || continue
+            filled=$((count * width / total))
+            printf -v bar '%*s' "$filled" ''
+            bar=${bar// /#}
+            printf -v bar '%-*s' "$width" "$bar"
+            [ "$eta" = null ] && eta='?' || eta=$(printf '%.1f' "$eta")
+            printf '\r[%s] %3d%% %d/%d, about %s s left ' "${bar// /.}" $((count * 100 / total)) "$count" "$total" "$eta" >&2
+        else
+            last=$line
+        fi
+    done < <(curl -sSN -H 'Content-Type: application/json' -H 'Accept: application/x-ndjson' \
+        --data-binary "@$payload" "${url%/}/$endpoint" || echo "__curl_failed__")
+    printf '\r%*s\r' 70 '' >&2
+    if [ -z "$last" ] || [ "$last" = __curl_failed__ ]; then
+        echo "error: could not reach $url (is the server running? start it with scripts/serve.sh)" >&2
+        return 3
+    fi
+    GC_BODY=$last
+    printf '%s\n' "$GC_BODY"
+    if [[ $GC_BODY == '{"type":'* ]]; then
+        echo "error: $endpoint ended with a problem (see above)" >&2
+        return 4
+    fi
+}
+
 # gc_main SCRIPT ENDPOINT WHAT ARGS...: argument handling shared by the endpoint scripts.
 gc_main() {
     local script=$1 endpoint=$2 what=$3
@@ -75,7 +112,11 @@ gc_main() {
     fi
     GC_PAYLOAD=${1:-$GC_EXAMPLES/notebook.json}
     GC_URL=${2:-$GC_DEFAULT_URL}
-    gc_post "$endpoint" "$GC_PAYLOAD" "$GC_URL"
+    if [ -n "${GC_PROGRESS:-}" ]; then
+        gc_post_progress "$endpoint" "$GC_PAYLOAD" "$GC_URL"
+    else
+        gc_post "$endpoint" "$GC_PAYLOAD" "$GC_URL"
+    fi
 }
 
 # gc_json_field JSON FIELD: prints a top-level field of a JSON object (python3, else grep).

@@ -34,6 +34,46 @@ network = {
                  "description": "Check only these tensors: names or * patterns (W2, b*), in every mode."},
         "dtype": {"type": "string", "enum": ["float64", "float32", "float16", "bfloat16"], "default": "float64",
                   "description": "The precision your forward and backward ran in: a difference within what its rounding explains (the floor) passes."},
+        "shard": {"type": "object", "additionalProperties": False, "required": ["index", "count"],
+                  "properties": {"index": {"type": "integer", "minimum": 0, "maximum": 1023}, "count": {"type": "integer", "minimum": 1, "maximum": 1024}},
+                  "description": "/gradcheck, mode full only: check part index of count deterministic, cost-balanced parts of the coordinates and answer a partial result (ShardPartial, application/json only) for POST /gradcheck/merge. index < count."},
+    },
+}
+num = {"type": "number"}
+pair = {"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "number"}, "description": "A compensated sum: [sum, compensation]."}
+tensor_partial = {
+    "type": "object", "additionalProperties": False,
+    "required": ["checked", "compared", "sums", "worst", "max_relative_error", "kinks"],
+    "properties": {
+        "checked": {"type": "integer", "minimum": 0}, "compared": {"type": "integer", "minimum": 0},
+        "sums": {"type": "object", "additionalProperties": False,
+                 "required": ["analytic_squares", "numeric_squares", "difference_squares", "products", "floor_error_squares"],
+                 "properties": {k: pair for k in ["analytic_squares", "numeric_squares", "difference_squares", "products", "floor_error_squares"]},
+                 "description": "Over this shard's compared entries of the tensor: sums of a^2, n^2, (a - n)^2, a n and the rounding model's error^2."},
+        "worst": {"type": "object", "nullable": True, "additionalProperties": False, "required": ["row", "col", "analytic", "numeric"],
+                  "properties": {"row": {"type": "integer", "minimum": 0}, "col": {"type": "integer", "minimum": 0}, "analytic": num, "numeric": num}},
+        "max_relative_error": {"type": "number"},
+        "kinks": {"type": "object", "additionalProperties": False, "required": ["count", "subgradient_checked", "examples"],
+                  "properties": {"count": {"type": "integer", "minimum": 0}, "subgradient_checked": {"type": "integer", "minimum": 0},
+                                 "examples": {"type": "array", "maxItems": 5, "items": {"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "integer", "minimum": 0}}}}},
+    },
+}
+shard_partial = {
+    "type": "object", "additionalProperties": False,
+    "required": ["partial", "shard", "fingerprint", "epsilon", "threshold", "method", "method_used", "dtype", "checked",
+                 "cost_evaluations", "seconds", "float32_gradients", "notes_before", "notes_after", "parameters"],
+    "description": "The answer of /gradcheck with shard: one part's sums, worst entries and kinks, to be merged by POST /gradcheck/merge. Root causes and intermediates are not checked in sharded mode.",
+    "properties": {
+        "partial": {"type": "boolean", "enum": [True]},
+        "shard": {"type": "object", "required": ["index", "count"], "properties": {"index": {"type": "integer"}, "count": {"type": "integer"}}},
+        "fingerprint": {"type": "string", "description": "Hash of the network, data, gradients and options: the same in every shard of one check."},
+        "epsilon": num, "threshold": num,
+        "method": {"type": "string", "enum": ["central", "complex-step"]}, "method_used": {"type": "string", "enum": ["central", "complex-step"]},
+        "dtype": {"type": "string", "enum": ["float64", "float32", "float16", "bfloat16"]},
+        "checked": {"type": "integer"}, "cost_evaluations": {"type": "integer"}, "seconds": num,
+        "float32_gradients": {"type": "boolean"},
+        "notes_before": {"type": "array", "items": {"type": "string"}}, "notes_after": {"type": "array", "items": {"type": "string"}},
+        "parameters": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/TensorPartial"}},
     },
 }
 scalar = {
@@ -150,8 +190,22 @@ gradcheck_op = op("gradcheck", "Compares gradients (yours, or the service's back
 gradcheck_op["post"]["description"] = ("The representation follows the Accept header (q-values honoured; every answer carries Vary: Accept): "
     "application/json, */* or no Accept give the JSON result; text/html a self-contained HTML report (verdict, root causes, and per tensor a heatmap of each entry's "
     "relative error |g - n| / (|g| + |n|) on a log scale, wrong entries outlined, kinks marked, a tooltip per cell; tensors with a side over 170 entries are drawn in "
-    "blocks showing each block's worst entry); image/svg+xml the heatmaps alone as one SVG; application/vnd.gradescope+json Gradescope's autograder results. Anything else is 406. Errors are application/problem+json whatever was asked for.")
+    "blocks showing each block's worst entry); image/svg+xml the heatmaps alone as one SVG; application/vnd.gradescope+json Gradescope's autograder results; application/x-ndjson streams progress lines, then the JSON result. Anything else is 406. Errors are application/problem+json whatever was asked for.")
+gradcheck_op["post"]["responses"]["200"]["content"]["application/json"]["schema"] = {
+    "anyOf": [{"$ref": "#/components/schemas/GradcheckResult"}, {"$ref": "#/components/schemas/ShardPartial"}],
+    "description": "The result; with shard, the shard's partial result."}
+merge_op = {"post": {"operationId": "gradcheckMerge",
+                     "summary": "Merges the partial answers of every shard of one full check into the answer /gradcheck gives unsharded: the same verdict, per-tensor verdicts, worst entries and kinks, the difference equal within 1e-12 relative.",
+                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                         "type": "object", "additionalProperties": False, "required": ["shards"],
+                         "properties": {"shards": {"type": "array", "minItems": 1, "maxItems": 1024, "items": {"$ref": "#/components/schemas/ShardPartial"},
+                                                   "description": "Every shard index 0..count-1 exactly once, in any order, all with the same fingerprint."}}}}}},
+                     "responses": {"200": {"description": "The merged result.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/GradcheckResult"}}}},
+                                   **problem_responses()}}}
+merge_op["post"]["responses"]["422"] = {"description": "A partial answer is malformed, a shard index is missing or repeated, or the shards come from different networks or options (the detail names which).",
+                                        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 gradcheck_op["post"]["responses"]["200"]["content"].update({
+    "application/x-ndjson": {"schema": {"type": "string", "description": "Streamed with chunked transfer coding: a line {\"progress\": {\"done\": k, \"total\": n, \"seconds\": s, \"eta_seconds\": e}} at least once a second while the check runs, then the JSON result as the last line; a check that fails after the stream began ends it with its problem object (type, title, status, detail) as the last line. The check is cancelled when the client goes away."}},
     "text/html": {"schema": {"type": "string", "description": "The HTML report (Content-Security-Policy: its own inline stylesheet only)."}},
     "image/svg+xml": {"schema": {"type": "string", "description": "The heatmaps as one SVG document."}},
     "application/vnd.gradescope+json": {"schema": {
@@ -164,7 +218,7 @@ gradcheck_op["post"]["responses"]["200"]["content"].update({
                                                 "max_score": {"type": "number"}, "status": {"type": "string", "enum": ["passed", "failed"]},
                                                 "output": {"type": "string"}, "visibility": {"type": "string"}}}}}}},
 })
-gradcheck_op["post"]["responses"]["406"] = {"description": "The Accept header takes none of application/json, text/html, image/svg+xml, application/vnd.gradescope+json (listed in `acceptable`).",
+gradcheck_op["post"]["responses"]["406"] = {"description": "The Accept header takes none of application/json, text/html, image/svg+xml, application/vnd.gradescope+json, application/x-ndjson (listed in `acceptable`).",
                                             "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 def static_get(op_id, summary, media):
     return {"get": {"operationId": op_id, "summary": summary,
@@ -178,6 +232,7 @@ doc = {
         "/forward": op("forward", "Cost and output activations AL (network), or J = theta * x (scalar).", forward_resp),
         "/backward": op("backward", "Cost and gradients dW1, db1, ... by backpropagation (network), or dtheta = x (scalar).", backward_resp),
         "/gradcheck": gradcheck_op,
+        "/gradcheck/merge": merge_op,
         "/": static_get("page", "The browser page: paste or upload a request body, pick method, mode and epsilon, and see the HTML report.", "text/html"),
         "/app.js": static_get("pageScript", "The page's script.", "text/javascript"),
         "/app.css": static_get("pageStyle", "The page's stylesheet (with the report's).", "text/css"),
@@ -197,6 +252,7 @@ doc = {
         "NetworkRequest": network, "ScalarRequest": scalar,
         "Request": {"oneOf": [{"$ref": "#/components/schemas/NetworkRequest"}, {"$ref": "#/components/schemas/ScalarRequest"}]},
         "Gradients": gradients_obj, "ParameterCheck": per_param, "GradcheckResult": gradcheck_resp, "Problem": problem,
+        "ShardPartial": shard_partial, "TensorPartial": tensor_partial,
     }},
 }
 text = json.dumps(doc, indent=2)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # POST a payload to /gradcheck and print the answer; exit 1 when the check fails.
-#   scripts/gradcheck.sh [--html FILE | --svg FILE] [PAYLOAD.json] [SERVER_URL]
+#   scripts/gradcheck.sh [--html FILE | --svg FILE | --progress] [PAYLOAD.json] [SERVER_URL]
 # --html FILE saves the HTML report, --svg FILE the heatmaps as one SVG (exit 0 once saved,
-# whatever the verdict: the picture shows it).
+# whatever the verdict: the picture shows it). --progress streams the check (NDJSON) and draws
+# a progress bar on stderr while it runs, then prints the answer as usual.
 set -euo pipefail
 # shellcheck source=scripts/common.sh
 source "$(dirname "$0")/common.sh"
@@ -13,6 +14,10 @@ case "${1:-}" in
         GC_SAVE=$2
         export GC_ACCEPT GC_SAVE
         shift 2
+        ;;
+    --progress)
+        export GC_PROGRESS=1
+        shift
         ;;
 esac
 gc_main gradcheck.sh gradcheck \

@@ -18,4 +18,19 @@ public struct CompensatedSum: Sendable {
     }
 
     public var value: Double { sum + compensation }
+
+    /// The running sum and its carried error, for a sum continued elsewhere (a shard's partial
+    /// sums travel as both parts, so a merge loses nothing).
+    public var parts: (sum: Double, compensation: Double) { (sum, compensation) }
+
+    public init(sum: Double, compensation: Double) {
+        self.sum = sum
+        self.compensation = compensation
+    }
+
+    /// Adds another compensated sum: its sum, then its error term.
+    public mutating func add(_ other: CompensatedSum) {
+        add(other.sum)
+        compensation += other.compensation
+    }
 }

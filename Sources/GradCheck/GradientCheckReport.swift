@@ -55,6 +55,12 @@ public struct WorstEntry: Sendable, Equatable {
     public let index: EntryIndex
     public let analytic: Double
     public let numeric: Double
+
+    public init(index: EntryIndex, analytic: Double, numeric: Double) {
+        self.index = index
+        self.analytic = analytic
+        self.numeric = numeric
+    }
 }
 
 /// The check of one tensor: a parameter's gradient (reported under W1, b1, ...) or an

@@ -64,27 +64,7 @@ public struct GradientChecker: Sendable {
                      options: GradientCheckOptions,
                      stop: StopSignal) -> (report: GradientCheckReport, nonFinite: String?, floorModel: RoundingFloor) {
         let started = DispatchTime.now().uptimeNanoseconds
-        var analytic = gradients ?? network.gradients(inputs: x, labels: y).gradients
-        let methodUsed = engine.supports(options.method) ? options.method : .central
-        var notes: [String] = []
-        // Release builds use -Ounchecked (no bounds checks), so a tensor that does not fit its
-        // parameter is replaced here rather than indexed: compared as zero, and said so.
-        for id in network.parameterIDs where analytic[id]?.shape != network[id].shape {
-            notes.append("\(id.gradientName) was missing or did not match \(id.name)'s shape \(network[id].shape); it was compared as zero")
-            analytic.tensors[id] = Matrix(rows: network[id].rows, cols: network[id].cols)
-        }
-        var nonFinite: String?
-        for id in network.parameterIDs {
-            if let bad = analytic[id]?.values.firstIndex(where: { !$0.isFinite }) {
-                let cols = network[id].cols
-                nonFinite = "the analytic gradient \(id.gradientName) is not finite at [\(bad / cols)][\(bad % cols)]: the backward pass overflows at these parameters and inputs"
-                break
-            }
-        }
-        if methodUsed != options.method {
-            notes.append("\(options.method.rawValue) is not available in this engine; central differences were used")
-        }
-        let floorModel = RoundingFloor(network: network, inputs: x, labels: y, threads: ProcessInfo.processInfo.activeProcessorCount)
+        let (analytic, methodUsed, notes, nonFinite, floorModel) = prepare(network, inputs: x, labels: y, gradients: gradients, options: options)
         var result: (report: GradientCheckReport, nonFinite: String?)
         switch options.mode {
         case .full, .sample:
@@ -109,6 +89,35 @@ public struct GradientChecker: Sendable {
         result.report.notes = notes + result.report.notes
         result.report.elapsedSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return (result.report, nonFinite ?? result.nonFinite, floorModel)
+    }
+
+    /// What every coordinate check starts from: the analytic gradients (missing or misshapen
+    /// tensors replaced by zeros), the method the engine can run, the notes those two give, the
+    /// first non-finite analytic entry, and the rounding model.
+    func prepare(_ network: Network, inputs x: Matrix, labels y: Matrix, gradients: Gradients?, options: GradientCheckOptions)
+        -> (analytic: Gradients, methodUsed: DifferenceMethod, notes: [String], nonFinite: String?, floorModel: RoundingFloor) {
+        var analytic = gradients ?? network.gradients(inputs: x, labels: y).gradients
+        let methodUsed = engine.supports(options.method) ? options.method : .central
+        var notes: [String] = []
+        // Release builds use -Ounchecked (no bounds checks), so a tensor that does not fit its
+        // parameter is replaced here rather than indexed: compared as zero, and said so.
+        for id in network.parameterIDs where analytic[id]?.shape != network[id].shape {
+            notes.append("\(id.gradientName) was missing or did not match \(id.name)'s shape \(network[id].shape); it was compared as zero")
+            analytic.tensors[id] = Matrix(rows: network[id].rows, cols: network[id].cols)
+        }
+        var nonFinite: String?
+        for id in network.parameterIDs {
+            if let bad = analytic[id]?.values.firstIndex(where: { !$0.isFinite }) {
+                let cols = network[id].cols
+                nonFinite = "the analytic gradient \(id.gradientName) is not finite at [\(bad / cols)][\(bad % cols)]: the backward pass overflows at these parameters and inputs"
+                break
+            }
+        }
+        if methodUsed != options.method {
+            notes.append("\(options.method.rawValue) is not available in this engine; central differences were used")
+        }
+        let floorModel = RoundingFloor(network: network, inputs: x, labels: y, threads: ProcessInfo.processInfo.activeProcessorCount)
+        return (analytic, methodUsed, notes, nonFinite, floorModel)
     }
 
     /// float32's unit roundoff in units of float64's.
@@ -160,16 +169,7 @@ public struct GradientChecker: Sendable {
         }
         let floor = u * RoundingFloor.floor(errors: allFloorErrors, analytic: allAnalytic, numeric: allNumeric)
         let passed = difference <= VerdictRule.limit(threshold: options.threshold, floor: floor) && !allAnalytic.isEmpty
-        var notes: [String] = []
-        if subgradientCount > 0 {
-            notes.append("\(subgradientCount) coordinate(s) whose +/- epsilon step switches a ReLU unit on or off were checked as subgradients: the analytic value must lie between the one-sided difference quotients (J(theta) - J(theta - eps)) / eps and (J(theta + eps) - J(theta)) / eps")
-        }
-        if kinkCount > subgradientCount {
-            notes.append("\(kinkCount - subgradientCount) coordinate(s) whose +/- epsilon step switches a ReLU unit on or off were left out of the verdict (the difference quotient straddles a kink)")
-        }
-        if allAnalytic.isEmpty {
-            notes.append("every checked coordinate crosses a kink: nothing was left to compare; try a smaller epsilon")
-        }
+        let notes = Self.coordinateNotes(kinkCount: kinkCount, subgradientCount: subgradientCount, comparedNothing: allAnalytic.isEmpty)
         let report = GradientCheckReport(
             difference: difference, passed: passed,
             message: allAnalytic.isEmpty ? Self.inconclusiveMessage : Self.message(difference: difference, passed: passed),
@@ -178,6 +178,21 @@ public struct GradientChecker: Sendable {
             elapsedSeconds: 0, checkedCount: coordinates.count, kinkCount: kinkCount,
             parameters: parameters, directions: [], notes: notes, floor: floor)
         return (report, nonFinite)
+    }
+
+    /// The notes a coordinate check's counts give (kinks checked as subgradients or left out).
+    static func coordinateNotes(kinkCount: Int, subgradientCount: Int, comparedNothing: Bool) -> [String] {
+        var notes: [String] = []
+        if subgradientCount > 0 {
+            notes.append("\(subgradientCount) coordinate(s) whose +/- epsilon step switches a ReLU unit on or off were checked as subgradients: the analytic value must lie between the one-sided difference quotients (J(theta) - J(theta - eps)) / eps and (J(theta + eps) - J(theta)) / eps")
+        }
+        if kinkCount > subgradientCount {
+            notes.append("\(kinkCount - subgradientCount) coordinate(s) whose +/- epsilon step switches a ReLU unit on or off were left out of the verdict (the difference quotient straddles a kink)")
+        }
+        if comparedNothing {
+            notes.append("every checked coordinate crosses a kink: nothing was left to compare; try a smaller epsilon")
+        }
+        return notes
     }
 
     private func checkDirections(_ network: Network, x: Matrix, y: Matrix, analytic: Gradients, count: Int, seed: UInt64,
@@ -190,6 +205,7 @@ public struct GradientChecker: Sendable {
         var keptAnalytic: [Double] = [], keptNumeric: [Double] = []
         var nonFinite: String?
         var done = 0
+        stop.expect(count)
         for index in 0..<count {
             if stop.shouldStop() { break }
             let u = Self.randomUnitDirection(shapedLike: network, only: options.only, using: &generator)
@@ -211,6 +227,7 @@ public struct GradientChecker: Sendable {
                 keptNumeric.append(n.value)
             }
             done += 1
+            stop.advance()
         }
         let difference = Norms.difference(keptAnalytic, keptNumeric)
         if nonFinite == nil && !difference.isFinite {

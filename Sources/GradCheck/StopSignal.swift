@@ -87,6 +87,18 @@ public final class StopSignal: Sendable {
     }
 
     /// Why the work stopped, or nil while it may go on.
+    private let done = Atomic<Int>(0)
+    private let total = Atomic<Int>(0)
+
+    /// Progress of the work this signal stops: the engine adds the coordinates (or directions) it
+    /// is about to compute to `total` and counts them `done` as it goes (per chunk: an atomic add
+    /// every 16 or more coordinates costs nothing next to them). Read from any thread.
+    public var progress: (done: Int, total: Int) { (done.load(ordering: .relaxed), total.load(ordering: .relaxed)) }
+
+    public func expect(_ units: Int) { total.add(units, ordering: .relaxed) }
+
+    public func advance(by units: Int = 1) { done.add(units, ordering: .relaxed) }
+
     public var interruption: Interruption? {
         switch state.load(ordering: .relaxed) {
         case Self.cancelledCode: return .cancelled

@@ -84,7 +84,10 @@ public struct GradCheckAPI: Sendable {
     /// `POST /gradcheck`: the notebook's verdict plus the per-parameter report, as JSON or, when
     /// `accept` prefers it (`ReportFormat`), as an HTML report or SVG heatmaps. Errors stay
     /// problem+json whatever was asked for; an `accept` that takes none of the formats is a 406.
-    public func gradcheck(_ body: [UInt8], accept: String? = nil, isCancelled: @escaping Cancellation = { false }) -> APIResponse {
+    /// `progress`, when given, is attached to the check's `StopSignal`, so another thread can
+    /// read how far the engine has got (the NDJSON stream does).
+    public func gradcheck(_ body: [UInt8], accept: String? = nil, isCancelled: @escaping Cancellation = { false },
+                          progress: CheckProgress? = nil) -> APIResponse {
         guard let format = ReportFormat.negotiate(accept: accept) else {
             return .problem(ProblemDetails(status: 406, detail: ReportFormat.notAcceptableDetail,
                                            extensions: [("acceptable", .array(ReportFormat.allCases.map { .string($0.rawValue) }))]))
@@ -101,7 +104,7 @@ public struct GradCheckAPI: Sendable {
                 metrics?.recordCheck(passed: result.passed, method: scalar.method.rawValue, mode: "scalar",
                                      costEvaluations: scalar.method == .central ? 2 : 1)
                 switch format {
-                case .json: try ReportEncoder.write(result, scalar: scalar, to: &writer)
+                case .json, .ndjson: try ReportEncoder.write(result, scalar: scalar, to: &writer)
                 case .html: return .report(ReportHTML.document(scalar: result, scalar), format: .html)
                 case .svg: return .report(ReportSVG.document(scalar: result), format: .svg)
                 case .gradescope:
@@ -142,11 +145,31 @@ public struct GradCheckAPI: Sendable {
                     try hold.reserve(RequestPrice.pictureBytes(entries: entries, tensors: network.layers.count * 2 + intermediates.count),
                                      for: "every entry's values and the report's markup")
                 }
+                if let shard = request.shard {
+                    guard format == .json else {
+                        throw APIFailure.request(.invalid("shard", "a shard answers its partial result as application/json only; merge the shards with POST /gradcheck/merge for the other formats' data"))
+                    }
+                    let cores = cores
+                    let stop = StopSignal(budget: limits.maxOperations,
+                                          allowance: { WorkEstimate.allowedSeconds(operations: $0, cores: cores) },
+                                          isCancelled: isCancelled)
+                    stop.price(operations: estimate.operations)
+                    progress?.attach(stop)
+                    var partial: ShardPartial
+                    do throws(GradientChecker.CheckFailure) {
+                        partial = try checker.checkShard(network, inputs: x, labels: y, gradients: gradients, options: options,
+                                                         shard: shard, stop: stop)
+                    } catch { throw APIFailure.check(error) }
+                    partial.fingerprint = RequestFingerprint.of(request)
+                    try ShardEncoder.write(partial, to: &writer)
+                    return nil
+                }
                 let cores = cores
                 let stop = StopSignal(budget: limits.maxOperations,
                                       allowance: { WorkEstimate.allowedSeconds(operations: $0, cores: cores) },
                                       isCancelled: isCancelled)
                 stop.price(operations: estimate.operations)
+                progress?.attach(stop)
                 let report: GradientCheckReport
                 do throws(GradientChecker.CheckFailure) {
                     report = try checker.check(network, inputs: x, labels: y, gradients: gradients, intermediates: intermediates,
@@ -155,7 +178,7 @@ public struct GradCheckAPI: Sendable {
                 metrics?.recordCheck(passed: report.passed, method: report.methodUsed.rawValue, mode: report.mode.name,
                                      costEvaluations: report.costEvaluations)
                 switch format {
-                case .json: try ReportEncoder.write(report, to: &writer)
+                case .json, .ndjson: try ReportEncoder.write(report, to: &writer)
                 case .html: return .report(ReportHTML.document(report), format: .html)
                 case .svg: return .report(ReportSVG.document(report), format: .svg)
                 case .gradescope:
@@ -165,6 +188,45 @@ public struct GradCheckAPI: Sendable {
                 }
             }
             return nil
+        }
+    }
+
+    /// The problem answer for a body `/gradcheck` cannot read (JSON syntax, fields), or nil: the
+    /// NDJSON stream answers those with their own status before it begins, so only failures
+    /// of the check itself end a stream that already said 200.
+    public func unreadable(_ body: [UInt8]) -> APIResponse? {
+        do { _ = try RequestReader.read(body) } catch { return .problem(error) }
+        return nil
+    }
+
+    /// `POST /gradcheck/merge`: `{"shards": [...]}`, the partial answers of one check's shards,
+    /// merged into the answer `/gradcheck` gives unsharded (`GradientChecker.merge`); 422 when
+    /// a shard is malformed, missing, repeated, or from another network or options.
+    public func merge(_ body: [UInt8]) -> APIResponse {
+        let hold = MemoryHold(budget: memory)
+        defer { hold.releaseAll() }
+        let value: JSONValue
+        do { value = try JSONReader.parse(body, memory: hold.allowance(for: "reading the JSON body")) } catch {
+            return (hold.refusal ?? APIFailure.request(RequestError(error))).response
+        }
+        do {
+            let partials = try MergeReader.read(value)
+            let report: GradientCheckReport
+            do throws(GradientChecker.MergeFailure) { report = try GradientChecker.merge(partials) } catch {
+                guard case let .invalid(detail) = error else { fatalError() }
+                throw APIFailure.request(.invalid("shards", detail))
+            }
+            var writer = JSONWriter(capacity: 4096)
+            try ReportEncoder.write(report, to: &writer)
+            return .json(writer.bytes)
+        } catch let error as RequestError {
+            return APIFailure.request(error).response
+        } catch let failure as APIFailure {
+            return failure.response
+        } catch let error as JSONWriteError {
+            return APIFailure.nonFiniteResult(error).response
+        } catch {
+            return .problem(ProblemDetails(status: 500, detail: "unexpected error: \(error)"))
         }
     }
 

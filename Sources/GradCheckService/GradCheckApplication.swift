@@ -8,7 +8,8 @@ public enum GradCheckApplication {
     /// `GET /openapi.json` inline, so they answer even while every worker computes. (Running small
     /// `/forward` bodies inline measured 5-10% slower than the pool under wrk -c64: the pool adds
     /// a second core.)
-    public static func router(api: GradCheckAPI, operations: Operations? = nil) -> HTTPRouter {
+    public static func router(api: GradCheckAPI, operations: Operations? = nil,
+                              progressInterval: Double = ProgressStream.defaultInterval) -> HTTPRouter {
         var router = HTTPRouter()
         // Any Content-Type is read as JSON: `curl -d @file.json` sends a form type. Each handler
         // polls its request's cancellation, which the server raises when the client leaves.
@@ -19,11 +20,23 @@ public enum GradCheckApplication {
             response(api.backward(request.body, isCancelled: { request.cancellation.isCancelled }))
         }
         router.add("POST", "/gradcheck") { request in
+            if ReportFormat.negotiate(accept: request.headers["Accept"]) == .ndjson {
+                if let problem = api.unreadable(request.body) {
+                    var answer = response(problem)
+                    answer.headers.set(name: "Vary", value: "Accept")
+                    return answer
+                }
+                return ProgressStream.response(api: api, body: request.body, isCancelled: { request.cancellation.isCancelled },
+                                               interval: progressInterval)
+            }
             // The answer's representation depends on Accept (JSON, HTML or SVG): caches must key on it.
             var answer = response(api.gradcheck(request.body, accept: request.headers["Accept"],
                                                 isCancelled: { request.cancellation.isCancelled }))
             answer.headers.set(name: "Vary", value: "Accept")
             return answer
+        }
+        router.add("POST", "/gradcheck/merge") { request in
+            response(api.merge(request.body))
         }
         router.add("GET", "/healthz", execution: .inline) { _ in HTTPResponse(status: 200, json: #"{"status":"ok"}"#) }
         let openAPI = OpenAPIDocument.bytes
@@ -63,7 +76,8 @@ public enum GradCheckApplication {
 
     /// Every path the service answers: the metrics' `route` label is one of these or "other".
     public static let routes: Set<String> = [
-        "/forward", "/backward", "/gradcheck", "/healthz", "/readyz", "/metrics", "/openapi.json", "/", "/app.js", "/app.css", "/favicon.ico",
+        "/forward", "/backward", "/gradcheck", "/gradcheck/merge", "/healthz", "/readyz", "/metrics", "/openapi.json", "/", "/app.js",
+        "/app.css", "/favicon.ico",
     ]
 
     /// What `/readyz` and `/metrics` read: the server's gauges, the memory budget, the counters.
@@ -106,7 +120,7 @@ public enum GradCheckApplication {
             metrics.record(entry)
             accessLog?(entry)
         }
-        return HTTPServer(configuration: configuration, router: router(api: api, operations: operations), memory: memory,
+        return HTTPServer(configuration: configuration, router: router(api: api, operations: operations, progressInterval: options.progressInterval), memory: memory,
                           gauges: gauges, accessLog: record)
     }
 

@@ -233,7 +233,21 @@ public enum OpenAPIDocument {
             "content": {
               "application/json": {
                 "schema": {
-                  "$ref": "#/components/schemas/GradcheckResult"
+                  "anyOf": [
+                    {
+                      "$ref": "#/components/schemas/GradcheckResult"
+                    },
+                    {
+                      "$ref": "#/components/schemas/ShardPartial"
+                    }
+                  ],
+                  "description": "The result; with shard, the shard's partial result."
+                }
+              },
+              "application/x-ndjson": {
+                "schema": {
+                  "type": "string",
+                  "description": "Streamed with chunked transfer coding: a line {\"progress\": {\"done\": k, \"total\": n, \"seconds\": s, \"eta_seconds\": e}} at least once a second while the check runs, then the JSON result as the last line; a check that fails after the stream began ends it with its problem object (type, title, status, detail) as the last line. The check is cancelled when the client goes away."
                 }
               },
               "text/html": {
@@ -358,7 +372,7 @@ public enum OpenAPIDocument {
             }
           },
           "406": {
-            "description": "The Accept header takes none of application/json, text/html, image/svg+xml, application/vnd.gradescope+json (listed in `acceptable`).",
+            "description": "The Accept header takes none of application/json, text/html, image/svg+xml, application/vnd.gradescope+json, application/x-ndjson (listed in `acceptable`).",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -368,7 +382,90 @@ public enum OpenAPIDocument {
             }
           }
         },
-        "description": "The representation follows the Accept header (q-values honoured; every answer carries Vary: Accept): application/json, */* or no Accept give the JSON result; text/html a self-contained HTML report (verdict, root causes, and per tensor a heatmap of each entry's relative error |g - n| / (|g| + |n|) on a log scale, wrong entries outlined, kinks marked, a tooltip per cell; tensors with a side over 170 entries are drawn in blocks showing each block's worst entry); image/svg+xml the heatmaps alone as one SVG; application/vnd.gradescope+json Gradescope's autograder results. Anything else is 406. Errors are application/problem+json whatever was asked for."
+        "description": "The representation follows the Accept header (q-values honoured; every answer carries Vary: Accept): application/json, */* or no Accept give the JSON result; text/html a self-contained HTML report (verdict, root causes, and per tensor a heatmap of each entry's relative error |g - n| / (|g| + |n|) on a log scale, wrong entries outlined, kinks marked, a tooltip per cell; tensors with a side over 170 entries are drawn in blocks showing each block's worst entry); image/svg+xml the heatmaps alone as one SVG; application/vnd.gradescope+json Gradescope's autograder results; application/x-ndjson streams progress lines, then the JSON result. Anything else is 406. Errors are application/problem+json whatever was asked for."
+      }
+    },
+    "/gradcheck/merge": {
+      "post": {
+        "operationId": "gradcheckMerge",
+        "summary": "Merges the partial answers of every shard of one full check into the answer /gradcheck gives unsharded: the same verdict, per-tensor verdicts, worst entries and kinks, the difference equal within 1e-12 relative.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "shards"
+                ],
+                "properties": {
+                  "shards": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 1024,
+                    "items": {
+                      "$ref": "#/components/schemas/ShardPartial"
+                    },
+                    "description": "Every shard index 0..count-1 exactly once, in any order, all with the same fingerprint."
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The merged result.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/GradcheckResult"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The body is not JSON the service can read (syntax, invalid UTF-8, trailing garbage, NaN/Infinity literals, nesting too deep, empty body).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body is larger than the server's limit (raw chunked bytes included), or than its whole memory budget.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "A partial answer is malformed, a shard index is missing or repeated, or the shards come from different networks or options (the detail names which).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The server is draining or at capacity, its memory budget is held by other requests (Retry-After), or a check ran past the time its price allows and was stopped.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          }
+        }
       }
     },
     "/": {
@@ -724,6 +821,27 @@ public enum OpenAPIDocument {
             ],
             "default": "float64",
             "description": "The precision your forward and backward ran in: a difference within what its rounding explains (the floor) passes."
+          },
+          "shard": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "index",
+              "count"
+            ],
+            "properties": {
+              "index": {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 1023
+              },
+              "count": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 1024
+              }
+            },
+            "description": "/gradcheck, mode full only: check part index of count deterministic, cost-balanced parts of the coordinates and answer a partial result (ShardPartial, application/json only) for POST /gradcheck/merge. index < count."
           }
         }
       },
@@ -1142,6 +1260,257 @@ public enum OpenAPIDocument {
             "type": "string",
             "description": "The answer's X-Request-Id, to find the request in the access log.",
             "example": "3f0c9a1e2b4d5c6e7f8091a2b3c4d5e6"
+          }
+        }
+      },
+      "ShardPartial": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "partial",
+          "shard",
+          "fingerprint",
+          "epsilon",
+          "threshold",
+          "method",
+          "method_used",
+          "dtype",
+          "checked",
+          "cost_evaluations",
+          "seconds",
+          "float32_gradients",
+          "notes_before",
+          "notes_after",
+          "parameters"
+        ],
+        "description": "The answer of /gradcheck with shard: one part's sums, worst entries and kinks, to be merged by POST /gradcheck/merge. Root causes and intermediates are not checked in sharded mode.",
+        "properties": {
+          "partial": {
+            "type": "boolean",
+            "enum": [
+              true
+            ]
+          },
+          "shard": {
+            "type": "object",
+            "required": [
+              "index",
+              "count"
+            ],
+            "properties": {
+              "index": {
+                "type": "integer"
+              },
+              "count": {
+                "type": "integer"
+              }
+            }
+          },
+          "fingerprint": {
+            "type": "string",
+            "description": "Hash of the network, data, gradients and options: the same in every shard of one check."
+          },
+          "epsilon": {
+            "type": "number"
+          },
+          "threshold": {
+            "type": "number"
+          },
+          "method": {
+            "type": "string",
+            "enum": [
+              "central",
+              "complex-step"
+            ]
+          },
+          "method_used": {
+            "type": "string",
+            "enum": [
+              "central",
+              "complex-step"
+            ]
+          },
+          "dtype": {
+            "type": "string",
+            "enum": [
+              "float64",
+              "float32",
+              "float16",
+              "bfloat16"
+            ]
+          },
+          "checked": {
+            "type": "integer"
+          },
+          "cost_evaluations": {
+            "type": "integer"
+          },
+          "seconds": {
+            "type": "number"
+          },
+          "float32_gradients": {
+            "type": "boolean"
+          },
+          "notes_before": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "notes_after": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "parameters": {
+            "type": "object",
+            "additionalProperties": {
+              "$ref": "#/components/schemas/TensorPartial"
+            }
+          }
+        }
+      },
+      "TensorPartial": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "checked",
+          "compared",
+          "sums",
+          "worst",
+          "max_relative_error",
+          "kinks"
+        ],
+        "properties": {
+          "checked": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "compared": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "sums": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "analytic_squares",
+              "numeric_squares",
+              "difference_squares",
+              "products",
+              "floor_error_squares"
+            ],
+            "properties": {
+              "analytic_squares": {
+                "type": "array",
+                "minItems": 2,
+                "maxItems": 2,
+                "items": {
+                  "type": "number"
+                },
+                "description": "A compensated sum: [sum, compensation]."
+              },
+              "numeric_squares": {
+                "type": "array",
+                "minItems": 2,
+                "maxItems": 2,
+                "items": {
+                  "type": "number"
+                },
+                "description": "A compensated sum: [sum, compensation]."
+              },
+              "difference_squares": {
+                "type": "array",
+                "minItems": 2,
+                "maxItems": 2,
+                "items": {
+                  "type": "number"
+                },
+                "description": "A compensated sum: [sum, compensation]."
+              },
+              "products": {
+                "type": "array",
+                "minItems": 2,
+                "maxItems": 2,
+                "items": {
+                  "type": "number"
+                },
+                "description": "A compensated sum: [sum, compensation]."
+              },
+              "floor_error_squares": {
+                "type": "array",
+                "minItems": 2,
+                "maxItems": 2,
+                "items": {
+                  "type": "number"
+                },
+                "description": "A compensated sum: [sum, compensation]."
+              }
+            },
+            "description": "Over this shard's compared entries of the tensor: sums of a^2, n^2, (a - n)^2, a n and the rounding model's error^2."
+          },
+          "worst": {
+            "type": "object",
+            "nullable": true,
+            "additionalProperties": false,
+            "required": [
+              "row",
+              "col",
+              "analytic",
+              "numeric"
+            ],
+            "properties": {
+              "row": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "col": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "analytic": {
+                "type": "number"
+              },
+              "numeric": {
+                "type": "number"
+              }
+            }
+          },
+          "max_relative_error": {
+            "type": "number"
+          },
+          "kinks": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "count",
+              "subgradient_checked",
+              "examples"
+            ],
+            "properties": {
+              "count": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "subgradient_checked": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "examples": {
+                "type": "array",
+                "maxItems": 5,
+                "items": {
+                  "type": "array",
+                  "minItems": 2,
+                  "maxItems": 2,
+                  "items": {
+                    "type": "integer",
+                    "minimum": 0
+                  }
+                }
+              }
+            }
           }
         }
       }

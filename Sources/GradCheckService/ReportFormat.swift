@@ -7,6 +7,9 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     case svg = "image/svg+xml"
     /// Gradescope's autograder results (`GradescopeEncoder`): a test per tensor, partial credit.
     case gradescope = "application/vnd.gradescope+json"
+    /// Newline-delimited JSON: progress lines while the check runs, then the JSON answer (or
+    /// the problem) as the last line, streamed (`GradCheckApplication.streamedCheck`).
+    case ndjson = "application/x-ndjson"
 
     /// The `Content-Type` of an answer in this format.
     public var contentType: String {
@@ -15,6 +18,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         case .html: "text/html; charset=utf-8"
         case .svg: "image/svg+xml"
         case .gradescope: "application/vnd.gradescope+json"
+        case .ndjson: "application/x-ndjson"
         }
     }
 

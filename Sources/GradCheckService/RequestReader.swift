@@ -7,7 +7,7 @@ import GradCheck
 /// does not silently fall back to a default.
 public enum RequestReader {
     static let networkFields = ["X", "Y", "parameters", "activation", "output", "lambd", "gradients",
-                                "epsilon", "threshold", "method", "mode", "samples", "directions", "seed", "dtype", "only"]
+                                "epsilon", "threshold", "method", "mode", "samples", "directions", "seed", "dtype", "only", "shard"]
     static let scalarFields = ["x", "theta", "dtheta", "epsilon", "threshold", "method"]
 
     /// `memory` is asked for the bytes the JSON tree grows to (see `JSONReader.MemoryAllowance`).
@@ -73,7 +73,33 @@ public enum RequestReader {
             mode: try mode(object))
         request.precision = try FieldReader.choice(object, "dtype", Precision.self, default: .float64)
         request.only = try only(object)
+        request.shard = try shard(object)
+        if request.shard != nil && request.mode != .full {
+            throw RequestError.invalid("shard", "only used with \"mode\": \"full\" (a sample or directional check is cheap enough for one replica)")
+        }
         return request
+    }
+
+    /// `shard`: `{"index": i, "count": n}`, 0 <= i < n <= `ShardSpec.maxCount`.
+    static func shard(_ object: JSONObject) throws(RequestError) -> ShardSpec? {
+        guard let value = object["shard"] else { return nil }
+        guard case .object(let shard) = value else {
+            throw RequestError.invalid("shard", "expected {\"index\": i, \"count\": n}, got \(value.typeDescription)")
+        }
+        for key in shard.keys where key != "index" && key != "count" {
+            throw RequestError.invalid("shard.\(key)", "unknown field; expected index, count")
+        }
+        guard shard["index"] != nil, shard["count"] != nil else {
+            throw RequestError.invalid("shard", "expected both index and count, e.g. {\"index\": 0, \"count\": 3}")
+        }
+        let count: Int, index: Int
+        do throws(RequestError) {
+            count = try FieldReader.integer(shard, "count", default: 1, in: 1...ShardSpec.maxCount)
+            index = try FieldReader.integer(shard, "index", default: 0, in: 0...(count - 1))
+        } catch {
+            throw RequestError.invalid("shard", error.detail)
+        }
+        return ShardSpec(index: index, count: count)
     }
 
     /// `only`: a non-empty list of tensor names or patterns (`W2`, `b*`).

@@ -28,6 +28,8 @@ public struct ServerOptions: Sendable, Equatable {
     public var accessLog = true
     /// How log lines are written (`--log-format`).
     public var logFormat = LogFormat.text
+    /// Seconds between the progress lines of an NDJSON `/gradcheck` (tests shorten it).
+    public var progressInterval = ProgressStream.defaultInterval
 
     public init() {}
 

@@ -40,6 +40,8 @@ public struct NetworkRequest: Sendable, Equatable {
     public var precision: Precision = .float64
     /// `only`: names or `*` patterns of the tensors to check (nil: all).
     public var only: [String]?
+    /// `shard`: check part `index` of `count` of a full check and answer its partial result.
+    public var shard: ShardSpec?
 
     public init(x: Matrix, y: Matrix, parameters: [String: Matrix], activation: Activation = .relu,
                 output: OutputLayer = .sigmoid, lambd: Double = 0, gradients: [String: Matrix]? = nil,

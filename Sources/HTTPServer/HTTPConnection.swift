@@ -8,6 +8,8 @@ import Dispatch
 final class HTTPConnection: @unchecked Sendable {
     enum Phase {
         case idle, readingHead, readingBody, handling, writingResponse, lingering, closed
+        /// The head of a streamed response is sent; its producer is still writing chunks.
+        case streaming
     }
 
     let fd: Int32
@@ -51,6 +53,11 @@ final class HTTPConnection: @unchecked Sendable {
     private var requestStart = DispatchTime.now()
     /// The current request is counted in the server's `requestsInFlight` gauge.
     private var countedInFlight = false
+    /// The producer of the streamed response in progress, whether its chunks are framed
+    /// (HTTP/1.1) and how many of its bytes are queued in `output` but not yet written.
+    private var streamWriter: HTTPStreamWriter?
+    private var streamChunked = true
+    private var streamUnwritten = 0
 
     init(fd: Int32, token: UInt64, server: HTTPServer) {
         self.fd = fd
@@ -92,7 +99,7 @@ final class HTTPConnection: @unchecked Sendable {
             clientLeft()
         case .endOfStream:
             switch phase {
-            case .handling:
+            case .handling, .streaming:
                 // The client closed while its request waits or runs: like nginx, take it as the
                 // client giving up (curl -m, a script's timeout), so the work stops instead of
                 // burning a worker for an answer nobody reads.
@@ -108,7 +115,7 @@ final class HTTPConnection: @unchecked Sendable {
             switch phase {
             case .lingering:
                 return
-            case .handling, .writingResponse:
+            case .handling, .writingResponse, .streaming:
                 // Pipelined bytes wait for the response in progress. Reading stops only now, when
                 // the client actually sent more: suspending and resuming the source around every
                 // request costs an event-loop wake-up each time.
@@ -206,7 +213,15 @@ final class HTTPConnection: @unchecked Sendable {
                 // A request whose client left while it queued is not started at all.
                 if request.cancellation.isCancelled { return }
                 let response = route.handler(request)
-                queue.async { [self] in handlerFinished(response) }
+                guard let stream = response.stream else {
+                    queue.async { [self] in handlerFinished(response) }
+                    return
+                }
+                // The head goes out first (the queue is serial), then each chunk, then the end.
+                let writer = HTTPStreamWriter { bytes in queue.async { [self] in streamChunk(bytes) } }
+                queue.async { [self] in handlerFinished(response, writer: writer) }
+                stream.produce(writer)
+                queue.async { [self] in streamEnded(writer) }
             }
             if !accepted {
                 let retry = "\(configuration.retryAfterSeconds)"
@@ -217,18 +232,54 @@ final class HTTPConnection: @unchecked Sendable {
         }
     }
 
-    private func handlerFinished(_ response: HTTPResponse) {
-        guard phase == .handling else { return }
-        inFlight = nil
+    private func handlerFinished(_ response: HTTPResponse, writer: HTTPStreamWriter? = nil) {
+        guard phase == .handling else {
+            writer?.connectionClosed()
+            return
+        }
         inFlightBodyBytes = 0
         syncReservation()
-        send(response)
+        if let writer {
+            // `inFlight` stays: a client that leaves mid-stream cancels the producer's work.
+            streamWriter = writer
+            send(response)
+        } else {
+            inFlight = nil
+            send(response)
+        }
+    }
+
+    /// One chunk of the streamed response (on the I/O queue, in the order the producer wrote).
+    private func streamChunk(_ bytes: [UInt8]) {
+        guard phase == .streaming, let writer = streamWriter else { return }
+        if current?.headOnly == true {
+            writer.drained(bytes.count)
+            return
+        }
+        output.append(contentsOf: streamChunked ? HTTPStreamWriter.frame(bytes) : bytes)
+        streamUnwritten += bytes.count
+        deadline = .now() + configuration.writeTimeout.dispatchInterval
+        flush()
+    }
+
+    /// The producer returned: the last chunk ends the body, and the connection carries on.
+    private func streamEnded(_ writer: HTTPStreamWriter) {
+        guard phase == .streaming, streamWriter === writer else { return }
+        if streamChunked && current?.headOnly != true { output.append(contentsOf: HTTPStreamWriter.lastChunk) }
+        streamWriter = nil
+        inFlight = nil
+        phase = .writingResponse
+        deadline = .now() + configuration.writeTimeout.dispatchInterval
+        flush()
     }
 
     /// The client disconnected. A request it left waiting or running is cancelled (its handler
     /// stops at its next poll) and logged as 499, nginx's "client closed request".
     private func clientLeft() {
-        if phase == .handling, let cancellation = inFlight {
+        if phase == .streaming, let cancellation = inFlight {
+            // Its status is already logged (and sent): only the work stops.
+            cancellation.cancel()
+        } else if phase == .handling, let cancellation = inFlight {
             cancellation.cancel()
             let head = current?.head
             server.logAccess(
@@ -306,7 +357,10 @@ final class HTTPConnection: @unchecked Sendable {
             response.body = RequestID.stamp(problem: response.body, id: requestID)
         }
         if response.rejection == nil && response.status == 413 { response.rejection = "body_too_large" }
-        let keepAlive = !forceClose && (head?.keepAlive ?? false) && !peerClosed && !server.isStopping
+        let version = head?.version ?? .http1_1
+        // An HTTP/1.0 client has no chunked coding: its streamed body ends with the connection.
+        let closeDelimited = response.stream != nil && version != .http1_1
+        let keepAlive = !forceClose && !closeDelimited && (head?.keepAlive ?? false) && !peerClosed && !server.isStopping
             && requestsServed < configuration.maxRequestsPerConnection
         closeAfterResponse = !keepAlive
         let bytes = HTTPResponseEncoder.encode(
@@ -318,7 +372,13 @@ final class HTTPConnection: @unchecked Sendable {
                 bodyBytes: response.body.count, duration: (current?.start ?? requestStart).elapsed,
                 requestID: requestID, remote: remote, rejection: response.rejection))
         output.append(contentsOf: bytes)
-        phase = .writingResponse
+        if response.stream != nil && streamWriter != nil {
+            phase = .streaming
+            streamChunked = !closeDelimited
+            streamUnwritten = 0
+        } else {
+            phase = .writingResponse
+        }
         deadline = .now() + configuration.writeTimeout.dispatchInterval
         flush()
     }
@@ -341,6 +401,10 @@ final class HTTPConnection: @unchecked Sendable {
         output.removeAll()
         outputOffset = 0
         suspendWrite()
+        if phase == .streaming, streamUnwritten > 0 {
+            streamWriter?.drained(streamUnwritten)
+            streamUnwritten = 0
+        }
         if phase == .writingResponse { responseWritten() }
     }
 
@@ -405,6 +469,8 @@ final class HTTPConnection: @unchecked Sendable {
         Socket.close(fd)  // after leaving the server's table: the number may be reused at once
         buffer = []
         output = []
+        streamWriter?.connectionClosed()
+        streamWriter = nil
         inFlight = nil
         inFlightBodyBytes = 0
         server.memory.release(reservedBytes)

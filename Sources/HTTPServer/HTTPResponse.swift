@@ -7,11 +7,20 @@ public struct HTTPResponse: Sendable, Equatable {
     /// Not sent: why the request was turned away (`queue_full`, `memory`, ...), for the access
     /// log and the metrics. Nil for an answer to the request itself, errors in it included.
     public var rejection: String?
+    /// A body produced while it is sent (`body` is then ignored): written with chunked transfer
+    /// coding to an HTTP/1.1 client, or delimited by closing the connection for HTTP/1.0.
+    public var stream: HTTPBodyStream?
 
     public init(status: Int, headers: HTTPHeaders = [:], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
+    }
+
+    /// A 200 (or other status) whose body `produce` writes chunk by chunk on the worker thread.
+    public init(status: Int, headers: HTTPHeaders = [:], stream: HTTPBodyStream) {
+        self.init(status: status, headers: headers)
+        self.stream = stream
     }
 
     /// A response whose body is already-encoded JSON (or any text) with the given content type.

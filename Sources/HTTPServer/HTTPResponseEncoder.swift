@@ -17,8 +17,11 @@ enum HTTPResponseEncoder {
         for field in response.headers where isSafe(field) {
             head += "\(field.name): \(field.value)\r\n"
         }
-        // RFC 9110 §8.6: no Content-Length on 1xx / 204.
-        if response.status >= 200 && response.status != 204 {
+        if response.stream != nil {
+            // RFC 9112 §6.1 / §6.3: chunked for HTTP/1.1; an HTTP/1.0 client reads to the close.
+            if requestVersion == .http1_1 { head += "Transfer-Encoding: chunked\r\n" }
+        } else if response.status >= 200 && response.status != 204 {
+            // RFC 9110 §8.6: no Content-Length on 1xx / 204.
             head += "Content-Length: \(response.body.count)\r\n"
         }
         if !keepAlive {
@@ -28,7 +31,7 @@ enum HTTPResponseEncoder {
         }
         head += "\r\n"
         var bytes = Array(head.utf8)
-        if !headOnly && response.status != 204 && response.status != 304 {
+        if !headOnly && response.status != 204 && response.status != 304 && response.stream == nil {
             bytes.append(contentsOf: response.body)
         }
         return bytes

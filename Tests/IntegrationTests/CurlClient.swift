@@ -1,3 +1,4 @@
+import Dispatch
 import CCurl
 
 /// A libcurl failure: the CURLcode and libcurl's own explanation.
@@ -18,6 +19,8 @@ struct CurlResponse {
     let seconds: Double
     /// Connections libcurl had to open for this transfer: 0 when it reused a kept-alive one.
     let newConnections: Int
+    /// When each piece of the body arrived: the body's length after it, and the uptime in ns.
+    var arrivals: [(length: Int, nanoseconds: UInt64)] = []
 
     var text: String { String(decoding: body, as: UTF8.self) }
 
@@ -39,6 +42,7 @@ final class CurlClient {
         /// Largest piece handed to libcurl per read callback (small values force many chunks).
         var uploadPieceSize = Int.max
         var body: [UInt8] = []
+        var arrivals: [(length: Int, nanoseconds: UInt64)] = []
         var headers: [(name: String, value: String)] = []
     }
 
@@ -109,6 +113,7 @@ final class CurlClient {
     private func perform(method: String, url: String, body: [UInt8]?, headers: [String],
                          chunked: Bool = false, pieceSize: Int = Int.max) throws -> CurlResponse {
         transfer.body.removeAll(keepingCapacity: true)
+        transfer.arrivals.removeAll()
         transfer.headers.removeAll()
         transfer.upload = body ?? []
         transfer.uploadOffset = 0
@@ -143,7 +148,7 @@ final class CurlClient {
         var connects = 0
         try check(gc_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connects))
         return CurlResponse(status: status, headers: transfer.headers, body: transfer.body,
-                            seconds: Double(microseconds) / 1e6, newConnections: connects)
+                            seconds: Double(microseconds) / 1e6, newConnections: connects, arrivals: transfer.arrivals)
     }
 
     private func check(_ code: CURLcode) throws {
@@ -160,6 +165,7 @@ final class CurlClient {
         let length = size * count
         if let data, length > 0 {
             transfer.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
+            transfer.arrivals.append((transfer.body.count, DispatchTime.now().uptimeNanoseconds))
         }
         return length
     }

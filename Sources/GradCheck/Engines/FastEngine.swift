@@ -64,6 +64,7 @@ public struct FastEngine: NumericalGradientEngine {
         at coordinates: [Coordinate], method: DifferenceMethod, step: Double, stop: StopSignal
     ) -> [NumericalDerivative] {
         if coordinates.isEmpty { return [] }
+        stop.expect(coordinates.count)
         let unfinished = NumericalDerivative(value: .nan, crossesKink: false)
         if stop.shouldStop() { return Array(repeating: unfinished, count: coordinates.count) }
         let cache = EngineCache(network: network, inputs: x, labels: y, threads: threads)
@@ -99,11 +100,12 @@ public struct FastEngine: NumericalGradientEngine {
                             let k = coordinates[n]
                             let d = !network.contains(k) ? unfinished
                                 : method == .central ? cache.centralDerivative(at: k, step: step,
-                                                                  expansion: expansions?.expansion(layer: k.parameter.layer, row: k.row))
+                                                                  expansion: k.parameter.kind == .weight ? expansions?.expansion(layer: k.parameter.layer, row: k.row) : nil)
                                 : cache.complexStepDerivative(at: k)
                             valueOut.base[n] = d.value
                             kinkOut.base[n] = d.crossesKink ? 1 : 0
                         }
+                        stop.advance(by: min(coordinates.count, (index + 1) * chunk) - index * chunk)
                     }
                 }
             }

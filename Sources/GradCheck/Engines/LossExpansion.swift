@@ -144,7 +144,7 @@ struct LossExpansionTable: Sendable {
         // Per flat row: 0 not yet looked at, 1 keeps the series, 2 may refuse it.
         var verdict = [UInt8](repeating: 0, count: expansions.count)
         var total = 0.0
-        for k in coordinates {
+        for k in coordinates where k.parameter.kind == .weight {
             let l = k.parameter.layer
             guard let key = flatRow(layer: l, row: k.row), let e = expansions[key] else { continue }
             if verdict[key] == 0 {
@@ -176,7 +176,11 @@ struct LossExpansionTable: Sendable {
         let hiddenRows = depth >= 2 ? offsets[depth] : 0
         expansions = [LossExpansion?](repeating: nil, count: hiddenRows)
         var demand = [Int](repeating: 0, count: hiddenRows)
-        for k in coordinates {
+        // Only weights use an expansion: a bias b_l[i] sits in another tensor than its row's
+        // weights, so a shard (contiguous runs of whole rows) may hold one without the other;
+        // if biases used the row's expansion too, the path a bias takes, and its last digits,
+        // would depend on how the check was split. (A bias is one coordinate per row anyway.)
+        for k in coordinates where k.parameter.kind == .weight {
             let l = k.parameter.layer
             guard l >= 1 && l < depth && k.row >= 0 && k.row < cache.widths[l] else { continue }
             demand[offsets[l] + k.row] += 1

@@ -1,0 +1,162 @@
+import Foundation
+
+/// A full check split into shards (`ShardPartition`) and merged back (`merge`): the merged
+/// report has the unsharded check's verdict, per-tensor verdicts, worst entries and kinks, and
+/// its difference to rounding of the last digit. Root causes and intermediates need every
+/// tensor's entries at once and are not checked in sharded mode.
+extension GradientChecker {
+    /// Why shards cannot be merged.
+    public enum MergeFailure: Error, Sendable, Equatable {
+        case invalid(String)
+    }
+
+    /// The note every merged report carries.
+    public static func shardedNote(count: Int) -> String {
+        "checked in \(count) shard(s) and merged: root causes and intermediates (dZ_l, dA_l) are not checked in sharded mode, and a failed tensor's diagnosis does not count its disagreeing entries"
+    }
+
+    /// Checks part `shard` of every coordinate (full mode; `options.mode` is not read).
+    public func checkShard(_ network: Network, inputs x: Matrix, labels y: Matrix, gradients: Gradients? = nil,
+                           options: GradientCheckOptions = GradientCheckOptions(), shard: ShardSpec,
+                           stop: StopSignal = .none) throws(CheckFailure) -> ShardPartial {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let (analytic, method, notes, analyticNonFinite, floorModel) = prepare(network, inputs: x, labels: y, gradients: gradients, options: options)
+        var nonFinite = analyticNonFinite
+        let coordinates = ShardPartition.coordinates(of: network, examples: x.cols, method: method, only: options.only, shard: shard)
+        let numeric = engine.derivatives(of: network, inputs: x, labels: y, at: coordinates,
+                                         method: method, step: options.epsilon, stop: stop)
+        let ids = network.parameterIDs.filter { options.only?.contains($0) ?? true }
+        var tensors = Dictionary(uniqueKeysWithValues: ids.map { ($0, TensorPartial(gradient: GradientName($0))) })
+        for (coordinate, n) in zip(coordinates, numeric) {
+            let id = coordinate.parameter
+            let a = analytic[id]?[coordinate.row, coordinate.col] ?? 0
+            if nonFinite == nil && !n.value.isFinite {
+                nonFinite = "the numerical gradient of \(id.name) at [\(coordinate.row)][\(coordinate.col)] is not finite: the cost overflows (or is undefined) at theta +/- epsilon; scale the inputs or parameters down"
+            }
+            let floorError = floorModel.errorsPerUnitRoundoff[id]?[coordinate.row, coordinate.col] ?? 0
+            tensors[id]!.add(index: EntryIndex(row: coordinate.row, col: coordinate.col), analytic: a, numeric: n,
+                             floorError: floorError, threshold: options.threshold)
+        }
+        if let interruption = stop.interruption { throw .interrupted(interruption) }
+        if let nonFinite { throw .nonFinite(nonFinite) }
+        var partial = ShardPartial(shard: shard, epsilon: options.epsilon, threshold: options.threshold, method: options.method,
+                                   methodUsed: method, precision: options.precision, tensors: ids.map { tensors[$0]! })
+        partial.costEvaluations = coordinates.count * method.evaluationsPerCoordinate
+        partial.leadingNotes = notes
+        partial.trailingNotes = PreflightNotes.notes(network: network, pass: floorModel.sampledPass, epsilon: options.epsilon)
+        partial.float32Gradients = gradients.map { Precision.float32.represents($0.tensors.values.flatMap(\.values)) } ?? false
+        partial.elapsedSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return partial
+    }
+
+    /// The full report from every shard of one check (any order): indices 0..<n exactly once,
+    /// the same options and tensors in each. `elapsedSeconds` is the slowest shard's (they run
+    /// side by side).
+    public static func merge(_ shards: [ShardPartial]) throws(MergeFailure) -> GradientCheckReport {
+        guard let any = shards.first else { throw .invalid("no shards to merge") }
+        let count = any.shard.count
+        for shard in shards where shard.shard.count != count {
+            throw .invalid("the shards disagree on their count: \(count) and \(shard.shard.count)")
+        }
+        let ordered = shards.sorted { $0.shard.index < $1.shard.index }
+        let first = ordered[0]
+        let indices = ordered.map(\.shard.index)
+        if indices != Array(0..<count) {
+            let missing = Set(0..<count).subtracting(indices).sorted()
+            var seen = Set<Int>(), repeated: [Int] = []
+            for i in indices where !seen.insert(i).inserted { repeated.append(i) }
+            var problems: [String] = []
+            if !missing.isEmpty { problems.append("missing index \(missing.map(String.init).joined(separator: ", "))") }
+            if !repeated.isEmpty { problems.append("index \(repeated.map(String.init).joined(separator: ", ")) given more than once") }
+            let outside = indices.filter { $0 < 0 || $0 >= count }
+            if !outside.isEmpty { problems.append("index \(outside.map(String.init).joined(separator: ", ")) outside 0..<\(count)") }
+            throw .invalid("a merge needs every shard index 0..<\(count) exactly once: " + problems.joined(separator: "; "))
+        }
+        for shard in ordered.dropFirst() {
+            if shard.fingerprint != first.fingerprint {
+                throw .invalid("shard \(shard.shard.index) checked a different network or options than shard \(first.shard.index) (fingerprint \(shard.fingerprint) vs \(first.fingerprint))")
+            }
+            if shard.epsilon != first.epsilon || shard.threshold != first.threshold || shard.method != first.method
+                || shard.methodUsed != first.methodUsed || shard.precision != first.precision {
+                throw .invalid("shard \(shard.shard.index) was checked with other options (epsilon, threshold, method, dtype) than shard \(first.shard.index)")
+            }
+            if shard.tensors.map(\.gradient) != first.tensors.map(\.gradient) {
+                throw .invalid("shard \(shard.shard.index) lists other tensors (\(shard.tensors.map(\.name).joined(separator: ", "))) than shard \(first.shard.index) (\(first.tensors.map(\.name).joined(separator: ", ")))")
+            }
+        }
+        var tensors = first.tensors
+        for shard in ordered.dropFirst() {
+            for i in tensors.indices { tensors[i].merge(shard.tensors[i]) }
+        }
+        return mergedReport(tensors: tensors, first: first, shards: ordered)
+    }
+
+    private static func mergedReport(tensors: [TensorPartial], first: ShardPartial, shards: [ShardPartial]) -> GradientCheckReport {
+        var a2 = CompensatedSum(), n2 = CompensatedSum(), d2 = CompensatedSum(), f2 = CompensatedSum()
+        for t in tensors {
+            a2.add(t.analyticSquares); n2.add(t.numericSquares); d2.add(t.differenceSquares); f2.add(t.floorErrorSquares)
+        }
+        let compared = tensors.reduce(0) { $0 + $1.comparedCount }
+        let a = a2.value.squareRoot(), n = n2.value.squareRoot()
+        let denominator = a + n
+        let difference = denominator == 0 ? 0 : d2.value.squareRoot() / denominator
+        let negligible = 1e-10 * denominator
+        let u = first.precision.unitRoundoff
+        let parameters = tensors.map { tensorReport($0, threshold: first.threshold, negligible: negligible, unitRoundoff: u) }
+        let floor = denominator > 0 ? u * f2.value.squareRoot() / denominator : 0
+        let passed = difference <= VerdictRule.limit(threshold: first.threshold, floor: floor) && compared > 0
+        let kinkCount = tensors.reduce(0) { $0 + $1.kinkCount }
+        let subgradientCount = tensors.reduce(0) { $0 + $1.subgradientCount }
+        let checked = tensors.reduce(0) { $0 + $1.checkedCount }
+        var merged = GradientCheckReport(
+            difference: difference, passed: passed,
+            message: compared == 0 ? inconclusiveMessage : message(difference: difference, passed: passed),
+            epsilon: first.epsilon, threshold: first.threshold, method: first.method, methodUsed: first.methodUsed,
+            mode: .full, costEvaluations: shards.reduce(0) { $0 + $1.costEvaluations },
+            elapsedSeconds: shards.map(\.elapsedSeconds).max() ?? 0, checkedCount: checked, kinkCount: kinkCount,
+            parameters: parameters, directions: [],
+            notes: coordinateNotes(kinkCount: kinkCount, subgradientCount: subgradientCount, comparedNothing: compared == 0),
+            floor: floor)
+        merged.notes += first.trailingNotes
+        merged.precision = first.precision
+        merged.explanation = VerdictRule.explanation(difference: difference, threshold: first.threshold, floor: floor,
+                                                     precision: first.precision, passed: passed)
+        if first.float32Gradients, !passed, first.precision == .float64,
+           difference <= VerdictRule.limit(threshold: first.threshold, floor: floor * float32Scale) {
+            merged.notes.append("every gradient you sent is a float32 value, and the difference is within what float32 rounding explains (floor \(WorkEstimate.scientific(floor * float32Scale))): if your forward and backward ran in float32, send \"dtype\": \"float32\"")
+        }
+        merged.notes = first.leadingNotes + merged.notes + [shardedNote(count: shards.count)]
+        return merged
+    }
+
+    /// `TensorComparison.report` from sums: the same difference, floor and verdict.
+    private static func tensorReport(_ t: TensorPartial, threshold: Double, negligible: Double, unitRoundoff u: Double) -> ParameterReport {
+        let a = t.analyticSquares.value.squareRoot(), n = t.numericSquares.value.squareRoot()
+        let residual = t.differenceSquares.value.squareRoot()
+        let difference = a.isNaN || n.isNaN ? .nan : max(a, n) <= negligible ? 0 : residual / (a + n)
+        let floor = a + n > 0 ? u * t.floorErrorSquares.value.squareRoot() / (a + n) : 0
+        let passed = difference <= VerdictRule.limit(threshold: threshold, floor: floor)
+        let (ratio, diagnosis) = passed ? (nil, nil) : explain(t, analyticNorm: a, numericNorm: n)
+        return ParameterReport(gradient: t.gradient, difference: difference, passed: passed, checkedCount: t.checkedCount,
+                               worst: t.worst, ratio: ratio, diagnosis: diagnosis, kinkCount: t.kinkCount,
+                               kinkExamples: t.kinkExamples, subgradientCount: t.subgradientCount, floor: floor,
+                               maxRelativeError: t.maxRelativeError, band: VerdictRule.Band(maxRelativeError: t.maxRelativeError),
+                               entries: nil)
+    }
+
+    /// `TensorComparison.explain` from sums: ||a - r n||^2 = a.a - 2 r a.n + r^2 n.n.
+    private static func explain(_ t: TensorPartial, analyticNorm a: Double, numericNorm n: Double) -> (Double?, String?) {
+        let name = t.gradient.name
+        if a <= 1e-12 * n { return (0, "\(name) is all zero but the numerical gradient is not") }
+        if n <= 1e-12 * a { return (nil, "\(name) is not zero but the numerical gradient is (all zero)") }
+        let dot = t.products.value, nn = t.numericSquares.value
+        let r = dot / nn
+        let misfit = max(0, t.analyticSquares.value - 2 * r * dot + r * r * nn)
+        if misfit.squareRoot() <= 1e-3 * a && abs(r - 1) > 1e-3 {
+            let shown = TensorComparison.threeDecimals(r)
+            if abs(r + 1) <= 1e-3 { return (r, "\(name) has its sign flipped (\(shown) times the numerical gradient)") }
+            return (r, "\(name) is \(shown) times the numerical gradient")
+        }
+        return (nil, "\(name) disagrees with the numerical gradient (\(t.comparedCount) entries compared; the worst is at \(t.worst.map(\.index.description) ?? "none"))")
+    }
+}

@@ -1,0 +1,106 @@
+/// One tensor's share of a sharded check: the sums its difference, floor and ratio are made
+/// of (compensated, carried as sum and error term so merging loses nothing), its worst entry,
+/// its kinks and its counts. Partials of the same tensor from consecutive shards merge, in shard
+/// order, into what `TensorComparison` computes from every entry at once.
+public struct TensorPartial: Sendable {
+    public let gradient: GradientName
+    public var name: String { gradient.parameter?.name ?? gradient.name }
+    /// Entries checked (kinks included) and entries compared (kinks without quotients left out).
+    public var checkedCount = 0
+    public var comparedCount = 0
+    /// Sums over the compared entries of a^2, n^2, (a - n)^2, a n and the floor errors squared.
+    public var analyticSquares = CompensatedSum()
+    public var numericSquares = CompensatedSum()
+    public var differenceSquares = CompensatedSum()
+    public var products = CompensatedSum()
+    public var floorErrorSquares = CompensatedSum()
+    /// The first entry with the largest |a - n| (ties go to the earlier entry).
+    public var worst: WorstEntry?
+    public var kinkCount = 0
+    /// The first `TensorComparison.kinkExamplesShown` kinks, in entry order.
+    public var kinkExamples: [EntryIndex] = []
+    public var subgradientCount = 0
+    public var maxRelativeError = 0.0
+
+    public init(gradient: GradientName) {
+        self.gradient = gradient
+    }
+
+    /// How many kink entries a tensor lists (`TensorComparison.kinkExamplesShown`).
+    public static var kinkExamplesShown: Int { TensorComparison.kinkExamplesShown }
+
+    /// |a - n| of the worst entry; -1 without one (as `TensorComparison.report` starts).
+    var largest: Double { worst.map { abs($0.analytic - $0.numeric) } ?? -1 }
+
+    mutating func add(index: EntryIndex, analytic a: Double, numeric n: NumericalDerivative, floorError: Double, threshold: Double) {
+        checkedCount += 1
+        if n.crossesKink {
+            kinkCount += 1
+            if kinkExamples.count < TensorComparison.kinkExamplesShown { kinkExamples.append(index) }
+        }
+        guard let compared = TensorComparison.compared(a, n, threshold: threshold) else { return }
+        if n.crossesKink { subgradientCount += 1 }
+        comparedCount += 1
+        let d = a - compared
+        analyticSquares.add(a * a)
+        numericSquares.add(compared * compared)
+        differenceSquares.add(d * d)
+        products.add(a * compared)
+        floorErrorSquares.add(floorError * floorError)
+        if abs(d) > largest { worst = WorstEntry(index: index, analytic: a, numeric: compared) }
+        maxRelativeError = max(maxRelativeError, VerdictRule.relativeError(a, compared))
+    }
+
+    /// Continues this tensor with the entries of a later shard.
+    public mutating func merge(_ later: TensorPartial) {
+        checkedCount += later.checkedCount
+        comparedCount += later.comparedCount
+        analyticSquares.add(later.analyticSquares)
+        numericSquares.add(later.numericSquares)
+        differenceSquares.add(later.differenceSquares)
+        products.add(later.products)
+        floorErrorSquares.add(later.floorErrorSquares)
+        if later.largest > largest { worst = later.worst }
+        kinkCount += later.kinkCount
+        kinkExamples = Array((kinkExamples + later.kinkExamples).prefix(TensorComparison.kinkExamplesShown))
+        subgradientCount += later.subgradientCount
+        maxRelativeError = max(maxRelativeError, later.maxRelativeError)
+    }
+}
+
+/// The answer of one shard of a full check: its tensors' partial sums plus what the merge
+/// needs to write the whole answer (the options, the notes that do not depend on counts).
+public struct ShardPartial: Sendable {
+    public var shard: ShardSpec
+    /// Identifies the network, data and options; every shard of one check carries the same one
+    /// (the service hashes the request; the core leaves it empty).
+    public var fingerprint = ""
+    public var epsilon: Double
+    public var threshold: Double
+    public var method: DifferenceMethod
+    public var methodUsed: DifferenceMethod
+    public var precision: Precision
+    /// Every checked tensor, in W1, b1, ... order, including those this shard has no entry of.
+    public var tensors: [TensorPartial]
+    public var costEvaluations = 0
+    public var elapsedSeconds = 0.0
+    /// Notes about the gradients and method (before the count notes) and the pre-flight notes
+    /// (after them): the same in every shard.
+    public var leadingNotes: [String] = []
+    public var trailingNotes: [String] = []
+    /// The caller sent gradients, and every one of them is a float32 value.
+    public var float32Gradients = false
+
+    public init(shard: ShardSpec, epsilon: Double, threshold: Double, method: DifferenceMethod, methodUsed: DifferenceMethod,
+                precision: Precision, tensors: [TensorPartial]) {
+        self.shard = shard
+        self.epsilon = epsilon
+        self.threshold = threshold
+        self.method = method
+        self.methodUsed = methodUsed
+        self.precision = precision
+        self.tensors = tensors
+    }
+
+    public var checkedCount: Int { tensors.reduce(0) { $0 + $1.checkedCount } }
+}
