@@ -5,9 +5,9 @@ import Testing
 /// A check stops when told (cancelled, past its deadline, re-priced over budget) and never gives
 /// a verdict computed from values that are not finite.
 @Suite struct StopAndNonFiniteTests {
-    /// A tanh network whose full central check takes about a second on 2 cores: long enough for
-    /// a stop to land in the middle of the coordinate loop.
-    static let slow = EngineTestSupport.randomProblem(widths: [96, 96, 96, 1], m: 96, activation: .tanh, output: .sigmoid, lambd: 0, seed: 5)
+    /// A tanh network whose full central check (with the Taylor path) takes seconds in a debug
+    /// build: long enough for a stop to land in the middle of the work.
+    static let slow = EngineTestSupport.randomProblem(widths: [192, 192, 192, 1], m: 192, activation: .tanh, output: .sigmoid, lambd: 0, seed: 5)
     let checker = GradientChecker(engine: FastEngine())
 
     private func elapsed(_ since: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - since) / 1e9 }
@@ -37,7 +37,9 @@ import Testing
             guard case .interrupted(.deadlineExceeded(let seconds)) = error else { Issue.record("\(error)"); return }
             #expect(abs(seconds - 0.05) < 0.01)
         }
-        #expect(elapsed(started) < 0.5)
+        // 0.05 s allowed; the rest is one coordinate's (or one row expansion's) time on a machine
+        // whose two cores the other suites share.
+        #expect(elapsed(started) < 1.0)
     }
 
     /// Every unit of layer 2 sits exactly on its kink (Z2 = 0 for every example), so every
