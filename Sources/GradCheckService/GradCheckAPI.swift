@@ -149,12 +149,7 @@ public struct GradCheckAPI: Sendable {
                     guard format == .json else {
                         throw APIFailure.request(.invalid("shard", "a shard answers its partial result as application/json only; merge the shards with POST /gradcheck/merge for the other formats' data"))
                     }
-                    let cores = cores
-                    let stop = StopSignal(budget: limits.maxOperations,
-                                          allowance: { WorkEstimate.allowedSeconds(operations: $0, cores: cores) },
-                                          isCancelled: isCancelled)
-                    stop.price(operations: estimate.operations)
-                    progress?.attach(stop)
+                    let stop = stopSignal(pricedAt: estimate, isCancelled: isCancelled, progress: progress)
                     var partial: ShardPartial
                     do throws(GradientChecker.CheckFailure) {
                         partial = try checker.checkShard(network, inputs: x, labels: y, gradients: gradients, options: options,
@@ -164,12 +159,7 @@ public struct GradCheckAPI: Sendable {
                     try ShardEncoder.write(partial, to: &writer)
                     return nil
                 }
-                let cores = cores
-                let stop = StopSignal(budget: limits.maxOperations,
-                                      allowance: { WorkEstimate.allowedSeconds(operations: $0, cores: cores) },
-                                      isCancelled: isCancelled)
-                stop.price(operations: estimate.operations)
-                progress?.attach(stop)
+                let stop = stopSignal(pricedAt: estimate, isCancelled: isCancelled, progress: progress)
                 let report: GradientCheckReport
                 do throws(GradientChecker.CheckFailure) {
                     report = try checker.check(network, inputs: x, labels: y, gradients: gradients, intermediates: intermediates,
@@ -253,6 +243,19 @@ public struct GradCheckAPI: Sendable {
             // Every thrown error above is one of ours; this keeps a new one from becoming a crash.
             return .problem(ProblemDetails(status: 500, detail: "unexpected error: \(error)"))
         }
+    }
+
+    /// The check's stop: the budget, a deadline from its price, the client's cancellation, and
+    /// the progress stream (when one is attached) reading its counters.
+    private func stopSignal(pricedAt estimate: WorkEstimate, isCancelled: @escaping Cancellation,
+                            progress: CheckProgress?) -> StopSignal {
+        let cores = cores
+        let stop = StopSignal(budget: limits.maxOperations,
+                              allowance: { WorkEstimate.allowedSeconds(operations: $0, cores: cores) },
+                              isCancelled: isCancelled)
+        stop.price(operations: estimate.operations)
+        progress?.attach(stop)
+        return stop
     }
 
     /// A forward pass is cheap per byte of body, but not bounded by it: a 64 MiB body can describe

@@ -127,17 +127,23 @@ enum ReportEncoder {
         writer.key("floor"); try writer.number(parameter.floor)
         writer.key("max_relative_error"); try writer.number(parameter.maxRelativeError)
         writer.key("band"); writer.string(parameter.band.rawValue)
+        writeKinks(count: parameter.kinkCount, subgradientChecked: parameter.subgradientCount, examples: parameter.kinkExamples,
+                   to: &writer)
+        writer.endObject()
+    }
+
+    /// A tensor's `kinks` member, in the full answer and in a shard's partial one alike.
+    static func writeKinks(count: Int, subgradientChecked: Int, examples: [EntryIndex], to writer: inout JSONWriter) {
         writer.key("kinks")
         writer.beginObject()
-        writer.key("count"); writer.integer(parameter.kinkCount)
-        writer.key("subgradient_checked"); writer.integer(parameter.subgradientCount)
+        writer.key("count"); writer.integer(count)
+        writer.key("subgradient_checked"); writer.integer(subgradientChecked)
         writer.key("examples")
         writer.beginArray()
-        for index in parameter.kinkExamples {
+        for index in examples {
             writer.beginArray(); writer.integer(index.row); writer.integer(index.col); writer.endArray()
         }
         writer.endArray()
-        writer.endObject()
         writer.endObject()
     }
 }

@@ -67,17 +67,7 @@ enum ShardEncoder {
             writer.null()
         }
         writer.key("max_relative_error"); try writer.number(t.maxRelativeError)
-        writer.key("kinks")
-        writer.beginObject()
-        writer.key("count"); writer.integer(t.kinkCount)
-        writer.key("subgradient_checked"); writer.integer(t.subgradientCount)
-        writer.key("examples")
-        writer.beginArray()
-        for index in t.kinkExamples {
-            writer.beginArray(); writer.integer(index.row); writer.integer(index.col); writer.endArray()
-        }
-        writer.endArray()
-        writer.endObject()
+        ReportEncoder.writeKinks(count: t.kinkCount, subgradientChecked: t.subgradientCount, examples: t.kinkExamples, to: &writer)
         writer.endObject()
     }
 
