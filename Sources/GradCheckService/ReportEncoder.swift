@@ -108,17 +108,7 @@ enum ReportEncoder {
         writer.key("difference"); try writer.number(parameter.difference)
         writer.key("passed"); writer.bool(parameter.passed)
         writer.key("checked"); writer.integer(parameter.checkedCount)
-        writer.key("worst")
-        if let worst = parameter.worst {
-            writer.beginObject()
-            writer.key("row"); writer.integer(worst.index.row)
-            writer.key("col"); writer.integer(worst.index.col)
-            writer.key("analytic"); try writer.number(worst.analytic)
-            writer.key("numeric"); try writer.number(worst.numeric)
-            writer.endObject()
-        } else {
-            writer.null()
-        }
+        try writeWorst(parameter.worst, to: &writer)
         writer.key("ratio")
         // A ratio is a diagnosis, not a result: an infinite one is simply no diagnosis.
         if let ratio = parameter.ratio, ratio.isFinite { try writer.number(ratio) } else { writer.null() }
@@ -129,6 +119,22 @@ enum ReportEncoder {
         writer.key("band"); writer.string(parameter.band.rawValue)
         writeKinks(count: parameter.kinkCount, subgradientChecked: parameter.subgradientCount, examples: parameter.kinkExamples,
                    to: &writer)
+        writer.endObject()
+    }
+
+    /// A tensor's `worst` member (the entry where analytic and numeric differ most, or null), in
+    /// the full answer and in a shard's partial one alike.
+    static func writeWorst(_ worst: WorstEntry?, to writer: inout JSONWriter) throws(JSONWriteError) {
+        writer.key("worst")
+        guard let worst else {
+            writer.null()
+            return
+        }
+        writer.beginObject()
+        writer.key("row"); writer.integer(worst.index.row)
+        writer.key("col"); writer.integer(worst.index.col)
+        writer.key("analytic"); try writer.number(worst.analytic)
+        writer.key("numeric"); try writer.number(worst.numeric)
         writer.endObject()
     }
 

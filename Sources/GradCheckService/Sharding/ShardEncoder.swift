@@ -55,17 +55,7 @@ enum ShardEncoder {
             writer.endArray()
         }
         writer.endObject()
-        writer.key("worst")
-        if let worst = t.worst {
-            writer.beginObject()
-            writer.key("row"); writer.integer(worst.index.row)
-            writer.key("col"); writer.integer(worst.index.col)
-            writer.key("analytic"); try writer.number(worst.analytic)
-            writer.key("numeric"); try writer.number(worst.numeric)
-            writer.endObject()
-        } else {
-            writer.null()
-        }
+        try ReportEncoder.writeWorst(t.worst, to: &writer)
         writer.key("max_relative_error"); try writer.number(t.maxRelativeError)
         ReportEncoder.writeKinks(count: t.kinkCount, subgradientChecked: t.subgradientCount, examples: t.kinkExamples, to: &writer)
         writer.endObject()
