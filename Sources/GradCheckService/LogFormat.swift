@@ -60,16 +60,7 @@ public enum LogFormat: String, Sendable, CaseIterable {
     static func timestamp(_ time: Date) -> String {
         let totalMilliseconds = Int((time.timeIntervalSince1970 * 1000).rounded())
         let (days, millisecondOfDay) = totalMilliseconds.quotientAndRemainder(dividingBy: 86_400_000)
-        // Howard Hinnant's civil_from_days: proleptic Gregorian date of a day count since 1970.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = HTTPDate.civil(fromDays: days)
         let ms = millisecondOfDay
         func pad(_ value: Int, _ width: Int) -> String {
             let digits = String(value)

@@ -2,7 +2,7 @@ import Foundation
 
 /// IMF-fixdate for the `Date` header (RFC 9110 §5.6.7), computed by hand so it needs no
 /// formatter (not Sendable) and no locale.
-enum HTTPDate {
+public enum HTTPDate {
     private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
@@ -20,7 +20,8 @@ enum HTTPDate {
     }
 
     /// Days since 1970-01-01 to (year, month 1-12, day 1-31); Howard Hinnant's civil_from_days.
-    private static func civil(fromDays days: Int) -> (Int, Int, Int) {
+    /// Public for the JSON access log's RFC 3339 timestamps.
+    public static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
