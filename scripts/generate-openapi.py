@@ -256,7 +256,8 @@ doc = {
     }},
 }
 text = json.dumps(doc, indent=2)
-print("""// The OpenAPI 3 description of the v1 API, served at GET /openapi.json.
+print("""// swift-format-ignore-file
+// The OpenAPI 3 description of the v1 API, served at GET /openapi.json.
 // Generated from scripts/generate-openapi.py; edit that script, rerun it, and keep
 // OpenAPIDocumentTests green (it checks this document against the request reader).
 public enum OpenAPIDocument {

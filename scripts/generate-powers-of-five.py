@@ -28,6 +28,7 @@ lines = []
 for c in out:
     hi, lo = c >> 64, c & ((1 << 64) - 1)
     lines.append(f"    0x{hi:016x}, 0x{lo:016x},")
+print("// swift-format-ignore-file")
 print("// Generated: 128-bit truncated powers of five, 5^q for q in -342...308, normalised so the")
 print("// top bit is set (the table of fast_float / Lemire, \"Number Parsing at a Gigabyte per Second\").")
 print("// Each q takes two entries: high 64 bits, then low 64 bits. Do not edit by hand.")

@@ -24,6 +24,9 @@ if [ -f Dockerfile ]; then
     hadolint Dockerfile
 fi
 
+echo "== swift format lint --strict (the rules are in .swift-format)"
+swift format lint --strict --recursive --parallel Sources Tests
+
 echo "== kubernetes manifests"
 scripts/validate-manifests.sh
 

@@ -56,7 +56,10 @@ struct CostChange {
         for (index, layer) in network.layers.enumerated() {
             let dW = direction[ParameterID(layer: index + 1, kind: .weight)].map { scaled($0, d) }
             let db = direction[ParameterID(layer: index + 1, kind: .bias)].map { scaled($0, d) }
-            if dW == nil && db == nil { deltas.append(nil); continue }
+            if dW == nil && db == nil {
+                deltas.append(nil)
+                continue
+            }
             let weights = dW ?? Matrix(rows: layer.weights.rows, cols: layer.weights.cols)
             for i in 0..<weights.count { squares.add(weights.values[i] * (2 * layer.weights.values[i] + weights.values[i])) }
             deltas.append(Layer(weights: weights, bias: db ?? Matrix(rows: layer.bias.rows, cols: 1)))
@@ -78,8 +81,10 @@ struct CostChange {
     }
 
     /// Carries dZ_start through the layers after `start` and scores the change of the loss.
-    private func propagate(from start: Int, deltaZ: Matrix, regularisation: Double,
-                           extra: (Int, Matrix) -> Matrix?) -> Result {
+    private func propagate(
+        from start: Int, deltaZ: Matrix, regularisation: Double,
+        extra: (Int, Matrix) -> Matrix?
+    ) -> Result {
         var dZ = deltaZ
         var kink = false
         let depth = network.depth
@@ -124,7 +129,9 @@ struct CostChange {
             // loss = y softplus(-z) + (1 - y) softplus(z); each term changes without cancellation.
             var sum = 0.0
             for r in 0..<d.rows {
-                let label = y[r, c], zr = z[r, c], dr = d[r, c]
+                let label = y[r, c]
+                let zr = z[r, c]
+                let dr = d[r, c]
                 sum += label * softplusChange(at: -zr, by: -dr) + (1 - label) * softplusChange(at: zr, by: dr)
             }
             return sum

@@ -37,8 +37,9 @@ extension Network {
         let m = x.cols
         let logits = zs[depth - 1]
         let losses = (0..<m).map { output.exampleLoss(logits: logits, labels: y, column: $0) }
-        return ForwardPass(preActivations: zs, activations: activationsOut, exampleLosses: losses,
-                           cost: cost(exampleLosses: losses, examples: m))
+        return ForwardPass(
+            preActivations: zs, activations: activationsOut, exampleLosses: losses,
+            cost: cost(exampleLosses: losses, examples: m))
     }
 
     /// Mean of the example losses plus lambd / (2m) * sum of ||W_l||^2, summed with compensation.

@@ -57,7 +57,8 @@ public struct GradientCheckOptions: Sendable, Equatable {
         let parts = pattern.split(separator: "*", omittingEmptySubsequences: false).map(String.init)
         guard parts.count > 1 else { return pattern == name }
         guard name.hasPrefix(parts[0]), name.hasSuffix(parts[parts.count - 1]),
-              name.count >= parts[0].count + parts[parts.count - 1].count else { return false }
+            name.count >= parts[0].count + parts[parts.count - 1].count
+        else { return false }
         var rest = Substring(name.dropFirst(parts[0].count).dropLast(parts[parts.count - 1].count))
         for middle in parts.dropFirst().dropLast() where !middle.isEmpty {
             guard let range = rest.range(of: middle) else { return false }

@@ -46,7 +46,10 @@ public struct GradientCheckReport: Sendable {
 public struct EntryIndex: Sendable, Equatable, CustomStringConvertible {
     public let row: Int
     public let col: Int
-    public init(row: Int, col: Int) { self.row = row; self.col = col }
+    public init(row: Int, col: Int) {
+        self.row = row
+        self.col = col
+    }
     public var description: String { "[\(row)][\(col)]" }
 }
 
@@ -103,10 +106,12 @@ public struct ParameterReport: Sendable {
         guard kinkCount > 0 else { return nil }
         let shown = kinkExamples.map(\.description).joined(separator: ", ")
         let more = kinkCount > kinkExamples.count ? ", ..." : ""
-        let fate = subgradientCount == kinkCount
+        let fate =
+            subgradientCount == kinkCount
             ? "checked as \(kinkCount == 1 ? "a subgradient" : "subgradients") (between the one-sided quotients)"
             : "left out of the verdict"
-        return "\(kinkCount) \(kinkCount == 1 ? "entry" : "entries") of \(name) \(kinkCount == 1 ? "crosses" : "cross") a ReLU kink and \(kinkCount == 1 ? "was" : "were") \(fate): \(shown)\(more)"
+        return
+            "\(kinkCount) \(kinkCount == 1 ? "entry" : "entries") of \(name) \(kinkCount == 1 ? "crosses" : "cross") a ReLU kink and \(kinkCount == 1 ? "was" : "were") \(fate): \(shown)\(more)"
     }
 }
 

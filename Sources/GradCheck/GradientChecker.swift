@@ -21,19 +21,23 @@ public struct GradientChecker: Sendable {
 
     /// The notebook's two sentences.
     public static func message(difference: Double, passed: Bool) -> String {
-        passed ? "Your backward propagation works perfectly fine! difference = \(difference)"
-               : "There is a mistake in the backward propagation! difference = \(difference)"
+        passed
+            ? "Your backward propagation works perfectly fine! difference = \(difference)"
+            : "There is a mistake in the backward propagation! difference = \(difference)"
     }
 
     /// When every coordinate (or direction) was left out as a kink nothing was compared, and
     /// a check that compared nothing has not passed.
-    static let inconclusiveMessage = "The check is inconclusive: every checked coordinate crosses a ReLU kink, so nothing could be compared; try a smaller epsilon"
+    static let inconclusiveMessage =
+        "The check is inconclusive: every checked coordinate crosses a ReLU kink, so nothing could be compared; try a smaller epsilon"
 
     /// Checks `gradients` (shapes must match the network: see `NetworkBuilder.gradients`), or the
     /// network's own backward when nil, to the end whatever it costs. A value that is not finite
     /// makes the difference NaN and the verdict failed; `check(_:...stop:)` says which one.
-    public func check(_ network: Network, inputs x: Matrix, labels y: Matrix,
-                      gradients: Gradients? = nil, options: GradientCheckOptions = GradientCheckOptions()) -> GradientCheckReport {
+    public func check(
+        _ network: Network, inputs x: Matrix, labels y: Matrix,
+        gradients: Gradients? = nil, options: GradientCheckOptions = GradientCheckOptions()
+    ) -> GradientCheckReport {
         run(network, inputs: x, labels: y, gradients: gradients, options: options, stop: .none).report
     }
 
@@ -44,35 +48,44 @@ public struct GradientChecker: Sendable {
     /// With the caller's `gradients`, the intermediates they sent (`dZ_l`, `dA_l`) are checked
     /// numerically too, and the report says which steps of their backward are wrong
     /// (`diagnosis`): not in directional mode, which cannot tell tensors apart.
-    public func check(_ network: Network, inputs x: Matrix, labels y: Matrix, gradients: Gradients? = nil,
-                      intermediates: IntermediateGradients = [:],
-                      options: GradientCheckOptions = GradientCheckOptions(),
-                      stop: StopSignal) throws(CheckFailure) -> GradientCheckReport {
+    public func check(
+        _ network: Network, inputs x: Matrix, labels y: Matrix, gradients: Gradients? = nil,
+        intermediates: IntermediateGradients = [:],
+        options: GradientCheckOptions = GradientCheckOptions(),
+        stop: StopSignal
+    ) throws(CheckFailure) -> GradientCheckReport {
         var (report, nonFinite, floorModel) = run(network, inputs: x, labels: y, gradients: gradients, options: options, stop: stop)
         if gradients != nil && options.only != nil {
-            report.notes.append("root causes need every tensor checked: with \"only\", none are named and the intermediates are not checked")
+            report.notes.append(
+                "root causes need every tensor checked: with \"only\", none are named and the intermediates are not checked")
         } else if let gradients, stop.interruption == nil, nonFinite == nil {
-            nonFinite = diagnose(&report, network: network, x: x, y: y, gradients: gradients, intermediates: intermediates,
-                                 options: options, floorModel: floorModel, stop: stop)
+            nonFinite = diagnose(
+                &report, network: network, x: x, y: y, gradients: gradients, intermediates: intermediates,
+                options: options, floorModel: floorModel, stop: stop)
         }
         if let interruption = stop.interruption { throw .interrupted(interruption) }
         if let nonFinite { throw .nonFinite(nonFinite) }
         return report
     }
 
-    private func run(_ network: Network, inputs x: Matrix, labels y: Matrix, gradients: Gradients?,
-                     options: GradientCheckOptions,
-                     stop: StopSignal) -> (report: GradientCheckReport, nonFinite: String?, floorModel: RoundingFloor) {
+    private func run(
+        _ network: Network, inputs x: Matrix, labels y: Matrix, gradients: Gradients?,
+        options: GradientCheckOptions,
+        stop: StopSignal
+    ) -> (report: GradientCheckReport, nonFinite: String?, floorModel: RoundingFloor) {
         let started = DispatchTime.now().uptimeNanoseconds
-        let (analytic, methodUsed, notes, nonFinite, floorModel) = prepare(network, inputs: x, labels: y, gradients: gradients, options: options)
+        let (analytic, methodUsed, notes, nonFinite, floorModel) = prepare(
+            network, inputs: x, labels: y, gradients: gradients, options: options)
         var result: (report: GradientCheckReport, nonFinite: String?)
         switch options.mode {
         case .full, .sample:
-            result = checkCoordinates(network, x: x, y: y, analytic: analytic, options: options, method: methodUsed,
-                                      floorModel: floorModel, stop: stop)
+            result = checkCoordinates(
+                network, x: x, y: y, analytic: analytic, options: options, method: methodUsed,
+                floorModel: floorModel, stop: stop)
         case let .directional(count, seed):
-            result = checkDirections(network, x: x, y: y, analytic: analytic, count: max(count, 1), seed: seed,
-                                     options: options, method: methodUsed, floorModel: floorModel, stop: stop)
+            result = checkDirections(
+                network, x: x, y: y, analytic: analytic, count: max(count, 1), seed: seed,
+                options: options, method: methodUsed, floorModel: floorModel, stop: stop)
         }
         // The notebook's formula is central: judge its step (complex-step's tiny h subtracts nothing).
         let centralStep = options.method == .central ? options.epsilon : GradientCheckOptions.defaultEpsilon(for: .central)
@@ -82,9 +95,12 @@ public struct GradientChecker: Sendable {
             difference: result.report.difference, threshold: options.threshold, floor: result.report.floor,
             precision: options.precision, passed: result.report.passed)
         if let gradients, !result.report.passed, options.precision == .float64,
-           result.report.difference <= VerdictRule.limit(threshold: options.threshold, floor: result.report.floor * Self.float32Scale),
-           Precision.float32.represents(gradients.tensors.values.flatMap(\.values)) {
-            result.report.notes.append("every gradient you sent is a float32 value, and the difference is within what float32 rounding explains (floor \(WorkEstimate.scientific(result.report.floor * Self.float32Scale))): if your forward and backward ran in float32, send \"dtype\": \"float32\"")
+            result.report.difference <= VerdictRule.limit(threshold: options.threshold, floor: result.report.floor * Self.float32Scale),
+            Precision.float32.represents(gradients.tensors.values.flatMap(\.values))
+        {
+            result.report.notes.append(
+                "every gradient you sent is a float32 value, and the difference is within what float32 rounding explains (floor \(WorkEstimate.scientific(result.report.floor * Self.float32Scale))): if your forward and backward ran in float32, send \"dtype\": \"float32\""
+            )
         }
         result.report.notes = notes + result.report.notes
         result.report.elapsedSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
@@ -95,7 +111,8 @@ public struct GradientChecker: Sendable {
     /// tensors replaced by zeros), the method the engine can run, the notes those two give, the
     /// first non-finite analytic entry, and the rounding model.
     func prepare(_ network: Network, inputs x: Matrix, labels y: Matrix, gradients: Gradients?, options: GradientCheckOptions)
-        -> (analytic: Gradients, methodUsed: DifferenceMethod, notes: [String], nonFinite: String?, floorModel: RoundingFloor) {
+        -> (analytic: Gradients, methodUsed: DifferenceMethod, notes: [String], nonFinite: String?, floorModel: RoundingFloor)
+    {
         var analytic = gradients ?? network.gradients(inputs: x, labels: y).gradients
         let methodUsed = engine.supports(options.method) ? options.method : .central
         var notes: [String] = []
@@ -109,7 +126,8 @@ public struct GradientChecker: Sendable {
         for id in network.parameterIDs {
             if let bad = analytic[id]?.values.firstIndex(where: { !$0.isFinite }) {
                 let cols = network[id].cols
-                nonFinite = "the analytic gradient \(id.gradientName) is not finite at [\(bad / cols)][\(bad % cols)]: the backward pass overflows at these parameters and inputs"
+                nonFinite =
+                    "the analytic gradient \(id.gradientName) is not finite at [\(bad / cols)][\(bad % cols)]: the backward pass overflows at these parameters and inputs"
                 break
             }
         }
@@ -123,26 +141,33 @@ public struct GradientChecker: Sendable {
     /// float32's unit roundoff in units of float64's.
     static let float32Scale = Precision.float32.unitRoundoff / Precision.float64.unitRoundoff
 
-    private func checkCoordinates(_ network: Network, x: Matrix, y: Matrix, analytic: Gradients, options: GradientCheckOptions,
-                                  method: DifferenceMethod, floorModel: RoundingFloor,
-                                  stop: StopSignal) -> (report: GradientCheckReport, nonFinite: String?) {
+    private func checkCoordinates(
+        _ network: Network, x: Matrix, y: Matrix, analytic: Gradients, options: GradientCheckOptions,
+        method: DifferenceMethod, floorModel: RoundingFloor,
+        stop: StopSignal
+    ) -> (report: GradientCheckReport, nonFinite: String?) {
         let coordinates: [Coordinate]
         if case let .sample(count, seed) = options.mode {
             coordinates = CoordinateSampler.sample(of: network, count: count, seed: seed, only: options.only)
         } else {
             coordinates = CoordinateSampler.all(of: network, only: options.only)
         }
-        let numeric = engine.derivatives(of: network, inputs: x, labels: y, at: coordinates,
-                                         method: method, step: options.epsilon, stop: stop)
+        let numeric = engine.derivatives(
+            of: network, inputs: x, labels: y, at: coordinates,
+            method: method, step: options.epsilon, stop: stop)
         var tensors: [ParameterID: TensorComparison] = [:]
-        var allAnalytic: [Double] = [], allNumeric: [Double] = [], allFloorErrors: [Double] = []
-        var kinkCount = 0, subgradientCount = 0
+        var allAnalytic: [Double] = []
+        var allNumeric: [Double] = []
+        var allFloorErrors: [Double] = []
+        var kinkCount = 0
+        var subgradientCount = 0
         var nonFinite: String?
         for (coordinate, n) in zip(coordinates, numeric) {
             let id = coordinate.parameter
             let a = analytic[id]?[coordinate.row, coordinate.col] ?? 0
             if nonFinite == nil && !n.value.isFinite {
-                nonFinite = "the numerical gradient of \(id.name) at [\(coordinate.row)][\(coordinate.col)] is not finite: the cost overflows (or is undefined) at theta +/- epsilon; scale the inputs or parameters down"
+                nonFinite =
+                    "the numerical gradient of \(id.name) at [\(coordinate.row)][\(coordinate.col)] is not finite: the cost overflows (or is undefined) at theta +/- epsilon; scale the inputs or parameters down"
             }
             let floorError = floorModel.errorsPerUnitRoundoff[id]?[coordinate.row, coordinate.col] ?? 0
             let shape = options.keepsEntries ? (network[id].rows, network[id].cols) : nil
@@ -184,10 +209,14 @@ public struct GradientChecker: Sendable {
     static func coordinateNotes(kinkCount: Int, subgradientCount: Int, comparedNothing: Bool) -> [String] {
         var notes: [String] = []
         if subgradientCount > 0 {
-            notes.append("\(subgradientCount) coordinate(s) whose +/- epsilon step switches a ReLU unit on or off were checked as subgradients: the analytic value must lie between the one-sided difference quotients (J(theta) - J(theta - eps)) / eps and (J(theta + eps) - J(theta)) / eps")
+            notes.append(
+                "\(subgradientCount) coordinate(s) whose +/- epsilon step switches a ReLU unit on or off were checked as subgradients: the analytic value must lie between the one-sided difference quotients (J(theta) - J(theta - eps)) / eps and (J(theta + eps) - J(theta)) / eps"
+            )
         }
         if kinkCount > subgradientCount {
-            notes.append("\(kinkCount - subgradientCount) coordinate(s) whose +/- epsilon step switches a ReLU unit on or off were left out of the verdict (the difference quotient straddles a kink)")
+            notes.append(
+                "\(kinkCount - subgradientCount) coordinate(s) whose +/- epsilon step switches a ReLU unit on or off were left out of the verdict (the difference quotient straddles a kink)"
+            )
         }
         if comparedNothing {
             notes.append("every checked coordinate crosses a kink: nothing was left to compare; try a smaller epsilon")
@@ -195,14 +224,17 @@ public struct GradientChecker: Sendable {
         return notes
     }
 
-    private func checkDirections(_ network: Network, x: Matrix, y: Matrix, analytic: Gradients, count: Int, seed: UInt64,
-                                 options: GradientCheckOptions, method: DifferenceMethod, floorModel: RoundingFloor,
-                                 stop: StopSignal) -> (report: GradientCheckReport, nonFinite: String?) {
+    private func checkDirections(
+        _ network: Network, x: Matrix, y: Matrix, analytic: Gradients, count: Int, seed: UInt64,
+        options: GradientCheckOptions, method: DifferenceMethod, floorModel: RoundingFloor,
+        stop: StopSignal
+    ) -> (report: GradientCheckReport, nonFinite: String?) {
         var generator = SplitMix64(seed: seed)
         // Only the first `listedDirections` are listed in the answer; every direction counts in
         // the verdict, through these two vectors (16 bytes per direction, priced).
         var listed: [DirectionReport] = []
-        var keptAnalytic: [Double] = [], keptNumeric: [Double] = []
+        var keptAnalytic: [Double] = []
+        var keptNumeric: [Double] = []
         var nonFinite: String?
         var done = 0
         stop.expect(count)
@@ -214,10 +246,12 @@ public struct GradientChecker: Sendable {
                 guard let g = analytic[id] else { continue }
                 for i in 0..<tensor.count { dot.add(g.values[i] * tensor.values[i]) }
             }
-            let n = engine.directionalDerivative(of: network, inputs: x, labels: y, along: u,
-                                                 method: method, step: options.epsilon)
+            let n = engine.directionalDerivative(
+                of: network, inputs: x, labels: y, along: u,
+                method: method, step: options.epsilon)
             if nonFinite == nil && !n.value.isFinite {
-                nonFinite = "the numerical derivative along direction \(index + 1) is not finite: the cost overflows (or is undefined) at theta +/- epsilon u; scale the inputs or parameters down"
+                nonFinite =
+                    "the numerical derivative along direction \(index + 1) is not finite: the cost overflows (or is undefined) at theta +/- epsilon u; scale the inputs or parameters down"
             }
             if listed.count < WorkEstimate.listedDirections {
                 listed.append(DirectionReport(analytic: dot.value, numeric: n.value, crossesKink: n.crossesKink))
@@ -238,7 +272,9 @@ public struct GradientChecker: Sendable {
         let allGradient = analytic.tensors.values.flatMap(\.values)
         let floor = options.precision.unitRoundoff * RoundingFloor.floor(errors: allErrors, analytic: allGradient, numeric: allGradient)
         let passed = difference <= VerdictRule.limit(threshold: options.threshold, floor: floor) && !keptAnalytic.isEmpty
-        var notes = ["directional mode compares grad . u with the numerical derivative along \(count) random unit direction(s); it cannot tell which tensor is wrong"]
+        var notes = [
+            "directional mode compares grad . u with the numerical derivative along \(count) random unit direction(s); it cannot tell which tensor is wrong"
+        ]
         if count > listed.count {
             notes.append("the answer lists the first \(listed.count) of \(count) directions; all of them count in the difference")
         }
@@ -261,17 +297,23 @@ public struct GradientChecker: Sendable {
 
     /// Checks the caller's intermediates numerically and finds the root causes; returns a
     /// description of the first value that was not finite, if any.
-    private func diagnose(_ report: inout GradientCheckReport, network: Network, x: Matrix, y: Matrix, gradients: Gradients,
-                          intermediates: IntermediateGradients, options: GradientCheckOptions, floorModel: RoundingFloor,
-                          stop: StopSignal) -> String? {
+    private func diagnose(
+        _ report: inout GradientCheckReport, network: Network, x: Matrix, y: Matrix, gradients: Gradients,
+        intermediates: IntermediateGradients, options: GradientCheckOptions, floorModel: RoundingFloor,
+        stop: StopSignal
+    ) -> String? {
         if case .directional = options.mode {
             if !intermediates.isEmpty {
-                report.notes.append("directional mode checks grad . u only: the intermediates were not checked and no root cause can be named; use mode full or sample")
+                report.notes.append(
+                    "directional mode checks grad . u only: the intermediates were not checked and no root cause can be named; use mode full or sample"
+                )
             }
             return nil
         }
         if case let .sample(count, _) = options.mode, count < network.parameterCount {
-            report.notes.append("sample mode judges each tensor by the coordinates it drew: a wrong entry that was not drawn goes unseen, so the root causes are only as complete as the sample (the intermediates are checked in full)")
+            report.notes.append(
+                "sample mode judges each tensor by the coordinates it drew: a wrong entry that was not drawn goes unseen, so the root causes are only as complete as the sample (the intermediates are checked in full)"
+            )
         }
         let (pass, reference) = network.gradients(inputs: x, labels: y, intermediates: true)
         var caller: [GradientName: Matrix] = intermediates
@@ -284,7 +326,8 @@ public struct GradientChecker: Sendable {
         // central default when the check itself is complex-step.
         let step = options.method == .central ? options.epsilon : GradientCheckOptions.defaultEpsilon(for: .central)
         if options.method != .central && !intermediates.isEmpty {
-            report.notes.append("the intermediates were checked with central differences (step \(step)): complex-step is used for the parameters only")
+            report.notes.append(
+                "the intermediates were checked with central differences (step \(step)): complex-step is used for the parameters only")
         }
         let names = intermediates.keys.sorted()
         let numeric = engine.intermediateDerivatives(of: network, inputs: x, labels: y, names: names, step: step, stop: stop)
@@ -292,7 +335,8 @@ public struct GradientChecker: Sendable {
             guard let (values, kinks) = numeric[name] else { continue }
             if let bad = values.indices.first(where: { !values[$0].isFinite && !kinks[$0] }) {
                 let cols = intermediates[name]!.cols
-                return "the numerical derivative for \(name) at [\(bad / cols)][\(bad % cols)] is not finite: the cost overflows (or is undefined) there"
+                return
+                    "the numerical derivative for \(name) at [\(bad / cols)][\(bad % cols)] is not finite: the cost overflows (or is undefined) there"
             }
         }
         guard stop.interruption == nil else { return nil }
@@ -311,21 +355,26 @@ public struct GradientChecker: Sendable {
             var reports: [ParameterReport] = []
             for name in names {
                 guard let (values, kinks) = numeric[name], let value = intermediates[name] else { continue }
-                var comparison = TensorComparison(gradient: name, threshold: options.threshold,
-                                                  keepingEntriesOf: options.keepsEntries ? (value.rows, value.cols) : nil)
+                var comparison = TensorComparison(
+                    gradient: name, threshold: options.threshold,
+                    keepingEntriesOf: options.keepsEntries ? (value.rows, value.cols) : nil)
                 for k in 0..<value.count {
-                    comparison.add(index: EntryIndex(row: k / value.cols, col: k % value.cols), analytic: value.values[k],
-                                   numeric: NumericalDerivative(value: values[k] * scale, crossesKink: kinks[k]))
+                    comparison.add(
+                        index: EntryIndex(row: k / value.cols, col: k % value.cols), analytic: value.values[k],
+                        numeric: NumericalDerivative(value: values[k] * scale, crossesKink: kinks[k]))
                 }
-                let tensorReport = comparison.report(threshold: options.threshold, negligible: 0, unitRoundoff: options.precision.unitRoundoff,
-                                                     floorPerUnitRoundoff: floorModel.intermediateFloorsPerUnitRoundoff[name] ?? 0)
+                let tensorReport = comparison.report(
+                    threshold: options.threshold, negligible: 0, unitRoundoff: options.precision.unitRoundoff,
+                    floorPerUnitRoundoff: floorModel.intermediateFloorsPerUnitRoundoff[name] ?? 0)
                 reports.append(tensorReport)
                 failed[name] = !tensorReport.passed
             }
-            let replay = BackwardReplay(network: network, inputs: x, pass: pass, reference: reference, convention: convention, caller: caller)
+            let replay = BackwardReplay(
+                network: network, inputs: x, pass: pass, reference: reference, convention: convention, caller: caller)
             let found = RootCauseAnalysis(replay: replay, failed: failed).diagnose()
-            let diagnosis = BackwardDiagnosis(convention: voted == nil ? nil : convention, rootCauses: found.rootCauses,
-                                              propagated: found.propagated)
+            let diagnosis = BackwardDiagnosis(
+                convention: voted == nil ? nil : convention, rootCauses: found.rootCauses,
+                propagated: found.propagated)
             if best == nil || diagnosis.rootCauses.count < best!.diagnosis.rootCauses.count { best = (reports, diagnosis) }
         }
         if let best {
@@ -338,15 +387,20 @@ public struct GradientChecker: Sendable {
     /// Gaussian entries normalised over all parameters: uniform on the unit sphere.
     /// With `only`, the other tensors' components are zero: the direction moves the chosen
     /// tensors alone.
-    public static func randomUnitDirection(shapedLike network: Network, only: Set<ParameterID>? = nil,
-                                           using generator: inout SplitMix64) -> [ParameterID: Matrix] {
+    public static func randomUnitDirection(
+        shapedLike network: Network, only: Set<ParameterID>? = nil,
+        using generator: inout SplitMix64
+    ) -> [ParameterID: Matrix] {
         var direction: [ParameterID: Matrix] = [:]
         var squares = CompensatedSum()
         for id in network.parameterIDs {
             let p = network[id]
             var values = [Double](repeating: 0, count: p.count)
             if only?.contains(id) ?? true {
-                for i in values.indices { values[i] = generator.nextGaussian(); squares.add(values[i] * values[i]) }
+                for i in values.indices {
+                    values[i] = generator.nextGaussian()
+                    squares.add(values[i] * values[i])
+                }
             }
             direction[id] = Matrix(rows: p.rows, cols: p.cols, values: values)
         }

@@ -22,7 +22,8 @@ public struct Matrix: Sendable, Equatable {
     /// Builds a matrix from rows of equal length; `nil` for a ragged or empty input.
     public init?(nested: [[Double]]) {
         guard let first = nested.first, !first.isEmpty,
-              nested.allSatisfy({ $0.count == first.count }) else { return nil }
+            nested.allSatisfy({ $0.count == first.count })
+        else { return nil }
         self.init(rows: nested.count, cols: first.count, values: nested.flatMap { $0 })
     }
 
@@ -59,7 +60,8 @@ public struct Matrix: Sendable, Equatable {
                         for k in 0..<cols {
                             let aik = a[i * cols + k]
                             if aik == 0 { continue }
-                            let bRow = k * n, cRow = i * n
+                            let bRow = k * n
+                            let cRow = i * n
                             for j in 0..<n { c[cRow + j] += aik * b[bRow + j] }
                         }
                     }
@@ -84,6 +86,9 @@ public struct Matrix: Sendable, Equatable {
 public struct Shape: Sendable, Equatable, Hashable, CustomStringConvertible {
     public let rows: Int
     public let cols: Int
-    public init(rows: Int, cols: Int) { self.rows = rows; self.cols = cols }
+    public init(rows: Int, cols: Int) {
+        self.rows = rows
+        self.cols = cols
+    }
     public var description: String { "(\(rows), \(cols))" }
 }

@@ -63,7 +63,8 @@ public struct ParameterID: Sendable, Hashable, Comparable, CustomStringConvertib
         guard let first = name.first, first == "W" || first == "b" else { return nil }
         let digits = name.dropFirst()
         guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
-              digits.first != "0", let layer = Int(digits) else { return nil }
+            digits.first != "0", let layer = Int(digits)
+        else { return nil }
         self.init(layer: layer, kind: first == "W" ? .weight : .bias)
     }
 

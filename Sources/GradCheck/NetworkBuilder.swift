@@ -24,23 +24,30 @@ public enum NetworkBuilder {
         try checkFiniteAndNonEmpty(y, key: "Y")
 
         var layers: [Layer] = []
-        var previousKey = "X", previousRows = x.rows, previousShape = x.shape
+        var previousKey = "X"
+        var previousRows = x.rows
+        var previousShape = x.shape
         for l in 1...depth {
-            let wKey = "W\(l)", bKey = "b\(l)"
+            let wKey = "W\(l)"
+            let bKey = "b\(l)"
             guard let w = parameters[wKey] else { throw .missingKey(wKey) }
             guard let b = parameters[bKey] else { throw .missingKey(bKey) }
             try checkFiniteAndNonEmpty(w, key: wKey)
             try checkFiniteAndNonEmpty(b, key: bKey)
             if w.cols != previousRows {
-                throw .shapeMismatch(key: wKey, shape: w.shape, expected: Shape(rows: w.rows, cols: previousRows),
-                                     otherKey: previousKey, otherShape: previousShape)
+                throw .shapeMismatch(
+                    key: wKey, shape: w.shape, expected: Shape(rows: w.rows, cols: previousRows),
+                    otherKey: previousKey, otherShape: previousShape)
             }
             if b.shape != Shape(rows: w.rows, cols: 1) {
-                throw .shapeMismatch(key: bKey, shape: b.shape, expected: Shape(rows: w.rows, cols: 1),
-                                     otherKey: wKey, otherShape: w.shape)
+                throw .shapeMismatch(
+                    key: bKey, shape: b.shape, expected: Shape(rows: w.rows, cols: 1),
+                    otherKey: wKey, otherShape: w.shape)
             }
             layers.append(Layer(weights: w, bias: b))
-            previousKey = wKey; previousRows = w.rows; previousShape = w.shape
+            previousKey = wKey
+            previousRows = w.rows
+            previousShape = w.shape
         }
 
         let outputWeights = layers[depth - 1].weights
@@ -51,8 +58,9 @@ public enum NetworkBuilder {
         if y.shape != expectedLabels {
             // Name the neighbour that disagrees: X for the example count, W_L for the unit count.
             let blameX = y.cols != x.cols
-            throw .shapeMismatch(key: "Y", shape: y.shape, expected: expectedLabels,
-                                 otherKey: blameX ? "X" : "W\(depth)", otherShape: blameX ? x.shape : outputWeights.shape)
+            throw .shapeMismatch(
+                key: "Y", shape: y.shape, expected: expectedLabels,
+                otherKey: blameX ? "X" : "W\(depth)", otherShape: blameX ? x.shape : outputWeights.shape)
         }
         return Network(layers: layers, activation: activation, output: output, lambd: lambd)
     }
@@ -70,8 +78,9 @@ public enum NetworkBuilder {
             try checkFiniteAndNonEmpty(g, key: id.gradientName)
             let parameter = network[id]
             if g.shape != parameter.shape {
-                throw .shapeMismatch(key: id.gradientName, shape: g.shape, expected: parameter.shape,
-                                     otherKey: id.name, otherShape: parameter.shape)
+                throw .shapeMismatch(
+                    key: id.gradientName, shape: g.shape, expected: parameter.shape,
+                    otherKey: id.name, otherShape: parameter.shape)
             }
             tensors[id] = g
         }
@@ -81,8 +90,10 @@ public enum NetworkBuilder {
     /// The intermediates among the caller's gradients: dZ_l (l = 1...L) shaped like Z_l, dA_l
     /// (l = 0...L-1) shaped like A_l (dA_0 like X), and dA_L for a sigmoid output; the course's
     /// `backward_propagation_n` returns these beside dW_l and db_l.
-    public static func intermediates(_ named: [String: Matrix], for network: Network,
-                                     examples m: Int) throws(NetworkError) -> IntermediateGradients {
+    public static func intermediates(
+        _ named: [String: Matrix], for network: Network,
+        examples m: Int
+    ) throws(NetworkError) -> IntermediateGradients {
         var result: IntermediateGradients = [:]
         let widths = [network.layers.first?.weights.cols ?? 0] + network.layers.map(\.weights.rows)
         for key in named.keys.sorted() {

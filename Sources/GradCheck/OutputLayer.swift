@@ -45,7 +45,9 @@ public enum OutputLayer: String, Sendable, CaseIterable {
             // -sum y log softmax(z) = sum(y) * logsumexp(z) - sum y z
             var maxLogit = -Double.infinity
             for r in 0..<z.rows { maxLogit = max(maxLogit, z[r, col]) }
-            var total = 0.0, labelSum = 0.0, labelDotLogits = 0.0
+            var total = 0.0
+            var labelSum = 0.0
+            var labelDotLogits = 0.0
             for r in 0..<z.rows {
                 total += exp(z[r, col] - maxLogit)
                 labelSum += y[r, col]

@@ -37,12 +37,14 @@ public struct ReferenceEngine: NumericalGradientEngine {
             return coordinates.map { coordinate in
                 let plus = changes.change(at: coordinate, by: step)
                 let minus = changes.change(at: coordinate, by: -step)
-                return NumericalDerivative(value: (plus.change - minus.change) / (2 * step),
-                                           crossesKink: plus.crossesKink || minus.crossesKink)
+                return NumericalDerivative(
+                    value: (plus.change - minus.change) / (2 * step),
+                    crossesKink: plus.crossesKink || minus.crossesKink)
             }
         case .notebook:
             return coordinates.map { coordinate in
-                var plusNetwork = network, minusNetwork = network
+                var plusNetwork = network
+                var minusNetwork = network
                 plusNetwork[coordinate.parameter][coordinate.row, coordinate.col] += step
                 minusNetwork[coordinate.parameter][coordinate.row, coordinate.col] -= step
                 return notebookDifference(network, plusNetwork, minusNetwork, base: base, x: x, y: y, step: step)
@@ -60,10 +62,12 @@ public struct ReferenceEngine: NumericalGradientEngine {
             let changes = CostChange(network: network, x: x, y: y, base: base)
             let plus = changes.change(along: direction, by: step)
             let minus = changes.change(along: direction, by: -step)
-            return NumericalDerivative(value: (plus.change - minus.change) / (2 * step),
-                                       crossesKink: plus.crossesKink || minus.crossesKink)
+            return NumericalDerivative(
+                value: (plus.change - minus.change) / (2 * step),
+                crossesKink: plus.crossesKink || minus.crossesKink)
         case .notebook:
-            var plusNetwork = network, minusNetwork = network
+            var plusNetwork = network
+            var minusNetwork = network
             for (id, u) in direction {
                 for i in 0..<u.count {
                     plusNetwork[id].values[i] += step * u.values[i]
@@ -74,15 +78,18 @@ public struct ReferenceEngine: NumericalGradientEngine {
         }
     }
 
-    private func notebookDifference(_ network: Network, _ plusNetwork: Network, _ minusNetwork: Network,
-                                    base: ForwardPass, x: Matrix, y: Matrix, step: Double) -> NumericalDerivative {
+    private func notebookDifference(
+        _ network: Network, _ plusNetwork: Network, _ minusNetwork: Network,
+        base: ForwardPass, x: Matrix, y: Matrix, step: Double
+    ) -> NumericalDerivative {
         let plus = plusNetwork.forward(x, labels: y)
         let minus = minusNetwork.forward(x, labels: y)
         var kink = false
         if network.activation.hasKinks {
             for l in 0..<(network.depth - 1) {
                 let z = base.preActivations[l].values
-                let zp = plus.preActivations[l].values, zm = minus.preActivations[l].values
+                let zp = plus.preActivations[l].values
+                let zm = minus.preActivations[l].values
                 for i in 0..<z.count where (z[i] > 0) != (zp[i] > 0) || (z[i] > 0) != (zm[i] > 0) { kink = true }
             }
         }

@@ -17,9 +17,11 @@ public enum ScalarCase {
     /// difference (about 2.919e-10 for x = 2, theta = 4: the rounding of theta +/- epsilon).
     /// `gradient` is the caller's dtheta to check (the correct `x` when nil). Complex step takes
     /// Im J(theta + i h) / h = Im(x * (theta + i h)) / h, which subtracts nothing.
-    public static func gradientCheck(x: Double, theta: Double, gradient: Double? = nil,
-                                     method: DifferenceMethod = .central,
-                                     epsilon: Double = 1e-7, threshold: Double = 1e-7) -> CheckResult {
+    public static func gradientCheck(
+        x: Double, theta: Double, gradient: Double? = nil,
+        method: DifferenceMethod = .central,
+        epsilon: Double = 1e-7, threshold: Double = 1e-7
+    ) -> CheckResult {
         let approximation: Double
         switch method {
         case .central:
@@ -33,7 +35,8 @@ public enum ScalarCase {
         let denominator = abs(gradient) + abs(approximation)
         let difference = denominator == 0 ? 0 : abs(gradient - approximation) / denominator
         let passed = difference < threshold
-        return CheckResult(gradient: gradient, approximation: approximation, difference: difference, passed: passed,
-                           message: passed ? "The gradient is correct!" : "The gradient is wrong!")
+        return CheckResult(
+            gradient: gradient, approximation: approximation, difference: difference, passed: passed,
+            message: passed ? "The gradient is correct!" : "The gradient is wrong!")
     }
 }

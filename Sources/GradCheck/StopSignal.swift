@@ -34,9 +34,11 @@ public final class StopSignal: Sendable {
     private let pricedOperations = Mutex<Double>(0)
 
     /// `allowance` maps priced operations to the seconds they may take (see `WorkEstimate.allowedSeconds`).
-    public init(budget: Double = .infinity,
-                allowance: (@Sendable (Double) -> Double)? = nil,
-                isCancelled: @escaping @Sendable () -> Bool = { false }) {
+    public init(
+        budget: Double = .infinity,
+        allowance: (@Sendable (Double) -> Double)? = nil,
+        isCancelled: @escaping @Sendable () -> Bool = { false }
+    ) {
         self.budget = budget
         self.allowance = allowance
         self.isCancelled = isCancelled

@@ -17,8 +17,10 @@ struct TensorComparison {
     /// Every entry as checked, when the caller asked for them (`keepsEntries`).
     var entries: TensorEntries?
 
-    init(gradient: GradientName, threshold: Double = GradientCheckOptions().threshold,
-         keepingEntriesOf shape: (rows: Int, cols: Int)? = nil) {
+    init(
+        gradient: GradientName, threshold: Double = GradientCheckOptions().threshold,
+        keepingEntriesOf shape: (rows: Int, cols: Int)? = nil
+    ) {
         self.gradient = gradient
         self.threshold = threshold
         entries = shape.map { TensorEntries(rows: $0.rows, cols: $0.cols) }
@@ -59,9 +61,12 @@ struct TensorComparison {
 
     /// `floorPerUnitRoundoff`, when given, is the tensor's floor (an intermediate's, estimated
     /// for the whole tensor) instead of one from `floorErrors`.
-    func report(threshold: Double, negligible: Double, unitRoundoff: Double = Precision.float64.unitRoundoff,
-                floorPerUnitRoundoff: Double? = nil) -> ParameterReport {
-        let a = Norms.euclidean(analytic), n = Norms.euclidean(numeric)
+    func report(
+        threshold: Double, negligible: Double, unitRoundoff: Double = Precision.float64.unitRoundoff,
+        floorPerUnitRoundoff: Double? = nil
+    ) -> ParameterReport {
+        let a = Norms.euclidean(analytic)
+        let n = Norms.euclidean(numeric)
         let residual = Norms.euclideanDistance(analytic, numeric)
         var worst: WorstEntry?
         var largest = -1.0
@@ -75,11 +80,12 @@ struct TensorComparison {
         var maxRelativeError = 0.0
         for i in analytic.indices { maxRelativeError = max(maxRelativeError, VerdictRule.relativeError(analytic[i], numeric[i])) }
         let (ratio, diagnosis) = passed ? (nil, nil) : explain(analyticNorm: a, numericNorm: n)
-        return ParameterReport(gradient: gradient, difference: difference, passed: passed, checkedCount: checkedCount,
-                               worst: worst, ratio: ratio, diagnosis: diagnosis, kinkCount: kinks.count,
-                               kinkExamples: Array(kinks.prefix(Self.kinkExamplesShown)), subgradientCount: subgradientCount, floor: floor,
-                               maxRelativeError: maxRelativeError, band: VerdictRule.Band(maxRelativeError: maxRelativeError),
-                               entries: entries)
+        return ParameterReport(
+            gradient: gradient, difference: difference, passed: passed, checkedCount: checkedCount,
+            worst: worst, ratio: ratio, diagnosis: diagnosis, kinkCount: kinks.count,
+            kinkExamples: Array(kinks.prefix(Self.kinkExamplesShown)), subgradientCount: subgradientCount, floor: floor,
+            maxRelativeError: maxRelativeError, band: VerdictRule.Band(maxRelativeError: maxRelativeError),
+            entries: entries)
     }
 
     /// A consistent ratio a = r n is found by least squares (r = a.n / n.n) and accepted when the
@@ -89,11 +95,18 @@ struct TensorComparison {
         let name = gradient.name
         if a <= 1e-12 * n { return (0, "\(name) is all zero but the numerical gradient is not") }
         if n <= 1e-12 * a { return (nil, "\(name) is not zero but the numerical gradient is (all zero)") }
-        var dot = 0.0, nn = 0.0
-        for i in analytic.indices { dot += analytic[i] * numeric[i]; nn += numeric[i] * numeric[i] }
+        var dot = 0.0
+        var nn = 0.0
+        for i in analytic.indices {
+            dot += analytic[i] * numeric[i]
+            nn += numeric[i] * numeric[i]
+        }
         let r = dot / nn
         var misfit = CompensatedSum()
-        for i in analytic.indices { let e = analytic[i] - r * numeric[i]; misfit.add(e * e) }
+        for i in analytic.indices {
+            let e = analytic[i] - r * numeric[i]
+            misfit.add(e * e)
+        }
         if misfit.value.squareRoot() <= 1e-3 * a && abs(r - 1) > 1e-3 {
             let shown = Self.threeDecimals(r)
             if abs(r + 1) <= 1e-3 { return (r, "\(name) has its sign flipped (\(shown) times the numerical gradient)") }
@@ -108,7 +121,8 @@ struct TensorComparison {
     static func threeDecimals(_ x: Double) -> String {
         let scaled = (abs(x) * 1000).rounded()
         guard scaled < 1e15 else { return "\(x)" }
-        let whole = Int(scaled) / 1000, fraction = Int(scaled) % 1000
+        let whole = Int(scaled) / 1000
+        let fraction = Int(scaled) % 1000
         let digits = String(fraction)
         return (x < 0 && scaled > 0 ? "-" : "") + "\(whole)." + String(repeating: "0", count: 3 - digits.count) + digits
     }
@@ -143,7 +157,10 @@ enum Norms {
         }
         guard largest > 0, largest.isFinite else { return largest }
         var s = CompensatedSum()
-        for i in 0..<count { let x = entry(i) / largest; s.add(x * x) }
+        for i in 0..<count {
+            let x = entry(i) / largest
+            s.add(x * x)
+        }
         return largest * s.value.squareRoot()
     }
 }

@@ -39,8 +39,9 @@ public struct TensorEntries: Sendable {
     public subscript(row: Int, col: Int) -> Entry {
         let k = row * cols + col
         guard checked[k] else { return .notChecked }
-        return kinks[k] ? .kink(analytic: analytic[k], numeric: numeric[k])
-                        : .compared(analytic: analytic[k], numeric: numeric[k])
+        return kinks[k]
+            ? .kink(analytic: analytic[k], numeric: numeric[k])
+            : .compared(analytic: analytic[k], numeric: numeric[k])
     }
 
     /// |g - n| / (|g| + |n|): the notebook's difference for one entry; 0 when both are 0.

@@ -45,8 +45,10 @@ public struct WorkEstimate: Sendable, Equatable, CustomStringConvertible {
 
     /// `intermediates`: the caller's dZ_l / dA_l, checked numerically and replayed by the
     /// diagnosis (not in directional mode).
-    public init(network: Network, examples m: Int, options: GradientCheckOptions, threads: Int = 2,
-                intermediates: [GradientName] = []) {
+    public init(
+        network: Network, examples m: Int, options: GradientCheckOptions, threads: Int = 2,
+        intermediates: [GradientName] = []
+    ) {
         let forward = Self.forwardOperations(of: network, examples: m)
         // `only` narrows every mode to the chosen tensors.
         let ids = network.parameterIDs.filter { options.only?.contains($0) ?? true }
@@ -57,8 +59,9 @@ public struct WorkEstimate: Sendable, Equatable, CustomStringConvertible {
             comparisons = total
             numerical = FastEngine.setupOperations(of: network, examples: m)
             for id in ids {
-                numerical += FastEngine.estimatedOperations(of: network, examples: m, parameter: id,
-                                                            coordinates: network[id].count, method: options.method)
+                numerical += FastEngine.estimatedOperations(
+                    of: network, examples: m, parameter: id,
+                    coordinates: network[id].count, method: options.method)
             }
         case let .sample(count, _):
             comparisons = min(max(count, ids.count), total)
@@ -66,29 +69,34 @@ public struct WorkEstimate: Sendable, Equatable, CustomStringConvertible {
             numerical = FastEngine.setupOperations(of: network, examples: m)
             for id in ids {
                 let coordinates = max(1, Int((Double(network[id].count) * share).rounded(.up)))
-                numerical += FastEngine.estimatedOperations(of: network, examples: m, parameter: id,
-                                                            coordinates: coordinates, method: options.method)
+                numerical += FastEngine.estimatedOperations(
+                    of: network, examples: m, parameter: id,
+                    coordinates: coordinates, method: options.method)
             }
         case let .directional(count, _):
             comparisons = max(count, 1)
             // Each direction: a random unit vector over every parameter, then its cost evaluations.
-            numerical = Double(comparisons)
+            numerical =
+                Double(comparisons)
                 * (Double(options.method.evaluationsPerCoordinate) * forward + 4 * Double(total) + Self.operationsPerDirection)
         }
         costEvaluations = comparisons * options.method.evaluationsPerCoordinate
         let perComparison = Self.operationsPerCoordinate * Double(comparisons)
-        var diagnosis = 0.0, diagnosisBytes = 0.0
+        var diagnosis = 0.0
+        var diagnosisBytes = 0.0
         if !intermediates.isEmpty, options.mode.name != "directional" {
             // The numerical intermediates, and the diagnosis's own backward and replays (a few
             // passes over every layer, a few candidate tensors at a time).
             diagnosis = FastEngine.intermediateOperations(of: network, examples: m, names: intermediates) + 20 * forward
             let entries = intermediates.reduce(0.0) { total, name in
-                total + Double(m) * Double(name.layer == 0 ? network.layers.first?.weights.cols ?? 0 : network.layers[name.layer - 1].weights.rows)
+                total + Double(m)
+                    * Double(name.layer == 0 ? network.layers.first?.weights.cols ?? 0 : network.layers[name.layer - 1].weights.rows)
             }
             diagnosisBytes = Self.backwardBytes(of: network, examples: m) + Self.engineCacheBytes(of: network, examples: m) + 64 * entries
         }
         operations = numerical + perComparison + 3 * forward + diagnosis  // + the base forward and a backward (about two forwards)
-        peakBytes = Self.checkBytes(network: network, examples: m, options: options, comparisons: comparisons, threads: threads)
+        peakBytes =
+            Self.checkBytes(network: network, examples: m, options: options, comparisons: comparisons, threads: threads)
             + diagnosisBytes
     }
 
@@ -185,7 +193,8 @@ public struct WorkEstimate: Sendable, Equatable, CustomStringConvertible {
     /// The sentence a refusal carries: the estimate, the budget and the cheaper modes.
     public func refusal(budget: Double) -> String {
         let seconds = operations / (2 * Self.operationsPerSecondPerCore)
-        return "this check is estimated at \(Self.scientific(operations)) operations (about \(Self.scientific(seconds)) s on 2 cores; \(comparisons) coordinates, \(costEvaluations) cost evaluations), over the budget of \(Self.scientific(budget)); use \"mode\": \"sample\" with \"samples\": k or \"mode\": \"directional\" with \"directions\": k for a cheaper check"
+        return
+            "this check is estimated at \(Self.scientific(operations)) operations (about \(Self.scientific(seconds)) s on 2 cores; \(comparisons) coordinates, \(costEvaluations) cost evaluations), over the budget of \(Self.scientific(budget)); use \"mode\": \"sample\" with \"samples\": k or \"mode\": \"directional\" with \"directions\": k for a cheaper check"
     }
 
     public var description: String { "\(Self.scientific(operations)) operations" }
@@ -195,8 +204,14 @@ public struct WorkEstimate: Sendable, Equatable, CustomStringConvertible {
         guard x.isFinite, x > 0 else { return "\(x)" }
         var exponent = 0
         var mantissa = x
-        while mantissa >= 10 { mantissa /= 10; exponent += 1 }
-        while mantissa < 1 { mantissa *= 10; exponent -= 1 }
+        while mantissa >= 10 {
+            mantissa /= 10
+            exponent += 1
+        }
+        while mantissa < 1 {
+            mantissa *= 10
+            exponent -= 1
+        }
         let rounded = (mantissa * 100).rounded() / 100
         return "\(rounded)e\(exponent >= 0 ? "+" : "")\(exponent)"
     }

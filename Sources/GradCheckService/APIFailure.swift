@@ -20,38 +20,51 @@ enum APIFailure: Error {
         case let .network(error):
             // Shapes that do not fit together: well-formed JSON, invalid content.
             let field = Self.fieldPath(of: error)
-            return .problem(RequestError(status: RequestError.invalidField,
-                                         detail: field.map { "\($0): \(error)" } ?? error.description, field: field))
+            return .problem(
+                RequestError(
+                    status: RequestError.invalidField,
+                    detail: field.map { "\($0): \(error)" } ?? error.description, field: field))
         case let .nonFiniteResult(error):
             let field = error.key.map { " (\($0))" } ?? ""
-            return .problem(RequestError(
-                status: RequestError.invalidField,
-                detail: "the result overflowed\(field): \(error.value) cannot be written as JSON; scale the inputs or parameters down",
-                field: error.key))
+            return .problem(
+                RequestError(
+                    status: RequestError.invalidField,
+                    detail: "the result overflowed\(field): \(error.value) cannot be written as JSON; scale the inputs or parameters down",
+                    field: error.key))
         case let .overBudget(message, field):
             return .problem(RequestError(status: RequestError.invalidField, detail: message, field: field))
         case let .memoryOverBudget(bytes, limit, purpose):
-            return .problem(RequestError(
-                status: RequestError.invalidField,
-                detail: "this request needs about \(WorkEstimate.scientific(bytes)) bytes of memory (\(purpose)), more than the server's whole memory budget of \(limit) bytes (--max-memory); send fewer examples, a smaller network, or use \"mode\": \"sample\" or \"directional\"",
-                field: "X"))
+            return .problem(
+                RequestError(
+                    status: RequestError.invalidField,
+                    detail:
+                        "this request needs about \(WorkEstimate.scientific(bytes)) bytes of memory (\(purpose)), more than the server's whole memory budget of \(limit) bytes (--max-memory); send fewer examples, a smaller network, or use \"mode\": \"sample\" or \"directional\"",
+                    field: "X"))
         case let .memoryBusy(bytes, limit):
-            return .problem(ProblemDetails(
-                status: 503,
-                detail: "the server's memory budget (\(limit) bytes) is taken by other requests; this one needs about \(WorkEstimate.scientific(bytes)) bytes: retry later"),
+            return .problem(
+                ProblemDetails(
+                    status: 503,
+                    detail:
+                        "the server's memory budget (\(limit) bytes) is taken by other requests; this one needs about \(WorkEstimate.scientific(bytes)) bytes: retry later"
+                ),
                 retryAfterSeconds: APIResponse.retryAfterBusy)
         case .check(.interrupted(.cancelled)):
             // Never sent: the client is gone. The access log records 499.
             return .problem(ProblemDetails(status: 499, detail: "the client closed the connection; the check was stopped"))
         case let .check(.interrupted(.deadlineExceeded(seconds))):
-            return .problem(ProblemDetails(
-                status: 503,
-                detail: "the check ran past the time its price allows (\(WorkEstimate.scientific(seconds)) s) and was stopped: this input is slower than the cost model says; use \"mode\": \"sample\" or \"directional\" for a cheaper check"))
+            return .problem(
+                ProblemDetails(
+                    status: 503,
+                    detail:
+                        "the check ran past the time its price allows (\(WorkEstimate.scientific(seconds)) s) and was stopped: this input is slower than the cost model says; use \"mode\": \"sample\" or \"directional\" for a cheaper check"
+                ))
         case let .check(.interrupted(.overBudget(operations, budget))):
-            return .problem(RequestError(
-                status: RequestError.invalidField,
-                detail: "at this check point the check is priced at \(WorkEstimate.scientific(operations)) operations (units on their ReLU kinks take coordinates off the fast path), over the budget of \(WorkEstimate.scientific(budget)) (--max-work); use \"mode\": \"sample\" with \"samples\": k or \"mode\": \"directional\" with \"directions\": k for a cheaper check",
-                field: "mode"))
+            return .problem(
+                RequestError(
+                    status: RequestError.invalidField,
+                    detail:
+                        "at this check point the check is priced at \(WorkEstimate.scientific(operations)) operations (units on their ReLU kinks take coordinates off the fast path), over the budget of \(WorkEstimate.scientific(budget)) (--max-work); use \"mode\": \"sample\" with \"samples\": k or \"mode\": \"directional\" with \"directions\": k for a cheaper check",
+                    field: "mode"))
         case let .check(.nonFinite(detail)):
             return .problem(RequestError(status: RequestError.invalidField, detail: "no verdict: \(detail)"))
         }

@@ -14,8 +14,10 @@ public struct APIResponse: Sendable, Equatable {
     /// Seconds a client told "busy" (memory budget full) should wait before retrying.
     public static let retryAfterBusy = 1
 
-    public init(status: Int, contentType: String, body: [UInt8], retryAfterSeconds: Int? = nil,
-                contentSecurityPolicy: String? = nil) {
+    public init(
+        status: Int, contentType: String, body: [UInt8], retryAfterSeconds: Int? = nil,
+        contentSecurityPolicy: String? = nil
+    ) {
         self.status = status
         self.contentType = contentType
         self.body = body
@@ -25,9 +27,10 @@ public struct APIResponse: Sendable, Equatable {
 
     /// A 200 with a report picture (HTML or SVG) of a check.
     static func report(_ body: [UInt8], format: ReportFormat) -> APIResponse {
-        APIResponse(status: 200, contentType: format.contentType, body: body,
-                    // An SVG may carry script: this one never does, and says so.
-                    contentSecurityPolicy: format == .html ? ReportHTML.contentSecurityPolicy : format == .svg ? "default-src 'none'" : nil)
+        APIResponse(
+            status: 200, contentType: format.contentType, body: body,
+            // An SVG may carry script: this one never does, and says so.
+            contentSecurityPolicy: format == .html ? ReportHTML.contentSecurityPolicy : format == .svg ? "default-src 'none'" : nil)
     }
 
     /// A 200 with a JSON body.
@@ -37,8 +40,9 @@ public struct APIResponse: Sendable, Equatable {
 
     /// An RFC 9457 problem response.
     public static func problem(_ problem: ProblemDetails, retryAfterSeconds: Int? = nil) -> APIResponse {
-        APIResponse(status: problem.status, contentType: ProblemDetails.contentType, body: problem.body,
-                    retryAfterSeconds: retryAfterSeconds)
+        APIResponse(
+            status: problem.status, contentType: ProblemDetails.contentType, body: problem.body,
+            retryAfterSeconds: retryAfterSeconds)
     }
 
     /// A problem response for a request error.

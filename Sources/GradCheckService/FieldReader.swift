@@ -3,8 +3,10 @@
 enum FieldReader {
     /// A number; `default: nil` makes the field required. `above` is an exclusive lower bound,
     /// `atLeast` an inclusive one. Numbers are finite already (the JSON reader refuses others).
-    static func number(_ object: JSONObject, _ key: String, default fallback: Double?,
-                       above: Double? = nil, atLeast: Double? = nil) throws(RequestError) -> Double {
+    static func number(
+        _ object: JSONObject, _ key: String, default fallback: Double?,
+        above: Double? = nil, atLeast: Double? = nil
+    ) throws(RequestError) -> Double {
         guard let value = object[key] else {
             guard let fallback else { throw RequestError.invalid(key, "missing; it is required") }
             return fallback
@@ -18,7 +20,8 @@ enum FieldReader {
     }
 
     /// A whole number in `range` (JSON has one number type: 5 and 5.0 are both accepted).
-    static func integer(_ object: JSONObject, _ key: String, default fallback: Int, in range: ClosedRange<Int>) throws(RequestError) -> Int {
+    static func integer(_ object: JSONObject, _ key: String, default fallback: Int, in range: ClosedRange<Int>) throws(RequestError) -> Int
+    {
         guard let value = object[key] else { return fallback }
         guard case .number(let number) = value else {
             throw RequestError.invalid(key, "expected a whole number, got \(value.typeDescription)")

@@ -19,8 +19,10 @@ public struct GradCheckAPI: Sendable {
     /// Cores the engine spreads a check over: the deadline allows for them.
     let cores: Int
 
-    public init(limits: ComputeLimits = ComputeLimits(), checker: GradientChecker = GradientChecker(engine: FastEngine()),
-                memory: MemoryBudget = .unlimited, metrics: ServiceMetrics? = nil) {
+    public init(
+        limits: ComputeLimits = ComputeLimits(), checker: GradientChecker = GradientChecker(engine: FastEngine()),
+        memory: MemoryBudget = .unlimited, metrics: ServiceMetrics? = nil
+    ) {
         self.limits = limits
         self.metrics = metrics
         self.checker = checker
@@ -36,7 +38,8 @@ public struct GradCheckAPI: Sendable {
             switch request {
             case let .scalar(scalar):
                 writer.beginObject()
-                writer.key("J"); try writer.number(ScalarCase.forward(x: scalar.x, theta: scalar.theta))
+                writer.key("J")
+                try writer.number(ScalarCase.forward(x: scalar.x, theta: scalar.theta))
                 writer.endObject()
             case let .network(request):
                 let (network, x, y) = try build(request)
@@ -44,8 +47,10 @@ public struct GradCheckAPI: Sendable {
                 try hold.reserve(RequestPrice.forwardBytes(network, examples: x.cols), for: "the forward pass and its answer")
                 let pass = network.forward(x, labels: y)
                 writer.beginObject()
-                writer.key("cost"); try writer.number(pass.cost)
-                writer.key("AL"); try writer.matrix(pass.output)
+                writer.key("cost")
+                try writer.number(pass.cost)
+                writer.key("AL")
+                try writer.matrix(pass.output)
                 writer.endObject()
             }
             return nil
@@ -58,7 +63,8 @@ public struct GradCheckAPI: Sendable {
             switch request {
             case let .scalar(scalar):
                 writer.beginObject()
-                writer.key("dtheta"); try writer.number(ScalarCase.backward(x: scalar.x, theta: scalar.theta))
+                writer.key("dtheta")
+                try writer.number(ScalarCase.backward(x: scalar.x, theta: scalar.theta))
                 writer.endObject()
             case let .network(request):
                 let (network, x, y) = try build(request)
@@ -67,7 +73,8 @@ public struct GradCheckAPI: Sendable {
                 try hold.reserve(RequestPrice.backwardBytes(network, examples: x.cols), for: "the backward pass and its answer")
                 let (pass, gradients) = network.gradients(inputs: x, labels: y)
                 writer.beginObject()
-                writer.key("cost"); try writer.number(pass.cost)
+                writer.key("cost")
+                try writer.number(pass.cost)
                 writer.key("gradients")
                 writer.beginObject()
                 for id in gradients.orderedIDs {
@@ -86,11 +93,15 @@ public struct GradCheckAPI: Sendable {
     /// problem+json whatever was asked for; an `accept` that takes none of the formats is a 406.
     /// `progress`, when given, is attached to the check's `StopSignal`, so another thread can
     /// read how far the engine has got (the NDJSON stream does).
-    public func gradcheck(_ body: [UInt8], accept: String? = nil, isCancelled: @escaping Cancellation = { false },
-                          progress: CheckProgress? = nil) -> APIResponse {
+    public func gradcheck(
+        _ body: [UInt8], accept: String? = nil, isCancelled: @escaping Cancellation = { false },
+        progress: CheckProgress? = nil
+    ) -> APIResponse {
         guard let format = ReportFormat.negotiate(accept: accept) else {
-            return .problem(ProblemDetails(status: 406, detail: ReportFormat.notAcceptableDetail,
-                                           extensions: [("acceptable", .array(ReportFormat.allCases.map { .string($0.rawValue) }))]))
+            return .problem(
+                ProblemDetails(
+                    status: 406, detail: ReportFormat.notAcceptableDetail,
+                    extensions: [("acceptable", .array(ReportFormat.allCases.map { .string($0.rawValue) }))]))
         }
         return respond(to: body) { request, writer, hold in
             switch request {
@@ -100,15 +111,19 @@ public struct GradCheckAPI: Sendable {
                         throw APIFailure.request(error)
                     }
                 }
-                let result = ScalarCase.gradientCheck(x: scalar.x, theta: scalar.theta, gradient: scalar.dtheta, method: scalar.method, epsilon: scalar.epsilon, threshold: scalar.threshold)
-                metrics?.recordCheck(passed: result.passed, method: scalar.method.rawValue, mode: "scalar",
-                                     costEvaluations: scalar.method == .central ? 2 : 1)
+                let result = ScalarCase.gradientCheck(
+                    x: scalar.x, theta: scalar.theta, gradient: scalar.dtheta, method: scalar.method, epsilon: scalar.epsilon,
+                    threshold: scalar.threshold)
+                metrics?.recordCheck(
+                    passed: result.passed, method: scalar.method.rawValue, mode: "scalar",
+                    costEvaluations: scalar.method == .central ? 2 : 1)
                 switch format {
                 case .json, .ndjson: try ReportEncoder.write(result, scalar: scalar, to: &writer)
                 case .html: return .report(ReportHTML.document(scalar: result, scalar), format: .html)
                 case .svg: return .report(ReportSVG.document(scalar: result), format: .svg)
                 case .gradescope:
-                    throw APIFailure.request(.invalidBody("the Gradescope format grades the tensors of a network body; the scalar case has none"))
+                    throw APIFailure.request(
+                        .invalidBody("the Gradescope format grades the tensors of a network body; the scalar case has none"))
                 }
             case let .network(request):
                 let (network, x, y) = try build(request)
@@ -123,37 +138,50 @@ public struct GradCheckAPI: Sendable {
                 do throws(RequestError) { try RequestReader.checkEpsilon(request.epsilon, method: request.method) } catch {
                     throw APIFailure.request(error)
                 }
-                var options = GradientCheckOptions(method: request.method, epsilon: request.epsilon,
-                                                   threshold: request.threshold, mode: request.mode.checkerMode)
+                var options = GradientCheckOptions(
+                    method: request.method, epsilon: request.epsilon,
+                    threshold: request.threshold, mode: request.mode.checkerMode)
                 options.precision = request.precision
                 if let patterns = request.only {
                     let (selected, unmatched) = GradientCheckOptions.select(patterns, in: network)
                     if let pattern = unmatched.first {
-                        throw APIFailure.request(.invalid("only", "\"\(pattern)\" matches no tensor; this network has \(network.parameterIDs.map(\.name).joined(separator: ", "))"))
+                        throw APIFailure.request(
+                            .invalid(
+                                "only",
+                                "\"\(pattern)\" matches no tensor; this network has \(network.parameterIDs.map(\.name).joined(separator: ", "))"
+                            ))
                     }
                     options.only = selected
                 }
                 options.keepsEntries = format == .html || format == .svg
-                let estimate = WorkEstimate(network: network, examples: x.cols, options: options, threads: cores,
-                                            intermediates: Array(intermediates.keys))
+                let estimate = WorkEstimate(
+                    network: network, examples: x.cols, options: options, threads: cores,
+                    intermediates: Array(intermediates.keys))
                 if estimate.exceeds(budget: limits.maxOperations) {
                     throw APIFailure.overBudget(estimate.refusal(budget: limits.maxOperations), field: "mode")
                 }
-                try hold.reserve(RequestPrice.gradcheckBytes(estimate), for: "the check: engine cache, backward pass, per-coordinate results")
+                try hold.reserve(
+                    RequestPrice.gradcheckBytes(estimate), for: "the check: engine cache, backward pass, per-coordinate results")
                 if options.keepsEntries {
                     let entries = network.parameterCount + intermediates.values.reduce(0) { $0 + $1.count }
-                    try hold.reserve(RequestPrice.pictureBytes(entries: entries, tensors: network.layers.count * 2 + intermediates.count),
-                                     for: "every entry's values and the report's markup")
+                    try hold.reserve(
+                        RequestPrice.pictureBytes(entries: entries, tensors: network.layers.count * 2 + intermediates.count),
+                        for: "every entry's values and the report's markup")
                 }
                 if let shard = request.shard {
                     guard format == .json else {
-                        throw APIFailure.request(.invalid("shard", "a shard answers its partial result as application/json only; merge the shards with POST /gradcheck/merge for the other formats' data"))
+                        throw APIFailure.request(
+                            .invalid(
+                                "shard",
+                                "a shard answers its partial result as application/json only; merge the shards with POST /gradcheck/merge for the other formats' data"
+                            ))
                     }
                     let stop = stopSignal(pricedAt: estimate, isCancelled: isCancelled, progress: progress)
                     var partial: ShardPartial
                     do throws(GradientChecker.CheckFailure) {
-                        partial = try checker.checkShard(network, inputs: x, labels: y, gradients: gradients, options: options,
-                                                         shard: shard, stop: stop)
+                        partial = try checker.checkShard(
+                            network, inputs: x, labels: y, gradients: gradients, options: options,
+                            shard: shard, stop: stop)
                     } catch { throw APIFailure.check(error) }
                     partial.fingerprint = RequestFingerprint.of(request)
                     try ShardEncoder.write(partial, to: &writer)
@@ -162,11 +190,13 @@ public struct GradCheckAPI: Sendable {
                 let stop = stopSignal(pricedAt: estimate, isCancelled: isCancelled, progress: progress)
                 let report: GradientCheckReport
                 do throws(GradientChecker.CheckFailure) {
-                    report = try checker.check(network, inputs: x, labels: y, gradients: gradients, intermediates: intermediates,
-                                               options: options, stop: stop)
+                    report = try checker.check(
+                        network, inputs: x, labels: y, gradients: gradients, intermediates: intermediates,
+                        options: options, stop: stop)
                 } catch { throw APIFailure.check(error) }
-                metrics?.recordCheck(passed: report.passed, method: report.methodUsed.rawValue, mode: report.mode.name,
-                                     costEvaluations: report.costEvaluations)
+                metrics?.recordCheck(
+                    passed: report.passed, method: report.methodUsed.rawValue, mode: report.mode.name,
+                    costEvaluations: report.costEvaluations)
                 switch format {
                 case .json, .ndjson: try ReportEncoder.write(report, to: &writer)
                 case .html: return .report(ReportHTML.document(report), format: .html)
@@ -223,8 +253,10 @@ public struct GradCheckAPI: Sendable {
     /// Reads the body (reserving its tree as it grows), runs `produce`, and turns any failure
     /// into its problem response; whatever was reserved is released on every path. `produce`
     /// writes a JSON answer into the writer and returns nil, or returns a whole other answer.
-    private func respond(to body: [UInt8],
-                         _ produce: (ServiceRequest, inout JSONWriter, MemoryHold) throws -> APIResponse?) -> APIResponse {
+    private func respond(
+        to body: [UInt8],
+        _ produce: (ServiceRequest, inout JSONWriter, MemoryHold) throws -> APIResponse?
+    ) -> APIResponse {
         let hold = MemoryHold(budget: memory)
         defer { hold.releaseAll() }
         do {
@@ -247,12 +279,15 @@ public struct GradCheckAPI: Sendable {
 
     /// The check's stop: the budget, a deadline from its price, the client's cancellation, and
     /// the progress stream (when one is attached) reading its counters.
-    private func stopSignal(pricedAt estimate: WorkEstimate, isCancelled: @escaping Cancellation,
-                            progress: CheckProgress?) -> StopSignal {
+    private func stopSignal(
+        pricedAt estimate: WorkEstimate, isCancelled: @escaping Cancellation,
+        progress: CheckProgress?
+    ) -> StopSignal {
         let cores = cores
-        let stop = StopSignal(budget: limits.maxOperations,
-                              allowance: { WorkEstimate.allowedSeconds(operations: $0, cores: cores) },
-                              isCancelled: isCancelled)
+        let stop = StopSignal(
+            budget: limits.maxOperations,
+            allowance: { WorkEstimate.allowedSeconds(operations: $0, cores: cores) },
+            isCancelled: isCancelled)
         stop.price(operations: estimate.operations)
         progress?.attach(stop)
         return stop
@@ -262,15 +297,18 @@ public struct GradCheckAPI: Sendable {
     /// a pass of 1e12 operations, and /forward and /backward cannot be stopped halfway.
     private func checkBudget(operations: Double) throws {
         guard operations <= limits.maxOperations else {
-            throw APIFailure.overBudget("this request is estimated at \(WorkEstimate.scientific(operations)) operations, over the budget of \(WorkEstimate.scientific(limits.maxOperations)) (--max-work); send fewer examples or a smaller network", field: "X")
+            throw APIFailure.overBudget(
+                "this request is estimated at \(WorkEstimate.scientific(operations)) operations, over the budget of \(WorkEstimate.scientific(limits.maxOperations)) (--max-work); send fewer examples or a smaller network",
+                field: "X")
         }
     }
 
     private func build(_ request: NetworkRequest) throws -> (Network, Matrix, Matrix) {
         do {
-            let network = try NetworkBuilder.network(parameters: request.parameters, inputs: request.x, labels: request.y,
-                                                     activation: request.activation, output: request.output,
-                                                     lambd: request.lambd)
+            let network = try NetworkBuilder.network(
+                parameters: request.parameters, inputs: request.x, labels: request.y,
+                activation: request.activation, output: request.output,
+                lambd: request.lambd)
             do throws(RequestError) { try RequestReader.checkLabels(request.y, output: request.output) } catch {
                 throw APIFailure.request(error)
             }

@@ -8,8 +8,10 @@ public enum GradCheckApplication {
     /// `GET /openapi.json` inline, so they answer even while every worker computes. (Running small
     /// `/forward` bodies inline measured 5-10% slower than the pool under wrk -c64: the pool adds
     /// a second core.)
-    public static func router(api: GradCheckAPI, operations: Operations? = nil,
-                              progressInterval: Double = ProgressStream.defaultInterval) -> HTTPRouter {
+    public static func router(
+        api: GradCheckAPI, operations: Operations? = nil,
+        progressInterval: Double = ProgressStream.defaultInterval
+    ) -> HTTPRouter {
         var router = HTTPRouter()
         // Any Content-Type is read as JSON: `curl -d @file.json` sends a form type. Each handler
         // polls its request's cancellation, which the server raises when the client leaves.
@@ -26,12 +28,15 @@ public enum GradCheckApplication {
                     answer.headers.set(name: "Vary", value: "Accept")
                     return answer
                 }
-                return ProgressStream.response(api: api, body: request.body, isCancelled: { request.cancellation.isCancelled },
-                                               interval: progressInterval)
+                return ProgressStream.response(
+                    api: api, body: request.body, isCancelled: { request.cancellation.isCancelled },
+                    interval: progressInterval)
             }
             // The answer's representation depends on Accept (JSON, HTML or SVG): caches must key on it.
-            var answer = response(api.gradcheck(request.body, accept: request.headers["Accept"],
-                                                isCancelled: { request.cancellation.isCancelled }))
+            var answer = response(
+                api.gradcheck(
+                    request.body, accept: request.headers["Accept"],
+                    isCancelled: { request.cancellation.isCancelled }))
             answer.headers.set(name: "Vary", value: "Accept")
             return answer
         }
@@ -45,8 +50,9 @@ public enum GradCheckApplication {
         if let operations {
             router.add("GET", "/readyz", execution: .inline) { _ in
                 let refusal = operations.readiness.refusal
-                return HTTPResponse(status: refusal == nil ? 200 : 503,
-                                    json: refusal.map { #"{"status":"unavailable","reason":"\#($0)"}"# } ?? #"{"status":"ready"}"#)
+                return HTTPResponse(
+                    status: refusal == nil ? 200 : 503,
+                    json: refusal.map { #"{"status":"unavailable","reason":"\#($0)"}"# } ?? #"{"status":"ready"}"#)
             }
             router.add("GET", "/metrics", execution: .inline) { _ in
                 HTTPResponse(status: 200, json: Array(operations.metricsText().utf8), contentType: PrometheusText.contentType)
@@ -57,20 +63,25 @@ public enum GradCheckApplication {
 
     /// `GET /`, the two files it loads and an empty favicon: constant bytes, answered inline.
     private static func addPage(to router: inout HTTPRouter) {
-        let page = Array(IndexPage.html.utf8), script = Array(AppScript.javascript.utf8), style = Array(AppStyle.css.utf8)
+        let page = Array(IndexPage.html.utf8)
+        let script = Array(AppScript.javascript.utf8)
+        let style = Array(AppStyle.css.utf8)
         router.add("GET", "/", execution: .inline) { _ in
-            HTTPResponse(status: 200, json: page, contentType: "text/html; charset=utf-8",
-                         headers: ["Content-Security-Policy": IndexPage.contentSecurityPolicy, "X-Content-Type-Options": "nosniff"])
+            HTTPResponse(
+                status: 200, json: page, contentType: "text/html; charset=utf-8",
+                headers: ["Content-Security-Policy": IndexPage.contentSecurityPolicy, "X-Content-Type-Options": "nosniff"])
         }
         router.add("GET", "/app.js", execution: .inline) { _ in
-            HTTPResponse(status: 200, json: script, contentType: "text/javascript; charset=utf-8",
-                         headers: ["X-Content-Type-Options": "nosniff"])
+            HTTPResponse(
+                status: 200, json: script, contentType: "text/javascript; charset=utf-8",
+                headers: ["X-Content-Type-Options": "nosniff"])
         }
         // Browsers ask for it unprompted; a 404 would be an error in every console.
         router.add("GET", "/favicon.ico", execution: .inline) { _ in HTTPResponse(status: 204) }
         router.add("GET", "/app.css", execution: .inline) { _ in
-            HTTPResponse(status: 200, json: style, contentType: "text/css; charset=utf-8",
-                         headers: ["X-Content-Type-Options": "nosniff"])
+            HTTPResponse(
+                status: 200, json: style, contentType: "text/css; charset=utf-8",
+                headers: ["X-Content-Type-Options": "nosniff"])
         }
     }
 
@@ -105,8 +116,10 @@ public enum GradCheckApplication {
     }
 
     /// The server, not yet started.
-    public static func makeServer(_ options: ServerOptions,
-                                  accessLog: (@Sendable (HTTPAccessLogEntry) -> Void)? = nil) -> HTTPServer {
+    public static func makeServer(
+        _ options: ServerOptions,
+        accessLog: (@Sendable (HTTPAccessLogEntry) -> Void)? = nil
+    ) -> HTTPServer {
         // One budget for the bodies the server reads and the work the handlers do.
         let memory = MemoryBudget(limit: memoryBudget(options).bytes)
         let metrics = ServiceMetrics(routes: routes)
@@ -120,8 +133,10 @@ public enum GradCheckApplication {
             metrics.record(entry)
             accessLog?(entry)
         }
-        return HTTPServer(configuration: configuration, router: router(api: api, operations: operations, progressInterval: options.progressInterval), memory: memory,
-                          gauges: gauges, accessLog: record)
+        return HTTPServer(
+            configuration: configuration, router: router(api: api, operations: operations, progressInterval: options.progressInterval),
+            memory: memory,
+            gauges: gauges, accessLog: record)
     }
 
     /// `--max-memory`, or the default from the cgroup limit or physical memory, with its source.

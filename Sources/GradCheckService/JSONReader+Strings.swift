@@ -85,7 +85,8 @@ extension JSONReader {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - 0x30)
             case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - 0x61 + 10)
             case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - 0x41 + 10)
-            default: throw JSONParseError(.syntax, offset: index, message: "unexpected \(describe(byte)); expected a hex digit in \\u escape")
+            default:
+                throw JSONParseError(.syntax, offset: index, message: "unexpected \(describe(byte)); expected a hex digit in \\u escape")
             }
             value = value << 4 | digit
             index += 1

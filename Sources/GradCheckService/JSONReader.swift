@@ -25,9 +25,11 @@ public struct JSONReader {
     static let bytesPerValue = 64
     static let bytesPerContainer = 96
 
-    public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth,
-                             topLevelKeyCheck: TopLevelKeyCheck? = nil,
-                             memory: MemoryAllowance? = nil) throws(JSONParseError) -> JSONValue {
+    public static func parse(
+        _ bytes: [UInt8], maxDepth: Int = defaultMaxDepth,
+        topLevelKeyCheck: TopLevelKeyCheck? = nil,
+        memory: MemoryAllowance? = nil
+    ) throws(JSONParseError) -> JSONValue {
         let result: Result<JSONValue, JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
             var reader = JSONReader(buffer: buffer, maxDepth: maxDepth, topLevelKeyCheck: topLevelKeyCheck, memory: memory)
             return Result { () throws(JSONParseError) in try reader.parseDocument() }
@@ -35,11 +37,14 @@ public struct JSONReader {
         return try result.get()
     }
 
-    public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth,
-                             topLevelKeyCheck: TopLevelKeyCheck? = nil,
-                             memory: MemoryAllowance? = nil) throws(JSONParseError) -> JSONValue {
-        var reader = JSONReader(buffer: bytes.assumingMemoryBound(to: UInt8.self), maxDepth: maxDepth,
-                                topLevelKeyCheck: topLevelKeyCheck, memory: memory)
+    public static func parse(
+        _ bytes: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth,
+        topLevelKeyCheck: TopLevelKeyCheck? = nil,
+        memory: MemoryAllowance? = nil
+    ) throws(JSONParseError) -> JSONValue {
+        var reader = JSONReader(
+            buffer: bytes.assumingMemoryBound(to: UInt8.self), maxDepth: maxDepth,
+            topLevelKeyCheck: topLevelKeyCheck, memory: memory)
         return try reader.parseDocument()
     }
 
@@ -65,8 +70,10 @@ public struct JSONReader {
     var index = 0
     private var depth = 0
 
-    private init(buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int, topLevelKeyCheck: TopLevelKeyCheck? = nil,
-                 memory: MemoryAllowance? = nil) {
+    private init(
+        buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int, topLevelKeyCheck: TopLevelKeyCheck? = nil,
+        memory: MemoryAllowance? = nil
+    ) {
         self.bytes = buffer
         self.maxDepth = maxDepth
         self.topLevelKeyCheck = topLevelKeyCheck
@@ -92,12 +99,15 @@ public struct JSONReader {
     private mutating func parseDocument() throws(JSONParseError) -> JSONValue {
         skipWhitespace()
         if index == bytes.count {
-            throw JSONParseError(.syntax, offset: 0, message: bytes.isEmpty ? "empty body; expected a JSON object" : "only whitespace; expected a JSON value")
+            throw JSONParseError(
+                .syntax, offset: 0, message: bytes.isEmpty ? "empty body; expected a JSON object" : "only whitespace; expected a JSON value"
+            )
         }
         let value = try parseValue()
         skipWhitespace()
         if index < bytes.count {
-            throw JSONParseError(.syntax, offset: index, message: "unexpected \(describe(bytes[index])) after the JSON value ended (trailing garbage)")
+            throw JSONParseError(
+                .syntax, offset: index, message: "unexpected \(describe(bytes[index])) after the JSON value ended (trailing garbage)")
         }
         return value
     }
@@ -122,9 +132,15 @@ public struct JSONReader {
             try account(string.utf8.count)
             return .string(string)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
         case UInt8(ascii: "N"), UInt8(ascii: "I"): throw nonFiniteLiteral()
         default: throw JSONParseError(.syntax, offset: index, message: "unexpected \(describe(bytes[index])); expected a JSON value")
         }
@@ -153,7 +169,8 @@ public struct JSONReader {
             skipWhitespace()
             guard index < bytes.count else { throw unexpectedEnd("a string key") }
             guard bytes[index] == UInt8(ascii: "\"") else {
-                throw JSONParseError(.syntax, offset: index, message: "unexpected \(describe(bytes[index])); expected a string key in double quotes")
+                throw JSONParseError(
+                    .syntax, offset: index, message: "unexpected \(describe(bytes[index])); expected a string key in double quotes")
             }
             let keyOffset = index
             let key = try parseString()
@@ -170,8 +187,14 @@ public struct JSONReader {
             do throws(JSONParseError) { members.append((key, try parseValue())) } catch { throw error.inside(key: key) }
             skipWhitespace()
             guard index < bytes.count else { throw unexpectedEnd("',' or '}'") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; break }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                break
+            }
             throw JSONParseError(.syntax, offset: index, message: "unexpected \(describe(bytes[index])); expected ',' or '}' in an object")
         }
         depth -= 1
@@ -194,8 +217,14 @@ public struct JSONReader {
             do throws(JSONParseError) { elements.append(try parseValue()) } catch { throw error.inside(index: elements.count) }
             skipWhitespace()
             guard index < bytes.count else { throw unexpectedEnd("',' or ']'") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; break }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                break
+            }
             throw JSONParseError(.syntax, offset: index, message: "unexpected \(describe(bytes[index])); expected ',' or ']' in an array")
         }
         depth -= 1
@@ -244,7 +273,10 @@ public struct JSONReader {
             }
             // Leading zeros of the fraction only scale (0.001 is 1e-3).
             if decimal.significand == 0 {
-                while i < end, bytes[i] == UInt8(ascii: "0") { decimal.exponent10 &-= 1; i &+= 1 }
+                while i < end, bytes[i] == UInt8(ascii: "0") {
+                    decimal.exponent10 &-= 1
+                    i &+= 1
+                }
             }
             var significand = decimal.significand
             var fractionDigits = 0
@@ -287,8 +319,9 @@ public struct JSONReader {
         let token = UnsafeBufferPointer(rebasing: bytes[start..<index])
         let value = JSONNumberParser.value(of: decimal, token: token)
         guard value.isFinite else {
-            throw JSONParseError(.numberOutOfRange, offset: start,
-                                 message: "number \(String(decoding: token.prefix(40), as: UTF8.self)) is out of range for a 64-bit float")
+            throw JSONParseError(
+                .numberOutOfRange, offset: start,
+                message: "number \(String(decoding: token.prefix(40), as: UTF8.self)) is out of range for a 64-bit float")
         }
         return value
     }
@@ -296,7 +329,8 @@ public struct JSONReader {
     private mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
         let start = index
         let count = literal.utf8CodeUnitCount
-        let matches = index + count <= bytes.count
+        let matches =
+            index + count <= bytes.count
             && (0..<count).allSatisfy { bytes[start + $0] == literal.utf8Start[$0] }
         guard matches else {
             throw JSONParseError(.syntax, offset: start, message: "invalid literal; expected \(literal)")
@@ -316,9 +350,11 @@ public struct JSONReader {
         let offset = start ?? index
         let rest = bytes[offset..<min(bytes.count, offset + 9)]
         let word = String(decoding: rest.prefix { $0 == UInt8(ascii: "-") || ($0 | 0x20) &- 0x61 < 26 }, as: UTF8.self)
-        return JSONParseError(.syntax, offset: offset, message:
-            "\(word.isEmpty ? "NaN/Infinity" : word) is not valid JSON (RFC 8259 has no NaN or Infinity); "
-            + "Python's json.dumps writes NaN, Infinity and -Infinity by default: pass allow_nan=False to catch them before sending")
+        return JSONParseError(
+            .syntax, offset: offset,
+            message:
+                "\(word.isEmpty ? "NaN/Infinity" : word) is not valid JSON (RFC 8259 has no NaN or Infinity); "
+                + "Python's json.dumps writes NaN, Infinity and -Infinity by default: pass allow_nan=False to catch them before sending")
     }
 
     func unexpectedEnd(_ expected: String) -> JSONParseError {

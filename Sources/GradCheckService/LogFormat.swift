@@ -17,15 +17,26 @@ public enum LogFormat: String, Sendable, CaseIterable {
         case .json:
             var writer = JSONWriter(capacity: 256)
             writer.beginObject()
-            writer.key("ts"); writer.string(Self.timestamp(time))
-            writer.key("method"); writer.string(entry.method)
-            writer.key("path"); writer.string(entry.path)
-            writer.key("status"); writer.integer(entry.status)
-            writer.key("bytes"); writer.integer(entry.bodyBytes)
-            writer.key("duration_ms"); try? writer.number((milliseconds * 1000).rounded() / 1000)
-            writer.key("request_id"); writer.string(entry.requestID)
-            writer.key("remote"); writer.string(entry.remote)
-            if let rejection = entry.rejection { writer.key("rejected"); writer.string(rejection) }
+            writer.key("ts")
+            writer.string(Self.timestamp(time))
+            writer.key("method")
+            writer.string(entry.method)
+            writer.key("path")
+            writer.string(entry.path)
+            writer.key("status")
+            writer.integer(entry.status)
+            writer.key("bytes")
+            writer.integer(entry.bodyBytes)
+            writer.key("duration_ms")
+            try? writer.number((milliseconds * 1000).rounded() / 1000)
+            writer.key("request_id")
+            writer.string(entry.requestID)
+            writer.key("remote")
+            writer.string(entry.remote)
+            if let rejection = entry.rejection {
+                writer.key("rejected")
+                writer.string(rejection)
+            }
             writer.endObject()
             return String(decoding: writer.bytes, as: UTF8.self)
         }
@@ -41,10 +52,16 @@ public enum LogFormat: String, Sendable, CaseIterable {
         case .json:
             var writer = JSONWriter(capacity: 256)
             writer.beginObject()
-            writer.key("ts"); writer.string(Self.timestamp(time))
-            writer.key("event"); writer.string(event)
-            writer.key("msg"); writer.string(message)
-            for (name, value) in fields { writer.key(name); writer.integer(value) }
+            writer.key("ts")
+            writer.string(Self.timestamp(time))
+            writer.key("event")
+            writer.string(event)
+            writer.key("msg")
+            writer.string(message)
+            for (name, value) in fields {
+                writer.key(name)
+                writer.integer(value)
+            }
             writer.endObject()
             return String(decoding: writer.bytes, as: UTF8.self)
         }

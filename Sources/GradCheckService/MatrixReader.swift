@@ -28,7 +28,10 @@ enum MatrixReader {
         case .row: return Matrix(rows: 1, cols: values.count, values: values)
         case .column: return Matrix(rows: values.count, cols: 1, values: values)
         case .rejected:
-            throw RequestError.invalid(field, "expected a nested list (one inner list per row), got a flat list of \(values.count) numbers; write [[...]] for a single row")
+            throw RequestError.invalid(
+                field,
+                "expected a nested list (one inner list per row), got a flat list of \(values.count) numbers; write [[...]] for a single row"
+            )
         }
     }
 
@@ -37,14 +40,16 @@ enum MatrixReader {
         var values: [Double] = []
         for (r, row) in rows.enumerated() {
             guard case .array(let entries) = row else {
-                throw RequestError.invalid(field, "row \(r + 1) is \(row.typeDescription); expected a list of numbers (every row must be a list)")
+                throw RequestError.invalid(
+                    field, "row \(r + 1) is \(row.typeDescription); expected a list of numbers (every row must be a list)")
             }
             if r == 0 {
                 guard !entries.isEmpty else { throw RequestError.invalid(field, "row 1 is empty; a matrix needs at least one column") }
                 columns = entries.count
                 values.reserveCapacity(rows.count * columns)
             } else if entries.count != columns {
-                throw RequestError.invalid(field, "row \(r + 1) has \(entries.count) entries, row 1 has \(columns) (rows must all be the same length)")
+                throw RequestError.invalid(
+                    field, "row \(r + 1) has \(entries.count) entries, row 1 has \(columns) (rows must all be the same length)")
             }
             values.append(contentsOf: try numbers(entries, field: field, row: r + 1))
         }

@@ -49,7 +49,8 @@ public enum MemoryLimit {
 
     private static func ownCgroupPaths() -> (v2: String?, v1Memory: String?) {
         guard let text = try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8) else { return (nil, nil) }
-        var v2: String?, v1: String?
+        var v2: String?
+        var v1: String?
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
             guard parts.count == 3 else { continue }

@@ -1,3 +1,4 @@
+// swift-format-ignore-file
 // Generated: 128-bit truncated powers of five, 5^q for q in -342...308, normalised so the
 // top bit is set (the table of fast_float / Lemire, "Number Parsing at a Gigabyte per Second").
 // Each q takes two entries: high 64 bits, then low 64 bits. Do not edit by hand.

@@ -12,8 +12,10 @@ public struct ProblemDetails: Sendable, Equatable {
     /// Extension members (RFC 9457 §3.2), e.g. `field`, written after the standard ones.
     public var extensions: [(key: String, value: JSONValue)]
 
-    public init(status: Int, detail: String, type: String = "about:blank", title: String? = nil,
-                extensions: [(key: String, value: JSONValue)] = []) {
+    public init(
+        status: Int, detail: String, type: String = "about:blank", title: String? = nil,
+        extensions: [(key: String, value: JSONValue)] = []
+    ) {
         self.type = type
         self.title = title ?? ProblemDetails.reasonPhrase(for: status)
         self.status = status
@@ -25,10 +27,14 @@ public struct ProblemDetails: Sendable, Equatable {
     public var body: [UInt8] {
         var writer = JSONWriter()
         writer.beginObject()
-        writer.key("type"); writer.string(type)
-        writer.key("title"); writer.string(title)
-        writer.key("status"); writer.integer(status)
-        writer.key("detail"); writer.string(detail)
+        writer.key("type")
+        writer.string(type)
+        writer.key("title")
+        writer.string(title)
+        writer.key("status")
+        writer.integer(status)
+        writer.key("detail")
+        writer.string(detail)
         for member in extensions where !["type", "title", "status", "detail"].contains(member.key) {
             writer.key(member.key)
             // A non-finite extension number is dropped to null rather than breaking the body.

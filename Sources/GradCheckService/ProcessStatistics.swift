@@ -14,12 +14,14 @@ struct ProcessStatistics {
 
     static func read() -> ProcessStatistics? {
         guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return nil }
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
         // The fields after "comm)": index 0 is field 3 (state), so field n is at n - 3.
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         func field(_ number: Int) -> Double? { fields.count > number - 3 ? Double(fields[number - 3]) : nil }
         guard let userTicks = field(14), let systemTicks = field(15), let startTicks = field(22),
-              let residentPages = field(24) else { return nil }
+            let residentPages = field(24)
+        else { return nil }
         let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
         return ProcessStatistics(
             residentBytes: Int(residentPages) * pageBytes,

@@ -14,17 +14,21 @@ public enum ProgressStream {
     /// At least one progress line a second.
     public static let defaultInterval = 0.5
 
-    static func response(api: GradCheckAPI, body: [UInt8], isCancelled: @escaping @Sendable () -> Bool,
-                         interval: Double = defaultInterval) -> HTTPResponse {
+    static func response(
+        api: GradCheckAPI, body: [UInt8], isCancelled: @escaping @Sendable () -> Bool,
+        interval: Double = defaultInterval
+    ) -> HTTPResponse {
         var headers: HTTPHeaders = [:]
         headers.set(name: "Content-Type", value: ReportFormat.ndjson.contentType)
         headers.set(name: "Vary", value: "Accept")
         // Proxies such as nginx buffer answers unless told not to; a progress line must go now.
         headers.set(name: "X-Accel-Buffering", value: "no")
         headers.set(name: "Cache-Control", value: "no-store")
-        return HTTPResponse(status: 200, headers: headers, stream: HTTPBodyStream { writer in
-            run(api: api, body: body, writer: writer, isCancelled: isCancelled, interval: interval)
-        })
+        return HTTPResponse(
+            status: 200, headers: headers,
+            stream: HTTPBodyStream { writer in
+                run(api: api, body: body, writer: writer, isCancelled: isCancelled, interval: interval)
+            })
     }
 
     /// Keeps progress lines from being written after (or while) the answer is.
@@ -32,14 +36,17 @@ public enum ProgressStream {
         let finished = Mutex(false)
     }
 
-    static func run(api: GradCheckAPI, body: [UInt8], writer: HTTPStreamWriter, isCancelled: @escaping @Sendable () -> Bool,
-                    interval: Double) {
+    static func run(
+        api: GradCheckAPI, body: [UInt8], writer: HTTPStreamWriter, isCancelled: @escaping @Sendable () -> Bool,
+        interval: Double
+    ) {
         let progress = CheckProgress()
         let started = DispatchTime.now().uptimeNanoseconds
         let gate = Gate()
         // A thread of its own, not a Dispatch timer: the engine's concurrentPerform holds every
         // thread of Dispatch's global pool, and a timer handler would wait for the check to end.
-        let stopTicking = DispatchSemaphore(value: 0), tickerEnded = DispatchSemaphore(value: 0)
+        let stopTicking = DispatchSemaphore(value: 0)
+        let tickerEnded = DispatchSemaphore(value: 0)
         let ticker = Thread {
             while stopTicking.wait(timeout: .now() + .nanoseconds(Int(interval * 1e9))) == .timedOut {
                 gate.finished.withLock { finished in
@@ -52,8 +59,9 @@ public enum ProgressStream {
             tickerEnded.signal()
         }
         ticker.start()
-        let answer = api.gradcheck(body, accept: ReportFormat.json.rawValue,
-                                   isCancelled: { isCancelled() || writer.isClosed }, progress: progress)
+        let answer = api.gradcheck(
+            body, accept: ReportFormat.json.rawValue,
+            isCancelled: { isCancelled() || writer.isClosed }, progress: progress)
         gate.finished.withLock { $0 = true }
         stopTicking.signal()
         tickerEnded.wait()
@@ -65,9 +73,12 @@ public enum ProgressStream {
         w.beginObject()
         w.key("progress")
         w.beginObject()
-        w.key("done"); w.integer(done)
-        w.key("total"); w.integer(total)
-        w.key("seconds"); try? w.number((seconds * 1000).rounded() / 1000)
+        w.key("done")
+        w.integer(done)
+        w.key("total")
+        w.integer(total)
+        w.key("seconds")
+        try? w.number((seconds * 1000).rounded() / 1000)
         w.key("eta_seconds")
         if done > 0 && total >= done {
             try? w.number((seconds * Double(total - done) / Double(done) * 1000).rounded() / 1000)

@@ -43,8 +43,9 @@ public struct RequestError: Error, Sendable, Equatable, CustomStringConvertible 
             self.init(status: RequestError.invalidField, detail: "\(key): \(error.message)", field: key)
         } else if error.kind == .numberOutOfRange {
             let field = error.path
-            self.init(status: RequestError.invalidField, detail: (field.map { "\($0): " } ?? "") + error.description,
-                      field: field, offset: error.offset)
+            self.init(
+                status: RequestError.invalidField, detail: (field.map { "\($0): " } ?? "") + error.description,
+                field: field, offset: error.offset)
         } else {
             self.init(status: RequestError.malformedJSON, detail: "malformed JSON " + error.description, offset: error.offset)
         }

@@ -6,13 +6,17 @@ import GradCheck
 /// refused rather than guessed. Unknown fields are refused too, so a typo such as `epsilion`
 /// does not silently fall back to a default.
 public enum RequestReader {
-    static let networkFields = ["X", "Y", "parameters", "activation", "output", "lambd", "gradients",
-                                "epsilon", "threshold", "method", "mode", "samples", "directions", "seed", "dtype", "only", "shard"]
+    static let networkFields = [
+        "X", "Y", "parameters", "activation", "output", "lambd", "gradients",
+        "epsilon", "threshold", "method", "mode", "samples", "directions", "seed", "dtype", "only", "shard",
+    ]
     static let scalarFields = ["x", "theta", "dtheta", "epsilon", "threshold", "method"]
 
     /// `memory` is asked for the bytes the JSON tree grows to (see `JSONReader.MemoryAllowance`).
-    public static func read(_ body: [UInt8], maxDepth: Int = JSONReader.defaultMaxDepth,
-                            memory: JSONReader.MemoryAllowance? = nil) throws(RequestError) -> ServiceRequest {
+    public static func read(
+        _ body: [UInt8], maxDepth: Int = JSONReader.defaultMaxDepth,
+        memory: JSONReader.MemoryAllowance? = nil
+    ) throws(RequestError) -> ServiceRequest {
         let value: JSONValue
         do { value = try JSONReader.parse(body, maxDepth: maxDepth, topLevelKeyCheck: refuseUnknownKey, memory: memory) } catch {
             throw RequestError(error)
@@ -20,9 +24,13 @@ public enum RequestReader {
         return try read(value)
     }
 
-    public static func read(_ body: UnsafeRawBufferPointer, maxDepth: Int = JSONReader.defaultMaxDepth) throws(RequestError) -> ServiceRequest {
+    public static func read(_ body: UnsafeRawBufferPointer, maxDepth: Int = JSONReader.defaultMaxDepth) throws(RequestError)
+        -> ServiceRequest
+    {
         let value: JSONValue
-        do { value = try JSONReader.parse(body, maxDepth: maxDepth, topLevelKeyCheck: refuseUnknownKey) } catch { throw RequestError(error) }
+        do { value = try JSONReader.parse(body, maxDepth: maxDepth, topLevelKeyCheck: refuseUnknownKey) } catch {
+            throw RequestError(error)
+        }
         return try read(value)
     }
 
@@ -40,7 +48,8 @@ public enum RequestReader {
 
     public static func read(_ value: JSONValue) throws(RequestError) -> ServiceRequest {
         guard case .object(let object) = value else {
-            throw RequestError.invalidBody("the body is \(value.typeDescription); expected a JSON object with X, Y and parameters (or x and theta)")
+            throw RequestError.invalidBody(
+                "the body is \(value.typeDescription); expected a JSON object with X, Y and parameters (or x and theta)")
         }
         let isNetwork = object["X"] != nil || object["parameters"] != nil
         let isScalar = object["x"] != nil || object["theta"] != nil
@@ -49,8 +58,9 @@ public enum RequestReader {
         }
         if isScalar { return .scalar(try scalar(object)) }
         if isNetwork { return .network(try network(object)) }
-        throw RequestError.invalidBody("expected a network body (X, Y, parameters) or a scalar body (x, theta); got keys: "
-            + (object.keys.isEmpty ? "none" : object.keys.joined(separator: ", ")))
+        throw RequestError.invalidBody(
+            "expected a network body (X, Y, parameters) or a scalar body (x, theta); got keys: "
+                + (object.keys.isEmpty ? "none" : object.keys.joined(separator: ", ")))
     }
 
     static func network(_ object: JSONObject) throws(RequestError) -> NetworkRequest {
@@ -75,7 +85,8 @@ public enum RequestReader {
         request.only = try only(object)
         request.shard = try shard(object)
         if request.shard != nil && request.mode != .full {
-            throw RequestError.invalid("shard", "only used with \"mode\": \"full\" (a sample or directional check is cheap enough for one replica)")
+            throw RequestError.invalid(
+                "shard", "only used with \"mode\": \"full\" (a sample or directional check is cheap enough for one replica)")
         }
         return request
     }
@@ -92,7 +103,8 @@ public enum RequestReader {
         guard shard["index"] != nil, shard["count"] != nil else {
             throw RequestError.invalid("shard", "expected both index and count, e.g. {\"index\": 0, \"count\": 3}")
         }
-        let count: Int, index: Int
+        let count: Int
+        let index: Int
         do throws(RequestError) {
             count = try FieldReader.integer(shard, "count", default: 1, in: 1...ShardSpec.maxCount)
             index = try FieldReader.integer(shard, "index", default: 0, in: 0...(count - 1))
@@ -111,7 +123,8 @@ public enum RequestReader {
         var patterns: [String] = []
         for item in items {
             guard case .string(let pattern) = item, !pattern.isEmpty, pattern.utf8.count <= 64 else {
-                throw RequestError.invalid("only", "every entry must be a tensor name or pattern (a string of 1 to 64 characters), e.g. \"W2\" or \"b*\"")
+                throw RequestError.invalid(
+                    "only", "every entry must be a tensor name or pattern (a string of 1 to 64 characters), e.g. \"W2\" or \"b*\"")
             }
             patterns.append(pattern)
         }
@@ -136,10 +149,12 @@ public enum RequestReader {
     static func checkEpsilon(_ value: Double, method: DifferenceMethod) throws(RequestError) {
         let range = RequestDefaults.epsilonRange(for: method)
         guard !range.contains(value) else { return }
-        let why = method == .central
+        let why =
+            method == .central
             ? "a longer step measures its own truncation error and the kinks it crosses, a shorter one is below what theta + epsilon can resolve in float64"
             : "complex-step returns the h -> 0 limit of Im J(theta + i h) / h, which it equals to rounding only for h <= 1e-8 (default 1e-20)"
-        throw RequestError.invalid("epsilon", "must be in \(range.lowerBound)...\(range.upperBound) for \(method.rawValue), got \(value): \(why)")
+        throw RequestError.invalid(
+            "epsilon", "must be in \(range.lowerBound)...\(range.upperBound) for \(method.rawValue), got \(value): \(why)")
     }
 
     /// Labels the loss is defined for (checked once the shapes are known to fit, so a wrong
@@ -149,7 +164,10 @@ public enum RequestReader {
         switch output {
         case .sigmoid:
             if let bad = y.values.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
-                throw RequestError.invalid("Y", "label \(y.values[bad]) at row \(bad / y.cols + 1), column \(bad % y.cols + 1) is outside [0, 1]; a sigmoid output's binary cross-entropy needs labels in [0, 1] (0/1 classes, or probabilities)")
+                throw RequestError.invalid(
+                    "Y",
+                    "label \(y.values[bad]) at row \(bad / y.cols + 1), column \(bad % y.cols + 1) is outside [0, 1]; a sigmoid output's binary cross-entropy needs labels in [0, 1] (0/1 classes, or probabilities)"
+                )
             }
         case .softmax:
             for c in 0..<y.cols {
@@ -157,12 +175,18 @@ public enum RequestReader {
                 for r in 0..<y.rows {
                     let value = y.values[r * y.cols + c]
                     if value < 0 {
-                        throw RequestError.invalid("Y", "label \(value) at row \(r + 1), column \(c + 1) is negative; each softmax label column must be a distribution (one-hot, or non-negative summing to 1)")
+                        throw RequestError.invalid(
+                            "Y",
+                            "label \(value) at row \(r + 1), column \(c + 1) is negative; each softmax label column must be a distribution (one-hot, or non-negative summing to 1)"
+                        )
                     }
                     sum += value
                 }
                 if abs(sum - 1) > RequestDefaults.labelSumTolerance {
-                    throw RequestError.invalid("Y", "column \(c + 1) sums to \(sum), not 1; each softmax label column must be a distribution (one-hot, or non-negative summing to 1)")
+                    throw RequestError.invalid(
+                        "Y",
+                        "column \(c + 1) sums to \(sum), not 1; each softmax label column must be a distribution (one-hot, or non-negative summing to 1)"
+                    )
                 }
             }
         }
@@ -177,10 +201,14 @@ public enum RequestReader {
             return .full
         case "sample":
             try forbid(object, ["directions"], unless: "directional")
-            return .sample(samples: try FieldReader.integer(object, "samples", default: RequestDefaults.samples, in: 1...RequestDefaults.maxCount), seed: seed)
+            return .sample(
+                samples: try FieldReader.integer(object, "samples", default: RequestDefaults.samples, in: 1...RequestDefaults.maxCount),
+                seed: seed)
         case "directional":
             try forbid(object, ["samples"], unless: "sample")
-            return .directional(directions: try FieldReader.integer(object, "directions", default: RequestDefaults.directions, in: 1...RequestDefaults.maxCount), seed: seed)
+            return .directional(
+                directions: try FieldReader.integer(
+                    object, "directions", default: RequestDefaults.directions, in: 1...RequestDefaults.maxCount), seed: seed)
         default:
             throw RequestError.invalid("mode", "unknown \"\(name)\"; expected full, sample, directional")
         }
@@ -190,7 +218,8 @@ public enum RequestReader {
     /// name a layer; biases may be flat lists (one column).
     static func tensors(_ value: JSONValue, field: String, prefix: String) throws(RequestError) -> [String: Matrix] {
         guard case .object(let object) = value else {
-            throw RequestError.invalid(field, "expected an object of matrices (\(prefix)W1, \(prefix)b1, ...), got \(value.typeDescription)")
+            throw RequestError.invalid(
+                field, "expected an object of matrices (\(prefix)W1, \(prefix)b1, ...), got \(value.typeDescription)")
         }
         if object.members.isEmpty {
             throw RequestError.invalid(field, "empty object; expected \(prefix)W1, \(prefix)b1, ..., \(prefix)WL, \(prefix)bL")
@@ -206,7 +235,9 @@ public enum RequestReader {
                 flat = name.kind == .bias ? .column : name.isIntermediate ? .row : .rejected
             } else {
                 let intermediates = prefix.isEmpty ? "" : ", and any of dZ1 ... dZL, dA0 ... dA(L-1) (dAL for a sigmoid output)"
-                throw RequestError.invalid(path, "unknown key; expected \(prefix)W1, \(prefix)b1, ..., \(prefix)WL, \(prefix)bL (layers count from 1)\(intermediates)")
+                throw RequestError.invalid(
+                    path,
+                    "unknown key; expected \(prefix)W1, \(prefix)b1, ..., \(prefix)WL, \(prefix)bL (layers count from 1)\(intermediates)")
             }
             tensors[key] = try MatrixReader.matrix(entry, field: path, flat: flat)
         }

@@ -109,7 +109,9 @@ public struct ServerOptions: Sendable, Equatable {
             case "--log-format":
                 let text = try value()
                 guard let format = LogFormat(rawValue: text) else {
-                    throw Failure(message: "--log-format must be one of \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text)\"")
+                    throw Failure(
+                        message:
+                            "--log-format must be one of \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text)\"")
                 }
                 options.logFormat = format
             default: throw Failure(message: "unknown option \(argument); see --help")

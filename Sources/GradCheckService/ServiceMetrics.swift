@@ -83,7 +83,9 @@ public final class ServiceMetrics: Sendable {
         let snapshot = state.withLock { $0 }
         var out = PrometheusText()
         out.family("http_requests_total", "counter", "HTTP requests answered, by route, method and status.")
-        for (key, count) in snapshot.requests.sorted(by: { ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status) }) {
+        for (key, count) in snapshot.requests.sorted(by: {
+            ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status)
+        }) {
             out.sample("http_requests_total", [("route", key.route), ("method", key.method), ("status", String(key.status))], count)
         }
         out.family("http_request_duration_seconds", "histogram", "Time from a request's first byte to its answer being queued, by route.")
@@ -108,7 +110,9 @@ public final class ServiceMetrics: Sendable {
         out.family("gradcheck_memory_reserved_bytes", "gauge", "Bytes requests hold now.")
         out.sample("gradcheck_memory_reserved_bytes", memory.reservedBytes)
         out.family("gradcheck_checks_total", "counter", "Gradient checks that reached a verdict, by verdict, method and mode.")
-        for (key, count) in snapshot.checks.sorted(by: { ($0.key.verdict, $0.key.method, $0.key.mode) < ($1.key.verdict, $1.key.method, $1.key.mode) }) {
+        for (key, count) in snapshot.checks.sorted(by: {
+            ($0.key.verdict, $0.key.method, $0.key.mode) < ($1.key.verdict, $1.key.method, $1.key.mode)
+        }) {
             out.sample("gradcheck_checks_total", [("verdict", key.verdict), ("method", key.method), ("mode", key.mode)], count)
         }
         out.family("gradcheck_cost_evaluations_total", "counter", "Cost function evaluations done by gradient checks.")

@@ -43,10 +43,12 @@ public struct NetworkRequest: Sendable, Equatable {
     /// `shard`: check part `index` of `count` of a full check and answer its partial result.
     public var shard: ShardSpec?
 
-    public init(x: Matrix, y: Matrix, parameters: [String: Matrix], activation: Activation = .relu,
-                output: OutputLayer = .sigmoid, lambd: Double = 0, gradients: [String: Matrix]? = nil,
-                epsilon: Double? = nil, threshold: Double = RequestDefaults.threshold,
-                method: DifferenceMethod = .central, mode: CheckMode = .full) {
+    public init(
+        x: Matrix, y: Matrix, parameters: [String: Matrix], activation: Activation = .relu,
+        output: OutputLayer = .sigmoid, lambd: Double = 0, gradients: [String: Matrix]? = nil,
+        epsilon: Double? = nil, threshold: Double = RequestDefaults.threshold,
+        method: DifferenceMethod = .central, mode: CheckMode = .full
+    ) {
         self.x = x
         self.y = y
         self.parameters = parameters
@@ -71,8 +73,10 @@ public struct ScalarRequest: Sendable, Equatable {
     public var threshold: Double
     public var method: DifferenceMethod
 
-    public init(x: Double, theta: Double, dtheta: Double? = nil, epsilon: Double? = nil,
-                threshold: Double = RequestDefaults.threshold, method: DifferenceMethod = .central) {
+    public init(
+        x: Double, theta: Double, dtheta: Double? = nil, epsilon: Double? = nil,
+        threshold: Double = RequestDefaults.threshold, method: DifferenceMethod = .central
+    ) {
         self.x = x
         self.theta = theta
         self.dtheta = dtheta

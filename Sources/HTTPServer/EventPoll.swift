@@ -1,4 +1,5 @@
 import CEpoll
+
 #if canImport(Glibc)
 import Glibc
 #endif

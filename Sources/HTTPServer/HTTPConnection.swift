@@ -360,7 +360,8 @@ final class HTTPConnection: @unchecked Sendable {
         let version = head?.version ?? .http1_1
         // An HTTP/1.0 client has no chunked coding: its streamed body ends with the connection.
         let closeDelimited = response.stream != nil && version != .http1_1
-        let keepAlive = !forceClose && !closeDelimited && (head?.keepAlive ?? false) && !peerClosed && !server.isStopping
+        let keepAlive =
+            !forceClose && !closeDelimited && (head?.keepAlive ?? false) && !peerClosed && !server.isStopping
             && requestsServed < configuration.maxRequestsPerConnection
         closeAfterResponse = !keepAlive
         let bytes = HTTPResponseEncoder.encode(

@@ -88,7 +88,8 @@ struct HTTPHeadParser {
     }
 
     /// Message semantics: Host, body framing (RFC 9112 §6), Expect, persistence (§9.3).
-    static func interpret(_ line: RequestLine, _ fields: HTTPHeaders, limits: HTTPServerConfiguration) throws(HTTPError) -> HTTPRequestHead {
+    static func interpret(_ line: RequestLine, _ fields: HTTPHeaders, limits: HTTPServerConfiguration) throws(HTTPError) -> HTTPRequestHead
+    {
         let hosts = fields.values(for: "Host")
         // RFC 9112 §3.2: a 1.1 request without Host, or any request with several, gets 400.
         if hosts.count > 1 || (line.version.minor >= 1 && hosts.isEmpty) {
@@ -121,7 +122,8 @@ struct HTTPHeadParser {
             framing = length == 0 ? .none : .contentLength(length)
         }
         let connection = fields.tokens(for: "Connection")
-        let keepAlive = line.version.minor >= 1 ? !connection.contains("close") : connection.contains("keep-alive") && !connection.contains("close")
+        let keepAlive =
+            line.version.minor >= 1 ? !connection.contains("close") : connection.contains("keep-alive") && !connection.contains("close")
         let expectsContinue = line.version.minor >= 1 && fields.tokens(for: "Expect").contains("100-continue")
         return HTTPRequestHead(
             method: line.method, target: line.target, path: line.path, query: line.query, version: line.version,

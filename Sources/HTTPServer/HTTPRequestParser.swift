@@ -93,7 +93,7 @@ enum HTTPBytes {
     static let isTokenChar: [Bool] = (0...255).map { byte in
         switch UInt8(byte) {
         case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-             UInt8(ascii: "A")...UInt8(ascii: "Z"):
+            UInt8(ascii: "A")...UInt8(ascii: "Z"):
             return true
         default:
             return Array("!#$%&'*+-.^_`|~".utf8).contains(UInt8(byte))

@@ -74,11 +74,14 @@ public struct HTTPRouter: Sendable {
     }
 
     static func methodNotAllowed(_ request: HTTPRequest, allow: String) -> HTTPResponse {
-        .problem(status: 405, detail: "\(request.method) is not allowed on \(echo(request.path)); allowed: \(allow)", headers: ["Allow": allow])
+        .problem(
+            status: 405, detail: "\(request.method) is not allowed on \(echo(request.path)); allowed: \(allow)", headers: ["Allow": allow])
     }
 
     static func notImplemented(_ request: HTTPRequest) -> HTTPResponse {
-        .problem(status: 501, detail: "method \(echo(request.method)) is not implemented by this server (methods are case-sensitive: GET, HEAD and POST are)")
+        .problem(
+            status: 501,
+            detail: "method \(echo(request.method)) is not implemented by this server (methods are case-sensitive: GET, HEAD and POST are)")
     }
 
     /// A client's text as an error message may repeat it: at most `echoedBytes` bytes of it.

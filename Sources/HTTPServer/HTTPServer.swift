@@ -19,8 +19,10 @@ public struct HTTPAccessLogEntry: Sendable {
     /// Why the server or a handler turned the request away (see `HTTPResponse.rejection`), if it did.
     public let rejection: String?
 
-    public init(method: String, path: String, status: Int, bodyBytes: Int, duration: Duration,
-                requestID: String = "-", remote: String = "-", rejection: String? = nil) {
+    public init(
+        method: String, path: String, status: Int, bodyBytes: Int, duration: Duration,
+        requestID: String = "-", remote: String = "-", rejection: String? = nil
+    ) {
         self.method = method
         self.path = path
         self.status = status
@@ -259,8 +261,10 @@ public final class HTTPServer: @unchecked Sendable {
         let remote = Socket.peerAddress(fd)
         Socket.shutdownWrite(fd)
         Socket.close(fd)
-        logAccess(HTTPAccessLogEntry(method: "-", path: "-", status: 503, bodyBytes: response.body.count, duration: .zero,
-                                     remote: remote, rejection: "connections"))
+        logAccess(
+            HTTPAccessLogEntry(
+                method: "-", path: "-", status: 503, bodyBytes: response.body.count, duration: .zero,
+                remote: remote, rejection: "connections"))
     }
 
     private func makeSweepTimer() -> DispatchSourceTimer {

@@ -18,7 +18,9 @@ struct BenchCase {
         let m = Int(parts[1].dropFirst())!
         let data = try Data(contentsOf: directory.appendingPathComponent(name + ".bin"))
         let all: [Double] = data.withUnsafeBytes { raw in
-            (0..<(data.count / 8)).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) }
+            (0..<(data.count / 8)).map {
+                Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)))
+            }
         }
         var offset = 0
         func take(_ rows: Int, _ cols: Int) -> Matrix {

@@ -8,7 +8,8 @@ struct BenchPasses {
     let threads: Int
 
     func forward(_ x: Matrix, _ y: Matrix) -> (zs: [Matrix], activations: [Matrix], cost: Double) {
-        var zs: [Matrix] = [], acts: [Matrix] = [x]
+        var zs: [Matrix] = []
+        var acts: [Matrix] = [x]
         var input = x
         for (index, layer) in network.layers.enumerated() {
             var z = layer.weights.multiplied(by: input, threads: threads)
@@ -16,7 +17,8 @@ struct BenchPasses {
                 let b = layer.bias.values[r]
                 for c in 0..<z.cols { z.values[r * z.cols + c] += b }
             }
-            let a = index == network.depth - 1
+            let a =
+                index == network.depth - 1
                 ? network.output.probabilities(z)
                 : Matrix(rows: z.rows, cols: z.cols, values: z.values.map(network.activation.value))
             zs.append(z)

@@ -82,9 +82,14 @@ for name in names {
         norm += v.reduce(0) { $0 + $1 * $1 }
         direction[id] = Matrix(rows: p.rows, cols: p.cols, values: v)
     }
-    for id in net.parameterIDs { direction[id] = Matrix(rows: net[id].rows, cols: net[id].cols, values: direction[id]!.values.map { $0 / norm.squareRoot() }) }
+    for id in net.parameterIDs {
+        direction[id] = Matrix(rows: net[id].rows, cols: net[id].cols, values: direction[id]!.values.map { $0 / norm.squareRoot() })
+    }
     var directional = NumericalDerivative(value: 0, crossesKink: false)
-    let dir1 = medianSeconds { directional = engine.directionalDerivative(of: net, inputs: bench.x, labels: bench.y, along: direction, method: .central, step: 1e-7) }
+    let dir1 = medianSeconds {
+        directional = engine.directionalDerivative(
+            of: net, inputs: bench.x, labels: bench.y, along: direction, method: .central, step: 1e-7)
+    }
     var analyticAlong = 0.0
     for id in net.parameterIDs { analyticAlong += zip(grads[id]!.values, direction[id]!.values).reduce(0) { $0 + $1.0 * $1.1 } }
 
@@ -97,43 +102,72 @@ for name in names {
     var full = seconds { result = engine.derivatives(of: net, inputs: bench.x, labels: bench.y, at: coords, method: .central, step: 1e-7) }
     if full < 1 {
         // Short enough to repeat: the median of several runs is steadier on a shared machine.
-        full = medianSeconds(budget: 1) { result = engine.derivatives(of: net, inputs: bench.x, labels: bench.y, at: coords, method: .central, step: 1e-7) }
+        full = medianSeconds(budget: 1) {
+            result = engine.derivatives(of: net, inputs: bench.x, labels: bench.y, at: coords, method: .central, step: 1e-7)
+        }
     }
-    var num = 0.0, ng = 0.0, na = 0.0
+    var num = 0.0
+    var ng = 0.0
+    var na = 0.0
     var kinks = 0
     for (k, c) in coords.enumerated() {
-        if result[k].crossesKink { kinks += 1; continue }
-        let g = grads[c.parameter]![c.row, c.col], a = result[k].value
-        num += (g - a) * (g - a); ng += g * g; na += a * a
+        if result[k].crossesKink {
+            kinks += 1
+            continue
+        }
+        let g = grads[c.parameter]![c.row, c.col]
+        let a = result[k].value
+        num += (g - a) * (g - a)
+        ng += g * g
+        na += a * a
     }
     let difference = num.squareRoot() / (ng.squareRoot() + na.squareRoot())
     // Fixed cost of a request: the cached forward pass, sensitivities and kink bounds.
-    let setup = medianSeconds(budget: 0.2) { _ = engine.derivatives(of: net, inputs: bench.x, labels: bench.y, at: [coords[0]], method: .central, step: 1e-7) }
+    let setup = medianSeconds(budget: 0.2) {
+        _ = engine.derivatives(of: net, inputs: bench.x, labels: bench.y, at: [coords[0]], method: .central, step: 1e-7)
+    }
     var complexResult: [NumericalDerivative] = []
-    let complexFull = seconds { complexResult = engine.derivatives(of: net, inputs: bench.x, labels: bench.y, at: coords, method: .complexStep, step: 1e-20) }
-    var cnum = 0.0, cng = 0.0, cna = 0.0
+    let complexFull = seconds {
+        complexResult = engine.derivatives(of: net, inputs: bench.x, labels: bench.y, at: coords, method: .complexStep, step: 1e-20)
+    }
+    var cnum = 0.0
+    var cng = 0.0
+    var cna = 0.0
     for (k, c) in coords.enumerated() {
-        let g = grads[c.parameter]![c.row, c.col], a = complexResult[k].value
-        cnum += (g - a) * (g - a); cng += g * g; cna += a * a
+        let g = grads[c.parameter]![c.row, c.col]
+        let a = complexResult[k].value
+        cnum += (g - a) * (g - a)
+        cng += g * g
+        cna += a * a
     }
     let complexDifference = cnum.squareRoot() / (cng.squareRoot() + cna.squareRoot())
 
     print("")
     print("\(name): \(coords.count) parameters")
     print("  engine   forward \(ms(fwd)) ms  backward \(ms(bwd)) ms  (core Network.forward \(ms(coreFwd)) ms)")
-    print("  engine   full check \(String(format: "%.3f", full)) s  (\(String(format: "%.2f", full / Double(coords.count) * 1e6)) us/coordinate)  difference \(String(format: "%.3e", difference)) over \(coords.count - kinks) coordinates, \(kinks) kink-crossing left out")
-    print("  engine   complex-step full check \(String(format: "%.3f", complexFull)) s  difference \(String(format: "%.3e", complexDifference)); per-request setup (forward, sensitivities, kink bounds) \(ms(setup)) ms")
-    print("  engine   directional-1 \(ms(dir1)) ms vs 2 forward + 1 backward \(ms(2 * fwd + bwd)) ms: ratio \(String(format: "%.2f", dir1 / (2 * fwd + bwd)))  (numerical \(String(format: "%.6e", directional.value)), grad.u \(String(format: "%.6e", analyticAlong)))")
+    print(
+        "  engine   full check \(String(format: "%.3f", full)) s  (\(String(format: "%.2f", full / Double(coords.count) * 1e6)) us/coordinate)  difference \(String(format: "%.3e", difference)) over \(coords.count - kinks) coordinates, \(kinks) kink-crossing left out"
+    )
+    print(
+        "  engine   complex-step full check \(String(format: "%.3f", complexFull)) s  difference \(String(format: "%.3e", complexDifference)); per-request setup (forward, sensitivities, kink bounds) \(ms(setup)) ms"
+    )
+    print(
+        "  engine   directional-1 \(ms(dir1)) ms vs 2 forward + 1 backward \(ms(2 * fwd + bwd)) ms: ratio \(String(format: "%.2f", dir1 / (2 * fwd + bwd)))  (numerical \(String(format: "%.6e", directional.value)), grad.u \(String(format: "%.6e", analyticAlong)))"
+    )
     // numpy times the notebook with relu hidden units; its tanh / sigmoid forward costs at least
     // as much per coordinate, so for those rows the ratio is a lower bound.
     if let np = numpyRows[name] {
-        let npF = np["forward_s"] as! Double, npB = np["backward_s"] as! Double
+        let npF = np["forward_s"] as! Double
+        let npB = np["backward_s"] as! Double
         let measured = np["full_s"] as? Double
         let npFull = measured ?? (np["extrapolated_full_s"] as! Double)
         let label = measured == nil ? "EXTRAPOLATED from \(np["sample_coords"]!) timed coordinates" : "measured"
-        print("  numpy    forward \(ms(npF)) ms  backward \(ms(npB)) ms  notebook full check \(String(format: "%.3f", npFull)) s (\(label))")
+        print(
+            "  numpy    forward \(ms(npF)) ms  backward \(ms(npB)) ms  notebook full check \(String(format: "%.3f", npFull)) s (\(label))")
         let activationNote = options.activation == .relu ? "" : " (numpy timed with relu: a lower bound for \(options.activation.rawValue))"
-        print("  ratio    full check: engine is \(String(format: "%.0f", npFull / full))x faster than the numpy notebook algorithm\(measured == nil ? " (vs extrapolated)" : "")\(activationNote)")
+        print(
+            "  ratio    full check: engine is \(String(format: "%.0f", npFull / full))x faster than the numpy notebook algorithm\(measured == nil ? " (vs extrapolated)" : "")\(activationNote)"
+        )
     } else {
         print("  numpy    (no timings for this size: run scripts/bench.sh)")
     }

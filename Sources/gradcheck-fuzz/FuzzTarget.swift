@@ -49,8 +49,9 @@ enum FuzzTarget: String, CaseIterable {
     private static func compareNumber(_ bytes: [UInt8]) {
         guard case let .number(value)? = try? JSONReader.parse(bytes) else { return }
         let jsonWhitespace: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
-        let text = String(decoding: bytes.drop(while: jsonWhitespace.contains).reversed()
-            .drop(while: jsonWhitespace.contains).reversed(), as: UTF8.self)
+        let text = String(
+            decoding: bytes.drop(while: jsonWhitespace.contains).reversed()
+                .drop(while: jsonWhitespace.contains).reversed(), as: UTF8.self)
         guard let expected = Double(text), expected.bitPattern == value.bitPattern else {
             fatalError("number \(text.debugDescription): reader gave \(value), Double(String) gives \(String(describing: Double(text)))")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GradCheckService
 
 /// Every input the fuzzers kept (Tests/Fixtures/fuzz-corpus/<target>/, grown by scripts/fuzz.sh)
@@ -45,8 +46,10 @@ import Testing
             #expect(Double(text)?.bitPattern == value.bitPattern, "\(name): \(text) read as \(value)")
         }
         // The api target's promise, checked for every input whichever target kept it.
-        for (endpoint, response) in [("forward", Self.api.forward(bytes)), ("backward", Self.api.backward(bytes)),
-                                     ("gradcheck", Self.api.gradcheck(bytes))] {
+        for (endpoint, response) in [
+            ("forward", Self.api.forward(bytes)), ("backward", Self.api.backward(bytes)),
+            ("gradcheck", Self.api.gradcheck(bytes)),
+        ] {
             #expect([200, 400, 422].contains(response.status), "\(endpoint) answered \(response.status) to \(name)")
             let expectedType = response.status == 200 ? APIResponse.jsonContentType : ProblemDetails.contentType
             #expect(response.contentType == expectedType, "\(endpoint) content type for \(name)")

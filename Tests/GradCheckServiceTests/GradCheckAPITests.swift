@@ -1,6 +1,7 @@
 import Foundation
 import GradCheck
 import Testing
+
 @testable import GradCheckService
 
 /// The endpoints called in-process on real request bytes; the same bodies go over a live socket
@@ -103,7 +104,9 @@ import Testing
     }
 
     @Test func malformedJSONIs400() throws {
-        let gradcheck: (_ body: [UInt8], _ isCancelled: @escaping GradCheckAPI.Cancellation) -> APIResponse = { api.gradcheck($0, isCancelled: $1) }
+        let gradcheck: (_ body: [UInt8], _ isCancelled: @escaping GradCheckAPI.Cancellation) -> APIResponse = {
+            api.gradcheck($0, isCancelled: $1)
+        }
         for endpoint in [api.forward, api.backward, gradcheck] {
             let response = endpoint(Array("{\"x\": 2,".utf8)) { false }
             #expect(response.status == 400)
@@ -171,8 +174,9 @@ extension ServiceRequest {
 
 extension GradCheckAPITests {
     /// The whole dict the notebook's buggy `backward_propagation_n` returns, as the README shows it.
-    static let buggyFullDict = try! Data(contentsOf: fixtures.deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("scripts/examples/notebook-buggy-full.json"))
+    static let buggyFullDict = try! Data(
+        contentsOf: fixtures.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("scripts/examples/notebook-buggy-full.json"))
 
     @Test func theNotebooksWholeBuggyDictNamesBothLines() throws {
         let answer = try Self.object(api.gradcheck([UInt8](Self.buggyFullDict)))
@@ -185,7 +189,9 @@ extension GradCheckAPITests {
         #expect(roots.map { $0["gradient"] as? String } == ["dW2", "db1"])
         #expect(roots.map { $0["kind"] as? String } == ["scaled", "scaled"])
         #expect(roots.map { $0["factor"] as? Double } == [2, 4])
-        #expect(roots.first?["message"] as? String == "dZ2 and A1 are right but dW2 is 2 times the right value: the line that computes dW2 multiplies by 2")
+        #expect(
+            roots.first?["message"] as? String
+                == "dZ2 and A1 are right but dW2 is 2 times the right value: the line that computes dW2 multiplies by 2")
         #expect((answer["propagated"] as? [String])?.isEmpty == true)
     }
 
@@ -206,4 +212,3 @@ extension GradCheckAPITests {
         #expect((try Self.object(stray)["detail"] as? String)?.contains("dZ9") == true)
     }
 }
-

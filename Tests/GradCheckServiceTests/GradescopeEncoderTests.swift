@@ -1,6 +1,7 @@
 import Foundation
 import GradCheck
 import Testing
+
 @testable import GradCheckService
 
 /// Gradescope's results format (https://gradescope-autograders.readthedocs.io/en/latest/specs/):
@@ -12,8 +13,9 @@ import Testing
         let built = try NetworkBuilder.network(parameters: network.parameters, inputs: network.x, labels: network.y)
         let gradients = try network.gradients.map { try NetworkBuilder.gradients($0, for: built) }
         let intermediates = try network.gradients.map { try NetworkBuilder.intermediates($0, for: built, examples: network.x.cols) } ?? [:]
-        let report = try GradientChecker().check(built, inputs: network.x, labels: network.y, gradients: gradients,
-                                                 intermediates: intermediates, stop: .none)
+        let report = try GradientChecker().check(
+            built, inputs: network.x, labels: network.y, gradients: gradients,
+            intermediates: intermediates, stop: .none)
         var writer = JSONWriter()
         try GradescopeEncoder.write(report, to: &writer)
         return try #require(JSONSerialization.jsonObject(with: Data(writer.bytes)) as? [String: Any])
@@ -64,4 +66,3 @@ import Testing
         #expect(GradCheckAPI().gradcheck(Array(#"{"x": 2, "theta": 4}"#.utf8), accept: "application/vnd.gradescope+json").status == 422)
     }
 }
-

@@ -2,6 +2,7 @@ import Foundation
 import GradCheck
 import HTTPServer
 import Testing
+
 @testable import GradCheckService
 
 /// What an attacker (or a careless script) can send: every request is priced before its work
@@ -21,11 +22,14 @@ import Testing
 
     @Test func aWideForwardPassIsRefusedBeforeItAllocates() throws {
         // 1 input -> 100,000 units -> 1 over 100,000 examples: 1.8 MB of JSON, 160 GB of Z and A.
-        let h = 100_000, m = 100_000
+        let h = 100_000
+        let m = 100_000
         let wide = try body([
             "X": [[Double](repeating: 0.5, count: m)], "Y": [[Double](repeating: 1, count: m)],
-            "parameters": ["W1": [[Double]](repeating: [0.1], count: h), "b1": [Double](repeating: 0, count: h),
-                           "W2": [[Double](repeating: 0.1, count: h)], "b2": [0.0]],
+            "parameters": [
+                "W1": [[Double]](repeating: [0.1], count: h), "b1": [Double](repeating: 0, count: h),
+                "W2": [[Double](repeating: 0.1, count: h)], "b2": [0.0],
+            ],
         ])
         let lean = GradCheckAPI(limits: ComputeLimits(maxOperations: 1e13), memory: MemoryBudget(limit: 1 << 30))
         let started = Date()
@@ -54,11 +58,21 @@ import Testing
         // than 2 MB; numpy-style numbers ask for about 4x their bytes.
         let nested = Array("[".utf8) + Array(repeating: Array("[0],".utf8), count: 20_000).flatMap { $0 } + Array("[0]]".utf8)
         var asked = 0
-        _ = try JSONReader.parse(nested, memory: { asked += $0; return true })
+        _ = try JSONReader.parse(
+            nested,
+            memory: {
+                asked += $0
+                return true
+            })
         #expect(asked >= 20 * nested.count)
         let flat = Array("[".utf8) + Array(repeating: Array("0.12345678901234567,".utf8), count: 50_000).flatMap { $0 } + Array("1]".utf8)
         asked = 0
-        _ = try JSONReader.parse(flat, memory: { asked += $0; return true })
+        _ = try JSONReader.parse(
+            flat,
+            memory: {
+                asked += $0
+                return true
+            })
         #expect(asked < 5 * flat.count)
         // A refusal stops the parse where the tree outgrew the allowance.
         #expect(throws: JSONParseError.self) { try JSONReader.parse(nested, memory: { _ in false }) }
@@ -100,10 +114,11 @@ import Testing
 
     @Test func softmaxLabelsMustBeDistributions() throws {
         func softmax(_ y: [[Double]]) throws -> APIResponse {
-            api.gradcheck(try body([
-                "X": [[1, 2]], "Y": y, "output": "softmax",
-                "parameters": ["W1": [[0.5], [-0.5]], "b1": [0.1, 0.2]],
-            ]))
+            api.gradcheck(
+                try body([
+                    "X": [[1, 2]], "Y": y, "output": "softmax",
+                    "parameters": ["W1": [[0.5], [-0.5]], "b1": [0.1, 0.2]],
+                ]))
         }
         #expect(try softmax([[1, 0], [0, 1]]).status == 200)
         #expect(try softmax([[0.25, 0.5], [0.75, 0.5]]).status == 200)
@@ -116,10 +131,11 @@ import Testing
     }
 
     @Test func overflowIsNeverAPass() throws {
-        let response = api.gradcheck(try body([
-            "X": [[1e308, -1e308]], "Y": [1, 0], "parameters": ["W1": [[1e308]], "b1": [0]],
-            "gradients": ["dW1": [[1]], "db1": [1]],
-        ]))
+        let response = api.gradcheck(
+            try body([
+                "X": [[1e308, -1e308]], "Y": [1, 0], "parameters": ["W1": [[1e308]], "b1": [0]],
+                "gradients": ["dW1": [[1]], "db1": [1]],
+            ]))
         #expect(response.status == 422)
         let text = String(decoding: response.body, as: UTF8.self)
         #expect(!text.contains("\"passed\":true"))
@@ -144,7 +160,10 @@ import Testing
     @Test func exponentsAreReadExactlyNeverClamped() throws {
         // 0.<a million zeros>1e1000050 is 1e49.
         let text = "0." + String(repeating: "0", count: 1_000_000) + "1e1000050"
-        guard case .number(let value) = try JSONReader.parse(text) else { Issue.record("not a number"); return }
+        guard case .number(let value) = try JSONReader.parse(text) else {
+            Issue.record("not a number")
+            return
+        }
         #expect(value == 1e49)
         guard case .number(let tiny) = try JSONReader.parse("1" + String(repeating: "0", count: 1000) + "e-1049") else { return }
         #expect(tiny == 1e-49)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GradCheckService
 
 /// The reader's numbers must equal `Double(String)` bit for bit: numpy's repr round-trips, so a
@@ -27,7 +28,7 @@ import Testing
             "5e-324", "2.4703282292062327e-324", "2.4703282292062328e-324", "1.7976931348623157e308",
             "1.7976931348623158e308", "1e-400", "0.000001", "1.6243453636632417", "-0.6117564136500754",
             "2.407833389834357", "0.2850931567761623", "7.038531e-10", "3.14159265358979323846264338327950288",
-            "1.00000000000000011102230246251565404236316680908203125", // halfway between 1 and nextUp(1)
+            "1.00000000000000011102230246251565404236316680908203125",  // halfway between 1 and nextUp(1)
             "1.00000000000000011102230246251565404236316680908203126",
             "9007199254740993.0", "4503599627370497.5", "1e-22", "1e-23", "123e-20", "0.0000000000000000000001",
             "100000000000000000000000", "1.5e300", "1e-310", "3e-320",
@@ -41,7 +42,7 @@ import Testing
             let bits = UInt64.random(in: 0...UInt64.max, using: &generator)
             var value = Double(bitPattern: bits)
             if !value.isFinite { value = Double.random(in: -1e6...1e6) }
-            if i % 3 == 0 { value = Double.random(in: -3...3) } // the range network weights live in
+            if i % 3 == 0 { value = Double.random(in: -3...3) }  // the range network weights live in
             try expectSame(value.description)
             try expectSame(String(format: "%.17g", value))
             try expectSame(String(format: "%.15e", value))

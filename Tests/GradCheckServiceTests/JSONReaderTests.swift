@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GradCheckService
 
 @Suite struct JSONReaderTests {
@@ -14,7 +15,10 @@ import Testing
     @Test func readsEveryKindOfValueInDocumentOrder() throws {
         let text = #" { "b": [1, -2.5, 3e2, true, false, null], "a": {"nested": "x\"y\\z\/\b\f\n\r\t\u00e9\ud83d\ude00"}, "": [] } "#
         let value = try JSONReader.parse(text)
-        guard case .object(let object) = value else { Issue.record("not an object"); return }
+        guard case .object(let object) = value else {
+            Issue.record("not an object")
+            return
+        }
         #expect(object.keys == ["b", "a", ""])
         #expect(object["b"] == .array([.number(1), .number(-2.5), .number(300), .bool(true), .bool(false), .null]))
         #expect(object["a"] == .object(JSONObject([("nested", .string("x\"y\\z/\u{8}\u{c}\n\r\té😀"))])))

@@ -1,5 +1,6 @@
 import GradCheck
 import Testing
+
 @testable import GradCheckService
 
 @Suite struct JSONWriterTests {
@@ -8,11 +9,12 @@ import Testing
     }
 
     @Test func writesCompactJSONInMemberOrder() throws {
-        let value = JSONValue.object(JSONObject([
-            ("b", .array([.number(1), .number(-2.5), .bool(true), .bool(false), .null])),
-            ("a", .object(JSONObject([("s", .string("q\"b\\n\n\r\t\u{1}é"))]))),
-            ("e", .array([])), ("o", .object(JSONObject())),
-        ]))
+        let value = JSONValue.object(
+            JSONObject([
+                ("b", .array([.number(1), .number(-2.5), .bool(true), .bool(false), .null])),
+                ("a", .object(JSONObject([("s", .string("q\"b\\n\n\r\t\u{1}é"))]))),
+                ("e", .array([])), ("o", .object(JSONObject())),
+            ]))
         #expect(try text(value) == #"{"b":[1,-2.5,true,false,null],"a":{"s":"q\"b\\n\n\r\t\u0001é"},"e":[],"o":{}}"#)
         #expect(try JSONReader.parse(try JSONWriter.encode(value)) == value)
     }
@@ -30,7 +32,7 @@ import Testing
         #expect(try text(.number(1e15)) == "1000000000000000")
         #expect(try text(.number(1e16)) == "10000000000000000")
         // Integral values of any size stay integers: exact digits within Int64, then exponent form.
-        #expect(try text(.number(9007199254740992)) == "9007199254740992")
+        #expect(try text(.number(9_007_199_254_740_992)) == "9007199254740992")
         #expect(try text(.number(0x1p63)) == "9.223372036854776e+18")
         #expect(try text(.number(1e300)) == "1e+300")
     }
@@ -43,7 +45,10 @@ import Testing
             if value.isFinite { values.append(.number(value)) }
         }
         let parsed = try JSONReader.parse(try JSONWriter.encode(.array(values)))
-        guard case .array(let back) = parsed else { Issue.record("not an array"); return }
+        guard case .array(let back) = parsed else {
+            Issue.record("not an array")
+            return
+        }
         #expect(back.count == values.count)
         for (a, b) in zip(values, back) {
             guard case .number(let x) = a, case .number(let y) = b else { continue }
@@ -79,15 +84,21 @@ import Testing
 @Suite struct ProblemDetailsTests {
     @Test func bodyHasTheRFC9457MembersInOrder() throws {
         let problem = ProblemDetails(status: 422, detail: "epsilon: must be > 0", extensions: [("field", .string("epsilon"))])
-        #expect(String(decoding: problem.body, as: UTF8.self)
-            == #"{"type":"about:blank","title":"Unprocessable Content","status":422,"detail":"epsilon: must be > 0","field":"epsilon"}"#)
+        #expect(
+            String(decoding: problem.body, as: UTF8.self)
+                == #"{"type":"about:blank","title":"Unprocessable Content","status":422,"detail":"epsilon: must be > 0","field":"epsilon"}"#
+        )
         #expect(ProblemDetails.contentType == "application/problem+json")
     }
 
     @Test func reservedMembersCannotBeOverriddenAndNonFiniteExtensionsBecomeNull() throws {
-        let problem = ProblemDetails(status: 400, detail: "d \"quoted\"", type: "https://example.com/p", title: "Custom",
-                                     extensions: [("status", .number(200)), ("bad", .number(.nan)), ("ok", .array([.number(1)]))])
-        guard case .object(let object) = try JSONReader.parse(problem.body) else { Issue.record("not an object"); return }
+        let problem = ProblemDetails(
+            status: 400, detail: "d \"quoted\"", type: "https://example.com/p", title: "Custom",
+            extensions: [("status", .number(200)), ("bad", .number(.nan)), ("ok", .array([.number(1)]))])
+        guard case .object(let object) = try JSONReader.parse(problem.body) else {
+            Issue.record("not an object")
+            return
+        }
         #expect(object.keys == ["type", "title", "status", "detail", "bad", "ok"])
         #expect(object["status"] == .number(400))
         #expect(object["type"] == .string("https://example.com/p"))

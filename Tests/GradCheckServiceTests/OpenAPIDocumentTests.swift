@@ -1,5 +1,6 @@
 import GradCheck
 import Testing
+
 @testable import GradCheckService
 
 /// Keeps the served OpenAPI document true: it parses, names every endpoint, and its request
@@ -30,10 +31,17 @@ import Testing
     }
 
     @Test func isOpenAPI3AndMentionsEveryEndpoint() throws {
-        guard case .string(let version) = document["openapi"] else { Issue.record("no openapi version"); return }
+        guard case .string(let version) = document["openapi"] else {
+            Issue.record("no openapi version")
+            return
+        }
         #expect(version.hasPrefix("3."))
         let paths = try object(document["paths"], "paths")
-        #expect(Set(paths.keys) == ["/forward", "/backward", "/gradcheck", "/gradcheck/merge", "/healthz", "/readyz", "/metrics", "/openapi.json", "/", "/app.js", "/app.css"])
+        #expect(
+            Set(paths.keys) == [
+                "/forward", "/backward", "/gradcheck", "/gradcheck/merge", "/healthz", "/readyz", "/metrics", "/openapi.json", "/",
+                "/app.js", "/app.css",
+            ])
         for path in ["/forward", "/backward", "/gradcheck", "/gradcheck/merge"] {
             let post = try object(try object(paths[path], path)["post"], "\(path).post")
             let responses = try object(post["responses"], "responses")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GradCheckService
 
 /// Keeps the OpenAPI response schemas true to what the endpoints actually answer: every member
@@ -22,10 +23,12 @@ import Testing
 
     @Test func gradcheckAnswersMatchTheirSchemas() throws {
         let buggy = try GradCheckAPITests.notebookBody(adding: [
-            "gradients": (GradCheckAPITests.expected["notebook_buggy_gradients"] as! [String: Any])["gradients"]!,
+            "gradients": (GradCheckAPITests.expected["notebook_buggy_gradients"] as! [String: Any])["gradients"]!
         ])
-        for body in [buggy, try GradCheckAPITests.notebookBody(adding: ["mode": "directional", "directions": 2]),
-                     Array(#"{"x": 2, "theta": 4}"#.utf8)] {
+        for body in [
+            buggy, try GradCheckAPITests.notebookBody(adding: ["mode": "directional", "directions": 2]),
+            Array(#"{"x": 2, "theta": 4}"#.utf8),
+        ] {
             let response = api.gradcheck(body)
             #expect(response.status == 200)
             let answer = try GradCheckAPITests.object(response)

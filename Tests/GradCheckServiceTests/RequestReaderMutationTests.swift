@@ -1,6 +1,7 @@
 import Foundation
 import GradCheck
 import Testing
+
 @testable import GradCheckService
 
 /// Hostile-input smoke test: thousands of byte-level mutations of a real body must each end in a
@@ -10,7 +11,9 @@ import Testing
         let original = Array(try Data(contentsOf: RequestReaderTests.fixtures.appendingPathComponent("notebook.json")))
         let interesting = Array("{}[]\",:-+.eE0123456789 \\nNaInfinity\u{0}\u{FF}".utf8)
         var random = SplitMix64(seed: 20_260_426)  // a fixed seed makes any failure reproducible
-        var accepted = 0, malformed = 0, invalid = 0
+        var accepted = 0
+        var malformed = 0
+        var invalid = 0
         for _ in 0..<3_000 {
             var body = original
             for _ in 0..<Int.random(in: 1...4, using: &random) {

@@ -1,6 +1,7 @@
 import Foundation
 import GradCheck
 import Testing
+
 @testable import GradCheckService
 
 @Suite struct RequestReaderTests {
@@ -18,14 +19,20 @@ import Testing
 
     /// The error for `text`, or nil when it was accepted.
     private func error(_ text: String) -> RequestError? {
-        do { _ = try read(text); return nil } catch { return error }
+        do {
+            _ = try read(text)
+            return nil
+        } catch { return error }
     }
 
     private let base = #""X": [[1, 2], [3, 4]], "Y": [1, 0], "parameters": {"W1": [[0.5, -1]], "b1": [0.25]}"#
 
     @Test func readsTheNotebookCaseWithDefaults() throws {
         let bytes = Array(try Data(contentsOf: Self.fixtures.appendingPathComponent("notebook.json")))
-        guard case .network(let request) = try RequestReader.read(bytes) else { Issue.record("not a network body"); return }
+        guard case .network(let request) = try RequestReader.read(bytes) else {
+            Issue.record("not a network body")
+            return
+        }
         #expect(request.x.shape == Shape(rows: 4, cols: 3))
         #expect(request.y.shape == Shape(rows: 1, cols: 3))
         #expect(request.x[0, 0] == 1.6243453636632417)
@@ -60,8 +67,10 @@ import Testing
     }
 
     @Test func readsEveryOptionalField() throws {
-        let request = try network("{\(base), \"activation\": \"leaky_relu\", \"output\": \"softmax\", \"lambd\": 0.7, "
-            + "\"epsilon\": 1e-5, \"threshold\": 2e-7, \"method\": \"complex-step\", \"mode\": \"sample\", \"samples\": 10, \"seed\": 42}")
+        let request = try network(
+            "{\(base), \"activation\": \"leaky_relu\", \"output\": \"softmax\", \"lambd\": 0.7, "
+                + "\"epsilon\": 1e-5, \"threshold\": 2e-7, \"method\": \"complex-step\", \"mode\": \"sample\", \"samples\": 10, \"seed\": 42}"
+        )
         #expect(request.activation == .leakyRelu)
         #expect(request.output == .softmax)
         #expect(request.lambd == 0.7)
@@ -85,48 +94,121 @@ import Testing
     }
 
     /// Every field error: the body, the expected status and the exact detail.
-    @Test(arguments: [
-        (#"{"X": [[1, 2], [3]], "Y": [1, 0], "parameters": {"W1": [[1]]}}"#, 422, "X: row 2 has 1 entries, row 1 has 2 (rows must all be the same length)"),
-        (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1, 2, 3, 4, 5], [1, 2, 3, 4, 5], [1, 2, 3, 4]]}}"#, 422, "parameters.W1: row 3 has 4 entries, row 1 has 5 (rows must all be the same length)"),
-        (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1, "2"]]}}"#, 422, "parameters.W1: row 1, entry 2 is a string; expected a number"),
-        (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1, null]]}}"#, 422, "parameters.W1: row 1, entry 2 is null; expected a number"),
-        (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[[1]]]}}"#, 422, "parameters.W1: row 1, entry 1 is an array; expected a number (matrices are 2-D: a list of rows of numbers)"),
-        (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1], 2]}}"#, 422, "parameters.W1: row 2 is a number; expected a list of numbers (every row must be a list)"),
-        (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[]]}}"#, 422, "parameters.W1: row 1 is empty; a matrix needs at least one column"),
-        (#"{"X": [], "Y": [1], "parameters": {"W1": [[1]]}}"#, 422, "X: empty list; a matrix needs at least one row and one column"),
-        (#"{"X": "abc", "Y": [1], "parameters": {"W1": [[1]]}}"#, 422, "X: expected a nested list of numbers (a matrix), got a string"),
-        (#"{"X": [[1]], "Y": [1], "parameters": {"W0": [[1]]}}"#, 422, "parameters.W0: unknown key; expected W1, b1, ..., WL, bL (layers count from 1)"),
-        (#"{"X": [[1]], "Y": [1], "parameters": {}}"#, 422, "parameters: empty object; expected W1, b1, ..., WL, bL"),
-        (#"{"X": [[1]], "Y": [1], "parameters": [[1]]}"#, 422, "parameters: expected an object of matrices (W1, b1, ...), got an array"),
-        (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "gradients": {"W1": [[1]]}}"#, 422, "gradients.W1: unknown key; expected dW1, db1, ..., dWL, dbL (layers count from 1), and any of dZ1 ... dZL, dA0 ... dA(L-1) (dAL for a sigmoid output)"),
-        (#"{"X": [[1]], "parameters": {"W1": [[1]]}}"#, 422, "Y: missing; it is required"),
-        (#"{"X": [[1]], "Y": [1]}"#, 422, "parameters: missing; it is required"),
-        (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "activation": "gelu"}"#, 422, #"activation: unknown "gelu"; expected relu, tanh, sigmoid, leaky_relu"#),
-        (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "activation": 1}"#, 422, "activation: expected a string, got a number"),
-        (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "output": "relu"}"#, 422, #"output: unknown "relu"; expected sigmoid, softmax"#),
-        (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "method": "forward"}"#, 422, #"method: unknown "forward"; expected central, complex-step"#),
-        (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "mode": "half"}"#, 422, #"mode: unknown "half"; expected full, sample, directional"#),
-        (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "epsilon": 0}"#, 422, "epsilon: must be > 0, got 0"),
-        (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "epsilon": -1e-7}"#, 422, "epsilon: must be > 0, got -1e-07"),
-        (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "epsilon": "1e-7"}"#, 422, "epsilon: expected a number, got a string"),
-        (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "threshold": 0}"#, 422, "threshold: must be > 0, got 0"),
-        (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "lambd": -0.5}"#, 422, "lambd: must be >= 0, got -0.5"),
-        (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "lambd": true}"#, 422, "lambd: expected a number, got a boolean"),
-        (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "mode": "sample", "samples": 0}"#, 422, "samples: must be a whole number from 1 to 100000000, got 0"),
-        (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "mode": "sample", "samples": 2.5}"#, 422, "samples: must be a whole number from 1 to 100000000, got 2.5"),
-        (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "mode": "sample", "seed": -1}"#, 422, "seed: must be a whole number from 0 to 9007199254740992, got -1"),
-        (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "samples": 5}"#, 422, #"samples: only used with "mode": "sample" or "directional""#),
-        (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "mode": "sample", "directions": 5}"#, 422, #"directions: only used with "mode": "directional""#),
-        (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "epsilion": 1}"#, 422, "epsilion: unknown field; expected one of X, Y, parameters, activation, output, lambd, gradients, epsilon, threshold, method, mode, samples, directions, seed, dtype, only, shard"),
-        (#"{"X": [[1]], "theta": 1}"#, 422, "the body mixes network fields (X, parameters) with scalar fields (x, theta); send one kind"),
-        (#"{"foo": 1}"#, 422, "foo: unknown field; expected one of X, Y, parameters, activation, output, lambd, gradients, epsilon, threshold, method, mode, samples, directions, seed, dtype, only, shard"),
-        (#"{}"#, 422, "expected a network body (X, Y, parameters) or a scalar body (x, theta); got keys: none"),
-        (#"[1, 2]"#, 422, "the body is an array; expected a JSON object with X, Y and parameters (or x and theta)"),
-        (#"{"x": 1e999, "theta": 1}"#, 422, "x: at byte 6: number 1e999 is out of range for a 64-bit float"),
-        (#"{"x": NaN, "theta": 1}"#, 400, "malformed JSON at byte 6: NaN is not valid JSON (RFC 8259 has no NaN or Infinity); Python's json.dumps writes NaN, Infinity and -Infinity by default: pass allow_nan=False to catch them before sending"),
-        ("", 400, "malformed JSON at byte 0: empty body; expected a JSON object"),
-        (#"{"x": 1, "theta": 2} trailing"#, 400, "malformed JSON at byte 21: unexpected 't' after the JSON value ended (trailing garbage)"),
-    ] as [(String, Int, String)])
+    @Test(
+        arguments: [
+            (
+                #"{"X": [[1, 2], [3]], "Y": [1, 0], "parameters": {"W1": [[1]]}}"#, 422,
+                "X: row 2 has 1 entries, row 1 has 2 (rows must all be the same length)"
+            ),
+            (
+                #"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1, 2, 3, 4, 5], [1, 2, 3, 4, 5], [1, 2, 3, 4]]}}"#, 422,
+                "parameters.W1: row 3 has 4 entries, row 1 has 5 (rows must all be the same length)"
+            ),
+            (
+                #"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1, "2"]]}}"#, 422,
+                "parameters.W1: row 1, entry 2 is a string; expected a number"
+            ),
+            (
+                #"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1, null]]}}"#, 422,
+                "parameters.W1: row 1, entry 2 is null; expected a number"
+            ),
+            (
+                #"{"X": [[1]], "Y": [1], "parameters": {"W1": [[[1]]]}}"#, 422,
+                "parameters.W1: row 1, entry 1 is an array; expected a number (matrices are 2-D: a list of rows of numbers)"
+            ),
+            (
+                #"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1], 2]}}"#, 422,
+                "parameters.W1: row 2 is a number; expected a list of numbers (every row must be a list)"
+            ),
+            (
+                #"{"X": [[1]], "Y": [1], "parameters": {"W1": [[]]}}"#, 422,
+                "parameters.W1: row 1 is empty; a matrix needs at least one column"
+            ),
+            (#"{"X": [], "Y": [1], "parameters": {"W1": [[1]]}}"#, 422, "X: empty list; a matrix needs at least one row and one column"),
+            (#"{"X": "abc", "Y": [1], "parameters": {"W1": [[1]]}}"#, 422, "X: expected a nested list of numbers (a matrix), got a string"),
+            (
+                #"{"X": [[1]], "Y": [1], "parameters": {"W0": [[1]]}}"#, 422,
+                "parameters.W0: unknown key; expected W1, b1, ..., WL, bL (layers count from 1)"
+            ),
+            (#"{"X": [[1]], "Y": [1], "parameters": {}}"#, 422, "parameters: empty object; expected W1, b1, ..., WL, bL"),
+            (
+                #"{"X": [[1]], "Y": [1], "parameters": [[1]]}"#, 422,
+                "parameters: expected an object of matrices (W1, b1, ...), got an array"
+            ),
+            (
+                #"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "gradients": {"W1": [[1]]}}"#, 422,
+                "gradients.W1: unknown key; expected dW1, db1, ..., dWL, dbL (layers count from 1), and any of dZ1 ... dZL, dA0 ... dA(L-1) (dAL for a sigmoid output)"
+            ),
+            (#"{"X": [[1]], "parameters": {"W1": [[1]]}}"#, 422, "Y: missing; it is required"),
+            (#"{"X": [[1]], "Y": [1]}"#, 422, "parameters: missing; it is required"),
+            (
+                #"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "activation": "gelu"}"#, 422,
+                #"activation: unknown "gelu"; expected relu, tanh, sigmoid, leaky_relu"#
+            ),
+            (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "activation": 1}"#, 422, "activation: expected a string, got a number"),
+            (
+                #"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "output": "relu"}"#, 422,
+                #"output: unknown "relu"; expected sigmoid, softmax"#
+            ),
+            (
+                #"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "method": "forward"}"#, 422,
+                #"method: unknown "forward"; expected central, complex-step"#
+            ),
+            (
+                #"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "mode": "half"}"#, 422,
+                #"mode: unknown "half"; expected full, sample, directional"#
+            ),
+            (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "epsilon": 0}"#, 422, "epsilon: must be > 0, got 0"),
+            (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "epsilon": -1e-7}"#, 422, "epsilon: must be > 0, got -1e-07"),
+            (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "epsilon": "1e-7"}"#, 422, "epsilon: expected a number, got a string"),
+            (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "threshold": 0}"#, 422, "threshold: must be > 0, got 0"),
+            (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "lambd": -0.5}"#, 422, "lambd: must be >= 0, got -0.5"),
+            (#"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "lambd": true}"#, 422, "lambd: expected a number, got a boolean"),
+            (
+                #"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "mode": "sample", "samples": 0}"#, 422,
+                "samples: must be a whole number from 1 to 100000000, got 0"
+            ),
+            (
+                #"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "mode": "sample", "samples": 2.5}"#, 422,
+                "samples: must be a whole number from 1 to 100000000, got 2.5"
+            ),
+            (
+                #"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "mode": "sample", "seed": -1}"#, 422,
+                "seed: must be a whole number from 0 to 9007199254740992, got -1"
+            ),
+            (
+                #"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "samples": 5}"#, 422,
+                #"samples: only used with "mode": "sample" or "directional""#
+            ),
+            (
+                #"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "mode": "sample", "directions": 5}"#, 422,
+                #"directions: only used with "mode": "directional""#
+            ),
+            (
+                #"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]]}, "epsilion": 1}"#, 422,
+                "epsilion: unknown field; expected one of X, Y, parameters, activation, output, lambd, gradients, epsilon, threshold, method, mode, samples, directions, seed, dtype, only, shard"
+            ),
+            (
+                #"{"X": [[1]], "theta": 1}"#, 422,
+                "the body mixes network fields (X, parameters) with scalar fields (x, theta); send one kind"
+            ),
+            (
+                #"{"foo": 1}"#, 422,
+                "foo: unknown field; expected one of X, Y, parameters, activation, output, lambd, gradients, epsilon, threshold, method, mode, samples, directions, seed, dtype, only, shard"
+            ),
+            (#"{}"#, 422, "expected a network body (X, Y, parameters) or a scalar body (x, theta); got keys: none"),
+            (#"[1, 2]"#, 422, "the body is an array; expected a JSON object with X, Y and parameters (or x and theta)"),
+            (#"{"x": 1e999, "theta": 1}"#, 422, "x: at byte 6: number 1e999 is out of range for a 64-bit float"),
+            (
+                #"{"x": NaN, "theta": 1}"#, 400,
+                "malformed JSON at byte 6: NaN is not valid JSON (RFC 8259 has no NaN or Infinity); Python's json.dumps writes NaN, Infinity and -Infinity by default: pass allow_nan=False to catch them before sending"
+            ),
+            ("", 400, "malformed JSON at byte 0: empty body; expected a JSON object"),
+            (
+                #"{"x": 1, "theta": 2} trailing"#, 400,
+                "malformed JSON at byte 21: unexpected 't' after the JSON value ended (trailing garbage)"
+            ),
+        ] as [(String, Int, String)])
     func fieldErrorsNameTheField(body: String, status: Int, detail: String) throws {
         let error = try #require(self.error(body), "accepted: \(body)")
         #expect(error.status == status)
@@ -143,7 +225,10 @@ import Testing
     @Test func errorsBecomeProblemBodiesWithTheField() throws {
         let error = try #require(self.error(#"{"x": 2, "theta": 4, "epsilon": 0}"#))
         let problem = try JSONReader.parse(error.problem.body)
-        guard case .object(let object) = problem else { Issue.record("not an object"); return }
+        guard case .object(let object) = problem else {
+            Issue.record("not an object")
+            return
+        }
         #expect(object["status"] == .number(422))
         #expect(object["title"] == .string("Unprocessable Content"))
         #expect(object["field"] == .string("epsilon"))

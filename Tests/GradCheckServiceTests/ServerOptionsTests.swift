@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import Testing
+
 @testable import GradCheckService
 
 @Suite struct ServerOptionsTests {
@@ -12,20 +13,27 @@ import Testing
 
     @Test func portComesFromTheEnvironmentUnlessGivenAsAFlag() throws {
         guard case let .run(fromEnvironment) = try ServerOptions.parse([], environment: ["PORT": "9000"]) else {
-            Issue.record("expected options"); return
+            Issue.record("expected options")
+            return
         }
         #expect(fromEnvironment.port == 9000)
         guard case let .run(fromFlag) = try ServerOptions.parse(["--port", "0"], environment: ["PORT": "9000"]) else {
-            Issue.record("expected options"); return
+            Issue.record("expected options")
+            return
         }
         #expect(fromFlag.port == 0)
     }
 
     @Test func everyFlagIsRead() throws {
-        let arguments = ["--host", "127.0.0.1", "--max-body-bytes", "1000", "--max-connections", "7", "--workers", "3",
-                         "--header-timeout", "1.5", "--body-timeout", "2", "--idle-timeout", "3", "--drain-timeout", "4",
-                         "--max-work", "1e9", "--no-access-log"]
-        guard case let .run(options) = try ServerOptions.parse(arguments) else { Issue.record("expected options"); return }
+        let arguments = [
+            "--host", "127.0.0.1", "--max-body-bytes", "1000", "--max-connections", "7", "--workers", "3",
+            "--header-timeout", "1.5", "--body-timeout", "2", "--idle-timeout", "3", "--drain-timeout", "4",
+            "--max-work", "1e9", "--no-access-log",
+        ]
+        guard case let .run(options) = try ServerOptions.parse(arguments) else {
+            Issue.record("expected options")
+            return
+        }
         #expect(options.host == "127.0.0.1" && options.maxBodyBytes == 1000 && options.maxConnections == 7)
         #expect(options.workers == 3 && options.headerTimeout == 1.5 && options.bodyTimeout == 2)
         #expect(options.idleTimeout == 3 && options.drainTimeout == 4 && options.maxOperations == 1e9)
@@ -39,9 +47,11 @@ import Testing
     }
 
     @Test func badInputNamesTheFlag() {
-        for (arguments, fragment) in [(["--port", "70000"], "--port"), (["--port"], "--port needs a value"),
-                                      (["--bogus"], "unknown option --bogus"), (["--idle-timeout", "-1"], "--idle-timeout"),
-                                      (["--max-work", "nan"], "--max-work")] {
+        for (arguments, fragment) in [
+            (["--port", "70000"], "--port"), (["--port"], "--port needs a value"),
+            (["--bogus"], "unknown option --bogus"), (["--idle-timeout", "-1"], "--idle-timeout"),
+            (["--max-work", "nan"], "--max-work"),
+        ] {
             #expect {
                 _ = try ServerOptions.parse(arguments)
             } throws: { error in
@@ -53,7 +63,10 @@ import Testing
 
     @Test func logFormatIsReadAndItsHelpListsEveryValue() throws {
         #expect(ServerOptions().logFormat == .text)
-        guard case let .run(options) = try ServerOptions.parse(["--log-format", "json"]) else { Issue.record("expected options"); return }
+        guard case let .run(options) = try ServerOptions.parse(["--log-format", "json"]) else {
+            Issue.record("expected options")
+            return
+        }
         #expect(options.logFormat == .json)
         #expect(ServerOptions.usage.contains("--log-format FORMAT      text|json"))
         #expect(throws: ServerOptions.Failure.self) { _ = try ServerOptions.parse(["--log-format", "xml"]) }
@@ -74,14 +87,17 @@ import Testing
     }
 
     @Test func jsonLinesEscapeWhatTheClientSent() throws {
-        let entry = HTTPAccessLogEntry(method: "GET", path: "/a\"b\\c\n", status: 404, bodyBytes: 10, duration: .milliseconds(2),
-                                       requestID: "id-1", remote: "127.0.0.1:5000")
+        let entry = HTTPAccessLogEntry(
+            method: "GET", path: "/a\"b\\c\n", status: 404, bodyBytes: 10, duration: .milliseconds(2),
+            requestID: "id-1", remote: "127.0.0.1:5000")
         let line = LogFormat.json.accessLine(entry)
         #expect(!line.contains("\n"))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         #expect(object["path"] as? String == "/a\"b\\c\n")
         #expect(object["duration_ms"] as? Double == 2)
-        let event = try #require(try JSONSerialization.jsonObject(with: Data(LogFormat.json.eventLine("listening", "listening on x", fields: [("port", 80)]).utf8)) as? [String: Any])
+        let event = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(LogFormat.json.eventLine("listening", "listening on x", fields: [("port", 80)]).utf8)) as? [String: Any])
         #expect(event["event"] as? String == "listening" && event["port"] as? Int == 80)
         #expect(LogFormat.text.eventLine("listening", "listening on http://h:1") == "gradcheck-server listening on http://h:1")
     }

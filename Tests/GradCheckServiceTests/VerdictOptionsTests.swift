@@ -1,6 +1,7 @@
 import Foundation
 import GradCheck
 import Testing
+
 @testable import GradCheckService
 
 /// `only`, `dtype` and the verdict's explanation through the API, and the pre-flight notes.
@@ -63,7 +64,8 @@ import Testing
         parameters["W2"] = [[Double]](repeating: [0.1, 0.2, 0.3, 0.4, 0.5], count: 3)
         parameters["W3"] = [[0.0, 0.0, 0.0]]
         body["parameters"] = parameters
-        let notes = try #require(try Fixture.object(api.gradcheck([UInt8](try JSONSerialization.data(withJSONObject: body))))["notes"] as? [String])
+        let notes = try #require(
+            try Fixture.object(api.gradcheck([UInt8](try JSONSerialization.data(withJSONObject: body))))["notes"] as? [String])
         #expect(notes.contains { $0.contains("every row of W2 is the same") }, "\(notes)")
         #expect(notes.contains { $0.contains("W3 is all zero") })
         var saturated = try JSONSerialization.jsonObject(with: Fixture.notebook) as! [String: Any]
@@ -71,7 +73,8 @@ import Testing
         var scaled = saturated["parameters"] as! [String: Any]
         scaled["b1"] = [[100.0], [100.0], [100.0], [100.0], [100.0]]
         saturated["parameters"] = scaled
-        let saturatedNotes = try #require(try Fixture.object(api.gradcheck([UInt8](try JSONSerialization.data(withJSONObject: saturated))))["notes"] as? [String])
+        let saturatedNotes = try #require(
+            try Fixture.object(api.gradcheck([UInt8](try JSONSerialization.data(withJSONObject: saturated))))["notes"] as? [String])
         #expect(saturatedNotes.contains { $0.contains("layer 1 is saturated") }, "\(saturatedNotes)")
     }
 }

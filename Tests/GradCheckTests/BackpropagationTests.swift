@@ -1,5 +1,5 @@
-import Testing
 import GradCheck
+import Testing
 
 /// Backward against finite differences on small random networks, for every activation, output
 /// and lambd; the oracle is the notebook's plain two-forward-pass algorithm, which shares no code
@@ -12,8 +12,9 @@ import GradCheck
     func backwardMatchesFiniteDifferences(_ index: Int) {
         let (activation, output, lambd) = Self.combinations[index]
         let sizes = output == .softmax ? [4, 5, 3, 3] : [4, 5, 3, 1]
-        let (network, x, y) = RandomNetworks.make(sizes: sizes, examples: 6, activation: activation, output: output,
-                                                  lambd: lambd, seed: UInt64(100 + index))
+        let (network, x, y) = RandomNetworks.make(
+            sizes: sizes, examples: 6, activation: activation, output: output,
+            lambd: lambd, seed: UInt64(100 + index))
         let plain = GradientChecker(engine: ReferenceEngine(strategy: .notebook))
             .check(network, inputs: x, labels: y, options: GradientCheckOptions(epsilon: 1e-5, threshold: 1e-6))
         #expect(plain.passed, "\(activation) \(output) lambd \(lambd): plain difference \(plain.difference)")
@@ -32,7 +33,9 @@ import GradCheck
         let dZ3 = g.named["dZ3"]!
         for c in 0..<3 { #expect(abs(dZ3[0, c] - (pass.output[0, c] - y[0, c]) / 3) < 1e-15) }
         // dZ_l = dA_l * relu'(Z_l)
-        let dA2 = g.named["dA2"]!, dZ2 = g.named["dZ2"]!, z2 = pass.preActivations[1]
+        let dA2 = g.named["dA2"]!
+        let dZ2 = g.named["dZ2"]!
+        let z2 = pass.preActivations[1]
         for i in 0..<dA2.count { #expect(dZ2.values[i] == (z2.values[i] > 0 ? dA2.values[i] : 0)) }
         #expect(g.named["dA3"] == nil)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GradCheck
 
 /// Sample and directional modes: coverage, reproducibility by seed, and planted bugs caught.
@@ -38,8 +39,9 @@ import Testing
 
     @Test func sampleModeCatchesPlantedBug() {
         let id = ParameterID(layer: 2, kind: .bias)
-        let report = GradientChecker().check(fixture.network, inputs: fixture.x, labels: fixture.y, gradients: buggy(-1, id),
-                                             options: GradientCheckOptions(mode: .sample(count: 8, seed: 3)))
+        let report = GradientChecker().check(
+            fixture.network, inputs: fixture.x, labels: fixture.y, gradients: buggy(-1, id),
+            options: GradientCheckOptions(mode: .sample(count: 8, seed: 3)))
         #expect(!report.passed)
         #expect(report.failedParameters == ["b2"])
         #expect(report.parameters.first { $0.id == id }?.diagnosis == "db2 has its sign flipped (-1.000 times the numerical gradient)")
@@ -52,12 +54,14 @@ import Testing
         let good = GradientChecker(engine: ReferenceEngine()).check(fixture.network, inputs: fixture.x, labels: fixture.y, options: options)
         #expect(good.passed && good.difference < 1e-10, "\(good.difference)")
         #expect(good.directions.count == 3 && good.costEvaluations == 6 && good.parameters.isEmpty)
-        let again = GradientChecker(engine: ReferenceEngine()).check(fixture.network, inputs: fixture.x, labels: fixture.y, options: options)
+        let again = GradientChecker(engine: ReferenceEngine()).check(
+            fixture.network, inputs: fixture.x, labels: fixture.y, options: options)
         #expect(again.directions == good.directions)
         let fast = GradientChecker(engine: FastEngine()).check(fixture.network, inputs: fixture.x, labels: fixture.y, options: options)
         #expect(fast.passed && fast.difference < 1e-8, "\(fast.difference)")
-        let bad = GradientChecker().check(fixture.network, inputs: fixture.x, labels: fixture.y,
-                                          gradients: buggy(2, ParameterID(layer: 1, kind: .weight)), options: options)
+        let bad = GradientChecker().check(
+            fixture.network, inputs: fixture.x, labels: fixture.y,
+            gradients: buggy(2, ParameterID(layer: 1, kind: .weight)), options: options)
         #expect(!bad.passed && bad.difference > 1e-3)
         #expect(bad.message.hasPrefix("There is a mistake in the backward propagation! difference = "))
     }
@@ -84,16 +88,18 @@ import Testing
     }
 
     @Test func complexStepFallsBackOnReferenceEngine() {
-        let report = GradientChecker(engine: ReferenceEngine()).check(fixture.network, inputs: fixture.x, labels: fixture.y,
-                                             options: GradientCheckOptions(method: .complexStep, epsilon: 1e-7))
+        let report = GradientChecker(engine: ReferenceEngine()).check(
+            fixture.network, inputs: fixture.x, labels: fixture.y,
+            options: GradientCheckOptions(method: .complexStep, epsilon: 1e-7))
         #expect(report.method == .complexStep && report.methodUsed == .central && report.passed)
         #expect(report.notes.first == "complex-step is not available in this engine; central differences were used")
         #expect(GradientCheckOptions(method: .complexStep).epsilon == 1e-20)
     }
 
     @Test func complexStepRunsOnTheDefaultEngine() {
-        let report = GradientChecker().check(fixture.network, inputs: fixture.x, labels: fixture.y,
-                                             options: GradientCheckOptions(method: .complexStep))
+        let report = GradientChecker().check(
+            fixture.network, inputs: fixture.x, labels: fixture.y,
+            options: GradientCheckOptions(method: .complexStep))
         #expect(report.methodUsed == .complexStep && report.passed && report.difference < 1e-12, "\(report.difference)")
         #expect(report.costEvaluations == fixture.network.parameterCount)
     }

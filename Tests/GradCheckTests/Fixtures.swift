@@ -27,7 +27,8 @@ enum Fixtures {
     /// notebook.json: X, Y and parameters of the notebook's gradient_check_n_test_case.
     static func notebook() throws -> (x: Matrix, y: Matrix, parameters: [String: Matrix], network: Network) {
         let d = try json("notebook.json")
-        let x = matrix(d["X"]!), y = matrix(d["Y"]!)
+        let x = matrix(d["X"]!)
+        let y = matrix(d["Y"]!)
         let parameters = matrices(d["parameters"]!)
         let network = try NetworkBuilder.network(parameters: parameters, inputs: x, labels: y)
         return (x, y, parameters, network)
@@ -38,8 +39,10 @@ enum Fixtures {
 
 /// Small random networks from a seeded generator, for property-style tests.
 enum RandomNetworks {
-    static func make(sizes: [Int], examples m: Int, activation: Activation, output: OutputLayer, lambd: Double,
-                     seed: UInt64) -> (network: Network, x: Matrix, y: Matrix) {
+    static func make(
+        sizes: [Int], examples m: Int, activation: Activation, output: OutputLayer, lambd: Double,
+        seed: UInt64
+    ) -> (network: Network, x: Matrix, y: Matrix) {
         var g = SplitMix64(seed: seed)
         func random(_ rows: Int, _ cols: Int, scale: Double) -> Matrix {
             Matrix(rows: rows, cols: cols, values: (0..<(rows * cols)).map { _ in g.nextGaussian() * scale })
@@ -53,7 +56,9 @@ enum RandomNetworks {
         let units = sizes[sizes.count - 1]
         var y = Matrix(rows: units, cols: m)
         for c in 0..<m {
-            if output == .softmax { y[g.nextIndex(below: units), c] = 1 } else {
+            if output == .softmax {
+                y[g.nextIndex(below: units), c] = 1
+            } else {
                 for r in 0..<units { y[r, c] = g.nextUnit() < 0.5 ? 1 : 0 }
             }
         }

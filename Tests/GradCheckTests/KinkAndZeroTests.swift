@@ -1,5 +1,5 @@
-import Testing
 import GradCheck
+import Testing
 
 /// A ReLU unit whose pre-activation sits within epsilon of zero, and tensors whose gradient is
 /// exactly zero: neither may turn a correct gradient into a false alarm.
@@ -12,8 +12,9 @@ import GradCheck
         // Z1[0, 0] = 0.7 * 1 - 0.4 * 0.2 + b = 0.62 + b
         let b1 = Matrix(rows: 2, cols: 1, values: [-0.62 + 4e-8, -5])
         let w2 = Matrix(rows: 1, cols: 2, values: [1.3, -0.8])
-        let net = Network(layers: [Layer(weights: w1, bias: b1), Layer(weights: w2, bias: Matrix(rows: 1, cols: 1, values: [0.1]))],
-                          activation: activation)
+        let net = Network(
+            layers: [Layer(weights: w1, bias: b1), Layer(weights: w2, bias: Matrix(rows: 1, cols: 1, values: [0.1]))],
+            activation: activation)
         return (net, x, Matrix(rows: 1, cols: 3, values: [1, 0, 1]))
     }
 
@@ -28,12 +29,14 @@ import GradCheck
         #expect(b1.kinkCount == 1 && b1.kinkExamples == [EntryIndex(row: 0, col: 0)] && b1.passed)
         #expect(b1.subgradientCount == 1)
         #expect(report.notes.contains { $0.contains("checked as subgradients") })
-        #expect(b1.kinkNote == "1 entry of b1 crosses a ReLU kink and was checked as a subgradient (between the one-sided quotients): [0][0]")
+        #expect(
+            b1.kinkNote == "1 entry of b1 crosses a ReLU kink and was checked as a subgradient (between the one-sided quotients): [0][0]")
 
         // Without the exclusion the straddling quotient would be far off the analytic value.
-        let plain = ReferenceEngine().derivatives(of: net, inputs: x, labels: y,
-                                                  at: [Coordinate(parameter: ParameterID(layer: 1, kind: .bias), row: 0, col: 0)],
-                                                  method: .central, step: 1e-7)
+        let plain = ReferenceEngine().derivatives(
+            of: net, inputs: x, labels: y,
+            at: [Coordinate(parameter: ParameterID(layer: 1, kind: .bias), row: 0, col: 0)],
+            method: .central, step: 1e-7)
         let analytic = net.gradients(inputs: x, labels: y).gradients.tensors[ParameterID(layer: 1, kind: .bias)]![0, 0]
         #expect(plain[0].crossesKink)
         #expect(abs(plain[0].value - analytic) > 1e-3 * abs(analytic))
@@ -50,9 +53,11 @@ import GradCheck
     @Test func allZeroGradientEverywhereIsZeroDifference() {
         // A single dead layer before the output: only the output bias has a gradient; make the
         // labels match the output exactly so that even that is zero.
-        let net = Network(layers: [Layer(weights: Matrix(rows: 1, cols: 1, values: [0]), bias: Matrix(rows: 1, cols: 1))],
-                          output: .sigmoid)
-        let x = Matrix(rows: 1, cols: 2, values: [1, 2]), y = Matrix(rows: 1, cols: 2, values: [0.5, 0.5])
+        let net = Network(
+            layers: [Layer(weights: Matrix(rows: 1, cols: 1, values: [0]), bias: Matrix(rows: 1, cols: 1))],
+            output: .sigmoid)
+        let x = Matrix(rows: 1, cols: 2, values: [1, 2])
+        let y = Matrix(rows: 1, cols: 2, values: [0.5, 0.5])
         let report = GradientChecker().check(net, inputs: x, labels: y)
         #expect(report.difference == 0 && report.passed)
         #expect(report.parameters.allSatisfy { $0.difference == 0 && $0.passed })

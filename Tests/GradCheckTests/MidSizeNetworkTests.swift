@@ -1,12 +1,13 @@
-import Testing
 import GradCheck
+import Testing
 
 /// The 6,091-parameter ReLU network of issue 5 (100-50-20-1, m = 64): correct gradients pass a
 /// full check at the notebook's settings, and the report says how long it took.
 @Suite struct MidSizeNetworkTests {
     @Test func fullCheckPassesOnSixThousandParameters() throws {
         let d = try Fixtures.json("100-50-20-1_m64.json")
-        let x = Fixtures.matrix(d["X"]!), y = Fixtures.matrix(d["Y"]!)
+        let x = Fixtures.matrix(d["X"]!)
+        let y = Fixtures.matrix(d["Y"]!)
         let network = try NetworkBuilder.network(parameters: Fixtures.matrices(d["parameters"]!), inputs: x, labels: y)
         #expect(network.parameterCount == 6091)
         let report = GradientChecker().check(network, inputs: x, labels: y)

@@ -1,5 +1,5 @@
-import Testing
 import GradCheck
+import Testing
 
 /// Every malformed network description is a typed error naming the key(s) and both shapes.
 @Suite struct NetworkBuilderTests {
@@ -7,12 +7,16 @@ import GradCheck
     let y = Matrix(rows: 1, cols: 3, repeating: 1)
 
     func parameters() -> [String: Matrix] {
-        ["W1": Matrix(rows: 5, cols: 4, repeating: 0.1), "b1": Matrix(rows: 5, cols: 1),
-         "W2": Matrix(rows: 3, cols: 5, repeating: 0.1), "b2": Matrix(rows: 3, cols: 1),
-         "W3": Matrix(rows: 1, cols: 3, repeating: 0.1), "b3": Matrix(rows: 1, cols: 1)]
+        [
+            "W1": Matrix(rows: 5, cols: 4, repeating: 0.1), "b1": Matrix(rows: 5, cols: 1),
+            "W2": Matrix(rows: 3, cols: 5, repeating: 0.1), "b2": Matrix(rows: 3, cols: 1),
+            "W3": Matrix(rows: 1, cols: 3, repeating: 0.1), "b3": Matrix(rows: 1, cols: 1),
+        ]
     }
 
-    func error(_ p: [String: Matrix], x: Matrix? = nil, y: Matrix? = nil, output: OutputLayer = .sigmoid, lambd: Double = 0) -> NetworkError? {
+    func error(_ p: [String: Matrix], x: Matrix? = nil, y: Matrix? = nil, output: OutputLayer = .sigmoid, lambd: Double = 0)
+        -> NetworkError?
+    {
         do {
             _ = try NetworkBuilder.network(parameters: p, inputs: x ?? self.x, labels: y ?? self.y, output: output, lambd: lambd)
             return nil
@@ -25,35 +29,45 @@ import GradCheck
     }
 
     @Test func singleLayerIsAllowed() throws {
-        let network = try NetworkBuilder.network(parameters: ["W1": Matrix(rows: 1, cols: 4), "b1": Matrix(rows: 1, cols: 1)], inputs: x, labels: y)
+        let network = try NetworkBuilder.network(
+            parameters: ["W1": Matrix(rows: 1, cols: 4), "b1": Matrix(rows: 1, cols: 1)], inputs: x, labels: y)
         #expect(network.depth == 1)
     }
 
     @Test func missingBias() {
-        var p = parameters(); p["b2"] = nil
+        var p = parameters()
+        p["b2"] = nil
         let e = error(p)
         #expect(e == .missingKey("b2"))
         #expect(e?.description == "missing key b2")
     }
 
     @Test func missingLayerInTheMiddle() {
-        var p = parameters(); p["W2"] = nil; p["b2"] = nil
+        var p = parameters()
+        p["W2"] = nil
+        p["b2"] = nil
         #expect(error(p) == .missingKey("W2"))
     }
 
     @Test func strayKeys() {
-        var p = parameters(); p["W0"] = Matrix(rows: 1, cols: 1)
+        var p = parameters()
+        p["W0"] = Matrix(rows: 1, cols: 1)
         #expect(error(p) == .strayKey("W0"))
-        p = parameters(); p["gamma1"] = Matrix(rows: 1, cols: 1)
+        p = parameters()
+        p["gamma1"] = Matrix(rows: 1, cols: 1)
         #expect(error(p)?.description.contains("gamma1") == true)
         #expect(error([:]) == .noParameters)
     }
 
     @Test func weightColumnsMustMatchPreviousRows() {
-        var p = parameters(); p["W2"] = Matrix(rows: 3, cols: 4)
+        var p = parameters()
+        p["W2"] = Matrix(rows: 3, cols: 4)
         let e = error(p)
-        #expect(e == .shapeMismatch(key: "W2", shape: Shape(rows: 3, cols: 4), expected: Shape(rows: 3, cols: 5),
-                                    otherKey: "W1", otherShape: Shape(rows: 5, cols: 4)))
+        #expect(
+            e
+                == .shapeMismatch(
+                    key: "W2", shape: Shape(rows: 3, cols: 4), expected: Shape(rows: 3, cols: 5),
+                    otherKey: "W1", otherShape: Shape(rows: 5, cols: 4)))
         #expect(e?.description == "W2 has shape (3, 4) but W1 has shape (5, 4), so W2 must have shape (3, 5)")
     }
 
@@ -63,7 +77,8 @@ import GradCheck
     }
 
     @Test func biasShape() {
-        var p = parameters(); p["b1"] = Matrix(rows: 1, cols: 5)
+        var p = parameters()
+        p["b1"] = Matrix(rows: 1, cols: 5)
         #expect(error(p)?.description == "b1 has shape (1, 5) but W1 has shape (5, 4), so b1 must have shape (5, 1)")
     }
 
@@ -78,7 +93,8 @@ import GradCheck
     }
 
     @Test func emptyAndRaggedMatrices() {
-        var p = parameters(); p["W3"] = Matrix(rows: 0, cols: 0)
+        var p = parameters()
+        p["W3"] = Matrix(rows: 0, cols: 0)
         #expect(error(p) == .emptyMatrix(key: "W3"))
         #expect(error(parameters(), x: Matrix(rows: 4, cols: 0)) == .emptyMatrix(key: "X"))
         #expect(throws: NetworkError.emptyMatrix(key: "W1")) { try NetworkBuilder.matrix([], key: "W1") }
@@ -86,13 +102,17 @@ import GradCheck
         #expect(throws: NetworkError.raggedMatrix(key: "W2", row: 1, expected: 2, found: 1)) {
             try NetworkBuilder.matrix([[1, 2], [3]], key: "W2")
         }
-        #expect(NetworkError.raggedMatrix(key: "W2", row: 1, expected: 2, found: 1).description == "W2 is ragged: row 1 has 1 entries, row 0 has 2")
+        #expect(
+            NetworkError.raggedMatrix(key: "W2", row: 1, expected: 2, found: 1).description
+                == "W2 is ragged: row 1 has 1 entries, row 0 has 2")
     }
 
     @Test func nonFiniteValuesAndLambd() {
-        var p = parameters(); p["W2"]![1, 2] = .nan
+        var p = parameters()
+        p["W2"]![1, 2] = .nan
         #expect(error(p) == .nonFinite(key: "W2", row: 1, col: 2))
-        var bad = x; bad[3, 0] = .infinity
+        var bad = x
+        bad[3, 0] = .infinity
         #expect(error(parameters(), x: bad)?.description == "X[3][0] is not a finite number")
         #expect(error(parameters(), lambd: -1) == .invalidLambd(-1))
         #expect(error(parameters(), lambd: .nan) != nil)
@@ -108,9 +128,11 @@ import GradCheck
         #expect(try NetworkBuilder.gradients(g, for: network).tensors.count == 6)
         g["dW4"] = Matrix(rows: 1, cols: 1)
         #expect(throws: NetworkError.strayKey("dW4")) { try NetworkBuilder.gradients(g, for: network) }
-        g["dW4"] = nil; g["db3"] = nil
+        g["dW4"] = nil
+        g["db3"] = nil
         #expect(throws: NetworkError.missingKey("db3")) { try NetworkBuilder.gradients(g, for: network) }
-        g["db3"] = Matrix(rows: 1, cols: 1); g["dW1"] = Matrix(rows: 4, cols: 5)
+        g["db3"] = Matrix(rows: 1, cols: 1)
+        g["dW1"] = Matrix(rows: 4, cols: 5)
         let e = #expect(throws: NetworkError.self) { try NetworkBuilder.gradients(g, for: network) }
         #expect(e?.description == "dW1 has shape (4, 5) but W1 has shape (5, 4), so dW1 must have shape (5, 4)")
         g["dW1"] = Matrix(rows: 5, cols: 4, repeating: .nan)

@@ -1,5 +1,5 @@
-import Testing
 import GradCheck
+import Testing
 
 /// The notebook's own test case against the numpy reference vectors.
 @Suite struct NotebookTests {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GradCheck
 
 /// The engine counts its work on the `StopSignal`: a finished check has done every coordinate
@@ -9,8 +10,9 @@ import Testing
         let p = EngineTestSupport.randomProblem(widths: [6, 5, 1], m: 4, activation: .tanh, output: .sigmoid, lambd: 0, seed: 4)
         let stop = StopSignal()
         #expect(stop.progress == (0, 0))
-        _ = try GradientChecker(engine: FastEngine(threads: 2)).check(p.network, inputs: p.x, labels: p.y,
-                                                                      options: GradientCheckOptions(mode: mode), stop: stop)
+        _ = try GradientChecker(engine: FastEngine(threads: 2)).check(
+            p.network, inputs: p.x, labels: p.y,
+            options: GradientCheckOptions(mode: mode), stop: stop)
         let expected: Int
         switch mode {
         case .full: expected = p.network.parameterCount

@@ -1,5 +1,6 @@
 import Dispatch
 import Testing
+
 @testable import GradCheck
 
 /// A check stops when told (cancelled, past its deadline, re-priced over budget) and never gives
@@ -9,7 +10,8 @@ import Testing
     /// these tests stop it at, in a debug build: the stop lands in the middle of the work (a check
     /// that finished first would fail the tests). Larger ones make the stop's latency, one row
     /// expansion, longer than the bound below on a loaded machine.
-    static let slow = EngineTestSupport.randomProblem(widths: [96, 96, 96, 1], m: 96, activation: .tanh, output: .sigmoid, lambd: 0, seed: 5)
+    static let slow = EngineTestSupport.randomProblem(
+        widths: [96, 96, 96, 1], m: 96, activation: .tanh, output: .sigmoid, lambd: 0, seed: 5)
     let checker = GradientChecker(engine: FastEngine())
 
     private func elapsed(_ since: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - since) / 1e9 }
@@ -36,7 +38,10 @@ import Testing
             _ = try checker.check(Self.slow.network, inputs: Self.slow.x, labels: Self.slow.y, stop: stop)
             Issue.record("the check finished although its allowance was 0.05 s")
         } catch {
-            guard case .interrupted(.deadlineExceeded(let seconds)) = error else { Issue.record("\(error)"); return }
+            guard case .interrupted(.deadlineExceeded(let seconds)) = error else {
+                Issue.record("\(error)")
+                return
+            }
             #expect(abs(seconds - 0.05) < 0.01)
         }
         // 0.05 s allowed; the rest is one coordinate's (or one row expansion's) time on a machine
@@ -77,7 +82,10 @@ import Testing
             _ = try checker.check(network, inputs: x, labels: y, options: options, stop: stop)
             Issue.record("an over-budget check ran")
         } catch {
-            guard case .interrupted(.overBudget(let operations, _)) = error else { Issue.record("\(error)"); return }
+            guard case .interrupted(.overBudget(let operations, _)) = error else {
+                Issue.record("\(error)")
+                return
+            }
             #expect(operations > upFront.operations * 2)
         }
         // A smooth network prices its slow path up front: nothing to add.
@@ -91,13 +99,18 @@ import Testing
         let network = Network(layers: [Layer(weights: Matrix(rows: 1, cols: 1, values: [1e308]), bias: Matrix(rows: 1, cols: 1))])
         let x = Matrix(rows: 1, cols: 2, values: [1e308, -1e308])
         let y = Matrix(rows: 1, cols: 2, values: [1, 0])
-        let made = Gradients(tensors: [ParameterID(layer: 1, kind: .weight): Matrix(rows: 1, cols: 1, values: [1]),
-                                       ParameterID(layer: 1, kind: .bias): Matrix(rows: 1, cols: 1, values: [1])])
+        let made = Gradients(tensors: [
+            ParameterID(layer: 1, kind: .weight): Matrix(rows: 1, cols: 1, values: [1]),
+            ParameterID(layer: 1, kind: .bias): Matrix(rows: 1, cols: 1, values: [1]),
+        ])
         do {
             _ = try checker.check(network, inputs: x, labels: y, gradients: made, stop: .none)
             Issue.record("a verdict was given for a network whose cost overflows")
         } catch {
-            guard case .nonFinite(let detail) = error else { Issue.record("\(error)"); return }
+            guard case .nonFinite(let detail) = error else {
+                Issue.record("\(error)")
+                return
+            }
             #expect(detail.contains("W1") || detail.contains("dW1"), "\(detail)")
         }
         // The non-throwing check never passes it either.

@@ -1,5 +1,5 @@
-import Testing
 import GradCheck
+import Testing
 
 @Suite struct WorkEstimateTests {
     static func network(_ sizes: [Int], activation: Activation = .relu) -> Network {
@@ -28,18 +28,21 @@ import GradCheck
         // per-row loss expansion (issue 15).
         let relu = WorkEstimate(network: Self.network([1024, 512, 256, 1]), examples: 512, options: GradientCheckOptions())
         #expect(!relu.exceeds(budget: 1e11))
-        let tanh = WorkEstimate(network: Self.network([1024, 512, 256, 1], activation: .tanh), examples: 512,
-                                options: GradientCheckOptions())
+        let tanh = WorkEstimate(
+            network: Self.network([1024, 512, 256, 1], activation: .tanh), examples: 512,
+            options: GradientCheckOptions())
         #expect(!tanh.exceeds(budget: 1e11))
         #expect(tanh.operations > relu.operations)
         // Four times the examples and twice the widths is still refused, with the usual advice.
-        let huge = WorkEstimate(network: Self.network([2048, 1024, 512, 1], activation: .tanh), examples: 2048,
-                                options: GradientCheckOptions())
+        let huge = WorkEstimate(
+            network: Self.network([2048, 1024, 512, 1], activation: .tanh), examples: 2048,
+            options: GradientCheckOptions())
         #expect(huge.exceeds(budget: 1e11))
         let message = huge.refusal(budget: 1e11)
         #expect(message.contains("operations") && message.contains("sample") && message.contains("directional"))
-        let sampled = WorkEstimate(network: Self.network([2048, 1024, 512, 1], activation: .tanh), examples: 2048,
-                                   options: GradientCheckOptions(mode: .sample(count: 100, seed: 1)))
+        let sampled = WorkEstimate(
+            network: Self.network([2048, 1024, 512, 1], activation: .tanh), examples: 2048,
+            options: GradientCheckOptions(mode: .sample(count: 100, seed: 1)))
         #expect(!sampled.exceeds(budget: 1e11))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import HTTPServer
 import Testing
+
+@testable import HTTPServer
 
 /// Response bytes, Date formatting and routing decisions, in-process.
 @Suite struct EncodingAndRoutingTests {
@@ -38,8 +39,9 @@ import Testing
     @Test func problemBodyEscapesItsText() {
         let response = HTTPResponse.problem(status: 400, detail: "bad \"key\"\n\u{01}")
         #expect(response.headers["content-type"] == "application/problem+json")
-        #expect(String(decoding: response.body, as: UTF8.self)
-            == "{\"type\":\"about:blank\",\"title\":\"Bad Request\",\"status\":400,\"detail\":\"bad \\\"key\\\"\\n\\u0001\"}")
+        #expect(
+            String(decoding: response.body, as: UTF8.self)
+                == "{\"type\":\"about:blank\",\"title\":\"Bad Request\",\"status\":400,\"detail\":\"bad \\\"key\\\"\\n\\u0001\"}")
         let decoded = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
         #expect(decoded?["detail"] as? String == "bad \"key\"\n\u{01}")
     }

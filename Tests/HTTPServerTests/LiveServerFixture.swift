@@ -72,23 +72,27 @@ struct LiveServer {
         }
         // A streamed body of three chunks.
         router.add("GET", "/stream") { _ in
-            HTTPResponse(status: 200, headers: ["Content-Type": "text/plain"], stream: HTTPBodyStream { writer in
-                for piece in ["a", "bb", "ccc"] { writer.write(Array(piece.utf8)) }
-            })
+            HTTPResponse(
+                status: 200, headers: ["Content-Type": "text/plain"],
+                stream: HTTPBodyStream { writer in
+                    for piece in ["a", "bb", "ccc"] { writer.write(Array(piece.utf8)) }
+                })
         }
         // Streams 1 KiB chunks until its client goes away (at most 5 s); then signals `cancelled`
         // if both the writer refused and the request's cancellation was raised.
         router.add("GET", "/stream-forever") { request in
-            HTTPResponse(status: 200, stream: HTTPBodyStream { writer in
-                let clock = Stopwatch()
-                while clock.seconds < 5 {
-                    if !writer.write([UInt8](repeating: UInt8(ascii: "z"), count: 1024)) {
-                        if request.cancellation.isCancelled { cancelled.signal() }
-                        return
+            HTTPResponse(
+                status: 200,
+                stream: HTTPBodyStream { writer in
+                    let clock = Stopwatch()
+                    while clock.seconds < 5 {
+                        if !writer.write([UInt8](repeating: UInt8(ascii: "z"), count: 1024)) {
+                            if request.cancellation.isCancelled { cancelled.signal() }
+                            return
+                        }
+                        usleep(1000)
                     }
-                    usleep(1000)
-                }
-            })
+                })
         }
         let log = self.log
         server = HTTPServer(configuration: configuration, router: router, memory: memory, accessLog: { log.record($0) })

@@ -1,5 +1,6 @@
-@testable import HTTPServer
 import Testing
+
+@testable import HTTPServer
 
 /// The body limit counts a chunked body's raw bytes (sizes, extensions, trailers), not only the
 /// decoded data: 1-byte chunks with 4 KB extensions must not grow a buffer 4,000 times past it.

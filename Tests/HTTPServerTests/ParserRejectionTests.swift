@@ -1,5 +1,6 @@
-@testable import HTTPServer
 import Testing
+
+@testable import HTTPServer
 
 /// Malformed and hostile requests are refused with the right status, whole and byte by byte.
 @Suite struct ParserRejectionTests {
@@ -7,7 +8,9 @@ import Testing
 
     @Test func contentLengthWithTransferEncodingIsSmuggling() {
         // RFC 9112 §6.1
-        #expect(ParserHarness.errorStatus("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") == 400)
+        #expect(
+            ParserHarness.errorStatus("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+                == 400)
         #expect(ParserHarness.errorStatus("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 0\r\n\r\n") == 400)
     }
 
@@ -32,13 +35,16 @@ import Testing
     @Test func contentLengthOverTheLimitIs413BeforeTheBody() {
         let limits = ParserHarness.config { $0.maxBodyBytes = 10 }
         // Only the head is sent: the refusal must not wait for the body.
-        #expect(ParserHarness.errorStatus("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\nExpect: 100-continue\r\n\r\n", limits) == 413)
+        #expect(
+            ParserHarness.errorStatus("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\nExpect: 100-continue\r\n\r\n", limits) == 413)
         #expect(ParserHarness.errorStatus("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 9223372036854775807\r\n\r\n") == 413)
     }
 
     @Test func chunkedBodyGrowingPastTheLimitIs413() {
         let limits = ParserHarness.config { $0.maxBodyBytes = 10 }
-        #expect(ParserHarness.errorStatus("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n5\r\n", limits) == 413)
+        #expect(
+            ParserHarness.errorStatus("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n5\r\n", limits) == 413
+        )
     }
 
     @Test(arguments: [
@@ -65,7 +71,9 @@ import Testing
 
     @Test func malformedTransferEncodingIs400() {
         #expect(ParserHarness.errorStatus("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, chunked\r\n\r\n") == 400)
-        #expect(ParserHarness.errorStatus("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n") == 400)
+        #expect(
+            ParserHarness.errorStatus("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n")
+                == 400)
         #expect(ParserHarness.errorStatus("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: ,\r\n\r\n") == 400)
         #expect(ParserHarness.errorStatus("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n") == 400)
     }
@@ -174,7 +182,9 @@ import Testing
 
     @Test func headerCountLimitIs431() {
         let limits = ParserHarness.config { $0.maxHeaderCount = 3 }
-        #expect(throws: Never.self) { try ParserHarness.parseWhole(Array("GET / HTTP/1.1\r\nHost: h\r\nA: 1\r\nB: 2\r\n\r\n".utf8), limits) }
+        #expect(throws: Never.self) {
+            try ParserHarness.parseWhole(Array("GET / HTTP/1.1\r\nHost: h\r\nA: 1\r\nB: 2\r\n\r\n".utf8), limits)
+        }
         #expect(ParserHarness.errorStatus("GET / HTTP/1.1\r\nHost: h\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n", limits) == 431)
     }
 

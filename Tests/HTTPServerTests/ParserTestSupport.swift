@@ -1,5 +1,6 @@
-@testable import HTTPServer
 import Testing
+
+@testable import HTTPServer
 
 /// Test-only helpers: feed literal request bytes to the parser whole, split at every offset, and
 /// one byte at a time, and check all three agree.

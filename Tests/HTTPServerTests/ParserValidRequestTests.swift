@@ -1,10 +1,12 @@
-@testable import HTTPServer
 import Testing
+
+@testable import HTTPServer
 
 /// Valid requests parse the same whole, split at every offset, and one byte at a time.
 @Suite struct ParserValidRequestTests {
     @Test func simpleGetWithQuery() throws {
-        let request = try ParserHarness.parseEverySplit("GET /healthz?verbose=1&x=2 HTTP/1.1\r\nHost: localhost:8080\r\nUser-Agent: curl/8\r\n\r\n")
+        let request = try ParserHarness.parseEverySplit(
+            "GET /healthz?verbose=1&x=2 HTTP/1.1\r\nHost: localhost:8080\r\nUser-Agent: curl/8\r\n\r\n")
         #expect(request.method == "GET")
         #expect(request.path == "/healthz")
         #expect(request.query == "verbose=1&x=2")
@@ -17,7 +19,8 @@ import Testing
 
     @Test func contentLengthBody() throws {
         let request = try ParserHarness.parseEverySplit(
-            "POST /forward HTTP/1.1\r\nHost: h\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 13\r\n\r\n{\"x\":2,\"t\":4}")
+            "POST /forward HTTP/1.1\r\nHost: h\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 13\r\n\r\n{\"x\":2,\"t\":4}"
+        )
         #expect(request.body == Array("{\"x\":2,\"t\":4}".utf8))
         #expect(request.head.framing == .contentLength(13))
     }

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -104,7 +105,10 @@ final class RawClient {
         var byte: UInt8 = 0
         let count = recv(fd, &byte, 1, 0)
         if count == 0 || (count < 0 && errno == ECONNRESET) { return true }
-        if count > 0 { buffer.append(byte); return false }
+        if count > 0 {
+            buffer.append(byte)
+            return false
+        }
         throw Failure(description: "recv while waiting for close: errno \(errno)")
     }
 

@@ -1,7 +1,8 @@
 import Dispatch
 import Foundation
-@testable import HTTPServer
 import Testing
+
+@testable import HTTPServer
 
 /// A finished job must not stay alive in the pool: its closure holds the request it served
 /// (bodies of megabytes), and a burst of queued requests once stayed resident until the queue
@@ -11,13 +12,18 @@ import Testing
 
     @Test func aQueuedJobIsFreedOnceItHasRun() throws {
         let pool = WorkerPool(workers: 1, queueDepth: 8)
-        let gate = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        let gate = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
         #expect(pool.submit { gate.wait() })  // holds the only worker, so the next ones queue
         weak var watched: Payload?
         do {
             let payload = Payload()
             watched = payload
-            #expect(pool.submit { withExtendedLifetime(payload) {}; done.signal() })
+            #expect(
+                pool.submit {
+                    withExtendedLifetime(payload) {}
+                    done.signal()
+                })
         }
         #expect(watched != nil, "the queued job still holds its payload")
         gate.signal()

@@ -1,5 +1,5 @@
-import Dispatch
 import CCurl
+import Dispatch
 
 /// A libcurl failure: the CURLcode and libcurl's own explanation.
 struct CurlError: Error, CustomStringConvertible {
@@ -62,7 +62,7 @@ final class CurlClient {
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         let userdata = Unmanaged.passUnretained(transfer).toOpaque()
         try check(gc_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer))
-        try check(gc_setopt_long(handle, CURLOPT_NOSIGNAL, 1)) // no SIGALRM: tests run threads
+        try check(gc_setopt_long(handle, CURLOPT_NOSIGNAL, 1))  // no SIGALRM: tests run threads
         try check(gc_setopt_writefunction(handle, Self.write))
         try check(gc_setopt_pointer(handle, CURLOPT_WRITEDATA, userdata))
         try check(gc_setopt_headerfunction(handle, Self.header))
@@ -82,8 +82,10 @@ final class CurlClient {
 
     /// POSTs `body`. `chunked` sends it with `Transfer-Encoding: chunked` in pieces of at most
     /// `pieceSize` bytes instead of with a Content-Length. `contentType` nil sends none.
-    func post(_ url: String, body: [UInt8], contentType: String? = "application/json", headers: [String] = [],
-              chunked: Bool = false, pieceSize: Int = Int.max) throws -> CurlResponse {
+    func post(
+        _ url: String, body: [UInt8], contentType: String? = "application/json", headers: [String] = [],
+        chunked: Bool = false, pieceSize: Int = Int.max
+    ) throws -> CurlResponse {
         var all = headers
         if let contentType { all.append("Content-Type: \(contentType)") }
         if chunked { all.append("Transfer-Encoding: chunked") }
@@ -95,8 +97,10 @@ final class CurlClient {
     }
 
     /// Any method (PUT, DELETE, ...), with an optional body sent with a Content-Length.
-    func request(_ method: String, _ url: String, body: [UInt8]? = nil, headers: [String] = [],
-                 chunked: Bool = false, pieceSize: Int = Int.max) throws -> CurlResponse {
+    func request(
+        _ method: String, _ url: String, body: [UInt8]? = nil, headers: [String] = [],
+        chunked: Bool = false, pieceSize: Int = Int.max
+    ) throws -> CurlResponse {
         try perform(method: method, url: url, body: body, headers: headers, chunked: chunked, pieceSize: pieceSize)
     }
 
@@ -110,8 +114,10 @@ final class CurlClient {
         try check(value.withCString { gc_setopt_string(handle, option, $0) })
     }
 
-    private func perform(method: String, url: String, body: [UInt8]?, headers: [String],
-                         chunked: Bool = false, pieceSize: Int = Int.max) throws -> CurlResponse {
+    private func perform(
+        method: String, url: String, body: [UInt8]?, headers: [String],
+        chunked: Bool = false, pieceSize: Int = Int.max
+    ) throws -> CurlResponse {
         transfer.body.removeAll(keepingCapacity: true)
         transfer.arrivals.removeAll()
         transfer.headers.removeAll()
@@ -137,7 +143,7 @@ final class CurlClient {
         for header in headers { list = curl_slist_append(list, header) }
         defer { curl_slist_free_all(list) }
         try check(gc_setopt_slist(handle, CURLOPT_HTTPHEADER, list))
-        defer { _ = gc_setopt_slist(handle, CURLOPT_HTTPHEADER, nil) } // the list dies with this call
+        defer { _ = gc_setopt_slist(handle, CURLOPT_HTTPHEADER, nil) }  // the list dies with this call
 
         try check(curl_easy_perform(handle))
 
@@ -147,8 +153,9 @@ final class CurlClient {
         try check(gc_getinfo_off_t(handle, CURLINFO_TOTAL_TIME_T, &microseconds))
         var connects = 0
         try check(gc_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connects))
-        return CurlResponse(status: status, headers: transfer.headers, body: transfer.body,
-                            seconds: Double(microseconds) / 1e6, newConnections: connects, arrivals: transfer.arrivals)
+        return CurlResponse(
+            status: status, headers: transfer.headers, body: transfer.body,
+            seconds: Double(microseconds) / 1e6, newConnections: connects, arrivals: transfer.arrivals)
     }
 
     private func check(_ code: CURLcode) throws {
@@ -176,7 +183,7 @@ final class CurlClient {
         guard let data, length > 0 else { return length }
         let line = trimmed(String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self))
         if line.hasPrefix("HTTP/") {
-            transfer.headers.removeAll() // a new status line: drop an interim 100 Continue block
+            transfer.headers.removeAll()  // a new status line: drop an interim 100 Continue block
         } else if let colon = line.firstIndex(of: ":") {
             transfer.headers.append((String(line[..<colon]), trimmed(String(line[line.index(after: colon)...]))))
         }

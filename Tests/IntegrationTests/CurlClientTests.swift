@@ -26,7 +26,7 @@ import Testing
         #expect(gc_setopt_long(handle, CURLOPT_HTTP_VERSION, 999) != CURLE_OK)
         var code = -1
         #expect(gc_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK)
-        #expect(code == 0) // nothing performed yet
+        #expect(code == 0)  // nothing performed yet
     }
 
     @Test func clientReportsTransferErrorsAsCurlErrors() throws {
@@ -46,7 +46,7 @@ import Testing
             .deletingLastPathComponent().appendingPathComponent("Fixtures/notebook.json")
         let expected = Array(try Data(contentsOf: fixture))
         let client = try CurlClient()
-        for _ in 0..<2 { // twice: the handle is reused and the buffers reset between transfers
+        for _ in 0..<2 {  // twice: the handle is reused and the buffers reset between transfers
             let response = try client.get("file://" + fixture.path)
             #expect(response.body == expected)
             #expect(response.seconds >= 0)

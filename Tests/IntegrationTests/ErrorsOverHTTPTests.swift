@@ -16,28 +16,40 @@ import Testing
 
     static let cases: [Case] = [
         Case(name: "malformed JSON", path: "/forward", body: Array(#"{"X": [[1, 2"#.utf8), status: 400, detail: "malformed JSON"),
-        Case(name: "trailing garbage", path: "/forward", body: Array(#"{"x": 2, "theta": 4} x"#.utf8), status: 400, detail: "malformed JSON"),
+        Case(
+            name: "trailing garbage", path: "/forward", body: Array(#"{"x": 2, "theta": 4} x"#.utf8), status: 400, detail: "malformed JSON"),
         Case(name: "NaN literal", path: "/forward", body: Array(#"{"x": NaN, "theta": 4}"#.utf8), status: 400, detail: "allow_nan=False"),
-        Case(name: "Infinity literal", path: "/gradcheck", body: Array(#"{"x": 2, "theta": Infinity}"#.utf8), status: 400, detail: "allow_nan=False"),
-        Case(name: "number out of range", path: "/forward", body: Array(#"{"x": 1e999, "theta": 4}"#.utf8), status: 422, detail: "x: at byte 6"),
-        Case(name: "number out of range in a matrix", path: "/forward",
-             body: Array(#"{"X": [[1, 2], [3, -1e400]], "Y": [1, 0], "parameters": {"W1": [[1, 1]], "b1": [0]}}"#.utf8),
-             status: 422, detail: "X[1][1]"),
+        Case(
+            name: "Infinity literal", path: "/gradcheck", body: Array(#"{"x": 2, "theta": Infinity}"#.utf8), status: 400,
+            detail: "allow_nan=False"),
+        Case(
+            name: "number out of range", path: "/forward", body: Array(#"{"x": 1e999, "theta": 4}"#.utf8), status: 422,
+            detail: "x: at byte 6"),
+        Case(
+            name: "number out of range in a matrix", path: "/forward",
+            body: Array(#"{"X": [[1, 2], [3, -1e400]], "Y": [1, 0], "parameters": {"W1": [[1, 1]], "b1": [0]}}"#.utf8),
+            status: 422, detail: "X[1][1]"),
         Case(name: "wrong type", path: "/forward", body: Array(#"{"x": "2", "theta": 4}"#.utf8), status: 422, detail: "x"),
         Case(name: "empty body", path: "/forward", body: [], status: 400, detail: "empty"),
-        Case(name: "ragged matrix", path: "/forward", body: Bodies.notebook(parameter: "W1", [[1.0, 2.0, 3.0, 4.0], [1.0]]),
-             status: 422, detail: "parameters.W1"),
-        Case(name: "mismatched shapes", path: "/backward", body: Bodies.notebook(parameter: "W2", [[1.0, 2.0]]),
-             status: 422, detail: "W2"),
+        Case(
+            name: "ragged matrix", path: "/forward", body: Bodies.notebook(parameter: "W1", [[1.0, 2.0, 3.0, 4.0], [1.0]]),
+            status: 422, detail: "parameters.W1"),
+        Case(
+            name: "mismatched shapes", path: "/backward", body: Bodies.notebook(parameter: "W2", [[1.0, 2.0]]),
+            status: 422, detail: "W2"),
         Case(name: "missing bias", path: "/forward", body: Bodies.notebook(parameter: "b2", NSNull()), status: 422, detail: "b2"),
-        Case(name: "unknown activation", path: "/forward", body: Bodies.notebook(with: ["activation": "gelu"]),
-             status: 422, detail: "activation"),
-        Case(name: "epsilon not positive", path: "/gradcheck", body: Bodies.notebook(with: ["epsilon": 0]),
-             status: 422, detail: "epsilon"),
-        Case(name: "misshapen caller gradient", path: "/gradcheck",
-             body: Bodies.notebook(with: ["gradients": ["dW1": [[1.0]]]]), status: 422, detail: "dW1"),
-        Case(name: "result overflows", path: "/forward", body: Array(#"{"x": 1e300, "theta": 1e300}"#.utf8),
-             status: 422, detail: "overflow"),
+        Case(
+            name: "unknown activation", path: "/forward", body: Bodies.notebook(with: ["activation": "gelu"]),
+            status: 422, detail: "activation"),
+        Case(
+            name: "epsilon not positive", path: "/gradcheck", body: Bodies.notebook(with: ["epsilon": 0]),
+            status: 422, detail: "epsilon"),
+        Case(
+            name: "misshapen caller gradient", path: "/gradcheck",
+            body: Bodies.notebook(with: ["gradients": ["dW1": [[1.0]]]]), status: 422, detail: "dW1"),
+        Case(
+            name: "result overflows", path: "/forward", body: Array(#"{"x": 1e300, "theta": 1e300}"#.utf8),
+            status: 422, detail: "overflow"),
     ]
 
     @Test(arguments: cases) func badInputIsAProblemNamingTheField(_ testCase: Case) throws {

@@ -10,8 +10,10 @@ final class LiveService: Sendable {
 
     let port: Int
 
-    init(configure: (inout ServerOptions) -> Void = { _ in },
-         accessLog: (@Sendable (HTTPAccessLogEntry) -> Void)? = nil) throws {
+    init(
+        configure: (inout ServerOptions) -> Void = { _ in },
+        accessLog: (@Sendable (HTTPAccessLogEntry) -> Void)? = nil
+    ) throws {
         var options = ServerOptions()
         options.host = "127.0.0.1"
         options.port = 0
@@ -34,7 +36,8 @@ enum Bodies {
     static var notebook: [UInt8] { [UInt8](try! Data(contentsOf: fixtures.appendingPathComponent("notebook.json"))) }
 
     static var expected: [String: Any] {
-        try! JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("notebook-expected.json"))) as! [String: Any]
+        try! JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("notebook-expected.json")))
+            as! [String: Any]
     }
 
     static var notebookObject: [String: Any] { try! JSONSerialization.jsonObject(with: Data(notebook)) as! [String: Any] }

@@ -68,15 +68,24 @@ import Testing
         let service = try LiveService()
         defer { service.stop() }
         let client = try CurlClient()
-        let complex = try #require(Bodies.object(try client.post(service.url("/gradcheck"),
-                                                                 body: Bodies.notebook(with: ["method": "complex-step"]))))
+        let complex = try #require(
+            Bodies.object(
+                try client.post(
+                    service.url("/gradcheck"),
+                    body: Bodies.notebook(with: ["method": "complex-step"]))))
         #expect(complex["method"] as? String == "complex-step")
         #expect((complex["difference"] as? Double ?? 1) < 1e-12)
-        let sample = try #require(Bodies.object(try client.post(service.url("/gradcheck"),
-                                                                body: Bodies.notebook(with: ["mode": "sample", "samples": 12, "seed": 7]))))
+        let sample = try #require(
+            Bodies.object(
+                try client.post(
+                    service.url("/gradcheck"),
+                    body: Bodies.notebook(with: ["mode": "sample", "samples": 12, "seed": 7]))))
         #expect(sample["checked"] as? Int == 12)
-        let directional = try #require(Bodies.object(try client.post(service.url("/gradcheck"),
-                                                                     body: Bodies.notebook(with: ["mode": "directional", "directions": 3]))))
+        let directional = try #require(
+            Bodies.object(
+                try client.post(
+                    service.url("/gradcheck"),
+                    body: Bodies.notebook(with: ["mode": "directional", "directions": 3]))))
         #expect((directional["directions"] as? [Any])?.count == 3)
     }
 }

@@ -8,7 +8,8 @@ import Testing
     /// A tanh network whose full check takes about 0.1-0.2 s in a debug build: well inside the
     /// time its price allows (at least 1 s) even when the test suites share busy cores.
     static func tanhBody(examples m: Int) -> [UInt8] {
-        var object = try! JSONSerialization.jsonObject(with: Data(Bodies.randomNetwork([48, 48, 24, 1], examples: m, seed: 9))) as! [String: Any]
+        var object =
+            try! JSONSerialization.jsonObject(with: Data(Bodies.randomNetwork([48, 48, 24, 1], examples: m, seed: 9))) as! [String: Any]
         object["activation"] = "tanh"
         return Bodies.json(object)
     }
@@ -29,8 +30,9 @@ import Testing
         let service = try LiveService { $0.progressInterval = 0.01 }
         defer { service.stop() }
         let client = try CurlClient()
-        let response = try client.post(service.url("/gradcheck"), body: Self.tanhBody(examples: 16),
-                                       headers: ["Accept: application/x-ndjson"])
+        let response = try client.post(
+            service.url("/gradcheck"), body: Self.tanhBody(examples: 16),
+            headers: ["Accept: application/x-ndjson"])
         #expect(response.status == 200)
         #expect(response.header("Content-Type") == "application/x-ndjson")
         #expect(response.header("Transfer-Encoding") == "chunked")
@@ -43,7 +45,8 @@ import Testing
         #expect(progress.count >= 3, "\(progress.count) progress lines in \(response.seconds) s")
         var lastDone = 0
         for (p, arrived) in progress {
-            let done = try #require(p["done"] as? Int), total = try #require(p["total"] as? Int)
+            let done = try #require(p["done"] as? Int)
+            let total = try #require(p["total"] as? Int)
             #expect(done >= lastDone && done <= total)
             #expect(p["seconds"] is Double || p["seconds"] is Int)
             #expect(arrived < answer.arrived, "a progress line arrived before the answer")
@@ -51,7 +54,9 @@ import Testing
         }
         // The progress lines came while the check ran, not in one piece with the answer.
         let first = try #require(progress.first)
-        #expect(answer.arrived - first.1 > 15_000_000, "\(Double(answer.arrived - first.1) / 1e9) s between the first progress line and the answer")
+        #expect(
+            answer.arrived - first.1 > 15_000_000,
+            "\(Double(answer.arrived - first.1) / 1e9) s between the first progress line and the answer")
         // The connection is kept alive after a streamed answer.
         let next = try client.post(service.url("/gradcheck"), body: Bodies.notebook)
         #expect(next.status == 200 && next.newConnections == 0)
@@ -60,8 +65,9 @@ import Testing
     @Test func anUnreadableBodyIsAnsweredBeforeAnyStream() throws {
         let service = try LiveService()
         defer { service.stop() }
-        let response = try CurlClient().post(service.url("/gradcheck"), body: Array(#"{"X": [[1]], "epsilion": 1}"#.utf8),
-                                             headers: ["Accept: application/x-ndjson"])
+        let response = try CurlClient().post(
+            service.url("/gradcheck"), body: Array(#"{"X": [[1]], "epsilion": 1}"#.utf8),
+            headers: ["Accept: application/x-ndjson"])
         #expect(response.status == 422)
         #expect(response.header("Content-Type") == "application/problem+json")
     }
@@ -70,8 +76,9 @@ import Testing
         let service = try LiveService { $0.progressInterval = 0.05 }
         defer { service.stop() }
         let client = try CurlClient()
-        let response = try client.post(service.url("/gradcheck"), body: Bodies.notebook(parameter: "W2", [[1.0, 2.0]]),
-                                       headers: ["Accept: application/x-ndjson"])
+        let response = try client.post(
+            service.url("/gradcheck"), body: Bodies.notebook(parameter: "W2", [[1.0, 2.0]]),
+            headers: ["Accept: application/x-ndjson"])
         #expect(response.status == 200)
         let last = try #require(Self.lines(response).last)
         #expect(last.object["status"] as? Int == 422)

@@ -116,10 +116,12 @@ extension Matrix {
 
     /// The n x 1 column of row sums, with compensation.
     var rowSums: Matrix {
-        Matrix(rows: rows, cols: 1, values: (0..<rows).map { r in
-            var sum = CompensatedSum()
-            for c in 0..<cols { sum.add(values[r * cols + c]) }
-            return sum.value
-        })
+        Matrix(
+            rows: rows, cols: 1,
+            values: (0..<rows).map { r in
+                var sum = CompensatedSum()
+                for c in 0..<cols { sum.add(values[r * cols + c]) }
+                return sum.value
+            })
     }
 }

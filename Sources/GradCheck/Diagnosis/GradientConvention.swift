@@ -31,14 +31,16 @@ public enum GradientConvention: String, Sendable, CaseIterable {
         var votes: [GradientConvention: Int] = [:]
         for (name, value) in caller {
             guard let reference = meanReference[name] else { continue }
-            var dot = 0.0, squares = 0.0
+            var dot = 0.0
+            var squares = 0.0
             for i in 0..<min(value.count, reference.count) {
                 dot += value.values[i] * reference.values[i]
                 squares += reference.values[i] * reference.values[i]
             }
             guard squares > 0, dot != 0, dot.isFinite else { continue }
             let ratio = abs(dot / squares)
-            let toMean = abs(log(ratio)), toSum = abs(log(ratio / Double(m)))
+            let toMean = abs(log(ratio))
+            let toSum = abs(log(ratio / Double(m)))
             votes[toSum <= toMean ? .sum : .mean, default: 0] += 1
         }
         return (votes[.mean] ?? 0) > (votes[.sum] ?? 0) ? .mean : .sum

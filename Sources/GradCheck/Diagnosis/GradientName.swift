@@ -30,7 +30,8 @@ public struct GradientName: Sendable, Hashable, Comparable, CustomStringConverti
         let letter = text[text.index(after: text.startIndex)]
         let digits = text.dropFirst(2)
         guard digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits == "0" || digits.first != "0",
-              let layer = Int(digits) else { return nil }
+            let layer = Int(digits)
+        else { return nil }
         switch letter {
         case "W": kind = .weight
         case "b": kind = .bias

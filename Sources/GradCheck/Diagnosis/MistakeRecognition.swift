@@ -28,8 +28,12 @@ struct MistakeRecognition {
     /// a . b / b . b: the factor that best scales `b` onto `a` (nil when b is zero), rounded to
     /// 12 significant digits so that a doubled gradient reports 2, not 1.9999999999999998.
     static func factor(_ a: Matrix, onto b: Matrix) -> Double? {
-        var dot = 0.0, squares = 0.0
-        for i in 0..<min(a.count, b.count) { dot += a.values[i] * b.values[i]; squares += b.values[i] * b.values[i] }
+        var dot = 0.0
+        var squares = 0.0
+        for i in 0..<min(a.count, b.count) {
+            dot += a.values[i] * b.values[i]
+            squares += b.values[i] * b.values[i]
+        }
         guard squares > 0, dot.isFinite else { return nil }
         let k = dot / squares
         guard k != 0, k.isFinite else { return k }
@@ -42,30 +46,47 @@ struct MistakeRecognition {
     func recognise(_ name: GradientName, value: Matrix, expected: Matrix) -> Finding {
         let m = replay.m
         if value.values.allSatisfy({ $0 == 0 }) && expected.values.contains(where: { $0 != 0 }) {
-            return Finding(kind: .zero, explanation: "is all zero: the line that computes \(name) is missing, or its result is never stored")
+            return Finding(
+                kind: .zero, explanation: "is all zero: the line that computes \(name) is missing, or its result is never stored")
         }
         if Self.explains(value, expected.scaled(by: -1)) {
-            return Finding(kind: .signFlipped, factor: -1, explanation: "has its sign flipped: check the sign in the line that computes \(name) (A - Y, not Y - A; + where there is -)")
+            return Finding(
+                kind: .signFlipped, factor: -1,
+                explanation: "has its sign flipped: check the sign in the line that computes \(name) (A - Y, not Y - A; + where there is -)"
+            )
         }
         if name.kind == .weight, let l2 = replay.l2Term(layer: name.layer) {
             let data = expected.subtracting(l2)
             if Self.explains(value, data) {
-                return Finding(kind: .missingL2, explanation: "is missing the L2 term: the line that computes \(name) must add (lambd / m) * W\(name.layer)")
+                return Finding(
+                    kind: .missingL2,
+                    explanation: "is missing the L2 term: the line that computes \(name) must add (lambd / m) * W\(name.layer)")
             }
-            if let k = Self.factor(value.subtracting(data), onto: l2), abs(k - 1) > 1e-3, Self.explains(value, data.adding(l2.scaled(by: k))) {
-                var finding = Finding(kind: .l2Scaled, explanation: "has the L2 term \(Self.plain(k)) times too large: the line that computes \(name) must add (lambd / m) * W\(name.layer)\(Self.l2Hint(k, m: m))")
+            if let k = Self.factor(value.subtracting(data), onto: l2), abs(k - 1) > 1e-3,
+                Self.explains(value, data.adding(l2.scaled(by: k)))
+            {
+                var finding = Finding(
+                    kind: .l2Scaled,
+                    explanation:
+                        "has the L2 term \(Self.plain(k)) times too large: the line that computes \(name) must add (lambd / m) * W\(name.layer)\(Self.l2Hint(k, m: m))"
+                )
                 finding.factor = k
                 return finding
             }
             // A factor on the data term alone (1/m forgotten there, the L2 term right).
-            if let k = Self.factor(value.subtracting(l2), onto: data), abs(k - 1) > 1e-3, Self.explains(value, data.scaled(by: k).adding(l2)) {
-                var finding = Finding(kind: .scaled, explanation: Self.scaledExplanation(name, k, m: m, part: " (its dZ A^T part; the L2 term is right)"))
+            if let k = Self.factor(value.subtracting(l2), onto: data), abs(k - 1) > 1e-3,
+                Self.explains(value, data.scaled(by: k).adding(l2))
+            {
+                var finding = Finding(
+                    kind: .scaled, explanation: Self.scaledExplanation(name, k, m: m, part: " (its dZ A^T part; the L2 term is right)"))
                 finding.factor = k
                 return finding
             }
         }
         if name.kind == .bias, let l2 = replay.l2OnBias(layer: name.layer), Self.explains(value, expected.adding(l2)) {
-            return Finding(kind: .l2OnBias, explanation: "carries the L2 term (lambd / m) * b\(name.layer): L2 regularisation applies to the weights only")
+            return Finding(
+                kind: .l2OnBias,
+                explanation: "carries the L2 term (lambd / m) * b\(name.layer): L2 regularisation applies to the weights only")
         }
         if let k = Self.factor(value, onto: expected), abs(k - 1) > 1e-3, Self.explains(value, expected.scaled(by: k)) {
             var finding = Finding(kind: .scaled, explanation: Self.scaledExplanation(name, k, m: m, part: ""))
@@ -73,36 +94,61 @@ struct MistakeRecognition {
             return finding
         }
         if expected.rows == expected.cols, expected.rows > 1, Self.explains(value, expected.transposed()) {
-            return Finding(kind: .transposed, explanation: "is the transpose of the right value: check the order of the product and the transposes in the line that computes \(name)")
+            return Finding(
+                kind: .transposed,
+                explanation:
+                    "is the transpose of the right value: check the order of the product and the transposes in the line that computes \(name)"
+            )
         }
         // dA_{l-1} = W_l dZ_l, the transpose forgotten (possible only when W_l is square).
         if name.kind == .activation, name.layer < replay.depth, let input = replay.inputs(of: name).first {
             let w = replay.network.layers[name.layer].weights
             if w.rows == w.cols, w.rows > 1, Self.explains(value, w.multiplied(by: replay.used(input))) {
-                return Finding(kind: .transposed, explanation: "is W\(name.layer + 1) dZ\(name.layer + 1): the line that computes \(name) must use the transpose, W\(name.layer + 1)^T dZ\(name.layer + 1)")
+                return Finding(
+                    kind: .transposed,
+                    explanation:
+                        "is W\(name.layer + 1) dZ\(name.layer + 1): the line that computes \(name) must use the transpose, W\(name.layer + 1)^T dZ\(name.layer + 1)"
+                )
             }
         }
         // db_l = np.sum(dZ_l) / m without axis=1: every entry is the sum over all units.
         if name.kind == .bias, expected.rows > 1 {
             let total = expected.values.reduce(0, +)
             if Self.explains(value, Matrix(rows: expected.rows, cols: 1, values: [Double](repeating: total, count: expected.rows))) {
-                return Finding(kind: .unexplained, explanation: "has every entry equal to the sum over all of dZ\(name.layer): the sum in the line that computes \(name) must run over the examples only (np.sum(dZ\(name.layer), axis=1, keepdims=True))")
+                return Finding(
+                    kind: .unexplained,
+                    explanation:
+                        "has every entry equal to the sum over all of dZ\(name.layer): the sum in the line that computes \(name) must run over the examples only (np.sum(dZ\(name.layer), axis=1, keepdims=True))"
+                )
             }
         }
         if name.kind == .preActivation, name.layer < replay.depth, let input = replay.inputs(of: name).first {
             let dA = replay.used(input)
             for candidate in ActivationDerivativeMistake.candidates(for: replay.network.activation)
-            where Self.explains(value, candidate.apply(dA: dA, z: replay.pass.preActivations[name.layer - 1], a: replay.activation(name.layer))) {
-                return Finding(kind: .wrongActivationDerivative, explanation: "multiplies dA\(name.layer) by \(candidate.description(layer: name.layer)) instead of \(ActivationDerivativeMistake.right(replay.network.activation, layer: name.layer))")
+            where Self.explains(
+                value, candidate.apply(dA: dA, z: replay.pass.preActivations[name.layer - 1], a: replay.activation(name.layer)))
+            {
+                return Finding(
+                    kind: .wrongActivationDerivative,
+                    explanation:
+                        "multiplies dA\(name.layer) by \(candidate.description(layer: name.layer)) instead of \(ActivationDerivativeMistake.right(replay.network.activation, layer: name.layer))"
+                )
             }
         }
         let wrong = Self.wrongEntries(value, expected)
         if !wrong.isEmpty && wrong.count <= max(3, value.count / 5) {
-            var finding = Finding(kind: .wrongEntries, explanation: "has \(wrong.count) wrong \(wrong.count == 1 ? "entry" : "entries") (\(wrong.prefix(5).map(\.description).joined(separator: ", "))\(wrong.count > 5 ? ", ..." : "")) and the rest right: look for an indexing slip in the line that computes \(name)")
+            var finding = Finding(
+                kind: .wrongEntries,
+                explanation:
+                    "has \(wrong.count) wrong \(wrong.count == 1 ? "entry" : "entries") (\(wrong.prefix(5).map(\.description).joined(separator: ", "))\(wrong.count > 5 ? ", ..." : "")) and the rest right: look for an indexing slip in the line that computes \(name)"
+            )
             finding.entries = Array(wrong.prefix(RootCause.listedEntries))
             return finding
         }
-        return Finding(kind: .unexplained, explanation: "is wrong in a way none of the classic mistakes explains: recheck the line that computes \(name) against the formula")
+        return Finding(
+            kind: .unexplained,
+            explanation:
+                "is wrong in a way none of the classic mistakes explains: recheck the line that computes \(name) against the formula")
     }
 
     /// Entries that differ by more than the tolerance, relative to the tensor's scale.

@@ -27,7 +27,8 @@ struct RootCauseAnalysis {
             if let status = failed[name] {
                 isWrong = status
             } else if name.kind == .preActivation {
-                let below = GradientName(layer: name.layer, kind: .weight), bias = GradientName(layer: name.layer, kind: .bias)
+                let below = GradientName(layer: name.layer, kind: .weight)
+                let bias = GradientName(layer: name.layer, kind: .bias)
                 let bothWrong = failed[below] == true && failed[bias] == true
                 let eitherWrong = failed[below] == true || failed[bias] == true
                 isWrong = inputWrong ? eitherWrong : bothWrong && (name.layer == 1 || anyLayerWrong(below: name.layer))
@@ -39,7 +40,8 @@ struct RootCauseAnalysis {
             if !inputWrong {
                 roots.append(sent ? root(name, recognition: recognition) : inferredRoot(name, recognition: recognition))
             } else if sent && inputs.allSatisfy({ failed[$0] != nil })
-                        && !MistakeRecognition.explains(replay.caller[name]!, replay.expected(name)) {
+                && !MistakeRecognition.explains(replay.caller[name]!, replay.expected(name))
+            {
                 roots.append(root(name, recognition: recognition))
             } else if sent {
                 propagated.append(name)
@@ -72,15 +74,17 @@ struct RootCauseAnalysis {
 
     private func root(_ name: GradientName, recognition: MistakeRecognition) -> RootCause {
         let finding = recognition.recognise(name, value: replay.caller[name]!, expected: replay.expected(name))
-        return RootCause(gradient: name, kind: finding.kind, factor: finding.factor, entries: finding.entries,
-                         message: "\(Self.rightInputs(name, replay: replay)) but \(name) \(finding.explanation)", inferred: false)
+        return RootCause(
+            gradient: name, kind: finding.kind, factor: finding.factor, entries: finding.entries,
+            message: "\(Self.rightInputs(name, replay: replay)) but \(name) \(finding.explanation)", inferred: false)
     }
 
     /// dZ_l was not sent, and dW_l and db_l are both wrong with everything above right: replay
     /// dW_l and db_l from each candidate mistake in dZ_l and keep one that reproduces both.
     private func inferredRoot(_ name: GradientName, recognition: MistakeRecognition) -> RootCause {
         let l = name.layer
-        let dW = GradientName(layer: l, kind: .weight), db = GradientName(layer: l, kind: .bias)
+        let dW = GradientName(layer: l, kind: .weight)
+        let db = GradientName(layer: l, kind: .bias)
         let truth = replay.truth(name)
         func reproduces(_ candidate: Matrix) -> Bool {
             MistakeRecognition.explains(replay.caller[dW]!, replay.step(dW, from: candidate))
@@ -108,12 +112,14 @@ struct RootCauseAnalysis {
             for candidate in ActivationDerivativeMistake.candidates(for: replay.network.activation)
             where reproduces(candidate.apply(dA: dA, z: replay.pass.preActivations[l - 1], a: replay.activation(l))) {
                 kind = .wrongActivationDerivative
-                explanation = "multiplies dA\(l) by \(candidate.description(layer: l)) instead of \(ActivationDerivativeMistake.right(replay.network.activation, layer: l))"
+                explanation =
+                    "multiplies dA\(l) by \(candidate.description(layer: l)) instead of \(ActivationDerivativeMistake.right(replay.network.activation, layer: l))"
                 break
             }
         }
         let below = l > 1 ? ", and every gradient below it inherits the mistake" : ""
-        let message = "dW\(l) and db\(l) are both wrong while everything above layer \(l) is right: the mistake is in \(name), which \(explanation)\(below)"
+        let message =
+            "dW\(l) and db\(l) are both wrong while everything above layer \(l) is right: the mistake is in \(name), which \(explanation)\(below)"
         return RootCause(gradient: name, kind: kind, factor: factor, entries: [], message: message, inferred: true)
     }
 

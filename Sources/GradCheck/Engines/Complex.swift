@@ -22,10 +22,12 @@ public struct Complex: Sendable, Equatable {
     public static func / (a: Complex, b: Complex) -> Complex {
         // Smith's algorithm: no overflow in |b|^2 for large b.
         if abs(b.re) >= abs(b.im) {
-            let r = b.im / b.re, den = b.re + b.im * r
+            let r = b.im / b.re
+            let den = b.re + b.im * r
             return Complex((a.re + a.im * r) / den, (a.im - a.re * r) / den)
         }
-        let r = b.re / b.im, den = b.re * r + b.im
+        let r = b.re / b.im
+        let den = b.re * r + b.im
         return Complex((a.re * r + a.im) / den, (a.im * r - a.re) / den)
     }
     public static func += (a: inout Complex, b: Complex) { a = a + b }

@@ -40,7 +40,8 @@ public struct ComplexStepReferenceEngine: NumericalGradientEngine {
         var z: [Complex] = []
         for (index, layer) in network.layers.enumerated() {
             let l = index + 1
-            let w = tensor(ParameterID(layer: l, kind: .weight)), b = tensor(ParameterID(layer: l, kind: .bias))
+            let w = tensor(ParameterID(layer: l, kind: .weight))
+            let b = tensor(ParameterID(layer: l, kind: .bias))
             let n = layer.weights.rows
             z = [Complex](repeating: Complex(0), count: n * m)
             for r in 0..<n {
@@ -62,7 +63,9 @@ public struct ComplexStepReferenceEngine: NumericalGradientEngine {
             case .softmax:
                 var maxRe = -Double.infinity
                 for r in 0..<nL { maxRe = max(maxRe, z[r * m + c].re) }
-                var sum = Complex(0), labelSum = 0.0, linear = Complex(0)
+                var sum = Complex(0)
+                var labelSum = 0.0
+                var linear = Complex(0)
                 for r in 0..<nL {
                     sum += Complex.exp(z[r * m + c] - Complex(maxRe))
                     labelSum += y[r, c]

@@ -48,7 +48,8 @@ extension FastEngine {
         var zs: [[Double]] = []
         let m = x.cols
         for (index, layer) in network.layers.enumerated() {
-            var z = Kernels.multiply(layer.weights.values, input, rows: layer.weights.rows, inner: layer.weights.cols, cols: m, threads: threads)
+            var z = Kernels.multiply(
+                layer.weights.values, input, rows: layer.weights.rows, inner: layer.weights.cols, cols: m, threads: threads)
             for r in 0..<layer.weights.rows {
                 let b = layer.bias.values[r]
                 for c in 0..<m { z[r * m + c] += b }
@@ -59,8 +60,10 @@ extension FastEngine {
         return zs
     }
 
-    private func centralDirectional(_ network: Network, _ x: Matrix, _ y: Matrix, _ direction: [ParameterID: Matrix],
-                                    eps: Double, regularisation: Double) -> NumericalDerivative {
+    private func centralDirectional(
+        _ network: Network, _ x: Matrix, _ y: Matrix, _ direction: [ParameterID: Matrix],
+        eps: Double, regularisation: Double
+    ) -> NumericalDerivative {
         let up = preActivations(moved(network, direction, by: eps), x)
         let down = preActivations(moved(network, direction, by: -eps), x)
         var crossed = false
@@ -69,21 +72,27 @@ extension FastEngine {
                 crossed = zip(up[l], down[l]).contains { ($0 > 0) != ($1 > 0) }
             }
         }
-        let m = x.cols, nL = y.rows
-        let zUp = up[network.depth - 1], zDown = down[network.depth - 1]
+        let m = x.cols
+        let nL = y.rows
+        let zUp = up[network.depth - 1]
+        let zDown = down[network.depth - 1]
         let pDown = network.output.probabilities(Matrix(rows: nL, cols: m, values: zDown)).values
         var sum = CompensatedSum()
         for c in 0..<m {
             switch network.output {
             case .sigmoid:
                 for r in 0..<nL {
-                    let k = r * m + c, d = zUp[k] - zDown[k]
+                    let k = r * m + c
+                    let d = zUp[k] - zDown[k]
                     sum.add(Kernels.log1p(pDown[k] * Kernels.expm1(d)) - y.values[k] * d)
                 }
             case .softmax:
-                var inner = 0.0, linear = 0.0, labelSum = 0.0
+                var inner = 0.0
+                var linear = 0.0
+                var labelSum = 0.0
                 for r in 0..<nL {
-                    let k = r * m + c, d = zUp[k] - zDown[k]
+                    let k = r * m + c
+                    let d = zUp[k] - zDown[k]
                     inner += pDown[k] * Kernels.expm1(d)
                     linear += y.values[k] * d
                     labelSum += y.values[k]
@@ -95,15 +104,20 @@ extension FastEngine {
     }
 
     /// One forward pass carrying (Z, dZ): dZ_l = U_l A_{l-1} + W_l dA_{l-1} + u_b, dA = f'(Z) dZ.
-    private func tangentDirectional(_ network: Network, _ x: Matrix, _ y: Matrix, _ direction: [ParameterID: Matrix],
-                                    regularisation: Double) -> NumericalDerivative {
+    private func tangentDirectional(
+        _ network: Network, _ x: Matrix, _ y: Matrix, _ direction: [ParameterID: Matrix],
+        regularisation: Double
+    ) -> NumericalDerivative {
         let m = x.cols
         var input = x.values
         var tangentIn: [Double]? = nil
         var crossed = false
-        var logits: [Double] = [], logitTangent: [Double] = []
+        var logits: [Double] = []
+        var logitTangent: [Double] = []
         for (index, layer) in network.layers.enumerated() {
-            let l = index + 1, n = layer.weights.rows, inner = layer.weights.cols
+            let l = index + 1
+            let n = layer.weights.rows
+            let inner = layer.weights.cols
             var z = Kernels.multiply(layer.weights.values, input, rows: n, inner: inner, cols: m, threads: threads)
             var dz = [Double](repeating: 0, count: n * m)
             if let u = direction[ParameterID(layer: l, kind: .weight)] {
@@ -115,8 +129,12 @@ extension FastEngine {
             }
             let ub = direction[ParameterID(layer: l, kind: .bias)]
             for r in 0..<n {
-                let b = layer.bias.values[r], db = ub?.values[r] ?? 0
-                for c in 0..<m { z[r * m + c] += b; dz[r * m + c] += db }
+                let b = layer.bias.values[r]
+                let db = ub?.values[r] ?? 0
+                for c in 0..<m {
+                    z[r * m + c] += b
+                    dz[r * m + c] += db
+                }
             }
             if l == network.depth {
                 logits = z

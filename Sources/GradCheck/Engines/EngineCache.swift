@@ -70,14 +70,16 @@ struct EngineCache: Sendable {
         var g = [Double](repeating: 0, count: nL * m)
         for r in 0..<nL {
             for c in 0..<m {
-                let p = probs[r * m + c], yv = y.values[r * m + c]
+                let p = probs[r * m + c]
+                let yv = y.values[r * m + c]
                 g[r * m + c] = network.output == .sigmoid ? p - yv : sums[c] * p - yv
             }
         }
         logitGradient = g
 
         sensitivities = EngineCache.sensitivities(network: network, widths: widths, slopes: slopes, m: m, threads: threads)
-        safeChange = act.hasKinks
+        safeChange =
+            act.hasKinks
             ? EngineCache.safeChanges(network: network, widths: widths, preActivations: zs, m: m)
             : []
     }

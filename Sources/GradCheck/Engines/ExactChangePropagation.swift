@@ -22,14 +22,22 @@ extension EngineCache {
         var columns: [Int] = []
         var moved: [Double] = []
         if activationMoves {
-            for c in 0..<m where delta[c] != 0 { columns.append(c); moved.append(delta[c]) }
+            for c in 0..<m where delta[c] != 0 {
+                columns.append(c)
+                moved.append(delta[c])
+            }
         } else {
-            let z0 = preActivations[layer - 1], a0 = activations[layer], s0 = slopes[layer - 1]
+            let z0 = preActivations[layer - 1]
+            let a0 = activations[layer]
+            let s0 = slopes[layer - 1]
             for c in 0..<m where delta[c] != 0 {
                 let z = z0[row * m + c]
                 let d = EngineCache.activationChange(act, z: z, a: a0[row * m + c], slope: s0[row * m + c], by: delta[c])
                 if kinks && (z > 0) != (z + delta[c] > 0) { crossed = true }
-                if d != 0 { columns.append(c); moved.append(d) }
+                if d != 0 {
+                    columns.append(c)
+                    moved.append(d)
+                }
             }
         }
         let k = columns.count
@@ -44,7 +52,9 @@ extension EngineCache {
         }
         var current = layer + 1
         while current < depth {
-            let z = preActivations[current - 1], a = activations[current], slope = slopes[current - 1]
+            let z = preActivations[current - 1]
+            let a = activations[current]
+            let slope = slopes[current - 1]
             let n = widths[current]
             var da = [Double](repeating: 0, count: n * k)
             z.withUnsafeBufferPointer { z in
@@ -52,7 +62,8 @@ extension EngineCache {
                     slope.withUnsafeBufferPointer { slope in
                         for r in 0..<n {
                             for q in 0..<k {
-                                let at = r * m + columns[q], d = dz[r * k + q]
+                                let at = r * m + columns[q]
+                                let d = dz[r * k + q]
                                 if d == 0 { continue }
                                 let zv = z[at]
                                 da[r * k + q] = EngineCache.activationChange(act, z: zv, a: a[at], slope: slope[at], by: d)
@@ -85,7 +96,8 @@ extension EngineCache {
             }
             return total
         case .softmax:
-            var inner = 0.0, linear = 0.0
+            var inner = 0.0
+            var linear = 0.0
             for r in 0..<nL {
                 let dr = d(r)
                 if dr == 0 { continue }

@@ -29,14 +29,20 @@ extension EngineCache {
     static let taylorAcceptance = 0x1p-14
 
     /// nil when some example's change is too large for the series (the caller goes exact).
-    func taylorCentral(_ coordinate: Coordinate, input: [Double], step eps: Double,
-                       expansion: LossExpansion) -> NumericalDerivative? {
-        let l = coordinate.parameter.layer, i = coordinate.row
+    func taylorCentral(
+        _ coordinate: Coordinate, input: [Double], step eps: Double,
+        expansion: LossExpansion
+    ) -> NumericalDerivative? {
+        let l = coordinate.parameter.layer
+        let i = coordinate.row
         let act = network.activation
-        let z = preActivations[l - 1], a = activations[l], slope = slopes[l - 1]
+        let z = preActivations[l - 1]
+        let a = activations[l]
+        let slope = slopes[l - 1]
         var sum = CompensatedSum()
         for c in 0..<m where input[c] != 0 {
-            let at = i * m + c, h = eps * input[c]
+            let at = i * m + c
+            let h = eps * input[c]
             let up = EngineCache.activationChange(act, z: z[at], a: a[at], slope: slope[at], by: h)
             let down = EngineCache.activationChange(act, z: z[at], a: a[at], slope: slope[at], by: -h)
             // Written so that a NaN rate or change also refuses the series.

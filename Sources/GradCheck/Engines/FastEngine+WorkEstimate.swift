@@ -18,12 +18,15 @@ extension FastEngine {
     /// (`LossExpansion`) where rows are shared by enough coordinates; `LossExpansionTable`'s
     /// `refusedOperations` re-prices the rows whose changes may be too large for the series. A work budget built on "two forward passes per
     /// coordinate" overestimates this engine by 100-10,000x for ReLU networks; use this instead.
-    public static func estimatedOperations(of network: Network, examples m: Int, parameter: ParameterID,
-                                           coordinates: Int, method: DifferenceMethod) -> Double {
+    public static func estimatedOperations(
+        of network: Network, examples m: Int, parameter: ParameterID,
+        coordinates: Int, method: DifferenceMethod
+    ) -> Double {
         let nL = Double(network.layers.last?.weights.rows ?? 0)
         let base = operationsPerLossChange * Double(m) * nL * Double(coordinates)
         guard method == .central && !network.activation.hasKinks && parameter.layer < network.depth,
-              parameter.layer >= 1, coordinates > 0 else { return base }
+            parameter.layer >= 1, coordinates > 0
+        else { return base }
         let l = parameter.layer
         let exact = exactCentralOperations(of: network, examples: m, layer: l) * Double(coordinates)
         // Smooth activations: rows that enough coordinates share get one expansion each, then
@@ -31,7 +34,8 @@ extension FastEngine {
         let rows = network.layers[l - 1].weights.rows
         let perRow = Double(coordinates) / Double(max(rows, 1))
         guard perRow >= Double(LossExpansionTable.minimumSharedCoordinates) else { return base + exact }
-        let expanded = Double(min(rows, coordinates)) * expansionOperations(of: network, examples: m, layer: l)
+        let expanded =
+            Double(min(rows, coordinates)) * expansionOperations(of: network, examples: m, layer: l)
             + Double(coordinates) * Double(m) * operationsPerTaylorExample
         return base + min(exact, expanded)
     }
@@ -102,13 +106,15 @@ extension EngineCache {
         // slowRow[l - 1][i]: row i of layer l may leave the fast path.
         var slowRow: [[Bool]] = []
         for l in 1..<depth {
-            let inputs = activations[l - 1], rows = widths[l - 1]
+            let inputs = activations[l - 1]
+            let rows = widths[l - 1]
             var largestInput = [Double](repeating: 1, count: m)
             for j in 0..<rows { for c in 0..<m { largestInput[c] = max(largestInput[c], abs(inputs[j * m + c])) } }
             let safe = safeChange[l - 1]
-            slowRow.append((0..<widths[l]).map { i in
-                (0..<m).contains { c in !(eps * largestInput[c] < safe[i * m + c]) }
-            })
+            slowRow.append(
+                (0..<widths[l]).map { i in
+                    (0..<m).contains { c in !(eps * largestInput[c] < safe[i * m + c]) }
+                })
         }
         var perLayer = [Double](repeating: 0, count: depth + 1)
         for l in 1..<depth { perLayer[l] = FastEngine.exactCentralOperations(of: network, examples: m, layer: l) }

@@ -71,22 +71,26 @@ public struct FastEngine: NumericalGradientEngine {
         // The up-front price assumed the ReLU fast path; now the check point is known, price the
         // coordinates that will leave it before spending anything on them.
         if method == .central,
-           !stop.admit(additionalOperations: cache.slowPathOperations(coordinates: coordinates, step: step)) {
+            !stop.admit(additionalOperations: cache.slowPathOperations(coordinates: coordinates, step: step))
+        {
             return Array(repeating: unfinished, count: coordinates.count)
         }
         // Smooth activations: one Taylor expansion per shared hidden row, then O(m) per coordinate.
-        let expansions = method == .central && !network.activation.hasKinks
+        let expansions =
+            method == .central && !network.activation.hasKinks
             ? LossExpansionTable(cache: cache, coordinates: coordinates, threads: threads, stop: stop) : nil
         // The up-front price assumed the series path; price the rows that may refuse it.
         if let expansions,
-           !stop.admit(additionalOperations: expansions.refusedOperations(cache: cache, coordinates: coordinates, step: step)) {
+            !stop.admit(additionalOperations: expansions.refusedOperations(cache: cache, coordinates: coordinates, step: step))
+        {
             return Array(repeating: unfinished, count: coordinates.count)
         }
         var values = [Double](repeating: .nan, count: coordinates.count)
         var kinks = [Double](repeating: 0, count: coordinates.count)
         values.withUnsafeMutableBufferPointer { vp in
             kinks.withUnsafeMutableBufferPointer { kp in
-                let valueOut = SharedMutableBuffer(vp), kinkOut = SharedMutableBuffer(kp)
+                let valueOut = SharedMutableBuffer(vp)
+                let kinkOut = SharedMutableBuffer(kp)
                 // Small chunks balance uneven rows (a layer-1 row costs more than a bias).
                 let chunk = max(16, coordinates.count / (threads * 32))
                 let chunks = (coordinates.count + chunk - 1) / chunk
@@ -98,10 +102,15 @@ public struct FastEngine: NumericalGradientEngine {
                             // milliseconds, and a stop must land within about 100 ms.
                             if stop.shouldStop() { return }
                             let k = coordinates[n]
-                            let d = !network.contains(k) ? unfinished
-                                : method == .central ? cache.centralDerivative(at: k, step: step,
-                                                                  expansion: k.parameter.kind == .weight ? expansions?.expansion(layer: k.parameter.layer, row: k.row) : nil)
-                                : cache.complexStepDerivative(at: k)
+                            let d =
+                                !network.contains(k)
+                                ? unfinished
+                                : method == .central
+                                    ? cache.centralDerivative(
+                                        at: k, step: step,
+                                        expansion: k.parameter.kind == .weight
+                                            ? expansions?.expansion(layer: k.parameter.layer, row: k.row) : nil)
+                                    : cache.complexStepDerivative(at: k)
                             valueOut.base[n] = d.value
                             kinkOut.base[n] = d.crossesKink ? 1 : 0
                         }
@@ -115,8 +124,9 @@ public struct FastEngine: NumericalGradientEngine {
         let oneSidedStep = method == .central ? step : FastEngine.kinkProbeStep
         return (0..<coordinates.count).map { n in
             guard kinks[n] != 0, !stop.shouldStop() else { return NumericalDerivative(value: values[n], crossesKink: kinks[n] != 0) }
-            return NumericalDerivative(value: values[n], crossesKink: true,
-                                       oneSided: cache.oneSidedDerivatives(at: coordinates[n], step: oneSidedStep))
+            return NumericalDerivative(
+                value: values[n], crossesKink: true,
+                oneSided: cache.oneSidedDerivatives(at: coordinates[n], step: oneSidedStep))
         }
     }
 }
@@ -165,7 +175,8 @@ extension EngineCache {
     /// `expansion`: the smooth activations' Taylor expansion of row i of layer l, when the
     /// request built one (`LossExpansionTable`); without it they take `exactCentral`.
     func centralDerivative(at coordinate: Coordinate, step eps: Double, expansion: LossExpansion? = nil) -> NumericalDerivative {
-        let l = coordinate.parameter.layer, i = coordinate.row
+        let l = coordinate.parameter.layer
+        let i = coordinate.row
         let depth = network.depth
         let nL = widths[depth]
         let input = inputRow(coordinate)
@@ -177,7 +188,9 @@ extension EngineCache {
                 sum.add(exampleLossChange(column: c) { $0 == i ? d : 0 } - exampleLossChange(column: c) { $0 == i ? -d : 0 })
             }
         } else if network.activation.hasKinks {
-            let z = preActivations[l - 1], safe = safeChange[l - 1], t = sensitivities[l - 1]
+            let z = preActivations[l - 1]
+            let safe = safeChange[l - 1]
+            let t = sensitivities[l - 1]
             let act = network.activation
             let offSlope = act == .relu ? 0 : Activation.leakySlope
             let t0 = t[0]
@@ -185,7 +198,8 @@ extension EngineCache {
                 let d = eps * input[c]
                 let zv = z[i * m + c]
                 let on = zv > 0
-                let up: Double, down: Double
+                let up: Double
+                let down: Double
                 if on == (zv + d > 0) && on == (zv - d > 0) {
                     // The unit stays on one side: what `change(at:by:)` returns, inlined.
                     if !on && offSlope == 0 { continue }
@@ -198,11 +212,15 @@ extension EngineCache {
                 }
                 if max(abs(up), abs(down)) >= safe[i * m + c] { return exactCentral(coordinate, input: input, step: eps) }
                 if nL == 1 && network.output == .sigmoid {
-                    let s = t0[i * m + c], p = probabilities[c], y = labels[c]
-                    let dUp = s * up, dDown = s * down
+                    let s = t0[i * m + c]
+                    let p = probabilities[c]
+                    let y = labels[c]
+                    let dUp = s * up
+                    let dDown = s * down
                     sum.add(Kernels.log1p(p * Kernels.expm1(dUp)) - Kernels.log1p(p * Kernels.expm1(dDown)) - y * (dUp - dDown))
                 } else {
-                    sum.add(exampleLossChange(column: c) { t[$0][i * m + c] * up }
+                    sum.add(
+                        exampleLossChange(column: c) { t[$0][i * m + c] * up }
                             - exampleLossChange(column: c) { t[$0][i * m + c] * down })
                 }
             }
@@ -216,12 +234,14 @@ extension EngineCache {
 
     /// Central difference with both perturbed costs carried through every layer.
     func exactCentral(_ coordinate: Coordinate, input: [Double], step eps: Double) -> NumericalDerivative {
-        let l = coordinate.parameter.layer, i = coordinate.row
+        let l = coordinate.parameter.layer
+        let i = coordinate.row
         let up = logitChange(layer: l, row: i, delta: input.map { eps * $0 })
         let down = logitChange(layer: l, row: i, delta: input.map { -eps * $0 })
         var sum = CompensatedSum()
         for c in 0..<m where input[c] != 0 {
-            sum.add(exampleLossChange(column: c) { up.change[$0 * m + c] }
+            sum.add(
+                exampleLossChange(column: c) { up.change[$0 * m + c] }
                     - exampleLossChange(column: c) { down.change[$0 * m + c] })
         }
         let value = sum.value / Double(m) / (2 * eps) + regularisationSlope(coordinate)
@@ -232,23 +252,27 @@ extension EngineCache {
     /// costs carried through every layer (no fast path: it serves kink coordinates only). The L2
     /// term's one-sided quotients are lambd w / m -/+ lambd eps / (2m), in closed form.
     func oneSidedDerivatives(at coordinate: Coordinate, step eps: Double) -> OneSidedDerivatives {
-        let l = coordinate.parameter.layer, i = coordinate.row
+        let l = coordinate.parameter.layer
+        let i = coordinate.row
         let input = inputRow(coordinate)
         let up = logitChange(layer: l, row: i, delta: input.map { eps * $0 })
         let down = logitChange(layer: l, row: i, delta: input.map { -eps * $0 })
-        var upSum = CompensatedSum(), downSum = CompensatedSum()
+        var upSum = CompensatedSum()
+        var downSum = CompensatedSum()
         for c in 0..<m where input[c] != 0 {
             upSum.add(exampleLossChange(column: c) { up.change[$0 * m + c] })
             downSum.add(exampleLossChange(column: c) { down.change[$0 * m + c] })
         }
         let slope = regularisationSlope(coordinate)
         let curvature = coordinate.parameter.kind == .weight ? network.lambd * eps / (2 * Double(m)) : 0
-        return OneSidedDerivatives(left: -downSum.value / Double(m) / eps + slope - curvature,
-                                   right: upSum.value / Double(m) / eps + slope + curvature)
+        return OneSidedDerivatives(
+            left: -downSum.value / Double(m) / eps + slope - curvature,
+            right: upSum.value / Double(m) / eps + slope + curvature)
     }
 
     func complexStepDerivative(at coordinate: Coordinate) -> NumericalDerivative {
-        let l = coordinate.parameter.layer, i = coordinate.row
+        let l = coordinate.parameter.layer
+        let i = coordinate.row
         let depth = network.depth
         let nL = widths[depth]
         let input = inputRow(coordinate)
@@ -257,7 +281,8 @@ extension EngineCache {
         if l == depth {
             for c in 0..<m where input[c] != 0 { sum.add(logitGradient[i * m + c] * input[c]) }
         } else {
-            let z = preActivations[l - 1], t = sensitivities[l - 1]
+            let z = preActivations[l - 1]
+            let t = sensitivities[l - 1]
             let act = network.activation
             let probe = FastEngine.kinkProbeStep
             for c in 0..<m where input[c] != 0 {
@@ -265,7 +290,10 @@ extension EngineCache {
                 if act.hasKinks {
                     let d = probe * input[c]
                     if (zv > 0) != (zv + d > 0) || (zv > 0) != (zv - d > 0)
-                        || probe * abs(input[c]) >= safeChange[l - 1][i * m + c] { needsProbe = true }
+                        || probe * abs(input[c]) >= safeChange[l - 1][i * m + c]
+                    {
+                        needsProbe = true
+                    }
                 }
                 let tangent = slopes[l - 1][i * m + c] * input[c]
                 if tangent == 0 { continue }
@@ -274,7 +302,8 @@ extension EngineCache {
         }
         var crossed = false
         if needsProbe {
-            crossed = logitChange(layer: l, row: i, delta: input.map { FastEngine.kinkProbeStep * $0 }).crossesKink
+            crossed =
+                logitChange(layer: l, row: i, delta: input.map { FastEngine.kinkProbeStep * $0 }).crossesKink
                 || logitChange(layer: l, row: i, delta: input.map { -FastEngine.kinkProbeStep * $0 }).crossesKink
         }
         return NumericalDerivative(value: sum.value / Double(m) + regularisationSlope(coordinate), crossesKink: crossed)

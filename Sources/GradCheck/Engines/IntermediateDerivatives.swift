@@ -11,7 +11,8 @@ extension EngineCache {
     /// differences with step `eps`; `kinks[k]` marks an entry whose step switches a ReLU. NaN
     /// where `stop` stopped the work.
     func intermediateDerivatives(_ name: GradientName, step eps: Double, stop: StopSignal) -> (values: [Double], kinks: [Bool]) {
-        let l = name.layer, depth = network.depth
+        let l = name.layer
+        let depth = network.depth
         let rows = widths[l]
         var values = [Double](repeating: .nan, count: rows * m)
         var kinks = [Bool](repeating: false, count: rows * m)
@@ -20,14 +21,16 @@ extension EngineCache {
         for i in 0..<rows {
             if stop.shouldStop() { break }
             for c in 0..<m {
-                let up: Double, down: Double
+                let up: Double
+                let down: Double
                 var crossed = false
                 if l == depth && name.kind == .preActivation {
                     up = exampleLossChange(column: c) { $0 == i ? eps : 0 }
                     down = exampleLossChange(column: c) { $0 == i ? -eps : 0 }
                 } else if l == depth {
                     // dA_L of a sigmoid output: the loss -y log a - (1 - y) log(1 - a) moved directly.
-                    let a = probabilities[i * m + c], y = labels[i * m + c]
+                    let a = probabilities[i * m + c]
+                    let y = labels[i * m + c]
                     func change(_ d: Double) -> Double { -y * Kernels.log1p(d / a) - (1 - y) * Kernels.log1p(-d / (1 - a)) }
                     up = change(eps)
                     down = change(-eps)
@@ -53,9 +56,11 @@ extension EngineCache {
 extension NumericalGradientEngine {
     /// The numerical derivative of the mean loss with respect to each intermediate in `names`
     /// (see `EngineCache.intermediateDerivatives`), central differences with step `step`.
-    public func intermediateDerivatives(of network: Network, inputs x: Matrix, labels y: Matrix,
-                                        names: [GradientName], step: Double,
-                                        stop: StopSignal) -> [GradientName: (values: [Double], kinks: [Bool])] {
+    public func intermediateDerivatives(
+        of network: Network, inputs x: Matrix, labels y: Matrix,
+        names: [GradientName], step: Double,
+        stop: StopSignal
+    ) -> [GradientName: (values: [Double], kinks: [Bool])] {
         guard !names.isEmpty, !stop.shouldStop() else { return [:] }
         let cache = EngineCache(network: network, inputs: x, labels: y, threads: 1)
         var result: [GradientName: (values: [Double], kinks: [Bool])] = [:]

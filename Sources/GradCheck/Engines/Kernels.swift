@@ -24,8 +24,10 @@ enum Kernels {
         return c
     }
 
-    private static func multiplyRows(_ a: [Double], _ b: [Double], _ c: SharedMutableBuffer,
-                                     rowRange: Range<Int>, inner: Int, cols n: Int) {
+    private static func multiplyRows(
+        _ a: [Double], _ b: [Double], _ c: SharedMutableBuffer,
+        rowRange: Range<Int>, inner: Int, cols n: Int
+    ) {
         a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
                 guard let ab = ap.baseAddress, let bb = bp.baseAddress else { return }
@@ -34,23 +36,39 @@ enum Kernels {
         }
     }
 
-    private static func multiplyRows(_ ab: UnsafePointer<Double>, _ bb: UnsafePointer<Double>, _ cb: UnsafeMutablePointer<Double>,
-                                     rowRange: Range<Int>, inner: Int, cols n: Int) {
+    private static func multiplyRows(
+        _ ab: UnsafePointer<Double>, _ bb: UnsafePointer<Double>, _ cb: UnsafeMutablePointer<Double>,
+        rowRange: Range<Int>, inner: Int, cols n: Int
+    ) {
         var k0 = 0
         while k0 < inner {
             let k1 = min(inner, k0 + kBlock)
             var i = rowRange.lowerBound
             // Two rows of C per sweep share every load of B.
             while i + 2 <= rowRange.upperBound {
-                let c0 = cb + i * n, c1 = c0 + n
-                let r0 = ab + i * inner, r1 = r0 + inner
+                let c0 = cb + i * n
+                let c1 = c0 + n
+                let r0 = ab + i * inner
+                let r1 = r0 + inner
                 var k = k0
                 while k + 4 <= k1 {
-                    let b0 = bb + k * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n
-                    let x0 = r0[k], x1 = r0[k + 1], x2 = r0[k + 2], x3 = r0[k + 3]
-                    let y0 = r1[k], y1 = r1[k + 1], y2 = r1[k + 2], y3 = r1[k + 3]
+                    let b0 = bb + k * n
+                    let b1 = b0 + n
+                    let b2 = b1 + n
+                    let b3 = b2 + n
+                    let x0 = r0[k]
+                    let x1 = r0[k + 1]
+                    let x2 = r0[k + 2]
+                    let x3 = r0[k + 3]
+                    let y0 = r1[k]
+                    let y1 = r1[k + 1]
+                    let y2 = r1[k + 2]
+                    let y3 = r1[k + 3]
                     for j in 0..<n {
-                        let v0 = b0[j], v1 = b1[j], v2 = b2[j], v3 = b3[j]
+                        let v0 = b0[j]
+                        let v1 = b1[j]
+                        let v2 = b2[j]
+                        let v3 = b3[j]
                         c0[j] += x0 * v0 + x1 * v1 + x2 * v2 + x3 * v3
                         c1[j] += y0 * v0 + y1 * v1 + y2 * v2 + y3 * v3
                     }
@@ -58,8 +76,12 @@ enum Kernels {
                 }
                 while k < k1 {
                     let b0 = bb + k * n
-                    let x0 = r0[k], y0 = r1[k]
-                    for j in 0..<n { c0[j] += x0 * b0[j]; c1[j] += y0 * b0[j] }
+                    let x0 = r0[k]
+                    let y0 = r1[k]
+                    for j in 0..<n {
+                        c0[j] += x0 * b0[j]
+                        c1[j] += y0 * b0[j]
+                    }
                     k += 1
                 }
                 i += 2
@@ -69,8 +91,14 @@ enum Kernels {
                 let aRow = ab + i * inner
                 var k = k0
                 while k + 4 <= k1 {
-                    let a0 = aRow[k], a1 = aRow[k + 1], a2 = aRow[k + 2], a3 = aRow[k + 3]
-                    let b0 = bb + k * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n
+                    let a0 = aRow[k]
+                    let a1 = aRow[k + 1]
+                    let a2 = aRow[k + 2]
+                    let a3 = aRow[k + 3]
+                    let b0 = bb + k * n
+                    let b1 = b0 + n
+                    let b2 = b1 + n
+                    let b3 = b2 + n
                     for j in 0..<n { cRow[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j] }
                     k += 4
                 }

@@ -62,7 +62,8 @@ extension EngineCache {
         while current < depth {
             if stop.shouldStop() { return nil }
             // dA_current = f(Z_current + dZ) - f(Z_current), order by order, then the next product.
-            let a = activations[current], slope = slopes[current - 1]
+            let a = activations[current]
+            let slope = slopes[current - 1]
             var da = [Double](repeating: 0, count: n * stride)
             dz.withUnsafeBufferPointer { dzp in
                 da.withUnsafeMutableBufferPointer { dap in
@@ -71,7 +72,10 @@ extension EngineCache {
                         let p = Jet(dzp[b], dzp[b + 1], dzp[b + 2], dzp[b + 3])
                         if p == .zero { continue }
                         let g = TaylorJet.compose(TaylorJet.activationCoefficients(act, a: a[idx], slope: slope[idx]), p)
-                        dap[b] = g.x; dap[b + 1] = g.y; dap[b + 2] = g.z; dap[b + 3] = g.w
+                        dap[b] = g.x
+                        dap[b + 1] = g.y
+                        dap[b + 2] = g.z
+                        dap[b + 3] = g.w
                     }
                 }
             }
@@ -104,7 +108,8 @@ extension EngineCache {
                 result[c] = total
             case .softmax:
                 // labelSum * log1p(sum_r p_r expm1(d_r)) - sum_r y_r d_r
-                var inner = Jet.zero, linear = Jet.zero
+                var inner = Jet.zero
+                var linear = Jet.zero
                 for r in 0..<nL {
                     let dr = jet(r, c)
                     if dr == .zero { continue }
@@ -136,7 +141,8 @@ struct LossExpansionTable: Sendable {
         // largestInput[l][c] = max(1, max_j |A_{l-1}[j, c]|), once per layer.
         let largestInput: [[Double]] = (0..<rowOffsets.count).map { l in
             guard l >= 1 else { return [] }
-            let inputs = cache.activations[l - 1], n = cache.widths[l - 1]
+            let inputs = cache.activations[l - 1]
+            let n = cache.widths[l - 1]
             var largest = [Double](repeating: 1, count: m)
             for j in 0..<n { for c in 0..<m { largest[c] = max(largest[c], abs(inputs[j * m + c])) } }
             return largest

@@ -12,12 +12,16 @@ enum TaylorJet {
     ///   p^2 = p1^2 t^2 + 2 p1 p2 t^3 + (2 p1 p3 + p2^2) t^4,  p^3 = p1^3 t^3 + 3 p1^2 p2 t^4,  p^4 = p1^4 t^4.
     @inline(__always)
     static func compose(_ f: Jet, _ p: Jet) -> Jet {
-        let p1 = p.x, p2 = p.y, p3 = p.z, p4 = p.w
+        let p1 = p.x
+        let p2 = p.y
+        let p3 = p.z
+        let p4 = p.w
         let sq = p1 * p1
-        return Jet(f.x * p1,
-                   f.x * p2 + f.y * sq,
-                   f.x * p3 + f.y * 2 * p1 * p2 + f.z * sq * p1,
-                   f.x * p4 + f.y * (2 * p1 * p3 + p2 * p2) + f.z * 3 * sq * p2 + f.w * sq * sq)
+        return Jet(
+            f.x * p1,
+            f.x * p2 + f.y * sq,
+            f.x * p3 + f.y * 2 * p1 * p2 + f.z * sq * p1,
+            f.x * p4 + f.y * (2 * p1 * p3 + p2 * p2) + f.z * 3 * sq * p2 + f.w * sq * sq)
     }
 
     /// f^(k)(z) / k!, k = 1 ... 4, for the smooth activations, from the cached a = f(z) and
@@ -47,8 +51,10 @@ enum TaylorJet {
     ///   softplus' = p, '' = s, ''' = s u, '''' = s (1 - 6 s).
     @inline(__always)
     static func softplusCoefficients(logit z: Double) -> Jet {
-        let p = logistic(z), q = logistic(-z)
-        let s = p * q, u = q - p
+        let p = logistic(z)
+        let q = logistic(-z)
+        let s = p * q
+        let u = q - p
         return Jet(p, s / 2, s * u / 6, s * (1 - 6 * s) / 24)
     }
 

@@ -16,31 +16,38 @@ extension GradientChecker {
     }
 
     /// Checks part `shard` of every coordinate (full mode; `options.mode` is not read).
-    public func checkShard(_ network: Network, inputs x: Matrix, labels y: Matrix, gradients: Gradients? = nil,
-                           options: GradientCheckOptions = GradientCheckOptions(), shard: ShardSpec,
-                           stop: StopSignal = .none) throws(CheckFailure) -> ShardPartial {
+    public func checkShard(
+        _ network: Network, inputs x: Matrix, labels y: Matrix, gradients: Gradients? = nil,
+        options: GradientCheckOptions = GradientCheckOptions(), shard: ShardSpec,
+        stop: StopSignal = .none
+    ) throws(CheckFailure) -> ShardPartial {
         let started = DispatchTime.now().uptimeNanoseconds
-        let (analytic, method, notes, analyticNonFinite, floorModel) = prepare(network, inputs: x, labels: y, gradients: gradients, options: options)
+        let (analytic, method, notes, analyticNonFinite, floorModel) = prepare(
+            network, inputs: x, labels: y, gradients: gradients, options: options)
         var nonFinite = analyticNonFinite
         let coordinates = ShardPartition.coordinates(of: network, examples: x.cols, method: method, only: options.only, shard: shard)
-        let numeric = engine.derivatives(of: network, inputs: x, labels: y, at: coordinates,
-                                         method: method, step: options.epsilon, stop: stop)
+        let numeric = engine.derivatives(
+            of: network, inputs: x, labels: y, at: coordinates,
+            method: method, step: options.epsilon, stop: stop)
         let ids = network.parameterIDs.filter { options.only?.contains($0) ?? true }
         var tensors = Dictionary(uniqueKeysWithValues: ids.map { ($0, TensorPartial(gradient: GradientName($0))) })
         for (coordinate, n) in zip(coordinates, numeric) {
             let id = coordinate.parameter
             let a = analytic[id]?[coordinate.row, coordinate.col] ?? 0
             if nonFinite == nil && !n.value.isFinite {
-                nonFinite = "the numerical gradient of \(id.name) at [\(coordinate.row)][\(coordinate.col)] is not finite: the cost overflows (or is undefined) at theta +/- epsilon; scale the inputs or parameters down"
+                nonFinite =
+                    "the numerical gradient of \(id.name) at [\(coordinate.row)][\(coordinate.col)] is not finite: the cost overflows (or is undefined) at theta +/- epsilon; scale the inputs or parameters down"
             }
             let floorError = floorModel.errorsPerUnitRoundoff[id]?[coordinate.row, coordinate.col] ?? 0
-            tensors[id]!.add(index: EntryIndex(row: coordinate.row, col: coordinate.col), analytic: a, numeric: n,
-                             floorError: floorError, threshold: options.threshold)
+            tensors[id]!.add(
+                index: EntryIndex(row: coordinate.row, col: coordinate.col), analytic: a, numeric: n,
+                floorError: floorError, threshold: options.threshold)
         }
         if let interruption = stop.interruption { throw .interrupted(interruption) }
         if let nonFinite { throw .nonFinite(nonFinite) }
-        var partial = ShardPartial(shard: shard, epsilon: options.epsilon, threshold: options.threshold, method: options.method,
-                                   methodUsed: method, precision: options.precision, tensors: ids.map { tensors[$0]! })
+        var partial = ShardPartial(
+            shard: shard, epsilon: options.epsilon, threshold: options.threshold, method: options.method,
+            methodUsed: method, precision: options.precision, tensors: ids.map { tensors[$0]! })
         partial.costEvaluations = coordinates.count * method.evaluationsPerCoordinate
         partial.leadingNotes = notes
         partial.trailingNotes = PreflightNotes.notes(network: network, pass: floorModel.sampledPass, epsilon: options.epsilon)
@@ -63,7 +70,8 @@ extension GradientChecker {
         let indices = ordered.map(\.shard.index)
         if indices != Array(0..<count) {
             let missing = Set(0..<count).subtracting(indices).sorted()
-            var seen = Set<Int>(), repeated: [Int] = []
+            var seen = Set<Int>()
+            var repeated: [Int] = []
             for i in indices where !seen.insert(i).inserted { repeated.append(i) }
             var problems: [String] = []
             if !missing.isEmpty { problems.append("missing index \(missing.map(String.init).joined(separator: ", "))") }
@@ -74,14 +82,21 @@ extension GradientChecker {
         }
         for shard in ordered.dropFirst() {
             if shard.fingerprint != first.fingerprint {
-                throw .invalid("shard \(shard.shard.index) checked a different network or options than shard \(first.shard.index) (fingerprint \(shard.fingerprint) vs \(first.fingerprint))")
+                throw .invalid(
+                    "shard \(shard.shard.index) checked a different network or options than shard \(first.shard.index) (fingerprint \(shard.fingerprint) vs \(first.fingerprint))"
+                )
             }
             if shard.epsilon != first.epsilon || shard.threshold != first.threshold || shard.method != first.method
-                || shard.methodUsed != first.methodUsed || shard.precision != first.precision {
-                throw .invalid("shard \(shard.shard.index) was checked with other options (epsilon, threshold, method, dtype) than shard \(first.shard.index)")
+                || shard.methodUsed != first.methodUsed || shard.precision != first.precision
+            {
+                throw .invalid(
+                    "shard \(shard.shard.index) was checked with other options (epsilon, threshold, method, dtype) than shard \(first.shard.index)"
+                )
             }
             if shard.tensors.map(\.gradient) != first.tensors.map(\.gradient) {
-                throw .invalid("shard \(shard.shard.index) lists other tensors (\(shard.tensors.map(\.name).joined(separator: ", "))) than shard \(first.shard.index) (\(first.tensors.map(\.name).joined(separator: ", ")))")
+                throw .invalid(
+                    "shard \(shard.shard.index) lists other tensors (\(shard.tensors.map(\.name).joined(separator: ", "))) than shard \(first.shard.index) (\(first.tensors.map(\.name).joined(separator: ", ")))"
+                )
             }
         }
         var tensors = first.tensors
@@ -92,12 +107,19 @@ extension GradientChecker {
     }
 
     private static func mergedReport(tensors: [TensorPartial], first: ShardPartial, shards: [ShardPartial]) -> GradientCheckReport {
-        var a2 = CompensatedSum(), n2 = CompensatedSum(), d2 = CompensatedSum(), f2 = CompensatedSum()
+        var a2 = CompensatedSum()
+        var n2 = CompensatedSum()
+        var d2 = CompensatedSum()
+        var f2 = CompensatedSum()
         for t in tensors {
-            a2.add(t.analyticSquares); n2.add(t.numericSquares); d2.add(t.differenceSquares); f2.add(t.floorErrorSquares)
+            a2.add(t.analyticSquares)
+            n2.add(t.numericSquares)
+            d2.add(t.differenceSquares)
+            f2.add(t.floorErrorSquares)
         }
         let compared = tensors.reduce(0) { $0 + $1.comparedCount }
-        let a = a2.value.squareRoot(), n = n2.value.squareRoot()
+        let a = a2.value.squareRoot()
+        let n = n2.value.squareRoot()
         let denominator = a + n
         let difference = denominator == 0 ? 0 : d2.value.squareRoot() / denominator
         let negligible = 1e-10 * denominator
@@ -119,11 +141,15 @@ extension GradientChecker {
             floor: floor)
         merged.notes += first.trailingNotes
         merged.precision = first.precision
-        merged.explanation = VerdictRule.explanation(difference: difference, threshold: first.threshold, floor: floor,
-                                                     precision: first.precision, passed: passed)
+        merged.explanation = VerdictRule.explanation(
+            difference: difference, threshold: first.threshold, floor: floor,
+            precision: first.precision, passed: passed)
         if first.float32Gradients, !passed, first.precision == .float64,
-           difference <= VerdictRule.limit(threshold: first.threshold, floor: floor * float32Scale) {
-            merged.notes.append("every gradient you sent is a float32 value, and the difference is within what float32 rounding explains (floor \(WorkEstimate.scientific(floor * float32Scale))): if your forward and backward ran in float32, send \"dtype\": \"float32\"")
+            difference <= VerdictRule.limit(threshold: first.threshold, floor: floor * float32Scale)
+        {
+            merged.notes.append(
+                "every gradient you sent is a float32 value, and the difference is within what float32 rounding explains (floor \(WorkEstimate.scientific(floor * float32Scale))): if your forward and backward ran in float32, send \"dtype\": \"float32\""
+            )
         }
         merged.notes = first.leadingNotes + merged.notes + [shardedNote(count: shards.count)]
         return merged
@@ -131,17 +157,19 @@ extension GradientChecker {
 
     /// `TensorComparison.report` from sums: the same difference, floor and verdict.
     private static func tensorReport(_ t: TensorPartial, threshold: Double, negligible: Double, unitRoundoff u: Double) -> ParameterReport {
-        let a = t.analyticSquares.value.squareRoot(), n = t.numericSquares.value.squareRoot()
+        let a = t.analyticSquares.value.squareRoot()
+        let n = t.numericSquares.value.squareRoot()
         let residual = t.differenceSquares.value.squareRoot()
         let difference = a.isNaN || n.isNaN ? .nan : max(a, n) <= negligible ? 0 : residual / (a + n)
         let floor = a + n > 0 ? u * t.floorErrorSquares.value.squareRoot() / (a + n) : 0
         let passed = difference <= VerdictRule.limit(threshold: threshold, floor: floor)
         let (ratio, diagnosis) = passed ? (nil, nil) : explain(t, analyticNorm: a, numericNorm: n)
-        return ParameterReport(gradient: t.gradient, difference: difference, passed: passed, checkedCount: t.checkedCount,
-                               worst: t.worst, ratio: ratio, diagnosis: diagnosis, kinkCount: t.kinkCount,
-                               kinkExamples: t.kinkExamples, subgradientCount: t.subgradientCount, floor: floor,
-                               maxRelativeError: t.maxRelativeError, band: VerdictRule.Band(maxRelativeError: t.maxRelativeError),
-                               entries: nil)
+        return ParameterReport(
+            gradient: t.gradient, difference: difference, passed: passed, checkedCount: t.checkedCount,
+            worst: t.worst, ratio: ratio, diagnosis: diagnosis, kinkCount: t.kinkCount,
+            kinkExamples: t.kinkExamples, subgradientCount: t.subgradientCount, floor: floor,
+            maxRelativeError: t.maxRelativeError, band: VerdictRule.Band(maxRelativeError: t.maxRelativeError),
+            entries: nil)
     }
 
     /// `TensorComparison.explain` from sums: ||a - r n||^2 = a.a - 2 r a.n + r^2 n.n.
@@ -149,7 +177,8 @@ extension GradientChecker {
         let name = t.gradient.name
         if a <= 1e-12 * n { return (0, "\(name) is all zero but the numerical gradient is not") }
         if n <= 1e-12 * a { return (nil, "\(name) is not zero but the numerical gradient is (all zero)") }
-        let dot = t.products.value, nn = t.numericSquares.value
+        let dot = t.products.value
+        let nn = t.numericSquares.value
         let r = dot / nn
         let misfit = max(0, t.analyticSquares.value - 2 * r * dot + r * r * nn)
         if misfit.squareRoot() <= 1e-3 * a && abs(r - 1) > 1e-3 {
@@ -157,6 +186,9 @@ extension GradientChecker {
             if abs(r + 1) <= 1e-3 { return (r, "\(name) has its sign flipped (\(shown) times the numerical gradient)") }
             return (r, "\(name) is \(shown) times the numerical gradient")
         }
-        return (nil, "\(name) disagrees with the numerical gradient (\(t.comparedCount) entries compared; the worst is at \(t.worst.map(\.index.description) ?? "none"))")
+        return (
+            nil,
+            "\(name) disagrees with the numerical gradient (\(t.comparedCount) entries compared; the worst is at \(t.worst.map(\.index.description) ?? "none"))"
+        )
     }
 }

@@ -91,8 +91,10 @@ public struct ShardPartial: Sendable {
     /// The caller sent gradients, and every one of them is a float32 value.
     public var float32Gradients = false
 
-    public init(shard: ShardSpec, epsilon: Double, threshold: Double, method: DifferenceMethod, methodUsed: DifferenceMethod,
-                precision: Precision, tensors: [TensorPartial]) {
+    public init(
+        shard: ShardSpec, epsilon: Double, threshold: Double, method: DifferenceMethod, methodUsed: DifferenceMethod,
+        precision: Precision, tensors: [TensorPartial]
+    ) {
         self.shard = shard
         self.epsilon = epsilon
         self.threshold = threshold

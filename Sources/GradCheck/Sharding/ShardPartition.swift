@@ -26,11 +26,14 @@ public struct ShardSpec: Sendable, Equatable {
 
 public enum ShardPartition {
     /// The coordinates of every part, in order: index k holds part k's coordinates.
-    public static func ranges(of network: Network, examples m: Int, method: DifferenceMethod,
-                              only: Set<ParameterID>? = nil, count: Int) -> [Range<Int>] {
+    public static func ranges(
+        of network: Network, examples m: Int, method: DifferenceMethod,
+        only: Set<ParameterID>? = nil, count: Int
+    ) -> [Range<Int>] {
         let all = CoordinateSampler.all(of: network, only: only)
-        return ranges(costs: costs(of: all, network: network, examples: m, method: method), count: count,
-                      boundaries: rowStarts(all))
+        return ranges(
+            costs: costs(of: all, network: network, examples: m, method: method), count: count,
+            boundaries: rowStarts(all))
     }
 
     /// Where a part may begin: at the first coordinate of a tensor row.
@@ -60,11 +63,14 @@ public enum ShardPartition {
     }
 
     /// The coordinates part `shard.index` of `shard.count` checks.
-    static func coordinates(of network: Network, examples m: Int, method: DifferenceMethod,
-                            only: Set<ParameterID>?, shard: ShardSpec) -> [Coordinate] {
+    static func coordinates(
+        of network: Network, examples m: Int, method: DifferenceMethod,
+        only: Set<ParameterID>?, shard: ShardSpec
+    ) -> [Coordinate] {
         let all = CoordinateSampler.all(of: network, only: only)
-        let parts = ranges(costs: costs(of: all, network: network, examples: m, method: method), count: shard.count,
-                           boundaries: rowStarts(all))
+        let parts = ranges(
+            costs: costs(of: all, network: network, examples: m, method: method), count: shard.count,
+            boundaries: rowStarts(all))
         return Array(all[parts[shard.index]])
     }
 
@@ -73,7 +79,8 @@ public enum ShardPartition {
         var perTensor: [ParameterID: Double] = [:]
         return coordinates.map { coordinate in
             if let cost = perTensor[coordinate.parameter] { return cost }
-            let cost = FastEngine.estimatedOperations(of: network, examples: m, parameter: coordinate.parameter, coordinates: 1, method: method)
+            let cost = FastEngine.estimatedOperations(
+                of: network, examples: m, parameter: coordinate.parameter, coordinates: 1, method: method)
             perTensor[coordinate.parameter] = cost
             return cost
         }

@@ -43,11 +43,14 @@ struct RoundingFloor {
         func sample(_ matrix: Matrix) -> Matrix {
             Matrix(rows: matrix.rows, cols: k, values: (0..<(matrix.rows * k)).map { matrix.values[($0 / k) * m + columns[$0 % k]] })
         }
-        let xs = sample(x), ys = sample(y)
+        let xs = sample(x)
+        let ys = sample(y)
         let pass = network.forward(xs, labels: ys)
         sampledPass = pass
         func product(_ a: Matrix, _ b: Matrix) -> Matrix {
-            Matrix(rows: a.rows, cols: b.cols, values: Kernels.multiply(a.values, b.values, rows: a.rows, inner: a.cols, cols: b.cols, threads: threads))
+            Matrix(
+                rows: a.rows, cols: b.cols,
+                values: Kernels.multiply(a.values, b.values, rows: a.rows, inner: a.cols, cols: b.cols, threads: threads))
         }
         func squared(_ a: Matrix) -> Matrix { Matrix(rows: a.rows, cols: a.cols, values: a.values.map { $0 * $0 }) }
         func root(_ a: Matrix) -> Matrix { Matrix(rows: a.rows, cols: a.cols, values: a.values.map { $0.squareRoot() }) }
@@ -64,11 +67,15 @@ struct RoundingFloor {
             var v = product(w2, vA[l - 1].adding(a2[l - 1].scaled(by: n / 2)))
             for r in 0..<v.rows { for c in 0..<k { v.values[r * k + c] += layer.bias.values[r] * layer.bias.values[r] } }
             vZ.append(v)
-            let z = pass.preActivations[l - 1], a = pass.activations[l - 1]
-            vA.append(Matrix(rows: v.rows, cols: k, values: (0..<v.count).map { i in
-                let slope = l == depth ? a.values[i] * (1 - a.values[i]) : activation.derivative(z.values[i])
-                return slope * slope * v.values[i] + a.values[i] * a.values[i]
-            }))
+            let z = pass.preActivations[l - 1]
+            let a = pass.activations[l - 1]
+            vA.append(
+                Matrix(
+                    rows: v.rows, cols: k,
+                    values: (0..<v.count).map { i in
+                        let slope = l == depth ? a.values[i] * (1 - a.values[i]) : activation.derivative(z.values[i])
+                        return slope * slope * v.values[i] + a.values[i] * a.values[i]
+                    }))
             a2.append(squared(a))
         }
 
@@ -103,15 +110,19 @@ struct RoundingFloor {
             let z = pass.preActivations[l - 2]
             let previousZ = vZ[l - 2]
             dZ = dA.combined(with: z) { da, zv in da * activation.derivative(zv) }
-            vDZ = Matrix(rows: dZ.rows, cols: k, values: (0..<dZ.count).map { i in
-                let zv = z.values[i], slope = activation.derivative(zv)
-                let curvature = Self.secondDerivative(activation, zv) * dA.values[i]
-                return slope * slope * vDA.values[i] + curvature * curvature * previousZ.values[i] + dZ.values[i] * dZ.values[i]
-            })
+            vDZ = Matrix(
+                rows: dZ.rows, cols: k,
+                values: (0..<dZ.count).map { i in
+                    let zv = z.values[i]
+                    let slope = activation.derivative(zv)
+                    let curvature = Self.secondDerivative(activation, zv) * dA.values[i]
+                    return slope * slope * vDA.values[i] + curvature * curvature * previousZ.values[i] + dZ.values[i] * dZ.values[i]
+                })
         }
         errorsPerUnitRoundoff = errors
         // dA_L of a sigmoid output carries dZ_L's relative error.
-        intermediateFloors[GradientName(layer: depth, kind: .activation)] = intermediateFloors[GradientName(layer: depth, kind: .preActivation)]
+        intermediateFloors[GradientName(layer: depth, kind: .activation)] =
+            intermediateFloors[GradientName(layer: depth, kind: .preActivation)]
         intermediateFloorsPerUnitRoundoff = intermediateFloors
     }
 

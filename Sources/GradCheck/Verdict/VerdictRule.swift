@@ -24,21 +24,34 @@ public enum VerdictRule {
         case wrong
 
         public init(maxRelativeError e: Double) {
-            if !(e <= 1e-2) { self = .wrong } else if e > 1e-4 { self = .uncomfortable } else if e > 1e-7 { self = .acceptableWithKinks } else { self = .good }
+            if !(e <= 1e-2) {
+                self = .wrong
+            } else if e > 1e-4 {
+                self = .uncomfortable
+            } else if e > 1e-7 {
+                self = .acceptableWithKinks
+            } else {
+                self = .good
+            }
         }
     }
 
     /// Which rule decided, in one sentence.
-    public static func explanation(difference d: Double, threshold t: Double, floor f: Double, precision: Precision,
-                                   passed: Bool) -> String {
+    public static func explanation(
+        difference d: Double, threshold t: Double, floor f: Double, precision: Precision,
+        passed: Bool
+    ) -> String {
         let floorText = "rounding in \(precision.rawValue) explains differences up to about \(WorkEstimate.scientific(f)) (the floor)"
         if passed && d <= t {
-            return "passed by the notebook's rule: the difference \(WorkEstimate.scientific(d)) is at or below the threshold \(WorkEstimate.scientific(t)); \(floorText)"
+            return
+                "passed by the notebook's rule: the difference \(WorkEstimate.scientific(d)) is at or below the threshold \(WorkEstimate.scientific(t)); \(floorText)"
         }
         if passed {
-            return "passed by the rounding floor: the difference \(WorkEstimate.scientific(d)) is above the threshold \(WorkEstimate.scientific(t)) but consistent with \(precision.rawValue) rounding (within \(Int(safetyFactor))x the floor \(WorkEstimate.scientific(f)))"
+            return
+                "passed by the rounding floor: the difference \(WorkEstimate.scientific(d)) is above the threshold \(WorkEstimate.scientific(t)) but consistent with \(precision.rawValue) rounding (within \(Int(safetyFactor))x the floor \(WorkEstimate.scientific(f)))"
         }
-        return "failed: the difference \(WorkEstimate.scientific(d)) is above the threshold \(WorkEstimate.scientific(t)) and \(aboveFloor(d, f)) what \(precision.rawValue) rounding explains (the floor \(WorkEstimate.scientific(f)))"
+        return
+            "failed: the difference \(WorkEstimate.scientific(d)) is above the threshold \(WorkEstimate.scientific(t)) and \(aboveFloor(d, f)) what \(precision.rawValue) rounding explains (the floor \(WorkEstimate.scientific(f)))"
     }
 
     /// "10^5 above", or "above" when the floor is zero.

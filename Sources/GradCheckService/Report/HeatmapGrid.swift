@@ -50,8 +50,9 @@ struct HeatmapGrid {
                 var shown: Cell?
                 for r in blockRow * block..<min((blockRow + 1) * block, entries.rows) {
                     for c in blockCol * block..<min((blockCol + 1) * block, entries.cols) {
-                        let cell = Self.cell(entries[r, c], at: EntryIndex(row: r, col: c), blockRow: blockRow,
-                                             blockCol: blockCol, threshold: threshold, negligible: negligible)
+                        let cell = Self.cell(
+                            entries[r, c], at: EntryIndex(row: r, col: c), blockRow: blockRow,
+                            blockCol: blockCol, threshold: threshold, negligible: negligible)
                         if shown == nil || Self.isWorse(cell, than: shown!) { shown = cell }
                     }
                 }
@@ -61,25 +62,36 @@ struct HeatmapGrid {
         self.cells = cells
     }
 
-    private static func cell(_ entry: TensorEntries.Entry, at index: EntryIndex, blockRow: Int, blockCol: Int,
-                             threshold: Double, negligible: Double) -> Cell {
+    private static func cell(
+        _ entry: TensorEntries.Entry, at index: EntryIndex, blockRow: Int, blockCol: Int,
+        threshold: Double, negligible: Double
+    ) -> Cell {
         switch entry {
         case .notChecked:
             return Cell(row: blockRow, col: blockCol, entry: index, state: .notChecked, analytic: .nan, numeric: .nan, relativeError: 0)
         case let .kink(a, n):
-            return Cell(row: blockRow, col: blockCol, entry: index, state: .kink, analytic: a, numeric: n,
-                        relativeError: TensorEntries.relativeError(analytic: a, numeric: n))
+            return Cell(
+                row: blockRow, col: blockCol, entry: index, state: .kink, analytic: a, numeric: n,
+                relativeError: TensorEntries.relativeError(analytic: a, numeric: n))
         case let .compared(a, n):
             let error = TensorEntries.relativeError(analytic: a, numeric: n)
             let wrong = !(error <= threshold) && !(abs(a - n) <= negligible)
-            return Cell(row: blockRow, col: blockCol, entry: index, state: wrong ? .wrong : .compared, analytic: a, numeric: n,
-                        relativeError: error)
+            return Cell(
+                row: blockRow, col: blockCol, entry: index, state: wrong ? .wrong : .compared, analytic: a, numeric: n,
+                relativeError: error)
         }
     }
 
     /// Wrong beats right, right beats a kink, a kink beats an entry not checked; then the larger error.
     private static func isWorse(_ a: Cell, than b: Cell) -> Bool {
-        func rank(_ s: State) -> Int { switch s { case .wrong: 3; case .compared: 2; case .kink: 1; case .notChecked: 0 } }
+        func rank(_ s: State) -> Int {
+            switch s {
+            case .wrong: 3
+            case .compared: 2
+            case .kink: 1
+            case .notChecked: 0
+            }
+        }
         if rank(a.state) != rank(b.state) { return rank(a.state) > rank(b.state) }
         return a.relativeError > b.relativeError
     }

@@ -22,18 +22,23 @@ enum HeatmapSVG {
     static func heatmap(_ name: String, _ grid: HeatmapGrid, x: Int = 0, y: Int = 0, into out: inout String) {
         let (width, height) = size(grid)
         let label = Markup.escape(name)
-        out += "<svg xmlns=\"\(namespace)\" class=\"heatmap\" id=\"heatmap-\(label)\" x=\"\(x)\" y=\"\(y)\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(grid.cols) \(grid.rows)\" role=\"img\" aria-label=\"\(label): relative error per \(grid.isBlocked ? "block" : "entry")\">"
+        out +=
+            "<svg xmlns=\"\(namespace)\" class=\"heatmap\" id=\"heatmap-\(label)\" x=\"\(x)\" y=\"\(y)\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(grid.cols) \(grid.rows)\" role=\"img\" aria-label=\"\(label): relative error per \(grid.isBlocked ? "block" : "entry")\">"
         out += "<g class=\"cells\" shape-rendering=\"crispEdges\">"
         for cell in grid.cells {
             switch cell.state {
             case .compared:
-                out += "<rect x=\"\(cell.col)\" y=\"\(cell.row)\" width=\"1\" height=\"1\" fill=\"\(ErrorColourScale.colour(cell.relativeError))\">"
+                out +=
+                    "<rect x=\"\(cell.col)\" y=\"\(cell.row)\" width=\"1\" height=\"1\" fill=\"\(ErrorColourScale.colour(cell.relativeError))\">"
             case .wrong:
-                out += "<rect class=\"wrong\" x=\"\(cell.col).08\" y=\"\(cell.row).08\" width=\".84\" height=\".84\" fill=\"\(ErrorColourScale.colour(cell.relativeError))\" stroke=\"\(wrongStroke)\" stroke-width=\".16\">"
+                out +=
+                    "<rect class=\"wrong\" x=\"\(cell.col).08\" y=\"\(cell.row).08\" width=\".84\" height=\".84\" fill=\"\(ErrorColourScale.colour(cell.relativeError))\" stroke=\"\(wrongStroke)\" stroke-width=\".16\">"
             case .kink:
-                out += "<rect class=\"kink\" x=\"\(cell.col).1\" y=\"\(cell.row).1\" width=\".8\" height=\".8\" fill=\"\(ErrorColourScale.kinkColour)\" stroke=\"#000\" stroke-width=\".08\" stroke-dasharray=\".16 .12\">"
+                out +=
+                    "<rect class=\"kink\" x=\"\(cell.col).1\" y=\"\(cell.row).1\" width=\".8\" height=\".8\" fill=\"\(ErrorColourScale.kinkColour)\" stroke=\"#000\" stroke-width=\".08\" stroke-dasharray=\".16 .12\">"
             case .notChecked:
-                out += "<rect class=\"unchecked\" x=\"\(cell.col).05\" y=\"\(cell.row).05\" width=\".9\" height=\".9\" fill=\"\(ErrorColourScale.notCheckedColour)\" stroke=\"#ccc\" stroke-width=\".05\">"
+                out +=
+                    "<rect class=\"unchecked\" x=\"\(cell.col).05\" y=\"\(cell.row).05\" width=\".9\" height=\".9\" fill=\"\(ErrorColourScale.notCheckedColour)\" stroke=\"#ccc\" stroke-width=\".05\">"
             }
             out += "<title>"
             out += tooltip(label, cell, grid: grid)
@@ -48,7 +53,8 @@ enum HeatmapSVG {
     private static func tooltip(_ label: String, _ cell: HeatmapGrid.Cell, grid: HeatmapGrid) -> String {
         var text = label
         if grid.isBlocked {
-            let r0 = cell.row * grid.block, c0 = cell.col * grid.block
+            let r0 = cell.row * grid.block
+            let c0 = cell.col * grid.block
             text += "[\(r0)-\(r0 + grid.block - 1)][\(c0)-\(c0 + grid.block - 1)] worst \(cell.entry):"
         } else {
             text += "\(cell.entry)"
@@ -68,24 +74,34 @@ enum HeatmapSVG {
     /// The colour scale with its decades, the threshold marked, and the outline and kink keys.
     /// Its viewBox lets it shrink with the page on a narrow screen instead of being cut off.
     static func legend(threshold: Double, x: Int = 0, y: Int = 0, into out: inout String) {
-        let barWidth = 480, left = 18, colours = ErrorColourScale.colours
+        let barWidth = 480
+        let left = 18
+        let colours = ErrorColourScale.colours
         let step = Double(barWidth) / Double(colours.count)
-        out += "<svg xmlns=\"\(namespace)\" class=\"legend\" x=\"\(x)\" y=\"\(y)\" width=\"\(barWidth + 150)\" height=\"\(legendHeight)\" viewBox=\"0 0 \(barWidth + 150) \(legendHeight)\" role=\"img\" aria-label=\"colour scale: relative error from 1e-16 to 1, threshold \(Markup.short(threshold))\">"
-        out += "<text x=\"\(left)\" y=\"12\" font-size=\"12\" font-family=\"sans-serif\">relative error |g - n| / (|g| + |n|), log scale</text>"
+        out +=
+            "<svg xmlns=\"\(namespace)\" class=\"legend\" x=\"\(x)\" y=\"\(y)\" width=\"\(barWidth + 150)\" height=\"\(legendHeight)\" viewBox=\"0 0 \(barWidth + 150) \(legendHeight)\" role=\"img\" aria-label=\"colour scale: relative error from 1e-16 to 1, threshold \(Markup.short(threshold))\">"
+        out +=
+            "<text x=\"\(left)\" y=\"12\" font-size=\"12\" font-family=\"sans-serif\">relative error |g - n| / (|g| + |n|), log scale</text>"
         for (i, colour) in colours.enumerated() {
-            out += "<rect x=\"\(Markup.number(Double(left) + Double(i) * step))\" y=\"18\" width=\"\(Markup.number(step + 0.5))\" height=\"14\" fill=\"\(colour)\"/>"
+            out +=
+                "<rect x=\"\(Markup.number(Double(left) + Double(i) * step))\" y=\"18\" width=\"\(Markup.number(step + 0.5))\" height=\"14\" fill=\"\(colour)\"/>"
         }
         for decade in stride(from: ErrorColourScale.lowestDecade, through: 0, by: 4) {
             let position = Double(left) + Double(decade - ErrorColourScale.lowestDecade) * step
-            out += "<text x=\"\(Markup.number(position))\" y=\"46\" font-size=\"10\" font-family=\"sans-serif\" text-anchor=\"middle\">1e\(decade)</text>"
+            out +=
+                "<text x=\"\(Markup.number(position))\" y=\"46\" font-size=\"10\" font-family=\"sans-serif\" text-anchor=\"middle\">1e\(decade)</text>"
         }
         let mark = Double(left) + ErrorColourScale.position(threshold) * Double(barWidth)
-        out += "<line x1=\"\(Markup.number(mark))\" x2=\"\(Markup.number(mark))\" y1=\"14\" y2=\"36\" stroke=\"\(wrongStroke)\" stroke-width=\"2\"/>"
-        out += "<text x=\"\(Markup.number(mark))\" y=\"60\" font-size=\"10\" font-family=\"sans-serif\" text-anchor=\"middle\" fill=\"\(wrongStroke)\">threshold \(Markup.short(threshold))</text>"
+        out +=
+            "<line x1=\"\(Markup.number(mark))\" x2=\"\(Markup.number(mark))\" y1=\"14\" y2=\"36\" stroke=\"\(wrongStroke)\" stroke-width=\"2\"/>"
+        out +=
+            "<text x=\"\(Markup.number(mark))\" y=\"60\" font-size=\"10\" font-family=\"sans-serif\" text-anchor=\"middle\" fill=\"\(wrongStroke)\">threshold \(Markup.short(threshold))</text>"
         let keys = left + barWidth + 14
-        out += "<rect x=\"\(keys)\" y=\"18\" width=\"12\" height=\"12\" fill=\"\(colours[12])\" stroke=\"\(wrongStroke)\" stroke-width=\"2\"/>"
+        out +=
+            "<rect x=\"\(keys)\" y=\"18\" width=\"12\" height=\"12\" fill=\"\(colours[12])\" stroke=\"\(wrongStroke)\" stroke-width=\"2\"/>"
         out += "<text x=\"\(keys + 18)\" y=\"28\" font-size=\"11\" font-family=\"sans-serif\">wrong entry</text>"
-        out += "<rect x=\"\(keys)\" y=\"38\" width=\"12\" height=\"12\" fill=\"\(ErrorColourScale.kinkColour)\" stroke=\"#000\" stroke-dasharray=\"2 2\"/>"
+        out +=
+            "<rect x=\"\(keys)\" y=\"38\" width=\"12\" height=\"12\" fill=\"\(ErrorColourScale.kinkColour)\" stroke=\"#000\" stroke-dasharray=\"2 2\"/>"
         out += "<text x=\"\(keys + 18)\" y=\"48\" font-size=\"11\" font-family=\"sans-serif\">kink (left out)</text>"
         out += "</svg>"
     }

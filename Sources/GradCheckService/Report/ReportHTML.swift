@@ -5,7 +5,8 @@ import GradCheck
 /// report by taking its `<main id="report">`.
 enum ReportHTML {
     /// The report's Content-Security-Policy: nothing but its own inline stylesheet.
-    static let contentSecurityPolicy = "default-src 'none'; style-src \(SHA256.cspSource(ReportStyle.css)); base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    static let contentSecurityPolicy =
+        "default-src 'none'; style-src \(SHA256.cspSource(ReportStyle.css)); base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
     static func document(_ report: GradientCheckReport) -> [UInt8] {
         wrap { out in body(report, into: &out) }
@@ -54,33 +55,38 @@ enum ReportHTML {
             out += "<p class=\"note\">Directional mode compares whole-gradient directions: there are no per-tensor heatmaps.</p>"
             return
         }
-        out += "<h2>Tensors</h2><p>Each cell is one entry, coloured by its relative error; hover over a cell (its tooltip) for its index, analytic and numeric values.</p>"
+        out +=
+            "<h2>Tensors</h2><p>Each cell is one entry, coloured by its relative error; hover over a cell (its tooltip) for its index, analytic and numeric values.</p>"
         HeatmapSVG.legend(threshold: report.threshold, into: &out)
         for tensor in tensors { section(tensor, threshold: report.threshold, into: &out) }
     }
 
     private static func verdict(passed: Bool, message: String, into out: inout String) {
-        out += "<p class=\"verdict \(passed ? "pass" : "fail")\" id=\"verdict\"><strong>\(passed ? "PASSED" : "FAILED")</strong>: \(Markup.escape(message))</p>"
+        out +=
+            "<p class=\"verdict \(passed ? "pass" : "fail")\" id=\"verdict\"><strong>\(passed ? "PASSED" : "FAILED")</strong>: \(Markup.escape(message))</p>"
     }
 
     private static func diagnosis(_ diagnosis: BackwardDiagnosis, into out: inout String) {
         guard !diagnosis.rootCauses.isEmpty || !diagnosis.propagated.isEmpty else { return }
         out += "<h2>Root causes</h2><ul class=\"root-causes\">"
         for cause in diagnosis.rootCauses {
-            out += "<li>\(Markup.escape(cause.message))\(cause.inferred ? " <span class=\"note\">(inferred: \(Markup.escape(cause.gradient.name)) was not sent)</span>" : "")</li>"
+            out +=
+                "<li>\(Markup.escape(cause.message))\(cause.inferred ? " <span class=\"note\">(inferred: \(Markup.escape(cause.gradient.name)) was not sent)</span>" : "")</li>"
         }
         out += "</ul>"
         if !diagnosis.propagated.isEmpty {
             let names = diagnosis.propagated.map(\.name)
             let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + names.last!
-            out += "<p class=\"propagated\">\(Markup.escape(list)) \(names.count == 1 ? "is" : "are") wrong only because something \(names.count == 1 ? "it is" : "they are") computed from is wrong: fix the root causes first.</p>"
+            out +=
+                "<p class=\"propagated\">\(Markup.escape(list)) \(names.count == 1 ? "is" : "are") wrong only because something \(names.count == 1 ? "it is" : "they are") computed from is wrong: fix the root causes first.</p>"
         }
     }
 
     private static func section(_ tensor: ParameterReport, threshold: Double, into out: inout String) {
         let name = Markup.escape(tensor.name)
         out += "<section class=\"tensor\" id=\"tensor-\(name)\" data-tensor=\"\(name)\" data-passed=\"\(tensor.passed)\">"
-        out += "<div class=\"picture\"><h3>\(name) <span class=\"status \(tensor.passed ? "right" : "wrong")\">\(tensor.passed ? "right" : "wrong")</span></h3>"
+        out +=
+            "<div class=\"picture\"><h3>\(name) <span class=\"status \(tensor.passed ? "right" : "wrong")\">\(tensor.passed ? "right" : "wrong")</span></h3>"
         let grid = tensor.entries.map { HeatmapGrid($0, threshold: threshold) }
         if let grid { HeatmapSVG.heatmap(tensor.name, grid, into: &out) }
         out += "</div><dl class=\"facts\">"
@@ -91,9 +97,11 @@ enum ReportHTML {
         if let note = tensor.kinkNote { fact("kinks", Markup.escape(note), into: &out) }
         if let grid, let entries = tensor.entries {
             let shape = "\(entries.rows) x \(entries.cols)"
-            fact("shown", grid.isBlocked
-                 ? "\(shape) is too large to draw entry by entry: each cell is a \(grid.block) x \(grid.block) block showing its worst entry (\(grid.rows) x \(grid.cols) blocks)"
-                 : "\(shape), every entry", into: &out)
+            fact(
+                "shown",
+                grid.isBlocked
+                    ? "\(shape) is too large to draw entry by entry: each cell is a \(grid.block) x \(grid.block) block showing its worst entry (\(grid.rows) x \(grid.cols) blocks)"
+                    : "\(shape), every entry", into: &out)
         }
         out += "</dl></section>"
     }

@@ -8,7 +8,8 @@ enum MergeReader {
     /// Most shards one merge takes (`ShardSpec.maxCount`).
     static func read(_ value: JSONValue) throws(RequestError) -> [ShardPartial] {
         guard case .object(let body) = value else {
-            throw RequestError.invalidBody("the body is \(value.typeDescription); expected {\"shards\": [the partial answers of /gradcheck with \"shard\"]}")
+            throw RequestError.invalidBody(
+                "the body is \(value.typeDescription); expected {\"shards\": [the partial answers of /gradcheck with \"shard\"]}")
         }
         try known(body, ["shards"], path: "")
         guard case .array(let items)? = body["shards"] else {
@@ -22,14 +23,17 @@ enum MergeReader {
         return partials
     }
 
-    static let partialFields = ["partial", "shard", "fingerprint", "epsilon", "threshold", "method", "method_used", "dtype",
-                                "checked", "cost_evaluations", "seconds", "float32_gradients", "notes_before", "notes_after", "parameters"]
+    static let partialFields = [
+        "partial", "shard", "fingerprint", "epsilon", "threshold", "method", "method_used", "dtype",
+        "checked", "cost_evaluations", "seconds", "float32_gradients", "notes_before", "notes_after", "parameters",
+    ]
 
     private static func partial(_ value: JSONValue, path: String) throws(RequestError) -> ShardPartial {
         let o = try object(value, path)
         try known(o, partialFields, path: path)
         guard case .bool(true)? = o["partial"] else {
-            throw RequestError.invalid(path, "not a partial answer (no \"partial\": true): send what /gradcheck answers to a request with \"shard\"")
+            throw RequestError.invalid(
+                path, "not a partial answer (no \"partial\": true): send what /gradcheck answers to a request with \"shard\"")
         }
         let shardObject = try object(try field(o, "shard", path), "\(path).shard")
         try known(shardObject, ["index", "count"], path: "\(path).shard")
@@ -76,20 +80,25 @@ enum MergeReader {
         var parsed: [CompensatedSum] = []
         for name in ShardEncoder.sumNames {
             let at = "\(path).sums.\(name)"
-            guard case .array(let parts)? = sums[name], parts.count == 2, case .number(let s) = parts[0], case .number(let c) = parts[1] else {
+            guard case .array(let parts)? = sums[name], parts.count == 2, case .number(let s) = parts[0], case .number(let c) = parts[1]
+            else {
                 throw RequestError.invalid(at, "expected [sum, compensation], two numbers")
             }
             parsed.append(CompensatedSum(sum: s, compensation: c))
         }
-        (t.analyticSquares, t.numericSquares, t.differenceSquares, t.products, t.floorErrorSquares) = (parsed[0], parsed[1], parsed[2], parsed[3], parsed[4])
+        (t.analyticSquares, t.numericSquares, t.differenceSquares, t.products, t.floorErrorSquares) = (
+            parsed[0], parsed[1], parsed[2], parsed[3], parsed[4]
+        )
         switch try field(o, "worst", path) {
         case .null: t.worst = nil
         case .object(let w):
             let at = "\(path).worst"
             try known(w, ["row", "col", "analytic", "numeric"], path: at)
-            t.worst = WorstEntry(index: EntryIndex(row: try integer(w, "row", at, in: 0...Int(1 << 53)),
-                                                   col: try integer(w, "col", at, in: 0...Int(1 << 53))),
-                                 analytic: try number(w, "analytic", at), numeric: try number(w, "numeric", at))
+            t.worst = WorstEntry(
+                index: EntryIndex(
+                    row: try integer(w, "row", at, in: 0...Int(1 << 53)),
+                    col: try integer(w, "col", at, in: 0...Int(1 << 53))),
+                analytic: try number(w, "analytic", at), numeric: try number(w, "numeric", at))
         default: throw RequestError.invalid("\(path).worst", "expected an object or null")
         }
         t.maxRelativeError = try number(o, "max_relative_error", path)
@@ -98,11 +107,13 @@ enum MergeReader {
         t.kinkCount = try integer(kinks, "count", "\(path).kinks", in: 0...t.checkedCount)
         t.subgradientCount = try integer(kinks, "subgradient_checked", "\(path).kinks", in: 0...t.kinkCount)
         guard case .array(let examples)? = kinks["examples"], examples.count <= TensorPartial.kinkExamplesShown else {
-            throw RequestError.invalid("\(path).kinks.examples", "expected a list of at most \(TensorPartial.kinkExamplesShown) [row, col] pairs")
+            throw RequestError.invalid(
+                "\(path).kinks.examples", "expected a list of at most \(TensorPartial.kinkExamplesShown) [row, col] pairs")
         }
         for example in examples {
             guard case .array(let pair) = example, pair.count == 2, case .number(let r) = pair[0], case .number(let c) = pair[1],
-                  r >= 0, c >= 0, r < 0x1p53, c < 0x1p53, r.rounded() == r, c.rounded() == c else {
+                r >= 0, c >= 0, r < 0x1p53, c < 0x1p53, r.rounded() == r, c.rounded() == c
+            else {
                 throw RequestError.invalid("\(path).kinks.examples", "expected [row, col] pairs of whole numbers")
             }
             t.kinkExamples.append(EntryIndex(row: Int(r), col: Int(c)))
@@ -149,7 +160,9 @@ enum MergeReader {
     }
 
     private static func strings(_ o: JSONObject, _ key: String, _ path: String) throws(RequestError) -> [String] {
-        guard case .array(let items) = try field(o, key, path) else { throw RequestError.invalid(join(path, key), "expected a list of strings") }
+        guard case .array(let items) = try field(o, key, path) else {
+            throw RequestError.invalid(join(path, key), "expected a list of strings")
+        }
         var list: [String] = []
         for item in items {
             guard case .string(let s) = item else { throw RequestError.invalid(join(path, key), "expected a list of strings") }
@@ -158,11 +171,13 @@ enum MergeReader {
         return list
     }
 
-    private static func choice<Choice: RawRepresentable & CaseIterable>(_ o: JSONObject, _ key: String, _ path: String) throws(RequestError) -> Choice
-        where Choice.RawValue == String {
+    private static func choice<Choice: RawRepresentable & CaseIterable>(_ o: JSONObject, _ key: String, _ path: String) throws(RequestError)
+        -> Choice
+    where Choice.RawValue == String {
         let name = try string(o, key, path)
         guard let value = Choice(rawValue: name) else {
-            throw RequestError.invalid(join(path, key), "unknown \"\(name)\"; expected \(Choice.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw RequestError.invalid(
+                join(path, key), "unknown \"\(name)\"; expected \(Choice.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return value
     }

@@ -11,7 +11,12 @@ enum RequestFingerprint {
         h.matrix(request.x)
         h.matrix(request.y)
         h.tensors(request.parameters)
-        if let gradients = request.gradients { h.byte(1); h.tensors(gradients) } else { h.byte(0) }
+        if let gradients = request.gradients {
+            h.byte(1)
+            h.tensors(gradients)
+        } else {
+            h.byte(0)
+        }
         h.string(request.activation.rawValue)
         h.string(request.output.rawValue)
         h.double(request.lambd)
@@ -43,13 +48,17 @@ enum RequestFingerprint {
         }
 
         mutating func matrix(_ m: Matrix) {
-            word(UInt64(m.rows)); word(UInt64(m.cols))
+            word(UInt64(m.rows))
+            word(UInt64(m.cols))
             for v in m.values { double(v) }
         }
 
         mutating func tensors(_ tensors: [String: Matrix]) {
             word(UInt64(tensors.count))
-            for key in tensors.keys.sorted() { string(key); matrix(tensors[key]!) }
+            for key in tensors.keys.sorted() {
+                string(key)
+                matrix(tensors[key]!)
+            }
         }
     }
 }

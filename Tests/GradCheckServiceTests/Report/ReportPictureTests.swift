@@ -1,10 +1,12 @@
 import Foundation
+import GradCheck
+import Testing
+
+@testable import GradCheckService
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import GradCheck
-import Testing
-@testable import GradCheckService
 
 /// The HTML and SVG answers of `/gradcheck`, rendered in-process from real request bodies.
 @Suite struct ReportPictureTests {
@@ -22,8 +24,10 @@ import Testing
         var counts: [String: Int] = [:]
         var rectsByHeatmap: [String: Int] = [:]
         private var heatmap: String?
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
             counts[name, default: 0] += 1
             if name == "svg", let id = attributes["id"], id.hasPrefix("heatmap-") { heatmap = String(id.dropFirst(8)) }
             if name == "rect", let heatmap { rectsByHeatmap[heatmap, default: 0] += 1 }
@@ -79,7 +83,9 @@ import Testing
         func withoutSeconds(_ response: APIResponse) -> String {
             String(decoding: response.body, as: UTF8.self).replacing(/"seconds":[^,]+,/, with: "")
         }
-        let plain = api.gradcheck(body), star = api.gradcheck(body, accept: "*/*"), json = api.gradcheck(body, accept: "application/json")
+        let plain = api.gradcheck(body)
+        let star = api.gradcheck(body, accept: "*/*")
+        let json = api.gradcheck(body, accept: "application/json")
         #expect(plain.contentType == "application/json" && plain.contentSecurityPolicy == nil)
         #expect(withoutSeconds(plain) == withoutSeconds(star))
         #expect(withoutSeconds(plain) == withoutSeconds(json))
@@ -95,9 +101,14 @@ import Testing
     /// Request-derived text never becomes markup: a hostile note and message come out escaped.
     @Test func hostileTextIsEscaped() throws {
         let hostile = "<script>alert('x')</script>&<img src=x onerror=alert(1)>"
-        let checked = GradientChecker().check(try Self.network(), inputs: Matrix(rows: 1, cols: 2, values: [1, 2]),
-                                              labels: Matrix(rows: 1, cols: 2, values: [1, 0]),
-                                              options: { var o = GradientCheckOptions(); o.keepsEntries = true; return o }())
+        let checked = GradientChecker().check(
+            try Self.network(), inputs: Matrix(rows: 1, cols: 2, values: [1, 2]),
+            labels: Matrix(rows: 1, cols: 2, values: [1, 0]),
+            options: {
+                var o = GradientCheckOptions()
+                o.keepsEntries = true
+                return o
+            }())
         var report = checked
         report.message = hostile
         report.notes.append(hostile)
@@ -127,8 +138,9 @@ import Testing
     }
 
     static func network() throws -> Network {
-        try NetworkBuilder.network(parameters: ["W1": Matrix(rows: 1, cols: 1, values: [0.5]), "b1": Matrix(rows: 1, cols: 1, values: [0.1])],
-                                   inputs: Matrix(rows: 1, cols: 2, values: [1, 2]), labels: Matrix(rows: 1, cols: 2, values: [1, 0]),
-                                   activation: .relu, output: .sigmoid, lambd: 0)
+        try NetworkBuilder.network(
+            parameters: ["W1": Matrix(rows: 1, cols: 1, values: [0.5]), "b1": Matrix(rows: 1, cols: 1, values: [0.1])],
+            inputs: Matrix(rows: 1, cols: 2, values: [1, 2]), labels: Matrix(rows: 1, cols: 2, values: [1, 0]),
+            activation: .relu, output: .sigmoid, lambd: 0)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GradCheck
 import Testing
+
 @testable import GradCheckService
 
 /// The sharded check through the API: partial answers from `/gradcheck` with `shard`, merged by
@@ -10,11 +11,14 @@ import Testing
     let api = GradCheckAPI(checker: GradientChecker(engine: FastEngine(threads: 2)))
 
     /// A random network body: widths 4-5-3-nL, 6 examples, with (optionally wrong) gradients.
-    static func body(activation: Activation, output: OutputLayer, seed: UInt64, epsilon: Double = 1e-7,
-                     wrongGradients: Bool) -> [String: Any] {
+    static func body(
+        activation: Activation, output: OutputLayer, seed: UInt64, epsilon: Double = 1e-7,
+        wrongGradients: Bool
+    ) -> [String: Any] {
         var rng = SplitMix64(seed: seed)
         let nL = output == .sigmoid ? 1 : 3
-        let widths = [4, 5, 3, nL], m = 6
+        let widths = [4, 5, 3, nL]
+        let m = 6
         func matrix(_ r: Int, _ c: Int, _ scale: Double) -> [[Double]] {
             (0..<r).map { _ in (0..<c).map { _ in rng.nextGaussian() * scale } }
         }
@@ -30,8 +34,10 @@ import Testing
         } else {
             y = (0..<nL).map { r in (0..<m).map { $0 % nL == r ? 1.0 : 0.0 } }
         }
-        var body: [String: Any] = ["X": x, "Y": y, "parameters": parameters, "activation": activation.rawValue,
-                                   "output": output.rawValue, "lambd": 0.2, "epsilon": epsilon]
+        var body: [String: Any] = [
+            "X": x, "Y": y, "parameters": parameters, "activation": activation.rawValue,
+            "output": output.rawValue, "lambd": 0.2, "epsilon": epsilon,
+        ]
         if wrongGradients {
             var gradients: [String: Any] = [:]
             for l in 1..<widths.count {
@@ -112,11 +118,13 @@ import Testing
         let body = Self.body(activation: .tanh, output: .sigmoid, seed: 2, wrongGradients: false)
         let three = try shards(of: body, count: 3)
         #expect(try problem(api.merge(try Self.bytes(["shards": [three[0], three[2]]]))).contains("missing index 1"))
-        #expect(try problem(api.merge(try Self.bytes(["shards": [three[0], three[1], three[1]]]))).contains("index 1 given more than once"))
+        #expect(
+            try problem(api.merge(try Self.bytes(["shards": [three[0], three[1], three[1]]]))).contains("index 1 given more than once"))
         var other = body
         other["lambd"] = 0.5
         let foreign = try shards(of: other, count: 3)
-        #expect(try problem(api.merge(try Self.bytes(["shards": [three[0], foreign[1], three[2]]]))).contains("different network or options"))
+        #expect(
+            try problem(api.merge(try Self.bytes(["shards": [three[0], foreign[1], three[2]]]))).contains("different network or options"))
         let two = try shards(of: body, count: 2)
         #expect(try problem(api.merge(try Self.bytes(["shards": [three[0], two[1], three[2]]]))).contains("disagree on their count"))
         #expect(try problem(api.merge(try Self.bytes(["shards": []]))).contains("shards"))
@@ -126,16 +134,22 @@ import Testing
         var w1 = parameters["W1"] as! [String: Any]
         var sums = w1["sums"] as! [String: Any]
         sums["products"] = [1.0]
-        w1["sums"] = sums; parameters["W1"] = w1; tampered["parameters"] = parameters
-        #expect(try problem(api.merge(try Self.bytes(["shards": [three[0], tampered, three[2]]]))).contains("shards[1].parameters.W1.sums.products"))
+        w1["sums"] = sums
+        parameters["W1"] = w1
+        tampered["parameters"] = parameters
+        #expect(
+            try problem(api.merge(try Self.bytes(["shards": [three[0], tampered, three[2]]]))).contains(
+                "shards[1].parameters.W1.sums.products"))
     }
 
     @Test func shardIsRefusedOutsideFullModeAndOutOfRange() throws {
         let body = Self.body(activation: .relu, output: .sigmoid, seed: 3, wrongGradients: false)
-        for (extra, expected) in [(["shard": ["index": 3, "count": 3]], "shard"),
-                                  (["shard": ["index": 0, "count": 0]], "shard"),
-                                  (["shard": ["index": 0]], "shard"),
-                                  (["shard": ["index": 0, "count": 2], "mode": "sample"], "full")] as [([String: Any], String)] {
+        for (extra, expected) in [
+            (["shard": ["index": 3, "count": 3]], "shard"),
+            (["shard": ["index": 0, "count": 0]], "shard"),
+            (["shard": ["index": 0]], "shard"),
+            (["shard": ["index": 0, "count": 2], "mode": "sample"], "full"),
+        ] as [([String: Any], String)] {
             var b = body
             for (k, v) in extra { b[k] = v }
             #expect(try problem(api.gradcheck(try Self.bytes(b))).contains(expected), "\(extra)")

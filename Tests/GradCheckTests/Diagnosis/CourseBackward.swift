@@ -71,8 +71,10 @@ struct CourseBackward {
             case let .l2OnBias(layer) where name == GradientName(layer: layer, kind: .bias):
                 value = value.adding(network.layers[layer - 1].bias.scaled(by: network.lambd / m))
             case let .derivative(layer, h) where name == GradientName(layer: layer, kind: .preActivation):
-                let z = pass.preActivations[layer - 1], a = pass.activations[layer - 1]
-                value = Matrix(rows: value.rows, cols: value.cols, values: (0..<value.count).map { dA!.values[$0] * h(z.values[$0], a.values[$0]) })
+                let z = pass.preActivations[layer - 1]
+                let a = pass.activations[layer - 1]
+                value = Matrix(
+                    rows: value.rows, cols: value.cols, values: (0..<value.count).map { dA!.values[$0] * h(z.values[$0], a.values[$0]) })
             case let .entries(target, indices) where target == name:
                 for (r, c) in indices { value[r, c] = value[r, c] * 3 + 0.25 }
             default: break

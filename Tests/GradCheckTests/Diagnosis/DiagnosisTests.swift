@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GradCheck
 
 /// The course's backward with each classic mistake planted, checked end to end: which step is the
@@ -6,10 +7,13 @@ import Testing
 @Suite struct DiagnosisTests {
     let checker = GradientChecker(engine: FastEngine(threads: 1))
 
-    static func problem(_ activation: Activation, output: OutputLayer = .sigmoid, lambd: Double = 0, m: Int = 7,
-                        seed: UInt64 = 3) -> TestProblem {
-        EngineTestSupport.randomProblem(widths: [4, 5, 3, output == .softmax ? 3 : 1], m: m, activation: activation,
-                                        output: output, lambd: lambd, seed: seed)
+    static func problem(
+        _ activation: Activation, output: OutputLayer = .sigmoid, lambd: Double = 0, m: Int = 7,
+        seed: UInt64 = 3
+    ) -> TestProblem {
+        EngineTestSupport.randomProblem(
+            widths: [4, 5, 3, output == .softmax ? 3 : 1], m: m, activation: activation,
+            output: output, lambd: lambd, seed: seed)
     }
 
     struct Outcome {
@@ -19,8 +23,10 @@ import Testing
     }
 
     /// Runs the check on the course's backward with `mistakes`, sending the intermediates or not.
-    func run(_ problem: TestProblem, _ convention: GradientConvention = .sum, intermediates: Bool = true,
-             _ mistakes: [CourseBackward.Mistake] = []) throws -> Outcome {
+    func run(
+        _ problem: TestProblem, _ convention: GradientConvention = .sum, intermediates: Bool = true,
+        _ mistakes: [CourseBackward.Mistake] = []
+    ) throws -> Outcome {
         let course = CourseBackward(network: problem.network, x: problem.x, y: problem.y, convention: convention, mistakes: mistakes)
         let all = course.gradients()
         var tensors: [ParameterID: Matrix] = [:]
@@ -28,8 +34,9 @@ import Testing
         for (name, value) in all {
             if let id = name.parameter { tensors[id] = value } else if intermediates { sent[name] = value }
         }
-        let report = try checker.check(problem.network, inputs: problem.x, labels: problem.y, gradients: Gradients(tensors: tensors),
-                                       intermediates: sent, stop: .none)
+        let report = try checker.check(
+            problem.network, inputs: problem.x, labels: problem.y, gradients: Gradients(tensors: tensors),
+            intermediates: sent, stop: .none)
         return Outcome(report: report)
     }
 
@@ -44,7 +51,8 @@ import Testing
             for lambd in [0.0, 0.7] {
                 for convention in GradientConvention.allCases {
                     for intermediates in [true, false] {
-                        let outcome = try run(Self.problem(activation, output: output, lambd: lambd), convention, intermediates: intermediates)
+                        let outcome = try run(
+                            Self.problem(activation, output: output, lambd: lambd), convention, intermediates: intermediates)
                         let context = "\(activation) \(output) lambd \(lambd) \(convention) intermediates \(intermediates)"
                         #expect(outcome.report.passed, "\(context): \(outcome.report.difference)")
                         #expect(outcome.roots.isEmpty && outcome.propagated.isEmpty, "\(context): \(outcome.roots.map(\.message))")
@@ -73,10 +81,13 @@ import Testing
         let outcome = try run(Self.problem(.relu), .sum, [.scale(Self.dW2, 2), .scale(GradientName(layer: 1, kind: .bias), 4)])
         #expect(outcome.roots.map(\.gradient.name) == ["dW2", "db1"])
         #expect(outcome.roots.map(\.factor) == [2, 4])
-        #expect(outcome.roots[0].message == "dZ2 and A1 are right but dW2 is 2 times the right value: the line that computes dW2 multiplies by 2")
+        #expect(
+            outcome.roots[0].message
+                == "dZ2 and A1 are right but dW2 is 2 times the right value: the line that computes dW2 multiplies by 2")
         #expect(outcome.propagated.isEmpty)
         // The same without intermediates: each is the only wrong one of its layer.
-        let bare = try run(Self.problem(.relu), .sum, intermediates: false, [.scale(Self.dW2, 2), .scale(GradientName(layer: 1, kind: .bias), 4)])
+        let bare = try run(
+            Self.problem(.relu), .sum, intermediates: false, [.scale(Self.dW2, 2), .scale(GradientName(layer: 1, kind: .bias), 4)])
         #expect(bare.roots.map(\.gradient.name) == ["dW2", "db1"])
         #expect(bare.roots.allSatisfy { !$0.inferred })
     }
@@ -99,10 +110,12 @@ import Testing
         var target = Self.dW2
         switch kind {
         case .signFlipped: mistake = .scale(Self.dW2, -1)
-        case .zero: mistake = .zero(Self.db2)
+        case .zero:
+            mistake = .zero(Self.db2)
             target = Self.db2
         case .transposed:
-            problem = EngineTestSupport.randomProblem(widths: [3, 3, 3, 1], m: 5, activation: .sigmoid, output: .sigmoid, lambd: 0, seed: 8)
+            problem = EngineTestSupport.randomProblem(
+                widths: [3, 3, 3, 1], m: 5, activation: .sigmoid, output: .sigmoid, lambd: 0, seed: 8)
             mistake = .transpose(Self.dW2)
         default: mistake = .entries(Self.dW2, [(1, 2)])
         }
@@ -156,7 +169,8 @@ import Testing
         #expect(root.gradient == GradientName(layer: 3, kind: .preActivation))
         #expect(root.message.contains("A3 and Y are right"))
         #expect(outcome.propagated.first == "dW3")
-        let bare = try run(Self.problem(.relu, output: .softmax), .mean, intermediates: false, [.scale(GradientName(layer: 3, kind: .preActivation), 7)])
+        let bare = try run(
+            Self.problem(.relu, output: .softmax), .mean, intermediates: false, [.scale(GradientName(layer: 3, kind: .preActivation), 7)])
         #expect(bare.roots.first?.gradient == GradientName(layer: 3, kind: .preActivation) && bare.roots.first?.inferred == true)
         #expect(bare.roots.first?.factor == 7)
     }
@@ -193,7 +207,8 @@ import Testing
         all[Self.db2] = Matrix(rows: db2.rows, cols: 1, values: [Double](repeating: total, count: db2.rows))
         var tensors: [ParameterID: Matrix] = [:]
         for (name, value) in all { if let id = name.parameter { tensors[id] = value } }
-        let report = try checker.check(problem.network, inputs: problem.x, labels: problem.y, gradients: Gradients(tensors: tensors), stop: .none)
+        let report = try checker.check(
+            problem.network, inputs: problem.x, labels: problem.y, gradients: Gradients(tensors: tensors), stop: .none)
         #expect(report.diagnosis.rootCauses.first?.gradient == Self.db2)
         #expect(report.diagnosis.rootCauses.first?.message.contains("axis=1") == true, "\(report.diagnosis.rootCauses)")
     }

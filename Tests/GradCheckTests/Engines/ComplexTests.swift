@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GradCheck
 
 /// The complex functions complex-step relies on: Im f(x + ih) / h must be f'(x) to rounding,
@@ -28,7 +29,8 @@ import Testing
     }
 
     @Test func arithmeticAgreesWithTheDefinitions() {
-        let a = Complex(1.5, -2), b = Complex(-0.25, 4)
+        let a = Complex(1.5, -2)
+        let b = Complex(-0.25, 4)
         let p = a * b
         #expect(p == Complex(1.5 * -0.25 - (-2) * 4, 1.5 * 4 + (-2) * -0.25))
         let q = p / b

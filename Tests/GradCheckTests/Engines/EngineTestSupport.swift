@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import GradCheck
 
 struct TestProblem {
@@ -10,15 +11,20 @@ struct TestProblem {
 enum EngineTestSupport {
     /// A random network of the given widths with He-scaled weights, inputs and valid labels
     /// (0/1 for sigmoid, one-hot columns for softmax).
-    static func randomProblem(widths: [Int], m: Int, activation: Activation, output: OutputLayer,
-                              lambd: Double, seed: UInt64) -> TestProblem {
+    static func randomProblem(
+        widths: [Int], m: Int, activation: Activation, output: OutputLayer,
+        lambd: Double, seed: UInt64
+    ) -> TestProblem {
         var rng = SplitMix64(seed: seed)
         var layers: [Layer] = []
         for l in 1..<widths.count {
             let scale = (2.0 / Double(widths[l - 1])).squareRoot()
-            layers.append(Layer(
-                weights: Matrix(rows: widths[l], cols: widths[l - 1], values: (0..<(widths[l] * widths[l - 1])).map { _ in rng.nextGaussian() * scale }),
-                bias: Matrix(rows: widths[l], cols: 1, values: (0..<widths[l]).map { _ in rng.nextGaussian() * 0.1 })))
+            layers.append(
+                Layer(
+                    weights: Matrix(
+                        rows: widths[l], cols: widths[l - 1],
+                        values: (0..<(widths[l] * widths[l - 1])).map { _ in rng.nextGaussian() * scale }),
+                    bias: Matrix(rows: widths[l], cols: 1, values: (0..<widths[l]).map { _ in rng.nextGaussian() * 0.1 })))
         }
         let x = Matrix(rows: widths[0], cols: m, values: (0..<(widths[0] * m)).map { _ in rng.nextGaussian() })
         let nL = widths[widths.count - 1]
@@ -69,7 +75,9 @@ enum EngineTestSupport {
 
     /// The notebook's formula: ||g - a|| / (||g|| + ||a||).
     static func difference(_ g: [Double], _ a: [Double]) -> Double {
-        var num = 0.0, ng = 0.0, na = 0.0
+        var num = 0.0
+        var ng = 0.0
+        var na = 0.0
         for k in 0..<g.count {
             num += (g[k] - a[k]) * (g[k] - a[k])
             ng += g[k] * g[k]

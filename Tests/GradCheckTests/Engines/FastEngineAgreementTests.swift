@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GradCheck
 
 /// FastEngine against the naive oracles on small random networks of every activation x output x
@@ -39,8 +40,9 @@ import Testing
             }
             for (k, coord) in coords.enumerated() {
                 let expected = oracle.derivative(at: coord, eps: eps)
-                #expect(abs(fast[k].value - expected.value) <= tolerance * max(1, abs(expected.value)),
-                        "\(coord) eps \(eps): fast \(fast[k].value) oracle \(expected.value)")
+                #expect(
+                    abs(fast[k].value - expected.value) <= tolerance * max(1, abs(expected.value)),
+                    "\(coord) eps \(eps): fast \(fast[k].value) oracle \(expected.value)")
                 #expect(fast[k].crossesKink == expected.crossesKink, "\(coord) eps \(eps) kink")
             }
         }
@@ -50,12 +52,15 @@ import Testing
     func complexStepMatchesFullComplexForward(_ c: Case) {
         let p = problem(c, seed: 23)
         let coords = EngineTestSupport.allCoordinates(p.network)
-        let fast = FastEngine(threads: 2).derivatives(of: p.network, inputs: p.x, labels: p.y, at: coords, method: .complexStep, step: 1e-20)
-        let reference = ComplexStepReferenceEngine().derivatives(of: p.network, inputs: p.x, labels: p.y, at: coords, method: .complexStep, step: 1e-20)
+        let fast = FastEngine(threads: 2).derivatives(
+            of: p.network, inputs: p.x, labels: p.y, at: coords, method: .complexStep, step: 1e-20)
+        let reference = ComplexStepReferenceEngine().derivatives(
+            of: p.network, inputs: p.x, labels: p.y, at: coords, method: .complexStep, step: 1e-20)
         let oracle = NaiveCentralOracle(problem: p)
         for (k, coord) in coords.enumerated() {
-            #expect(abs(fast[k].value - reference[k].value) <= 1e-13 * max(1, abs(reference[k].value)),
-                    "\(coord): fast \(fast[k].value) reference \(reference[k].value)")
+            #expect(
+                abs(fast[k].value - reference[k].value) <= 1e-13 * max(1, abs(reference[k].value)),
+                "\(coord): fast \(fast[k].value) reference \(reference[k].value)")
             // And it is the derivative: central at 1e-5 agrees to its truncation + rounding error.
             let central = oracle.derivative(at: coord, eps: 1e-5)
             if !central.crossesKink {
@@ -74,13 +79,17 @@ import Testing
             direction[id] = Matrix(rows: t.rows, cols: t.cols, values: (0..<t.count).map { _ in rng.nextGaussian() })
         }
         let engine = FastEngine(threads: 2)
-        let complex = engine.directionalDerivative(of: p.network, inputs: p.x, labels: p.y, along: direction, method: .complexStep, step: 1e-20)
-        let reference = ComplexStepReferenceEngine().directionalDerivative(of: p.network, inputs: p.x, labels: p.y, along: direction, method: .complexStep, step: 1e-20)
-        #expect(abs(complex.value - reference.value) <= 1e-13 * max(1, abs(reference.value)), "complex \(complex.value) vs \(reference.value)")
+        let complex = engine.directionalDerivative(
+            of: p.network, inputs: p.x, labels: p.y, along: direction, method: .complexStep, step: 1e-20)
+        let reference = ComplexStepReferenceEngine().directionalDerivative(
+            of: p.network, inputs: p.x, labels: p.y, along: direction, method: .complexStep, step: 1e-20)
+        #expect(
+            abs(complex.value - reference.value) <= 1e-13 * max(1, abs(reference.value)), "complex \(complex.value) vs \(reference.value)")
 
         // Central along u: the notebook's two full costs at theta +- eps u, as the oracle.
         let eps = 1e-5
-        var up = p.network, down = p.network
+        var up = p.network
+        var down = p.network
         for (id, u) in direction {
             for k in 0..<u.count {
                 up[id].values[k] += eps * u.values[k]
@@ -102,23 +111,27 @@ import Testing
     @Test(arguments: Activation.allCases)
     func saturatedNetworksStillAgree(_ activation: Activation) {
         for output in OutputLayer.allCases {
-            var p = EngineTestSupport.randomProblem(widths: [4, 5, 4, output == .sigmoid ? 1 : 3], m: 6,
-                                                    activation: activation, output: output, lambd: 0.1, seed: 71)
+            var p = EngineTestSupport.randomProblem(
+                widths: [4, 5, 4, output == .sigmoid ? 1 : 3], m: 6,
+                activation: activation, output: output, lambd: 0.1, seed: 71)
             for l in 0..<p.network.depth {
                 for k in 0..<p.network.layers[l].weights.count { p.network.layers[l].weights.values[k] *= 15 }
             }
             let coords = EngineTestSupport.allCoordinates(p.network)
             let complex = FastEngine().derivatives(of: p.network, inputs: p.x, labels: p.y, at: coords, method: .complexStep, step: 1e-20)
-            let reference = ComplexStepReferenceEngine().derivatives(of: p.network, inputs: p.x, labels: p.y, at: coords, method: .complexStep, step: 1e-20)
+            let reference = ComplexStepReferenceEngine().derivatives(
+                of: p.network, inputs: p.x, labels: p.y, at: coords, method: .complexStep, step: 1e-20)
             let central = FastEngine().derivatives(of: p.network, inputs: p.x, labels: p.y, at: coords, method: .central, step: 1e-4)
             let oracle = NaiveCentralOracle(problem: p)
             for (k, coord) in coords.enumerated() {
                 #expect(complex[k].value.isFinite && central[k].value.isFinite)
-                #expect(abs(complex[k].value - reference[k].value) <= 1e-12 * max(1, abs(reference[k].value)),
-                        "\(activation)/\(output) \(coord): \(complex[k].value) vs \(reference[k].value)")
+                #expect(
+                    abs(complex[k].value - reference[k].value) <= 1e-12 * max(1, abs(reference[k].value)),
+                    "\(activation)/\(output) \(coord): \(complex[k].value) vs \(reference[k].value)")
                 let expected = oracle.derivative(at: coord, eps: 1e-4)
-                #expect(abs(central[k].value - expected.value) <= 1e-8 * max(1, abs(expected.value)),
-                        "\(activation)/\(output) \(coord): central \(central[k].value) vs \(expected.value)")
+                #expect(
+                    abs(central[k].value - expected.value) <= 1e-8 * max(1, abs(expected.value)),
+                    "\(activation)/\(output) \(coord): central \(central[k].value) vs \(expected.value)")
             }
         }
     }

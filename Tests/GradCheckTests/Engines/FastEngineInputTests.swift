@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GradCheck
 
 /// What FastEngine does with awkward input: bad coordinates and directions, thread counts.
@@ -6,10 +7,12 @@ import Testing
     let p = EngineTestSupport.randomProblem(widths: [5, 4, 3, 1], m: 9, activation: .relu, output: .sigmoid, lambd: 0.3, seed: 7)
 
     @Test func coordinateOutsideTheNetworkIsNaNNotACrash() {
-        let bad = [Coordinate(parameter: ParameterID(layer: 4, kind: .weight), row: 0, col: 0),
-                   Coordinate(parameter: ParameterID(layer: 1, kind: .weight), row: 4, col: 0),
-                   Coordinate(parameter: ParameterID(layer: 1, kind: .bias), row: 0, col: 1),
-                   Coordinate(parameter: ParameterID(layer: 2, kind: .weight), row: 0, col: -1)]
+        let bad = [
+            Coordinate(parameter: ParameterID(layer: 4, kind: .weight), row: 0, col: 0),
+            Coordinate(parameter: ParameterID(layer: 1, kind: .weight), row: 4, col: 0),
+            Coordinate(parameter: ParameterID(layer: 1, kind: .bias), row: 0, col: 1),
+            Coordinate(parameter: ParameterID(layer: 2, kind: .weight), row: 0, col: -1),
+        ]
         let good = Coordinate(parameter: ParameterID(layer: 2, kind: .weight), row: 2, col: 3)
         for method in DifferenceMethod.allCases {
             let out = FastEngine().derivatives(of: p.network, inputs: p.x, labels: p.y, at: bad + [good], method: method, step: 1e-7)

@@ -1,8 +1,10 @@
 import Testing
+
 @testable import GradCheck
 
 @Suite struct FastEngineWorkEstimateTests {
-    let relu = EngineTestSupport.randomProblem(widths: [100, 50, 20, 1], m: 64, activation: .relu, output: .sigmoid, lambd: 0, seed: 1).network
+    let relu = EngineTestSupport.randomProblem(widths: [100, 50, 20, 1], m: 64, activation: .relu, output: .sigmoid, lambd: 0, seed: 1)
+        .network
 
     private func total(_ network: Network, _ method: DifferenceMethod, setup: Bool = true) -> Double {
         network.parameterIDs.reduce(setup ? FastEngine.setupOperations(of: network, examples: 64) : 0) {

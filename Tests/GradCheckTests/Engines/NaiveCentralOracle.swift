@@ -8,7 +8,8 @@ struct NaiveCentralOracle {
 
     func derivative(at k: Coordinate, eps: Double) -> NumericalDerivative {
         let base = pattern(problem.network)
-        var up = problem.network, down = problem.network
+        var up = problem.network
+        var down = problem.network
         up[k.parameter][k.row, k.col] += eps
         down[k.parameter][k.row, k.col] -= eps
         let jUp = up.forward(problem.x, labels: problem.y).cost

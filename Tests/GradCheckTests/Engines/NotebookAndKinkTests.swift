@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GradCheck
 
 /// The notebook's network against its expected gradients, and kink detection on networks built
@@ -75,10 +76,13 @@ import Testing
         var p = EngineTestSupport.randomProblem(widths: [4, 5, 4, 1], m: 6, activation: .relu, output: .sigmoid, lambd: 0, seed: 99)
         for r in 0..<4 { p.x[r, 0] = 0 }
         p.network.layers[0].bias.values[0] = 0
-        let coords = [Coordinate(parameter: ParameterID(layer: 1, kind: .bias), row: 0, col: 0),
-                      Coordinate(parameter: ParameterID(layer: 1, kind: .bias), row: 1, col: 0)]
+        let coords = [
+            Coordinate(parameter: ParameterID(layer: 1, kind: .bias), row: 0, col: 0),
+            Coordinate(parameter: ParameterID(layer: 1, kind: .bias), row: 1, col: 0),
+        ]
         let complex = FastEngine().derivatives(of: p.network, inputs: p.x, labels: p.y, at: coords, method: .complexStep, step: 1e-20)
-        let reference = ComplexStepReferenceEngine().derivatives(of: p.network, inputs: p.x, labels: p.y, at: coords, method: .complexStep, step: 1e-20)
+        let reference = ComplexStepReferenceEngine().derivatives(
+            of: p.network, inputs: p.x, labels: p.y, at: coords, method: .complexStep, step: 1e-20)
         #expect(complex[0].crossesKink)
         // Branching on the real part: the value is still the complex-step one (left slope at 0).
         #expect(abs(complex[0].value - reference[0].value) <= 1e-13 * max(1, abs(reference[0].value)))

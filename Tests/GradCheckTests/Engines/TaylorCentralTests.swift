@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GradCheck
 
 /// The smooth activations' Taylor path (`LossExpansion`, `FastEngine+TaylorCentral`) against the
@@ -18,8 +19,9 @@ import Testing
     }
 
     private func problem(_ c: Case, inputScale: Double = 1, weightScale: Double = 1) -> TestProblem {
-        var p = EngineTestSupport.randomProblem(widths: [6, 5, 4, c.output == .sigmoid ? 1 : 3], m: 9,
-                                                activation: c.activation, output: c.output, lambd: c.lambd, seed: 97)
+        var p = EngineTestSupport.randomProblem(
+            widths: [6, 5, 4, c.output == .sigmoid ? 1 : 3], m: 9,
+            activation: c.activation, output: c.output, lambd: c.lambd, seed: 97)
         for k in 0..<p.x.count { p.x.values[k] *= inputScale }
         for l in 0..<p.network.depth {
             for k in 0..<p.network.layers[l].weights.count { p.network.layers[l].weights.values[k] *= weightScale }
@@ -38,8 +40,10 @@ import Testing
         return hiddenCoordinates(p.network).map { k in
             let expansion = cache.lossExpansion(layer: k.parameter.layer, row: k.row, stop: .none)!
             let input = cache.inputRow(k)
-            return (k, cache.taylorCentral(k, input: input, step: eps, expansion: expansion)?.value,
-                    cache.exactCentral(k, input: input, step: eps).value)
+            return (
+                k, cache.taylorCentral(k, input: input, step: eps, expansion: expansion)?.value,
+                cache.exactCentral(k, input: input, step: eps).value
+            )
         }
     }
 
@@ -61,7 +65,8 @@ import Testing
         // eps = 1e-7: rounding-dominated oracle (about 1e-9), and the notebook difference against
         // backpropagation stays below 1e-13 (truncation ~1e-14, rounding of the careful evaluation).
         let small = FastEngine(threads: 2).derivatives(of: p.network, inputs: p.x, labels: p.y, at: coords, method: .central, step: 1e-7)
-        var numeric: [Double] = [], exact: [Double] = []
+        var numeric: [Double] = []
+        var exact: [Double] = []
         for (n, k) in coords.enumerated() {
             let naive = oracle.derivative(at: k, eps: 1e-7).value
             #expect(abs(small[n].value - naive) <= 1e-8 * max(1, abs(naive)), "\(k): \(small[n].value) vs naive \(naive)")
@@ -94,14 +99,16 @@ import Testing
             let coords = EngineTestSupport.allCoordinates(p.network)
             let oracle = NaiveCentralOracle(problem: p)
             for eps in [1e-7, 1e-3] {
-                let fast = FastEngine(threads: 2).derivatives(of: p.network, inputs: p.x, labels: p.y, at: coords, method: .central, step: eps)
+                let fast = FastEngine(threads: 2).derivatives(
+                    of: p.network, inputs: p.x, labels: p.y, at: coords, method: .central, step: eps)
                 // The naive oracle's own rounding: about 1e-16 |J| / eps (J is large here).
                 let tolerance = eps < 1e-5 ? 1e-8 * max(1, pass.cost) : 1e-10
                 for (n, k) in coords.enumerated() {
                     let naive = oracle.derivative(at: k, eps: eps).value
                     #expect(fast[n].value.isFinite)
-                    #expect(abs(fast[n].value - naive) <= tolerance * max(1, abs(naive)),
-                            "\(k) scale \(inputScale)/\(weightScale) eps \(eps): \(fast[n].value) vs naive \(naive)")
+                    #expect(
+                        abs(fast[n].value - naive) <= tolerance * max(1, abs(naive)),
+                        "\(k) scale \(inputScale)/\(weightScale) eps \(eps): \(fast[n].value) vs naive \(naive)")
                 }
             }
             // And where the series is used it agrees with the exact propagation to rounding.

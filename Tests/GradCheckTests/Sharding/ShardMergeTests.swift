@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GradCheck
 
 /// A full check split into n shards and merged equals the unsharded check: same verdicts,
@@ -20,8 +21,9 @@ import Testing
 
     private func problem(_ c: Case, seed: UInt64) -> (TestProblem, Gradients?) {
         let nL = c.output == .sigmoid ? 1 : 3
-        let p = EngineTestSupport.randomProblem(widths: [5, 6, 4, nL], m: 9, activation: c.activation, output: c.output,
-                                                lambd: 0.3, seed: seed)
+        let p = EngineTestSupport.randomProblem(
+            widths: [5, 6, 4, nL], m: 9, activation: c.activation, output: c.output,
+            lambd: 0.3, seed: seed)
         guard c.buggy else { return (p, nil) }
         var g = p.network.gradients(inputs: p.x, labels: p.y).gradients
         let last = ParameterID(layer: 3, kind: .weight)
@@ -52,7 +54,8 @@ import Testing
         let costs = ShardPartition.costs(of: all, network: p.network, examples: 16, method: .central)
         let ranges = ShardPartition.ranges(costs: costs, count: 3)
         let shares = ranges.map { r in r.reduce(0.0) { $0 + costs[$1] } }
-        let total = costs.reduce(0, +), largest = costs.max()!
+        let total = costs.reduce(0, +)
+        let largest = costs.max()!
         for share in shares { #expect(abs(share - total / 3) <= largest, "shares \(shares)") }
         #expect(Set(ranges.map(\.count)).count > 1, "equal cost, unequal counts: \(ranges)")
     }
@@ -69,8 +72,10 @@ import Testing
             for n in Self.shardCounts {
                 var partials: [ShardPartial] = []
                 for k in 0..<n {
-                    partials.append(try checker.checkShard(p.network, inputs: p.x, labels: p.y, gradients: gradients,
-                                                           options: options, shard: ShardSpec(index: k, count: n)))
+                    partials.append(
+                        try checker.checkShard(
+                            p.network, inputs: p.x, labels: p.y, gradients: gradients,
+                            options: options, shard: ShardSpec(index: k, count: n)))
                 }
                 let merged = try GradientChecker.merge(partials.reversed())
                 Self.expectSame(merged, whole, "\(c.testDescription) eps=\(eps) n=\(n)")
@@ -98,7 +103,8 @@ import Testing
             #expect(close(m.difference, w.difference), "\(at): \(m.difference) vs \(w.difference)")
             #expect(m.passed == w.passed, "\(at)")
             #expect(m.worst == w.worst, "\(at): worst \(String(describing: m.worst)) vs \(String(describing: w.worst))")
-            #expect(m.kinkCount == w.kinkCount && m.kinkExamples == w.kinkExamples && m.subgradientCount == w.subgradientCount, "\(at): kinks")
+            #expect(
+                m.kinkCount == w.kinkCount && m.kinkExamples == w.kinkExamples && m.subgradientCount == w.subgradientCount, "\(at): kinks")
             #expect(m.checkedCount == w.checkedCount, "\(at)")
             #expect(m.maxRelativeError == w.maxRelativeError, "\(at)")
             #expect(m.band == w.band, "\(at)")

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import GradCheck
 
 /// The course's forward and backward computed entirely in Swift's Float, as a student's float32
@@ -22,7 +23,13 @@ enum Float32Backward {
         typealias F = [Float]
         func matmul(_ a: F, _ b: F, _ n: Int, _ k: Int, _ p: Int) -> F {
             var c = F(repeating: 0, count: n * p)
-            for i in 0..<n { for j in 0..<p { var s: Float = 0; for t in 0..<k { s += a[i * k + t] * b[t * p + j] }; c[i * p + j] = s } }
+            for i in 0..<n {
+                for j in 0..<p {
+                    var s: Float = 0
+                    for t in 0..<k { s += a[i * k + t] * b[t * p + j] }
+                    c[i * p + j] = s
+                }
+            }
             return c
         }
         func transpose(_ a: F, _ rows: Int, _ cols: Int) -> F {

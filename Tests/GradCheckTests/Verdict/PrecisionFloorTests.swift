@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GradCheck
 
 /// Gradients computed honestly in float32 fail the notebook's 1e-7 and pass once the caller says
@@ -9,10 +10,13 @@ import Testing
     static let problems: [TestProblem] = [
         // Narrow networks over many examples: each dW entry is a float32 sum over m examples, so
         // its honest error (about sqrt(m) u) clears the notebook's 1e-7, while the check stays cheap.
-        (Activation.relu, [16, 16, 8, 1], 4096), (.tanh, [8, 8, 8, 1], 2048), (.sigmoid, [8, 6, 4, 1], 2048), (.leakyRelu, [16, 8, 1], 4096),
+        (Activation.relu, [16, 16, 8, 1], 4096), (.tanh, [8, 8, 8, 1], 2048), (.sigmoid, [8, 6, 4, 1], 2048),
+        (.leakyRelu, [16, 8, 1], 4096),
     ].enumerated().map { index, spec in
-        Float32Backward.rounded(EngineTestSupport.randomProblem(widths: spec.1, m: spec.2, activation: spec.0, output: .sigmoid,
-                                                                lambd: 0, seed: UInt64(10 + index)))
+        Float32Backward.rounded(
+            EngineTestSupport.randomProblem(
+                widths: spec.1, m: spec.2, activation: spec.0, output: .sigmoid,
+                lambd: 0, seed: UInt64(10 + index)))
     }
 
     private func check(_ problem: TestProblem, _ gradients: Gradients, _ precision: Precision) throws -> GradientCheckReport {

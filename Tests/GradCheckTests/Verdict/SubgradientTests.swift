@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GradCheck
 
 /// At a kink the check does not look away: the analytic value must lie between the one-sided
@@ -7,8 +8,10 @@ import Testing
     /// 1 input -> 2 ReLU units -> 1 sigmoid; unit 0's pre-activation is exactly 0 for example 0.
     static func network() -> (Network, Matrix, Matrix) {
         let x = Matrix(rows: 1, cols: 3, values: [1, -1, 2])
-        let w1 = Matrix(rows: 2, cols: 1, values: [1, 0.5]), b1 = Matrix(rows: 2, cols: 1, values: [-1, 0.25])
-        let w2 = Matrix(rows: 1, cols: 2, values: [1.5, -0.7]), b2 = Matrix(rows: 1, cols: 1, values: [0.2])
+        let w1 = Matrix(rows: 2, cols: 1, values: [1, 0.5])
+        let b1 = Matrix(rows: 2, cols: 1, values: [-1, 0.25])
+        let w2 = Matrix(rows: 1, cols: 2, values: [1.5, -0.7])
+        let b2 = Matrix(rows: 1, cols: 1, values: [0.2])
         let network = Network(layers: [Layer(weights: w1, bias: b1), Layer(weights: w2, bias: b2)])
         return (network, x, Matrix(rows: 1, cols: 3, values: [1, 0, 1]))
     }
@@ -18,8 +21,9 @@ import Testing
     @Test func eitherOneSidedValuePassesAndAValueOutsideFails() throws {
         let (network, x, y) = Self.network()
         #expect(network.forward(x, labels: y).preActivations[0][0, 0] == 0)
-        let kink = FastEngine(threads: 1).derivatives(of: network, inputs: x, labels: y,
-                                                      at: [Coordinate(parameter: Self.b1, row: 0, col: 0)], method: .central, step: 1e-7)[0]
+        let kink = FastEngine(threads: 1).derivatives(
+            of: network, inputs: x, labels: y,
+            at: [Coordinate(parameter: Self.b1, row: 0, col: 0)], method: .central, step: 1e-7)[0]
         let sides = try #require(kink.oneSided)
         #expect(kink.crossesKink && abs(sides.right - sides.left) > 0.05, "\(sides)")
         let own = network.gradients(inputs: x, labels: y).gradients
