@@ -28,10 +28,12 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
-        .testTarget(name: "GradCheckTests", dependencies: ["GradCheck"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
-        .testTarget(name: "GradCheckServiceTests", dependencies: ["GradCheckService"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["GradCheckService", "CCurl"]),
+        // What the test targets share: fixture files, the one random-network generator, a raw client.
+        .target(name: "TestSupport", dependencies: ["GradCheck"], path: "Tests/TestSupport"),
+        .testTarget(name: "GradCheckTests", dependencies: ["GradCheck", "TestSupport"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
+        .testTarget(name: "GradCheckServiceTests", dependencies: ["GradCheckService", "GradCheck", "HTTPServer", "TestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["GradCheckService", "GradCheck", "HTTPServer", "CCurl", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import GradCheckService
@@ -7,8 +8,7 @@ import Testing
 /// replayed without the fuzzer, under the promises the fuzz targets check: the readers return
 /// or throw, a number is read exactly as Double(String) reads it, and each endpoint answers 200 with a JSON object or a 400/422 problem, never a 500.
 @Suite struct FuzzCorpusReplayTests {
-    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures/fuzz-corpus")
+    static let corpus = Fixtures.url("fuzz-corpus")
     /// The same small budget as the fuzz target, so a kept input replays in milliseconds.
     static let api = GradCheckAPI(limits: ComputeLimits(maxOperations: 1e6))
 

@@ -1,5 +1,6 @@
 import Foundation
 import GradCheck
+import TestSupport
 import Testing
 
 @testable import GradCheckService
@@ -7,8 +8,7 @@ import Testing
 /// The endpoints called in-process on real request bytes; the same bodies go over a live socket
 /// in IntegrationTests.
 @Suite struct GradCheckAPITests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let fixtures = Fixtures.directory
     static let notebook = try! Data(contentsOf: fixtures.appendingPathComponent("notebook.json"))
     static var expected: [String: Any] {
         try! JSONSerialization.jsonObject(
@@ -175,8 +175,7 @@ extension ServiceRequest {
 extension GradCheckAPITests {
     /// The whole dict the notebook's buggy `backward_propagation_n` returns, as the README shows it.
     static let buggyFullDict = try! Data(
-        contentsOf: fixtures.deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("scripts/examples/notebook-buggy-full.json"))
+        contentsOf: Fixtures.examples.appendingPathComponent("notebook-buggy-full.json"))
 
     @Test func theNotebooksWholeBuggyDictNamesBothLines() throws {
         let answer = try Self.object(api.gradcheck([UInt8](Self.buggyFullDict)))

@@ -1,4 +1,6 @@
 import Foundation
+import GradCheck
+import TestSupport
 import Testing
 
 @testable import GradCheckService
@@ -37,12 +39,12 @@ import Testing
     }
 
     @Test func randomDoublesRoundTripInEveryCommonFormat() throws {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 0x5EED)  // seeded: a failing value replays
         for i in 0..<20_000 {
             let bits = UInt64.random(in: 0...UInt64.max, using: &generator)
             var value = Double(bitPattern: bits)
-            if !value.isFinite { value = Double.random(in: -1e6...1e6) }
-            if i % 3 == 0 { value = Double.random(in: -3...3) }  // the range network weights live in
+            if !value.isFinite { value = Double.random(in: -1e6...1e6, using: &generator) }
+            if i % 3 == 0 { value = Double.random(in: -3...3, using: &generator) }  // the range network weights live in
             try expectSame(value.description)
             try expectSame(String(format: "%.17g", value))
             try expectSame(String(format: "%.15e", value))
@@ -52,8 +54,7 @@ import Testing
     }
 
     @Test func everyNumberInTheFixturesMatchesDoubleInit() throws {
-        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Fixtures")
+        let fixtures = Fixtures.directory
         let names = try FileManager.default.contentsOfDirectory(atPath: fixtures.path).filter { $0.hasSuffix(".json") }
         #expect(names.count >= 4)
         var total = 0

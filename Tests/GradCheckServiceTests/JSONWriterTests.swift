@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func numbersRoundTripBitForBit() throws {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 0x5EED)  // seeded: a failing value replays
         var values: [JSONValue] = [.number(.leastNonzeroMagnitude), .number(.greatestFiniteMagnitude), .number(-.leastNormalMagnitude)]
         for _ in 0..<20_000 {
             let value = Double(bitPattern: UInt64.random(in: 0...UInt64.max, using: &generator))

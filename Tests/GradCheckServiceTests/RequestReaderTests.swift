@@ -1,12 +1,12 @@
 import Foundation
 import GradCheck
+import TestSupport
 import Testing
 
 @testable import GradCheckService
 
 @Suite struct RequestReaderTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let fixtures = Fixtures.directory
 
     private func read(_ text: String) throws(RequestError) -> ServiceRequest {
         try RequestReader.read(Array(text.utf8))

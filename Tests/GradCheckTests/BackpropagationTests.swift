@@ -1,4 +1,5 @@
 import GradCheck
+import TestSupport
 import Testing
 
 /// Backward against finite differences on small random networks, for every activation, output
@@ -12,9 +13,9 @@ import Testing
     func backwardMatchesFiniteDifferences(_ index: Int) {
         let (activation, output, lambd) = Self.combinations[index]
         let sizes = output == .softmax ? [4, 5, 3, 3] : [4, 5, 3, 1]
-        let (network, x, y) = RandomNetworks.make(
-            sizes: sizes, examples: 6, activation: activation, output: output,
-            lambd: lambd, seed: UInt64(100 + index))
+        let (network, x, y) = TestProblem.random(
+            widths: sizes, m: 6, activation: activation, output: output, lambd: lambd, seed: UInt64(100 + index)
+        ).parts
         let plain = GradientChecker(engine: ReferenceEngine(strategy: .notebook))
             .check(network, inputs: x, labels: y, options: GradientCheckOptions(epsilon: 1e-5, threshold: 1e-6))
         #expect(plain.passed, "\(activation) \(output) lambd \(lambd): plain difference \(plain.difference)")

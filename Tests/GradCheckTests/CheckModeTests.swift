@@ -1,10 +1,11 @@
+import TestSupport
 import Testing
 
 @testable import GradCheck
 
 /// Sample and directional modes: coverage, reproducibility by seed, and planted bugs caught.
 @Suite struct CheckModeTests {
-    let fixture = RandomNetworks.make(sizes: [6, 8, 5, 1], examples: 10, activation: .tanh, output: .sigmoid, lambd: 0.1, seed: 7)
+    let fixture = TestProblem.random(widths: [6, 8, 5, 1], m: 10, activation: .tanh, output: .sigmoid, lambd: 0.1, seed: 7)
 
     func buggy(_ scale: Double, _ id: ParameterID) -> Gradients {
         var g = fixture.network.gradients(inputs: fixture.x, labels: fixture.y).gradients

@@ -1,4 +1,5 @@
 import GradCheck
+import TestSupport
 import Testing
 
 /// A ReLU unit whose pre-activation sits within epsilon of zero, and tensors whose gradient is

@@ -1,4 +1,5 @@
 import GradCheck
+import TestSupport
 import Testing
 
 /// The 6,091-parameter ReLU network of issue 5 (100-50-20-1, m = 64): correct gradients pass a

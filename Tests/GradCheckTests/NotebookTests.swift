@@ -1,4 +1,5 @@
 import GradCheck
+import TestSupport
 import Testing
 
 /// The notebook's own test case against the numpy reference vectors.

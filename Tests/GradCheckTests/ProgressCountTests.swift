@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import GradCheck
@@ -7,7 +8,7 @@ import Testing
 @Suite struct ProgressCountTests {
     @Test(arguments: [GradientCheckOptions.Mode.full, .sample(count: 7, seed: 1), .directional(count: 5, seed: 2)])
     func aFinishedCheckHasDoneEverything(_ mode: GradientCheckOptions.Mode) throws {
-        let p = EngineTestSupport.randomProblem(widths: [6, 5, 1], m: 4, activation: .tanh, output: .sigmoid, lambd: 0, seed: 4)
+        let p = TestProblem.random(widths: [6, 5, 1], m: 4, activation: .tanh, output: .sigmoid, lambd: 0, seed: 4)
         let stop = StopSignal()
         #expect(stop.progress == (0, 0))
         _ = try GradientChecker(engine: FastEngine(threads: 2)).check(

@@ -1,4 +1,5 @@
 import Dispatch
+import TestSupport
 import Testing
 
 @testable import GradCheck
@@ -10,7 +11,7 @@ import Testing
     /// these tests stop it at, in a debug build: the stop lands in the middle of the work (a check
     /// that finished first would fail the tests). Larger ones make the stop's latency, one row
     /// expansion, longer than the bound below on a loaded machine.
-    static let slow = EngineTestSupport.randomProblem(
+    static let slow = TestProblem.random(
         widths: [96, 96, 96, 1], m: 96, activation: .tanh, output: .sigmoid, lambd: 0, seed: 5)
     let checker = GradientChecker(engine: FastEngine())
 

@@ -1,4 +1,5 @@
 import GradCheck
+import TestSupport
 import Testing
 
 @Suite struct WorkEstimateTests {

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import TestSupport
 import Testing
 
 /// Real sockets on port 0: timeouts, caps, the worker pool, disconnects and graceful stop.

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import HTTPServer
 import Synchronization
+import TestSupport
 
 /// A handler that blocks until the test opens it: lets tests hold work "in flight" on purpose,
 /// without sleeping.

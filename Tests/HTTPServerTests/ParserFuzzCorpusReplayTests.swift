@@ -1,12 +1,12 @@
 import Foundation
 import HTTPServer
+import TestSupport
 import Testing
 
 /// Every input the `http` fuzz target kept (Tests/Fixtures/fuzz-corpus/http/, grown by
 /// `scripts/fuzz.sh http`), replayed under the same contract without the fuzzer.
 @Suite struct ParserFuzzCorpusReplayTests {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures/fuzz-corpus/http")
+    static let directory = Fixtures.url("fuzz-corpus/http")
 
     static let inputs: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).sorted()
 

@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import TestSupport
 import Testing
 
 /// The libcurl wrapper on its own; the live tests against gradcheck-server use the same client.
@@ -42,8 +43,7 @@ import Testing
 
     @Test func clientReadsARealTransferThroughItsWriteCallback() throws {
         // file:// runs the whole perform/write-callback path with no network and no server.
-        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Fixtures/notebook.json")
+        let fixture = Fixtures.url("notebook.json")
         let expected = Array(try Data(contentsOf: fixture))
         let client = try CurlClient()
         for _ in 0..<2 {  // twice: the handle is reused and the buffers reset between transfers

@@ -2,6 +2,7 @@ import Foundation
 import GradCheck
 import GradCheckService
 import HTTPServer
+import TestSupport
 
 /// The real service on 127.0.0.1, port 0, built by the same function the executable calls.
 final class LiveService: Sendable {
@@ -30,15 +31,9 @@ final class LiveService: Sendable {
 
 /// Request bodies and expected answers from Tests/Fixtures (the numpy reference vectors).
 enum Bodies {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static var notebook: [UInt8] { try! Fixtures.bytes("notebook.json") }
 
-    static var notebook: [UInt8] { [UInt8](try! Data(contentsOf: fixtures.appendingPathComponent("notebook.json"))) }
-
-    static var expected: [String: Any] {
-        try! JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("notebook-expected.json")))
-            as! [String: Any]
-    }
+    static var expected: [String: Any] { try! Fixtures.expected() }
 
     static var notebookObject: [String: Any] { try! JSONSerialization.jsonObject(with: Data(notebook)) as! [String: Any] }
 
@@ -62,17 +57,7 @@ enum Bodies {
 
     /// A random relu network of the given widths with m examples, as a request body.
     static func randomNetwork(_ widths: [Int], examples m: Int, seed: UInt64) -> [UInt8] {
-        var generator = SplitMix64(seed: seed)
-        func matrix(_ rows: Int, _ cols: Int, scale: Double) -> [[Double]] {
-            (0..<rows).map { _ in (0..<cols).map { _ in generator.nextGaussian() * scale } }
-        }
-        var parameters: [String: Any] = [:]
-        for l in 1..<widths.count {
-            parameters["W\(l)"] = matrix(widths[l], widths[l - 1], scale: 1 / Double(widths[l - 1]).squareRoot())
-            parameters["b\(l)"] = matrix(widths[l], 1, scale: 0.1)
-        }
-        let labels = [(0..<m).map { _ in Double(generator.nextIndex(below: 2)) }]
-        return json(["X": matrix(widths[0], m, scale: 1), "Y": labels, "parameters": parameters])
+        json(TestProblem.random(widths: widths, m: m, seed: seed).requestBody)
     }
 
     static func object(_ response: CurlResponse) -> [String: Any]? {

@@ -3,6 +3,7 @@ import Foundation
 import GradCheckService
 import HTTPServer
 import Synchronization
+import TestSupport
 import Testing
 
 /// The operator's endpoints and headers over real sockets: /readyz, /metrics, X-Request-Id, and

@@ -1,12 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Content negotiation, the report's headers and the page, over a real socket.
 @Suite struct ReportOverHTTPTests {
-    static let buggy = [UInt8](
-        try! Data(
-            contentsOf: Bodies.fixtures.deletingLastPathComponent().deletingLastPathComponent()
-                .appendingPathComponent("scripts/examples/notebook-buggy.json")))
+    static let buggy = [UInt8](try! Data(contentsOf: Fixtures.examples.appendingPathComponent("notebook-buggy.json")))
 
     @Test func eachAcceptGetsItsRepresentationAndVaryAccept() throws {
         let service = try LiveService()

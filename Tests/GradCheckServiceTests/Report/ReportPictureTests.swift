@@ -1,5 +1,6 @@
 import Foundation
 import GradCheck
+import TestSupport
 import Testing
 
 @testable import GradCheckService
@@ -10,8 +11,7 @@ import FoundationXML
 
 /// The HTML and SVG answers of `/gradcheck`, rendered in-process from real request bodies.
 @Suite struct ReportPictureTests {
-    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/examples")
+    static let examples = Fixtures.examples
     static func example(_ name: String) throws -> [UInt8] {
         [UInt8](try Data(contentsOf: examples.appendingPathComponent(name)))
     }

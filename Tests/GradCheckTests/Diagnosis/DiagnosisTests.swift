@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import GradCheck
@@ -11,7 +12,7 @@ import Testing
         _ activation: Activation, output: OutputLayer = .sigmoid, lambd: Double = 0, m: Int = 7,
         seed: UInt64 = 3
     ) -> TestProblem {
-        EngineTestSupport.randomProblem(
+        TestProblem.random(
             widths: [4, 5, 3, output == .softmax ? 3 : 1], m: m, activation: activation,
             output: output, lambd: lambd, seed: seed)
     }
@@ -114,7 +115,7 @@ import Testing
             mistake = .zero(Self.db2)
             target = Self.db2
         case .transposed:
-            problem = EngineTestSupport.randomProblem(
+            problem = TestProblem.random(
                 widths: [3, 3, 3, 1], m: 5, activation: .sigmoid, output: .sigmoid, lambd: 0, seed: 8)
             mistake = .transpose(Self.dW2)
         default: mistake = .entries(Self.dW2, [(1, 2)])

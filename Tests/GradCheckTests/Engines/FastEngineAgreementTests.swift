@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import GradCheck
@@ -23,7 +24,7 @@ import Testing
     }
 
     private func problem(_ c: Case, seed: UInt64) -> TestProblem {
-        EngineTestSupport.randomProblem(widths: c.widths, m: 7, activation: c.activation, output: c.output, lambd: c.lambd, seed: seed)
+        TestProblem.random(widths: c.widths, m: 7, activation: c.activation, output: c.output, lambd: c.lambd, seed: seed)
     }
 
     @Test(arguments: cases)
@@ -111,7 +112,7 @@ import Testing
     @Test(arguments: Activation.allCases)
     func saturatedNetworksStillAgree(_ activation: Activation) {
         for output in OutputLayer.allCases {
-            var p = EngineTestSupport.randomProblem(
+            var p = TestProblem.random(
                 widths: [4, 5, 4, output == .sigmoid ? 1 : 3], m: 6,
                 activation: activation, output: output, lambd: 0.1, seed: 71)
             for l in 0..<p.network.depth {

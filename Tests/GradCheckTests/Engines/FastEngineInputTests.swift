@@ -1,10 +1,11 @@
+import TestSupport
 import Testing
 
 @testable import GradCheck
 
 /// What FastEngine does with awkward input: bad coordinates and directions, thread counts.
 @Suite struct FastEngineInputTests {
-    let p = EngineTestSupport.randomProblem(widths: [5, 4, 3, 1], m: 9, activation: .relu, output: .sigmoid, lambd: 0.3, seed: 7)
+    let p = TestProblem.random(widths: [5, 4, 3, 1], m: 9, activation: .relu, output: .sigmoid, lambd: 0.3, seed: 7)
 
     @Test func coordinateOutsideTheNetworkIsNaNNotACrash() {
         let bad = [

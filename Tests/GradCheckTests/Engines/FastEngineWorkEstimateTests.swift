@@ -1,9 +1,10 @@
+import TestSupport
 import Testing
 
 @testable import GradCheck
 
 @Suite struct FastEngineWorkEstimateTests {
-    let relu = EngineTestSupport.randomProblem(widths: [100, 50, 20, 1], m: 64, activation: .relu, output: .sigmoid, lambd: 0, seed: 1)
+    let relu = TestProblem.random(widths: [100, 50, 20, 1], m: 64, activation: .relu, output: .sigmoid, lambd: 0, seed: 1)
         .network
 
     private func total(_ network: Network, _ method: DifferenceMethod, setup: Bool = true) -> Double {

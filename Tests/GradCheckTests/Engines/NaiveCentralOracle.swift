@@ -1,3 +1,5 @@
+import TestSupport
+
 @testable import GradCheck
 
 /// The notebook's algorithm, kept deliberately naive as the oracle: for each coordinate, two full

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import GradCheck
@@ -6,17 +7,17 @@ import Testing
 /// to have a pre-activation within epsilon of zero.
 @Suite struct NotebookAndKinkTests {
     private func expectedGradients(_ key: String? = nil) throws -> [String: Any] {
-        let root = try EngineTestSupport.json("notebook-expected.json")
+        let root = try Fixtures.json("notebook-expected.json")
         if let key { return (root[key] as! [String: Any])["gradients"] as! [String: Any] }
         return root["gradients"] as! [String: Any]
     }
 
     /// Gradients flattened in the notebook's order, next to the engine's numerical ones.
     private func compare(method: DifferenceMethod, step: Double, gradients: [String: Any]) throws -> Double {
-        let p = try EngineTestSupport.notebookProblem()
+        let p = try TestProblem.notebook()
         let coords = EngineTestSupport.allCoordinates(p.network)
         let numeric = FastEngine().derivatives(of: p.network, inputs: p.x, labels: p.y, at: coords, method: method, step: step)
-        let analytic = coords.map { k in EngineTestSupport.matrix(gradients[k.parameter.gradientName])[k.row, k.col] }
+        let analytic = coords.map { k in Fixtures.matrix(gradients[k.parameter.gradientName])[k.row, k.col] }
         #expect(!numeric.contains { $0.crossesKink }, "the notebook case has no pre-activation near 0")
         return EngineTestSupport.difference(analytic, numeric.map(\.value))
     }
@@ -40,7 +41,7 @@ import Testing
 
     /// A ReLU network where unit `unit` of `layer` sits at `offset` above zero for example 0.
     private func nearKink(layer: Int, unit: Int, offset: Double, activation: Activation) -> TestProblem {
-        var p = EngineTestSupport.randomProblem(widths: [4, 5, 4, 1], m: 6, activation: activation, output: .sigmoid, lambd: 0, seed: 99)
+        var p = TestProblem.random(widths: [4, 5, 4, 1], m: 6, activation: activation, output: .sigmoid, lambd: 0, seed: 99)
         let z = p.network.forward(p.x, labels: p.y).preActivations[layer - 1]
         p.network.layers[layer - 1].bias.values[unit] += offset - z[unit, 0]
         return p
@@ -73,7 +74,7 @@ import Testing
 
     @Test func preActivationExactlyZeroIsAKinkForComplexStep() {
         // Example 0 all zeros and b1[0] = 0 make Z1[0, 0] exactly 0 in any summation order.
-        var p = EngineTestSupport.randomProblem(widths: [4, 5, 4, 1], m: 6, activation: .relu, output: .sigmoid, lambd: 0, seed: 99)
+        var p = TestProblem.random(widths: [4, 5, 4, 1], m: 6, activation: .relu, output: .sigmoid, lambd: 0, seed: 99)
         for r in 0..<4 { p.x[r, 0] = 0 }
         p.network.layers[0].bias.values[0] = 0
         let coords = [

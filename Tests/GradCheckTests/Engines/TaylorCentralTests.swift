@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import GradCheck
@@ -19,7 +20,7 @@ import Testing
     }
 
     private func problem(_ c: Case, inputScale: Double = 1, weightScale: Double = 1) -> TestProblem {
-        var p = EngineTestSupport.randomProblem(
+        var p = TestProblem.random(
             widths: [6, 5, 4, c.output == .sigmoid ? 1 : 3], m: 9,
             activation: c.activation, output: c.output, lambd: c.lambd, seed: 97)
         for k in 0..<p.x.count { p.x.values[k] *= inputScale }

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import GradCheck
@@ -21,7 +22,7 @@ import Testing
 
     private func problem(_ c: Case, seed: UInt64) -> (TestProblem, Gradients?) {
         let nL = c.output == .sigmoid ? 1 : 3
-        let p = EngineTestSupport.randomProblem(
+        let p = TestProblem.random(
             widths: [5, 6, 4, nL], m: 9, activation: c.activation, output: c.output,
             lambd: 0.3, seed: seed)
         guard c.buggy else { return (p, nil) }
@@ -33,7 +34,7 @@ import Testing
     }
 
     @Test func partitionCoversEveryCoordinateOnce() {
-        let p = EngineTestSupport.randomProblem(widths: [7, 5, 3, 1], m: 6, activation: .tanh, output: .sigmoid, lambd: 0, seed: 3)
+        let p = TestProblem.random(widths: [7, 5, 3, 1], m: 6, activation: .tanh, output: .sigmoid, lambd: 0, seed: 3)
         let all = CoordinateSampler.all(of: p.network)
         for n in [1, 2, 3, 7, 64, all.count + 5] {
             let ranges = ShardPartition.ranges(of: p.network, examples: 6, method: .central, count: n)
@@ -49,7 +50,7 @@ import Testing
 
     @Test func partitionBalancesCostNotCount() {
         // A tanh layer-1 weight costs far more than an output weight: equal cost means unequal counts.
-        let p = EngineTestSupport.randomProblem(widths: [20, 30, 30, 1], m: 16, activation: .tanh, output: .sigmoid, lambd: 0, seed: 5)
+        let p = TestProblem.random(widths: [20, 30, 30, 1], m: 16, activation: .tanh, output: .sigmoid, lambd: 0, seed: 5)
         let all = CoordinateSampler.all(of: p.network)
         let costs = ShardPartition.costs(of: all, network: p.network, examples: 16, method: .central)
         let ranges = ShardPartition.ranges(costs: costs, count: 3)
@@ -115,7 +116,7 @@ import Testing
     }
 
     @Test func mergeRefusesMissingRepeatedAndForeignShards() throws {
-        let p = EngineTestSupport.randomProblem(widths: [3, 2, 1], m: 4, activation: .tanh, output: .sigmoid, lambd: 0, seed: 1)
+        let p = TestProblem.random(widths: [3, 2, 1], m: 4, activation: .tanh, output: .sigmoid, lambd: 0, seed: 1)
         let checker = GradientChecker(engine: FastEngine(threads: 1))
         let parts = try (0..<3).map {
             var part = try checker.checkShard(p.network, inputs: p.x, labels: p.y, shard: ShardSpec(index: $0, count: 3))

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import GradCheck
@@ -14,7 +15,7 @@ import Testing
         (.leakyRelu, [16, 8, 1], 4096),
     ].enumerated().map { index, spec in
         Float32Backward.rounded(
-            EngineTestSupport.randomProblem(
+            TestProblem.random(
                 widths: spec.1, m: spec.2, activation: spec.0, output: .sigmoid,
                 lambd: 0, seed: UInt64(10 + index)))
     }
@@ -53,7 +54,7 @@ import Testing
     }
 
     @Test func float64ChecksKeepTheNotebooksRuleAndExplainIt() throws {
-        let problem = EngineTestSupport.randomProblem(widths: [5, 4, 1], m: 6, activation: .tanh, output: .sigmoid, lambd: 0, seed: 2)
+        let problem = TestProblem.random(widths: [5, 4, 1], m: 6, activation: .tanh, output: .sigmoid, lambd: 0, seed: 2)
         let report = checker.check(problem.network, inputs: problem.x, labels: problem.y)
         #expect(report.passed && report.floor < 1e-13)
         #expect(report.explanation.hasPrefix("passed by the notebook's rule"))

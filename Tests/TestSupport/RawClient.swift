@@ -6,26 +6,28 @@ import Glibc
 
 /// A deliberately dumb blocking HTTP client over a raw TCP socket, so tests control every byte
 /// and every pause. Reads time out (SO_RCVTIMEO) so a broken server fails a test, never hangs it.
-final class RawClient {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+public final class RawClient {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+
+        public init(description: String) { self.description = description }
     }
 
-    struct Response {
-        let status: Int
-        let headers: [(name: String, value: String)]
-        let body: [UInt8]
+    public struct Response {
+        public let status: Int
+        public let headers: [(name: String, value: String)]
+        public let body: [UInt8]
 
-        func header(_ name: String) -> String? {
+        public func header(_ name: String) -> String? {
             headers.first { $0.name.lowercased() == name.lowercased() }?.value
         }
-        var text: String { String(decoding: body, as: UTF8.self) }
+        public var text: String { String(decoding: body, as: UTF8.self) }
     }
 
-    let fd: Int32
+    public let fd: Int32
     private var buffer: [UInt8] = []
 
-    init(port: Int, receiveTimeout seconds: Int = 10) throws {
+    public init(port: Int, receiveTimeout seconds: Int = 10) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
         var timeout = timeval(tv_sec: seconds, tv_usec: 0)
@@ -50,14 +52,14 @@ final class RawClient {
     deinit { close() }
 
     /// Closes our side (FIN), as a finished client would.
-    func close() {
+    public func close() {
         if !closed { Glibc.close(fd) }
         closed = true
     }
 
-    func send(_ text: String) throws { try send(Array(text.utf8)) }
+    public func send(_ text: String) throws { try send(Array(text.utf8)) }
 
-    func send(_ bytes: [UInt8]) throws {
+    public func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let count = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
@@ -68,7 +70,7 @@ final class RawClient {
 
     /// Reads one response (a 1xx interim response counts as one). Body framed by Content-Length,
     /// or read to EOF when there is none.
-    func readResponse(bodyExpected: Bool = true) throws -> Response {
+    public func readResponse(bodyExpected: Bool = true) throws -> Response {
         let headEnd = try readUntil { Self.find(Array("\r\n\r\n".utf8), in: $0) }
         let head = String(decoding: buffer[..<headEnd], as: UTF8.self)
         buffer.removeFirst(headEnd + 4)
@@ -93,14 +95,14 @@ final class RawClient {
     }
 
     /// Everything until the server closes; throws on timeout.
-    func readToEnd() throws -> [UInt8] {
+    public func readToEnd() throws -> [UInt8] {
         while try fill() {}
         defer { buffer = [] }
         return buffer
     }
 
     /// True when the server has closed the connection (EOF or reset) with nothing more to read.
-    func serverClosed() throws -> Bool {
+    public func serverClosed() throws -> Bool {
         guard buffer.isEmpty else { return false }
         var byte: UInt8 = 0
         let count = recv(fd, &byte, 1, 0)
@@ -113,13 +115,13 @@ final class RawClient {
     }
 
     /// Sends RST instead of FIN on close: the harshest way to disappear mid-response.
-    func abort() {
+    public func abort() {
         var option = linger(l_onoff: 1, l_linger: 0)
         setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
         shutdown(fd, Int32(SHUT_RDWR))
     }
 
-    func read(atLeast count: Int) throws -> [UInt8] {
+    public func read(atLeast count: Int) throws -> [UInt8] {
         _ = try readUntil { $0.count >= count ? count : nil }
         defer { buffer.removeFirst(count) }
         return Array(buffer[..<count])
