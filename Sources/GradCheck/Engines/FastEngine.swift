@@ -42,8 +42,18 @@ import Synchronization
 /// Inputs are trusted as `NetworkBuilder` leaves them (consistent shapes); a coordinate outside
 /// the network, or a direction tensor of the wrong shape, gives NaN rather than a crash.
 public struct FastEngine: NumericalGradientEngine {
-    /// The radius complex-step's kink test uses (the default central epsilon).
-    public static let kinkProbeStep = 1e-7
+    /// The radius complex-step's kink test uses: the default central epsilon, so that it calls
+    /// a kink what a default central check would.
+    public static let kinkProbeStep = GradientCheckOptions.defaultEpsilon(for: .central)
+
+    /// The coordinate loop is cut into about this many chunks per worker, taken one at a time
+    /// from a shared counter: small chunks balance uneven coordinates (a layer-1 row costs more
+    /// than a bias), so no worker is left with the slow tail while the others idle.
+    static let chunksPerWorker = 32
+
+    /// ... but never fewer coordinates per chunk than this: each chunk costs a lock on the shared
+    /// counter and a progress update (`StopSignal.advance`), which stay negligible at this size.
+    static let minimumChunk = 16
 
     /// Worker threads for the coordinate loop and the matrix products.
     public let threads: Int
@@ -91,8 +101,7 @@ public struct FastEngine: NumericalGradientEngine {
             kinks.withUnsafeMutableBufferPointer { kp in
                 let valueOut = SharedMutableBuffer(vp)
                 let kinkOut = SharedMutableBuffer(kp)
-                // Small chunks balance uneven rows (a layer-1 row costs more than a bias).
-                let chunk = max(16, coordinates.count / (threads * 32))
+                let chunk = max(Self.minimumChunk, coordinates.count / (threads * Self.chunksPerWorker))
                 let chunks = (coordinates.count + chunk - 1) / chunk
                 let next = ChunkCounter()
                 DispatchQueue.concurrentPerform(iterations: min(threads, chunks)) { _ in

@@ -159,16 +159,13 @@ extension GradientChecker {
     /// `TensorComparison.explain` from sums: ||a - r n||^2 = a.a - 2 r a.n + r^2 n.n.
     private static func explain(_ t: TensorPartial, analyticNorm a: Double, numericNorm n: Double) -> (Double?, String?) {
         let name = t.gradient.name
-        if a <= 1e-12 * n { return (0, "\(name) is all zero but the numerical gradient is not") }
-        if n <= 1e-12 * a { return (nil, "\(name) is not zero but the numerical gradient is (all zero)") }
+        if let zero = TensorComparison.zeroSideExplanation(name, analyticNorm: a, numericNorm: n) { return zero }
         let dot = t.products.value
         let nn = t.numericSquares.value
         let r = dot / nn
         let misfit = max(0, t.analyticSquares.value - 2 * r * dot + r * r * nn)
-        if misfit.squareRoot() <= 1e-3 * a && abs(r - 1) > 1e-3 {
-            let shown = TensorComparison.threeDecimals(r)
-            if abs(r + 1) <= 1e-3 { return (r, "\(name) has its sign flipped (\(shown) times the numerical gradient)") }
-            return (r, "\(name) is \(shown) times the numerical gradient")
+        if let scaled = TensorComparison.ratioExplanation(name, ratio: r, misfitNorm: misfit.squareRoot(), analyticNorm: a) {
+            return scaled
         }
         return (
             nil,
