@@ -3,7 +3,7 @@ struct TensorComparison {
     /// The gradient compared (dW1, db1, or an intermediate dZ2, dA1).
     let gradient: GradientName
     /// The check's threshold: sets how close to the one-sided quotients a subgradient must be.
-    var threshold = GradientCheckOptions().threshold
+    let threshold: Double
     var analytic: [Double] = []
     var numeric: [Double] = []
     var indices: [EntryIndex] = []
@@ -18,7 +18,7 @@ struct TensorComparison {
     var entries: TensorEntries?
 
     init(
-        gradient: GradientName, threshold: Double = GradientCheckOptions().threshold,
+        gradient: GradientName, threshold: Double,
         keepingEntriesOf shape: (rows: Int, cols: Int)? = nil
     ) {
         self.gradient = gradient
