@@ -94,7 +94,7 @@ public struct GradientChecker: Sendable {
                 epsilon: options.epsilon, threshold: options.threshold, method: options.method, methodUsed: methodUsed,
                 mode: options.mode, precision: options.precision),
             leadingNotes: notes, trailingNotes: preflightNotes,
-            float32Gradients: gradients.map { Precision.float32.represents($0.tensors.values.flatMap(\.values)) } ?? false,
+            float32Gradients: Self.sentFloat32Gradients(gradients),
             elapsedSeconds: Self.secondsSince(started))
         return (report, nonFinite ?? measured.nonFinite, floorModel)
     }
@@ -140,6 +140,12 @@ public struct GradientChecker: Sendable {
         }
         let floorModel = RoundingFloor(network: network, inputs: x, labels: y, threads: ProcessInfo.processInfo.activeProcessorCount)
         return (analytic, methodUsed, notes, nonFinite, floorModel)
+    }
+
+    /// The caller sent gradients, and every entry of them is a float32 value: the report then
+    /// says when float32 rounding would explain a failed float64 verdict.
+    static func sentFloat32Gradients(_ gradients: Gradients?) -> Bool {
+        gradients.map { Precision.float32.represents($0.tensors.values.flatMap(\.values)) } ?? false
     }
 
     /// float32's unit roundoff in units of float64's.

@@ -46,7 +46,7 @@ extension GradientChecker {
         partial.costEvaluations = coordinates.count * method.evaluationsPerCoordinate
         partial.leadingNotes = notes
         partial.trailingNotes = PreflightNotes.notes(network: network, pass: floorModel.sampledPass, epsilon: options.epsilon)
-        partial.float32Gradients = gradients.map { Precision.float32.represents($0.tensors.values.flatMap(\.values)) } ?? false
+        partial.float32Gradients = Self.sentFloat32Gradients(gradients)
         partial.elapsedSeconds = Self.secondsSince(started)
         return partial
     }
