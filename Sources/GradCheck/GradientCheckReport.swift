@@ -73,7 +73,7 @@ public struct ParameterReport: Sendable {
     /// The parameter, for dW and db; nil for intermediates.
     public var id: ParameterID? { gradient.parameter }
     /// The key it is reported under: `W1` for dW1, `dZ2` for dZ2.
-    public var name: String { gradient.parameter?.name ?? gradient.name }
+    public var name: String { gradient.reportKey }
     /// The notebook's formula over this tensor's checked, kink-free entries; 0 when analytic and
     /// numeric are both (near) zero.
     public let difference: Double

@@ -76,35 +76,39 @@ public struct GradientChecker: Sendable {
         let started = DispatchTime.now().uptimeNanoseconds
         let (analytic, methodUsed, notes, nonFinite, floorModel) = prepare(
             network, inputs: x, labels: y, gradients: gradients, options: options)
-        var result: (report: GradientCheckReport, nonFinite: String?)
+        let measured: (outcome: CheckOutcome, nonFinite: String?)
         switch options.mode {
         case .full, .sample:
-            result = checkCoordinates(
+            measured = checkCoordinates(
                 network, x: x, y: y, analytic: analytic, options: options, method: methodUsed,
                 floorModel: floorModel, stop: stop)
         case let .directional(count, seed):
-            result = checkDirections(
+            measured = checkDirections(
                 network, x: x, y: y, analytic: analytic, count: max(count, 1), seed: seed,
                 options: options, method: methodUsed, floorModel: floorModel, stop: stop)
         }
-        // The notebook's formula is central: judge its step (complex-step's tiny h subtracts nothing).
-        let centralStep = options.method == .central ? options.epsilon : GradientCheckOptions.defaultEpsilon(for: .central)
-        result.report.notes += PreflightNotes.notes(network: network, pass: floorModel.sampledPass, epsilon: centralStep)
-        result.report.precision = options.precision
-        result.report.explanation = VerdictRule.explanation(
-            difference: result.report.difference, threshold: options.threshold, floor: result.report.floor,
-            precision: options.precision, passed: result.report.passed)
-        if let gradients, !result.report.passed, options.precision == .float64,
-            result.report.difference <= VerdictRule.limit(threshold: options.threshold, floor: result.report.floor * Self.float32Scale),
-            Precision.float32.represents(gradients.tensors.values.flatMap(\.values))
-        {
-            result.report.notes.append(
-                "every gradient you sent is a float32 value, and the difference is within what float32 rounding explains (floor \(WorkEstimate.scientific(result.report.floor * Self.float32Scale))): if your forward and backward ran in float32, send \"dtype\": \"float32\""
-            )
-        }
-        result.report.notes = notes + result.report.notes
-        result.report.elapsedSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        return (result.report, nonFinite ?? result.nonFinite, floorModel)
+        let preflightNotes = PreflightNotes.notes(network: network, pass: floorModel.sampledPass, epsilon: Self.centralStep(options))
+        let report = GradientCheckReport(
+            outcome: measured.outcome,
+            settings: CheckSettings(
+                epsilon: options.epsilon, threshold: options.threshold, method: options.method, methodUsed: methodUsed,
+                mode: options.mode, precision: options.precision),
+            leadingNotes: notes, trailingNotes: preflightNotes,
+            float32Gradients: Self.sentFloat32Gradients(gradients),
+            elapsedSeconds: Self.secondsSince(started))
+        return (report, nonFinite ?? measured.nonFinite, floorModel)
+    }
+
+    /// The step the notebook's central formula is judged with (pre-flight notes) and the
+    /// intermediates are checked with: the check's own step when it is central, the central
+    /// default when it is complex-step (whose tiny h subtracts nothing).
+    static func centralStep(_ options: GradientCheckOptions) -> Double {
+        options.method == .central ? options.epsilon : GradientCheckOptions.defaultEpsilon(for: .central)
+    }
+
+    /// Wall-clock seconds since `started` (a `DispatchTime` uptime in nanoseconds).
+    static func secondsSince(_ started: UInt64) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     }
 
     /// What every coordinate check starts from: the analytic gradients (missing or misshapen
@@ -138,6 +142,12 @@ public struct GradientChecker: Sendable {
         return (analytic, methodUsed, notes, nonFinite, floorModel)
     }
 
+    /// The caller sent gradients, and every entry of them is a float32 value: the report then
+    /// says when float32 rounding would explain a failed float64 verdict.
+    static func sentFloat32Gradients(_ gradients: Gradients?) -> Bool {
+        gradients.map { Precision.float32.represents($0.tensors.values.flatMap(\.values)) } ?? false
+    }
+
     /// float32's unit roundoff in units of float64's.
     static let float32Scale = Precision.float32.unitRoundoff / Precision.float64.unitRoundoff
 
@@ -145,7 +155,7 @@ public struct GradientChecker: Sendable {
         _ network: Network, x: Matrix, y: Matrix, analytic: Gradients, options: GradientCheckOptions,
         method: DifferenceMethod, floorModel: RoundingFloor,
         stop: StopSignal
-    ) -> (report: GradientCheckReport, nonFinite: String?) {
+    ) -> (outcome: CheckOutcome, nonFinite: String?) {
         let coordinates: [Coordinate]
         if case let .sample(count, seed) = options.mode {
             coordinates = CoordinateSampler.sample(of: network, count: count, seed: seed, only: options.only)
@@ -161,49 +171,41 @@ public struct GradientChecker: Sendable {
         var allFloorErrors: [Double] = []
         var kinkCount = 0
         var subgradientCount = 0
-        var nonFinite: String?
-        for (coordinate, n) in zip(coordinates, numeric) {
-            let id = coordinate.parameter
-            let a = analytic[id]?[coordinate.row, coordinate.col] ?? 0
-            if nonFinite == nil && !n.value.isFinite {
-                nonFinite =
-                    "the numerical gradient of \(id.name) at [\(coordinate.row)][\(coordinate.col)] is not finite: the cost overflows (or is undefined) at theta +/- epsilon; scale the inputs or parameters down"
-            }
-            let floorError = floorModel.errorsPerUnitRoundoff[id]?[coordinate.row, coordinate.col] ?? 0
+        var nonFinite = CoordinateReading.read(coordinates, numeric, analytic: analytic, floorModel: floorModel) { reading in
+            let id = reading.coordinate.parameter
+            let n = reading.numeric
             let shape = options.keepsEntries ? (network[id].rows, network[id].cols) : nil
             tensors[id, default: TensorComparison(gradient: GradientName(id), threshold: options.threshold, keepingEntriesOf: shape)]
-                .add(index: EntryIndex(row: coordinate.row, col: coordinate.col), analytic: a, numeric: n, floorError: floorError)
+                .add(index: reading.index, analytic: reading.analytic, numeric: n, floorError: reading.floorError)
             if n.crossesKink { kinkCount += 1 }
             if n.crossesKink && n.oneSided != nil { subgradientCount += 1 }
-            guard let compared = TensorComparison.compared(a, n, threshold: options.threshold) else { continue }
-            allAnalytic.append(a)
+            guard let compared = TensorComparison.compared(reading.analytic, n, threshold: options.threshold) else { return }
+            allAnalytic.append(reading.analytic)
             allNumeric.append(compared)
-            allFloorErrors.append(floorError)
+            allFloorErrors.append(reading.floorError)
         }
         let difference = Norms.difference(allAnalytic, allNumeric)
         let scale = Norms.euclidean(allAnalytic) + Norms.euclidean(allNumeric)
         if nonFinite == nil && !difference.isFinite {
             nonFinite = "the difference is not finite: the gradients' norms overflow"
         }
-        // A tensor whose gradient is 1e-10 of the whole gradient cannot move the verdict; below
-        // that, a mismatch is rounding, not a bug.
-        let negligible = 1e-10 * scale
+        let negligible = Self.negligibleFraction * scale
         let u = options.precision.unitRoundoff
-        let parameters = tensors.keys.sorted().map {
-            tensors[$0]!.report(threshold: options.threshold, negligible: negligible, unitRoundoff: u)
+        let parameters = tensors.sorted { $0.key < $1.key }.map {
+            $0.value.report(threshold: options.threshold, negligible: negligible, unitRoundoff: u)
         }
-        let floor = u * RoundingFloor.floor(errors: allFloorErrors, analytic: allAnalytic, numeric: allNumeric)
-        let passed = difference <= VerdictRule.limit(threshold: options.threshold, floor: floor) && !allAnalytic.isEmpty
-        let notes = Self.coordinateNotes(kinkCount: kinkCount, subgradientCount: subgradientCount, comparedNothing: allAnalytic.isEmpty)
-        let report = GradientCheckReport(
-            difference: difference, passed: passed,
-            message: allAnalytic.isEmpty ? Self.inconclusiveMessage : Self.message(difference: difference, passed: passed),
-            epsilon: options.epsilon, threshold: options.threshold, method: options.method, methodUsed: method,
-            mode: options.mode, costEvaluations: coordinates.count * method.evaluationsPerCoordinate,
-            elapsedSeconds: 0, checkedCount: coordinates.count, kinkCount: kinkCount,
-            parameters: parameters, directions: [], notes: notes, floor: floor)
-        return (report, nonFinite)
+        let outcome = CheckOutcome(
+            difference: difference,
+            floor: u * RoundingFloor.floor(errors: allFloorErrors, analytic: allAnalytic, numeric: allNumeric),
+            comparedNothing: allAnalytic.isEmpty, costEvaluations: coordinates.count * method.evaluationsPerCoordinate,
+            checkedCount: coordinates.count, kinkCount: kinkCount, parameters: parameters,
+            notes: Self.coordinateNotes(kinkCount: kinkCount, subgradientCount: subgradientCount, comparedNothing: allAnalytic.isEmpty))
+        return (outcome, nonFinite)
     }
+
+    /// A tensor whose gradient is this fraction of the whole gradient (or less) cannot move the
+    /// verdict; below it, a mismatch is rounding, not a bug.
+    static let negligibleFraction = 1e-10
 
     /// The notes a coordinate check's counts give (kinks checked as subgradients or left out).
     static func coordinateNotes(kinkCount: Int, subgradientCount: Int, comparedNothing: Bool) -> [String] {
@@ -228,7 +230,7 @@ public struct GradientChecker: Sendable {
         _ network: Network, x: Matrix, y: Matrix, analytic: Gradients, count: Int, seed: UInt64,
         options: GradientCheckOptions, method: DifferenceMethod, floorModel: RoundingFloor,
         stop: StopSignal
-    ) -> (report: GradientCheckReport, nonFinite: String?) {
+    ) -> (outcome: CheckOutcome, nonFinite: String?) {
         var generator = SplitMix64(seed: seed)
         // Only the first `listedDirections` are listed in the answer; every direction counts in
         // the verdict, through these two vectors (16 bytes per direction, priced).
@@ -271,7 +273,6 @@ public struct GradientChecker: Sendable {
         let allErrors = floorModel.errorsPerUnitRoundoff.values.flatMap(\.values)
         let allGradient = analytic.tensors.values.flatMap(\.values)
         let floor = options.precision.unitRoundoff * RoundingFloor.floor(errors: allErrors, analytic: allGradient, numeric: allGradient)
-        let passed = difference <= VerdictRule.limit(threshold: options.threshold, floor: floor) && !keptAnalytic.isEmpty
         var notes = [
             "directional mode compares grad . u with the numerical derivative along \(count) random unit direction(s); it cannot tell which tensor is wrong"
         ]
@@ -285,14 +286,11 @@ public struct GradientChecker: Sendable {
         if keptAnalytic.isEmpty {
             notes.append("every direction crosses a kink: nothing was left to compare; try a smaller epsilon or other directions")
         }
-        let report = GradientCheckReport(
-            difference: difference, passed: passed,
-            message: keptAnalytic.isEmpty ? Self.inconclusiveMessage : Self.message(difference: difference, passed: passed),
-            epsilon: options.epsilon, threshold: options.threshold, method: options.method, methodUsed: method,
-            mode: options.mode, costEvaluations: count * method.evaluationsPerCoordinate,
-            elapsedSeconds: 0, checkedCount: count, kinkCount: kinks,
-            parameters: [], directions: listed, notes: notes, floor: floor)
-        return (report, nonFinite)
+        let outcome = CheckOutcome(
+            difference: difference, floor: floor, comparedNothing: keptAnalytic.isEmpty,
+            costEvaluations: count * method.evaluationsPerCoordinate, checkedCount: count, kinkCount: kinks,
+            directions: listed, notes: notes)
+        return (outcome, nonFinite)
     }
 
     /// Checks the caller's intermediates numerically and finds the root causes; returns a
@@ -324,7 +322,7 @@ public struct GradientChecker: Sendable {
         let voted = GradientConvention.detect(caller: intermediates, meanReference: meanReference, examples: x.cols)
         // Intermediates are checked with central differences: with the check's step, or the
         // central default when the check itself is complex-step.
-        let step = options.method == .central ? options.epsilon : GradientCheckOptions.defaultEpsilon(for: .central)
+        let step = Self.centralStep(options)
         if options.method != .central && !intermediates.isEmpty {
             report.notes.append(
                 "the intermediates were checked with central differences (step \(step)): complex-step is used for the parameters only")
@@ -332,9 +330,8 @@ public struct GradientChecker: Sendable {
         let names = intermediates.keys.sorted()
         let numeric = engine.intermediateDerivatives(of: network, inputs: x, labels: y, names: names, step: step, stop: stop)
         for name in names {
-            guard let (values, kinks) = numeric[name] else { continue }
+            guard let (values, kinks) = numeric[name], let cols = intermediates[name]?.cols else { continue }
             if let bad = values.indices.first(where: { !values[$0].isFinite && !kinks[$0] }) {
-                let cols = intermediates[name]!.cols
                 return
                     "the numerical derivative for \(name) at [\(bad / cols)][\(bad % cols)] is not finite: the cost overflows (or is undefined) there"
             }
@@ -375,7 +372,7 @@ public struct GradientChecker: Sendable {
             let diagnosis = BackwardDiagnosis(
                 convention: voted == nil ? nil : convention, rootCauses: found.rootCauses,
                 propagated: found.propagated)
-            if best == nil || diagnosis.rootCauses.count < best!.diagnosis.rootCauses.count { best = (reports, diagnosis) }
+            if best.map({ diagnosis.rootCauses.count < $0.diagnosis.rootCauses.count }) ?? true { best = (reports, diagnosis) }
         }
         if let best {
             report.intermediates = best.reports
@@ -391,21 +388,22 @@ public struct GradientChecker: Sendable {
         shapedLike network: Network, only: Set<ParameterID>? = nil,
         using generator: inout SplitMix64
     ) -> [ParameterID: Matrix] {
-        var direction: [ParameterID: Matrix] = [:]
+        var drawn: [(id: ParameterID, values: [Double])] = []
         var squares = CompensatedSum()
         for id in network.parameterIDs {
-            let p = network[id]
-            var values = [Double](repeating: 0, count: p.count)
+            var values = [Double](repeating: 0, count: network[id].count)
             if only?.contains(id) ?? true {
                 for i in values.indices {
                     values[i] = generator.nextGaussian()
                     squares.add(values[i] * values[i])
                 }
             }
-            direction[id] = Matrix(rows: p.rows, cols: p.cols, values: values)
+            drawn.append((id, values))
         }
         let norm = squares.value.squareRoot()
-        for id in network.parameterIDs { direction[id]!.values = direction[id]!.values.map { $0 / norm } }
-        return direction
+        return Dictionary(
+            uniqueKeysWithValues: drawn.map { id, values in
+                (id, Matrix(rows: network[id].rows, cols: network[id].cols, values: values.map { $0 / norm }))
+            })
     }
 }

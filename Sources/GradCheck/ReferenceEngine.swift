@@ -35,11 +35,7 @@ public struct ReferenceEngine: NumericalGradientEngine {
         case .exactChanges:
             let changes = CostChange(network: network, x: x, y: y, base: base)
             return coordinates.map { coordinate in
-                let plus = changes.change(at: coordinate, by: step)
-                let minus = changes.change(at: coordinate, by: -step)
-                return NumericalDerivative(
-                    value: (plus.change - minus.change) / (2 * step),
-                    crossesKink: plus.crossesKink || minus.crossesKink)
+                centralQuotient(changes.change(at: coordinate, by: step), changes.change(at: coordinate, by: -step), step: step)
             }
         case .notebook:
             return coordinates.map { coordinate in
@@ -60,11 +56,7 @@ public struct ReferenceEngine: NumericalGradientEngine {
         switch strategy {
         case .exactChanges:
             let changes = CostChange(network: network, x: x, y: y, base: base)
-            let plus = changes.change(along: direction, by: step)
-            let minus = changes.change(along: direction, by: -step)
-            return NumericalDerivative(
-                value: (plus.change - minus.change) / (2 * step),
-                crossesKink: plus.crossesKink || minus.crossesKink)
+            return centralQuotient(changes.change(along: direction, by: step), changes.change(along: direction, by: -step), step: step)
         case .notebook:
             var plusNetwork = network
             var minusNetwork = network
@@ -76,6 +68,12 @@ public struct ReferenceEngine: NumericalGradientEngine {
             }
             return notebookDifference(network, plusNetwork, minusNetwork, base: base, x: x, y: y, step: step)
         }
+    }
+
+    /// (J(theta + step) - J(theta - step)) / (2 step) from the two exact cost changes; a kink when
+    /// either step switches a unit.
+    private func centralQuotient(_ plus: CostChange.Result, _ minus: CostChange.Result, step: Double) -> NumericalDerivative {
+        NumericalDerivative(value: (plus.change - minus.change) / (2 * step), crossesKink: plus.crossesKink || minus.crossesKink)
     }
 
     private func notebookDifference(

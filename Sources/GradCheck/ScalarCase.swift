@@ -20,7 +20,7 @@ public enum ScalarCase {
     public static func gradientCheck(
         x: Double, theta: Double, gradient: Double? = nil,
         method: DifferenceMethod = .central,
-        epsilon: Double = 1e-7, threshold: Double = 1e-7
+        epsilon: Double = GradientCheckOptions.defaultEpsilon(for: .central), threshold: Double = GradientCheckOptions().threshold
     ) -> CheckResult {
         let approximation: Double
         switch method {

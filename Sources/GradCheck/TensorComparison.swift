@@ -3,7 +3,7 @@ struct TensorComparison {
     /// The gradient compared (dW1, db1, or an intermediate dZ2, dA1).
     let gradient: GradientName
     /// The check's threshold: sets how close to the one-sided quotients a subgradient must be.
-    var threshold = GradientCheckOptions().threshold
+    let threshold: Double
     var analytic: [Double] = []
     var numeric: [Double] = []
     var indices: [EntryIndex] = []
@@ -18,7 +18,7 @@ struct TensorComparison {
     var entries: TensorEntries?
 
     init(
-        gradient: GradientName, threshold: Double = GradientCheckOptions().threshold,
+        gradient: GradientName, threshold: Double,
         keepingEntriesOf shape: (rows: Int, cols: Int)? = nil
     ) {
         self.gradient = gradient
@@ -89,12 +89,11 @@ struct TensorComparison {
     }
 
     /// A consistent ratio a = r n is found by least squares (r = a.n / n.n) and accepted when the
-    /// residual ||a - r n|| is under 0.1% of ||a||: entries that are zero on both sides agree with
-    /// any r, so they neither break nor fake the pattern.
+    /// residual ||a - r n|| is within `ratioFitTolerance` of ||a||: entries that are zero on both
+    /// sides agree with any r, so they neither break nor fake the pattern.
     private func explain(analyticNorm a: Double, numericNorm n: Double) -> (Double?, String?) {
         let name = gradient.name
-        if a <= 1e-12 * n { return (0, "\(name) is all zero but the numerical gradient is not") }
-        if n <= 1e-12 * a { return (nil, "\(name) is not zero but the numerical gradient is (all zero)") }
+        if let zero = Self.zeroSideExplanation(name, analyticNorm: a, numericNorm: n) { return zero }
         var dot = 0.0
         var nn = 0.0
         for i in analytic.indices {
@@ -107,14 +106,36 @@ struct TensorComparison {
             let e = analytic[i] - r * numeric[i]
             misfit.add(e * e)
         }
-        if misfit.value.squareRoot() <= 1e-3 * a && abs(r - 1) > 1e-3 {
-            let shown = Self.threeDecimals(r)
-            if abs(r + 1) <= 1e-3 { return (r, "\(name) has its sign flipped (\(shown) times the numerical gradient)") }
-            return (r, "\(name) is \(shown) times the numerical gradient")
+        if let scaled = Self.ratioExplanation(name, ratio: r, misfitNorm: misfit.value.squareRoot(), analyticNorm: a) {
+            return scaled
         }
         let tolerance = 1e-6 * max(a, n) / Double(max(analytic.count, 1)).squareRoot()
         let wrong = analytic.indices.filter { abs(analytic[$0] - numeric[$0]) > tolerance }.count
         return (nil, "\(wrong) of \(analytic.count) entries of \(name) disagree with the numerical gradient")
+    }
+
+    /// A norm at or below this fraction of the other side's is (all) zero.
+    static let zeroNormFraction = 1e-12
+
+    /// The least-squares ratio explains a tensor when the misfit ||a - r n|| is within this
+    /// fraction (0.1%) of ||a||: a real scaling mistake fits to rounding, a mixed one does not.
+    static let ratioFitTolerance = 1e-3
+
+    /// When one side is (all) zero, the ratio and the sentence that say so; nil otherwise.
+    /// Shared with a merged shard's tensors, which explain from sums.
+    static func zeroSideExplanation(_ name: String, analyticNorm a: Double, numericNorm n: Double) -> (Double?, String?)? {
+        if a <= zeroNormFraction * n { return (0, "\(name) is all zero but the numerical gradient is not") }
+        if n <= zeroNormFraction * a { return (nil, "\(name) is not zero but the numerical gradient is (all zero)") }
+        return nil
+    }
+
+    /// The ratio `r` and its sentence when it fits (`ratioFitTolerance`) and is not 1; nil
+    /// otherwise. Shared with a merged shard's tensors.
+    static func ratioExplanation(_ name: String, ratio r: Double, misfitNorm: Double, analyticNorm a: Double) -> (Double?, String?)? {
+        guard misfitNorm <= ratioFitTolerance * a && ScaleFactor.differsFromOne(r) else { return nil }
+        let shown = threeDecimals(r)
+        if ScaleFactor.isMinusOne(r) { return (r, "\(name) has its sign flipped (\(shown) times the numerical gradient)") }
+        return (r, "\(name) is \(shown) times the numerical gradient")
     }
 
     /// "2.000", "-1.000": Foundation-free fixed-point formatting.

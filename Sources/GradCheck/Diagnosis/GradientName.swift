@@ -24,6 +24,10 @@ public struct GradientName: Sendable, Hashable, Comparable, CustomStringConverti
         self.init(layer: parameter.layer, kind: parameter.kind == .weight ? .weight : .bias)
     }
 
+    /// The key a checked tensor is reported under: the parameter's (`W1` for dW1, `b2` for
+    /// db2), or the gradient's own name for an intermediate (`dZ2`).
+    public var reportKey: String { parameter?.name ?? name }
+
     /// `dW2`, `db1`, `dZ3`, `dA0`; nil for anything else (layers of dW, db and dZ count from 1).
     public init?(_ text: String) {
         guard text.hasPrefix("d"), text.count >= 3 else { return nil }

@@ -62,7 +62,7 @@ struct MistakeRecognition {
                     kind: .missingL2,
                     explanation: "is missing the L2 term: the line that computes \(name) must add (lambd / m) * W\(name.layer)")
             }
-            if let k = Self.factor(value.subtracting(data), onto: l2), abs(k - 1) > 1e-3,
+            if let k = Self.factor(value.subtracting(data), onto: l2), ScaleFactor.differsFromOne(k),
                 Self.explains(value, data.adding(l2.scaled(by: k)))
             {
                 var finding = Finding(
@@ -74,7 +74,7 @@ struct MistakeRecognition {
                 return finding
             }
             // A factor on the data term alone (1/m forgotten there, the L2 term right).
-            if let k = Self.factor(value.subtracting(l2), onto: data), abs(k - 1) > 1e-3,
+            if let k = Self.factor(value.subtracting(l2), onto: data), ScaleFactor.differsFromOne(k),
                 Self.explains(value, data.scaled(by: k).adding(l2))
             {
                 var finding = Finding(
@@ -88,7 +88,7 @@ struct MistakeRecognition {
                 kind: .l2OnBias,
                 explanation: "carries the L2 term (lambd / m) * b\(name.layer): L2 regularisation applies to the weights only")
         }
-        if let k = Self.factor(value, onto: expected), abs(k - 1) > 1e-3, Self.explains(value, expected.scaled(by: k)) {
+        if let k = Self.factor(value, onto: expected), ScaleFactor.differsFromOne(k), Self.explains(value, expected.scaled(by: k)) {
             var finding = Finding(kind: .scaled, explanation: Self.scaledExplanation(name, k, m: m, part: ""))
             finding.factor = k
             return finding

@@ -104,13 +104,13 @@ struct EngineCache: Sendable {
         switch act {
         case .relu, .leakyRelu: return act.change(at: z, by: d)
         case .tanh:
-            guard abs(d) <= 1e-3 else { return act.change(at: z, by: d) }
-            // tanh series through d^7: exact to rounding for |d| <= 1e-3.
+            guard abs(d) <= SeriesCutoff.smallArgument else { return act.change(at: z, by: d) }
+            // tanh series through d^7: exact to rounding below the cutoff.
             let d2 = d * d
             let td = d * (1 - d2 * (1.0 / 3 - d2 * (2.0 / 15 - d2 * (17.0 / 315))))
             return slope * td / (1 + a * td)
         case .sigmoid:
-            guard abs(d) <= 1e-3 else { return act.change(at: z, by: d) }
+            guard abs(d) <= SeriesCutoff.smallArgument else { return act.change(at: z, by: d) }
             let e = Kernels.expm1(d)
             return slope * e / (1 + a * e)
         }

@@ -50,7 +50,6 @@ extension EngineCache {
             let j = expansion.coefficients[c]
             sum.add(TaylorJet.evaluate(j, at: up) - TaylorJet.evaluate(j, at: down))
         }
-        let value = sum.value / Double(m) / (2 * eps) + regularisationSlope(coordinate)
-        return NumericalDerivative(value: value, crossesKink: false)
+        return centralQuotient(sum, step: eps, at: coordinate, crossesKink: false)
     }
 }

@@ -42,8 +42,18 @@ import Synchronization
 /// Inputs are trusted as `NetworkBuilder` leaves them (consistent shapes); a coordinate outside
 /// the network, or a direction tensor of the wrong shape, gives NaN rather than a crash.
 public struct FastEngine: NumericalGradientEngine {
-    /// The radius complex-step's kink test uses (the default central epsilon).
-    public static let kinkProbeStep = 1e-7
+    /// The radius complex-step's kink test uses: the default central epsilon, so that it calls
+    /// a kink what a default central check would.
+    public static let kinkProbeStep = GradientCheckOptions.defaultEpsilon(for: .central)
+
+    /// The coordinate loop is cut into about this many chunks per worker, taken one at a time
+    /// from a shared counter: small chunks balance uneven coordinates (a layer-1 row costs more
+    /// than a bias), so no worker is left with the slow tail while the others idle.
+    static let chunksPerWorker = 32
+
+    /// ... but never fewer coordinates per chunk than this: each chunk costs a lock on the shared
+    /// counter and a progress update (`StopSignal.advance`), which stay negligible at this size.
+    static let minimumChunk = 16
 
     /// Worker threads for the coordinate loop and the matrix products.
     public let threads: Int
@@ -91,8 +101,7 @@ public struct FastEngine: NumericalGradientEngine {
             kinks.withUnsafeMutableBufferPointer { kp in
                 let valueOut = SharedMutableBuffer(vp)
                 let kinkOut = SharedMutableBuffer(kp)
-                // Small chunks balance uneven rows (a layer-1 row costs more than a bias).
-                let chunk = max(16, coordinates.count / (threads * 32))
+                let chunk = max(Self.minimumChunk, coordinates.count / (threads * Self.chunksPerWorker))
                 let chunks = (coordinates.count + chunk - 1) / chunk
                 let next = ChunkCounter()
                 DispatchQueue.concurrentPerform(iterations: min(threads, chunks)) { _ in
@@ -172,64 +181,83 @@ extension EngineCache {
         return network.lambd * w / Double(m)
     }
 
-    /// `expansion`: the smooth activations' Taylor expansion of row i of layer l, when the
-    /// request built one (`LossExpansionTable`); without it they take `exactCentral`.
+    /// The central difference at `coordinate`, by the cheapest route that is exact to rounding:
+    /// - in the output layer, the two logit changes are known outright;
+    /// - for ReLU / leaky ReLU, through the fixed linear map T_l while no later unit switches
+    ///   (`linearRegionCentral`), else carried layer by layer (`exactCentral`);
+    /// - for tanh / sigmoid, through `expansion`, the row's Taylor expansion, when the request
+    ///   built one (`LossExpansionTable`) and the series accepts the coordinate, else `exactCentral`.
     func centralDerivative(at coordinate: Coordinate, step eps: Double, expansion: LossExpansion? = nil) -> NumericalDerivative {
+        let input = inputRow(coordinate)
+        if coordinate.parameter.layer == network.depth {
+            return outputLayerCentral(coordinate, input: input, step: eps)
+        }
+        if network.activation.hasKinks {
+            return linearRegionCentral(coordinate, input: input, step: eps) ?? exactCentral(coordinate, input: input, step: eps)
+        }
+        if let expansion, let d = taylorCentral(coordinate, input: input, step: eps, expansion: expansion) { return d }
+        return exactCentral(coordinate, input: input, step: eps)
+    }
+
+    /// A coordinate of the last layer moves row i of the logits by +-eps * input and nothing else.
+    private func outputLayerCentral(_ coordinate: Coordinate, input: [Double], step eps: Double) -> NumericalDerivative {
+        let i = coordinate.row
+        var sum = CompensatedSum()
+        for c in 0..<m where input[c] != 0 {
+            let d = eps * input[c]
+            sum.add(exampleLossChange(column: c) { $0 == i ? d : 0 } - exampleLossChange(column: c) { $0 == i ? -d : 0 })
+        }
+        return centralQuotient(sum, step: eps, at: coordinate, crossesKink: false)
+    }
+
+    /// ReLU / leaky ReLU below the last layer: A_l[i, c] moves by `up` and `down`, and while
+    /// that is below `safeChange` no unit of the later layers switches, so the logits move by
+    /// T_l[:, i, c] times it exactly. nil when some example's move reaches its safe change: the
+    /// later layers are not linear over it, and the caller carries the change layer by layer.
+    private func linearRegionCentral(_ coordinate: Coordinate, input: [Double], step eps: Double) -> NumericalDerivative? {
         let l = coordinate.parameter.layer
         let i = coordinate.row
-        let depth = network.depth
-        let nL = widths[depth]
-        let input = inputRow(coordinate)
+        let z = preActivations[l - 1]
+        let safe = safeChange[l - 1]
+        let t = sensitivities[l - 1]
+        let act = network.activation
+        let offSlope = act == .relu ? 0 : Activation.leakySlope
+        // One sigmoid output: the loss change has a closed form in the single logit's change.
+        let singleSigmoid = widths[network.depth] == 1 && network.output == .sigmoid
+        let t0 = t[0]
         var sum = CompensatedSum()
         var crossed = false
-        if l == depth {
-            for c in 0..<m where input[c] != 0 {
-                let d = eps * input[c]
-                sum.add(exampleLossChange(column: c) { $0 == i ? d : 0 } - exampleLossChange(column: c) { $0 == i ? -d : 0 })
+        for c in 0..<m where input[c] != 0 {
+            let d = eps * input[c]
+            let zv = z[i * m + c]
+            let on = zv > 0
+            let up: Double
+            let down: Double
+            if on == (zv + d > 0) && on == (zv - d > 0) {
+                // The unit stays on one side: what `change(at:by:)` returns, inlined.
+                if !on && offSlope == 0 { continue }
+                up = on ? d : offSlope * d
+                down = -up
+            } else {
+                crossed = true
+                up = act.change(at: zv, by: d)
+                down = act.change(at: zv, by: -d)
             }
-        } else if network.activation.hasKinks {
-            let z = preActivations[l - 1]
-            let safe = safeChange[l - 1]
-            let t = sensitivities[l - 1]
-            let act = network.activation
-            let offSlope = act == .relu ? 0 : Activation.leakySlope
-            let t0 = t[0]
-            for c in 0..<m where input[c] != 0 {
-                let d = eps * input[c]
-                let zv = z[i * m + c]
-                let on = zv > 0
-                let up: Double
-                let down: Double
-                if on == (zv + d > 0) && on == (zv - d > 0) {
-                    // The unit stays on one side: what `change(at:by:)` returns, inlined.
-                    if !on && offSlope == 0 { continue }
-                    up = on ? d : offSlope * d
-                    down = -up
-                } else {
-                    crossed = true
-                    up = act.change(at: zv, by: d)
-                    down = act.change(at: zv, by: -d)
-                }
-                if max(abs(up), abs(down)) >= safe[i * m + c] { return exactCentral(coordinate, input: input, step: eps) }
-                if nL == 1 && network.output == .sigmoid {
-                    let s = t0[i * m + c]
-                    let p = probabilities[c]
-                    let y = labels[c]
-                    let dUp = s * up
-                    let dDown = s * down
-                    sum.add(Kernels.log1p(p * Kernels.expm1(dUp)) - Kernels.log1p(p * Kernels.expm1(dDown)) - y * (dUp - dDown))
-                } else {
-                    sum.add(
-                        exampleLossChange(column: c) { t[$0][i * m + c] * up }
-                            - exampleLossChange(column: c) { t[$0][i * m + c] * down })
-                }
+            if max(abs(up), abs(down)) >= safe[i * m + c] { return nil }
+            if singleSigmoid {
+                let s = t0[i * m + c]
+                let p = probabilities[c]
+                let y = labels[c]
+                let dUp = s * up
+                let dDown = s * down
+                sum.add(Kernels.log1p(p * Kernels.expm1(dUp)) - Kernels.log1p(p * Kernels.expm1(dDown)) - y * (dUp - dDown))
+            } else {
+                sum.add(
+                    exampleLossChange(column: c) { t[$0][i * m + c] * up }
+                        - exampleLossChange(column: c) { t[$0][i * m + c] * down })
             }
-        } else {
-            if let expansion, let d = taylorCentral(coordinate, input: input, step: eps, expansion: expansion) { return d }
-            return exactCentral(coordinate, input: input, step: eps)
         }
-        let value = sum.value / Double(m) / (2 * eps) + regularisationSlope(coordinate)
-        return NumericalDerivative(value: value, crossesKink: crossed)
+        return centralQuotient(sum, step: eps, at: coordinate, crossesKink: crossed)
     }
 
     /// Central difference with both perturbed costs carried through every layer.
@@ -244,8 +272,16 @@ extension EngineCache {
                 exampleLossChange(column: c) { up.change[$0 * m + c] }
                     - exampleLossChange(column: c) { down.change[$0 * m + c] })
         }
+        return centralQuotient(sum, step: eps, at: coordinate, crossesKink: up.crossesKink || down.crossesKink)
+    }
+
+    /// (J(theta + eps) - J(theta - eps)) / (2 eps) from the summed per-example loss changes,
+    /// plus the L2 term's exact slope.
+    func centralQuotient(_ sum: CompensatedSum, step eps: Double, at coordinate: Coordinate, crossesKink: Bool)
+        -> NumericalDerivative
+    {
         let value = sum.value / Double(m) / (2 * eps) + regularisationSlope(coordinate)
-        return NumericalDerivative(value: value, crossesKink: up.crossesKink || down.crossesKink)
+        return NumericalDerivative(value: value, crossesKink: crossesKink)
     }
 
     /// (J(theta) - J(theta - eps)) / eps and (J(theta + eps) - J(theta)) / eps, both perturbed

@@ -7,12 +7,16 @@ enum Kernels {
     /// row of C streams through it.
     private static let kBlock = 128
 
+    /// Rows of C a worker gets at least: a product of fewer rows per worker is over before the
+    /// extra workers have started, so it runs on fewer of them (one, for under 16 rows).
+    private static let minimumRowsPerWorker = 8
+
     /// C = A * B, A (rows x inner), B (inner x cols); rows are spread over `threads` workers.
     static func multiply(_ a: [Double], _ b: [Double], rows: Int, inner: Int, cols: Int, threads: Int = 1) -> [Double] {
         var c = [Double](repeating: 0, count: rows * cols)
         c.withUnsafeMutableBufferPointer { cp in
             let out = SharedMutableBuffer(cp)
-            let workers = max(1, min(threads, rows / 8))
+            let workers = max(1, min(threads, rows / minimumRowsPerWorker))
             if workers == 1 {
                 multiplyRows(a, b, out, rowRange: 0..<rows, inner: inner, cols: cols)
             } else {
@@ -120,18 +124,19 @@ enum Kernels {
         return t
     }
 
-    /// e^x - 1. For |x| <= 1e-3 the Taylor polynomial through x^6 is exact to rounding (the
-    /// first omitted term is below 2e-22 of x), and several times cheaper than the libm call.
+    /// e^x - 1. For |x| <= `SeriesCutoff.smallArgument` the Taylor polynomial through x^6 is
+    /// exact to rounding, and several times cheaper than the libm call.
     @inline(__always)
     static func expm1(_ x: Double) -> Double {
-        if abs(x) > 1e-3 { return Foundation.expm1(x) }
+        if abs(x) > SeriesCutoff.smallArgument { return Foundation.expm1(x) }
         return x * (1 + x * (1.0 / 2 + x * (1.0 / 6 + x * (1.0 / 24 + x * (1.0 / 120 + x * (1.0 / 720))))))
     }
 
-    /// log(1 + u). For |u| <= 1e-3 the series through u^7 is exact to rounding.
+    /// log(1 + u). For |u| <= `SeriesCutoff.smallArgument` the series through u^7 is exact to
+    /// rounding.
     @inline(__always)
     static func log1p(_ u: Double) -> Double {
-        if abs(u) > 1e-3 { return Foundation.log1p(u) }
+        if abs(u) > SeriesCutoff.smallArgument { return Foundation.log1p(u) }
         return u * (1 - u * (1.0 / 2 - u * (1.0 / 3 - u * (1.0 / 4 - u * (1.0 / 5 - u * (1.0 / 6 - u * (1.0 / 7)))))))
     }
 }

@@ -24,35 +24,30 @@ extension GradientChecker {
         let started = DispatchTime.now().uptimeNanoseconds
         let (analytic, method, notes, analyticNonFinite, floorModel) = prepare(
             network, inputs: x, labels: y, gradients: gradients, options: options)
-        var nonFinite = analyticNonFinite
         let coordinates = ShardPartition.coordinates(of: network, examples: x.cols, method: method, only: options.only, shard: shard)
         let numeric = engine.derivatives(
             of: network, inputs: x, labels: y, at: coordinates,
             method: method, step: options.epsilon, stop: stop)
         let ids = network.parameterIDs.filter { options.only?.contains($0) ?? true }
-        var tensors = Dictionary(uniqueKeysWithValues: ids.map { ($0, TensorPartial(gradient: GradientName($0))) })
-        for (coordinate, n) in zip(coordinates, numeric) {
-            let id = coordinate.parameter
-            let a = analytic[id]?[coordinate.row, coordinate.col] ?? 0
-            if nonFinite == nil && !n.value.isFinite {
-                nonFinite =
-                    "the numerical gradient of \(id.name) at [\(coordinate.row)][\(coordinate.col)] is not finite: the cost overflows (or is undefined) at theta +/- epsilon; scale the inputs or parameters down"
-            }
-            let floorError = floorModel.errorsPerUnitRoundoff[id]?[coordinate.row, coordinate.col] ?? 0
-            tensors[id]!.add(
-                index: EntryIndex(row: coordinate.row, col: coordinate.col), analytic: a, numeric: n,
-                floorError: floorError, threshold: options.threshold)
+        // Every checked tensor gets a partial, even one this shard has no entry of.
+        var tensors: [ParameterID: TensorPartial] = [:]
+        let numericNonFinite = CoordinateReading.read(coordinates, numeric, analytic: analytic, floorModel: floorModel) { reading in
+            let id = reading.coordinate.parameter
+            tensors[id, default: TensorPartial(gradient: GradientName(id))].add(
+                index: reading.index, analytic: reading.analytic, numeric: reading.numeric,
+                floorError: reading.floorError, threshold: options.threshold)
         }
         if let interruption = stop.interruption { throw .interrupted(interruption) }
-        if let nonFinite { throw .nonFinite(nonFinite) }
+        if let nonFinite = analyticNonFinite ?? numericNonFinite { throw .nonFinite(nonFinite) }
         var partial = ShardPartial(
             shard: shard, epsilon: options.epsilon, threshold: options.threshold, method: options.method,
-            methodUsed: method, precision: options.precision, tensors: ids.map { tensors[$0]! })
+            methodUsed: method, precision: options.precision,
+            tensors: ids.map { tensors[$0, default: TensorPartial(gradient: GradientName($0))] })
         partial.costEvaluations = coordinates.count * method.evaluationsPerCoordinate
         partial.leadingNotes = notes
         partial.trailingNotes = PreflightNotes.notes(network: network, pass: floorModel.sampledPass, epsilon: options.epsilon)
-        partial.float32Gradients = gradients.map { Precision.float32.represents($0.tensors.values.flatMap(\.values)) } ?? false
-        partial.elapsedSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        partial.float32Gradients = Self.sentFloat32Gradients(gradients)
+        partial.elapsedSeconds = Self.secondsSince(started)
         return partial
     }
 
@@ -122,36 +117,25 @@ extension GradientChecker {
         let n = n2.value.squareRoot()
         let denominator = a + n
         let difference = denominator == 0 ? 0 : d2.value.squareRoot() / denominator
-        let negligible = 1e-10 * denominator
+        let negligible = negligibleFraction * denominator
         let u = first.precision.unitRoundoff
-        let parameters = tensors.map { tensorReport($0, threshold: first.threshold, negligible: negligible, unitRoundoff: u) }
         let floor = denominator > 0 ? u * f2.value.squareRoot() / denominator : 0
-        let passed = difference <= VerdictRule.limit(threshold: first.threshold, floor: floor) && compared > 0
         let kinkCount = tensors.reduce(0) { $0 + $1.kinkCount }
         let subgradientCount = tensors.reduce(0) { $0 + $1.subgradientCount }
-        let checked = tensors.reduce(0) { $0 + $1.checkedCount }
+        let outcome = CheckOutcome(
+            difference: difference, floor: floor, comparedNothing: compared == 0,
+            costEvaluations: shards.reduce(0) { $0 + $1.costEvaluations }, checkedCount: tensors.reduce(0) { $0 + $1.checkedCount },
+            kinkCount: kinkCount,
+            parameters: tensors.map { tensorReport($0, threshold: first.threshold, negligible: negligible, unitRoundoff: u) },
+            notes: coordinateNotes(kinkCount: kinkCount, subgradientCount: subgradientCount, comparedNothing: compared == 0))
         var merged = GradientCheckReport(
-            difference: difference, passed: passed,
-            message: compared == 0 ? inconclusiveMessage : message(difference: difference, passed: passed),
-            epsilon: first.epsilon, threshold: first.threshold, method: first.method, methodUsed: first.methodUsed,
-            mode: .full, costEvaluations: shards.reduce(0) { $0 + $1.costEvaluations },
-            elapsedSeconds: shards.map(\.elapsedSeconds).max() ?? 0, checkedCount: checked, kinkCount: kinkCount,
-            parameters: parameters, directions: [],
-            notes: coordinateNotes(kinkCount: kinkCount, subgradientCount: subgradientCount, comparedNothing: compared == 0),
-            floor: floor)
-        merged.notes += first.trailingNotes
-        merged.precision = first.precision
-        merged.explanation = VerdictRule.explanation(
-            difference: difference, threshold: first.threshold, floor: floor,
-            precision: first.precision, passed: passed)
-        if first.float32Gradients, !passed, first.precision == .float64,
-            difference <= VerdictRule.limit(threshold: first.threshold, floor: floor * float32Scale)
-        {
-            merged.notes.append(
-                "every gradient you sent is a float32 value, and the difference is within what float32 rounding explains (floor \(WorkEstimate.scientific(floor * float32Scale))): if your forward and backward ran in float32, send \"dtype\": \"float32\""
-            )
-        }
-        merged.notes = first.leadingNotes + merged.notes + [shardedNote(count: shards.count)]
+            outcome: outcome,
+            settings: CheckSettings(
+                epsilon: first.epsilon, threshold: first.threshold, method: first.method, methodUsed: first.methodUsed,
+                mode: .full, precision: first.precision),
+            leadingNotes: first.leadingNotes, trailingNotes: first.trailingNotes, float32Gradients: first.float32Gradients,
+            elapsedSeconds: shards.map(\.elapsedSeconds).max() ?? 0)
+        merged.notes.append(shardedNote(count: shards.count))
         return merged
     }
 
@@ -175,16 +159,13 @@ extension GradientChecker {
     /// `TensorComparison.explain` from sums: ||a - r n||^2 = a.a - 2 r a.n + r^2 n.n.
     private static func explain(_ t: TensorPartial, analyticNorm a: Double, numericNorm n: Double) -> (Double?, String?) {
         let name = t.gradient.name
-        if a <= 1e-12 * n { return (0, "\(name) is all zero but the numerical gradient is not") }
-        if n <= 1e-12 * a { return (nil, "\(name) is not zero but the numerical gradient is (all zero)") }
+        if let zero = TensorComparison.zeroSideExplanation(name, analyticNorm: a, numericNorm: n) { return zero }
         let dot = t.products.value
         let nn = t.numericSquares.value
         let r = dot / nn
         let misfit = max(0, t.analyticSquares.value - 2 * r * dot + r * r * nn)
-        if misfit.squareRoot() <= 1e-3 * a && abs(r - 1) > 1e-3 {
-            let shown = TensorComparison.threeDecimals(r)
-            if abs(r + 1) <= 1e-3 { return (r, "\(name) has its sign flipped (\(shown) times the numerical gradient)") }
-            return (r, "\(name) is \(shown) times the numerical gradient")
+        if let scaled = TensorComparison.ratioExplanation(name, ratio: r, misfitNorm: misfit.squareRoot(), analyticNorm: a) {
+            return scaled
         }
         return (
             nil,

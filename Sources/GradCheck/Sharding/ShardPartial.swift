@@ -4,7 +4,7 @@
 /// order, into what `TensorComparison` computes from every entry at once.
 public struct TensorPartial: Sendable {
     public let gradient: GradientName
-    public var name: String { gradient.parameter?.name ?? gradient.name }
+    public var name: String { gradient.reportKey }
     /// Entries checked (kinks included) and entries compared (kinks without quotients left out).
     public var checkedCount = 0
     public var comparedCount = 0

@@ -1,0 +1,64 @@
+/// What a check measured, before it is worded as a report. Coordinate checks, directional
+/// checks and merged shards each produce one; `GradientCheckReport.init(outcome:...)` is the one
+/// place a report's verdict, message, explanation and notes are put together from it.
+struct CheckOutcome {
+    /// The notebook's difference over what was compared.
+    var difference: Double
+    /// The difference rounding alone can produce at the caller's precision (`RoundingFloor`).
+    var floor: Double
+    /// Every coordinate or direction was left out as a kink: nothing was compared, and a check
+    /// that compared nothing has not passed.
+    var comparedNothing: Bool
+    var costEvaluations: Int
+    var checkedCount: Int
+    var kinkCount: Int
+    var parameters: [ParameterReport] = []
+    var directions: [DirectionReport] = []
+    /// The notes the counts give (kinks, directions left unlisted).
+    var notes: [String]
+}
+
+/// What the caller asked for and what ran, stated in the report as they are.
+struct CheckSettings {
+    var epsilon: Double
+    var threshold: Double
+    var method: DifferenceMethod
+    var methodUsed: DifferenceMethod
+    var mode: GradientCheckOptions.Mode
+    var precision: Precision
+}
+
+extension GradientCheckReport {
+    /// The report of `outcome`, its notes in the order the answer reads them: `leadingNotes`
+    /// (about the gradients and the method), the counts', `trailingNotes` (pre-flight), and the
+    /// float32 hint when it applies. `float32Gradients` is only evaluated when the hint could
+    /// apply: it reads every gradient entry.
+    init(
+        outcome: CheckOutcome, settings: CheckSettings, leadingNotes: [String], trailingNotes: [String],
+        float32Gradients: @autoclosure () -> Bool, elapsedSeconds: Double
+    ) {
+        let difference = outcome.difference
+        let floor = outcome.floor
+        let passed = difference <= VerdictRule.limit(threshold: settings.threshold, floor: floor) && !outcome.comparedNothing
+        var notes = leadingNotes + outcome.notes + trailingNotes
+        if !passed, settings.precision == .float64,
+            difference <= VerdictRule.limit(threshold: settings.threshold, floor: floor * GradientChecker.float32Scale),
+            float32Gradients()
+        {
+            notes.append(
+                "every gradient you sent is a float32 value, and the difference is within what float32 rounding explains (floor \(WorkEstimate.scientific(floor * GradientChecker.float32Scale))): if your forward and backward ran in float32, send \"dtype\": \"float32\""
+            )
+        }
+        self.init(
+            difference: difference, passed: passed,
+            message: outcome.comparedNothing
+                ? GradientChecker.inconclusiveMessage : GradientChecker.message(difference: difference, passed: passed),
+            epsilon: settings.epsilon, threshold: settings.threshold, method: settings.method, methodUsed: settings.methodUsed,
+            mode: settings.mode, costEvaluations: outcome.costEvaluations, elapsedSeconds: elapsedSeconds,
+            checkedCount: outcome.checkedCount, kinkCount: outcome.kinkCount,
+            parameters: outcome.parameters, directions: outcome.directions, notes: notes, precision: settings.precision,
+            floor: floor,
+            explanation: VerdictRule.explanation(
+                difference: difference, threshold: settings.threshold, floor: floor, precision: settings.precision, passed: passed))
+    }
+}
