@@ -45,7 +45,7 @@ extension GradientChecker {
             tensors: ids.map { tensors[$0, default: TensorPartial(gradient: GradientName($0))] })
         partial.costEvaluations = coordinates.count * method.evaluationsPerCoordinate
         partial.leadingNotes = notes
-        partial.trailingNotes = PreflightNotes.notes(network: network, pass: floorModel.sampledPass, epsilon: options.epsilon)
+        partial.trailingNotes = PreflightNotes.notes(network: network, pass: floorModel.sampledPass, epsilon: Self.centralStep(options))
         partial.float32Gradients = Self.sentFloat32Gradients(gradients)
         partial.elapsedSeconds = Self.secondsSince(started)
         return partial

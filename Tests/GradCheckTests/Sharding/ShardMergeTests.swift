@@ -84,6 +84,20 @@ import Testing
         }
     }
 
+    @Test func complexStepShardsCarryTheUnshardedNotes() throws {
+        // The pre-flight loss note judges the central step even when complex-step's tiny h is
+        // asked for; a shard once judged h itself and added a note the unsharded check had not.
+        let p = TestProblem.random(widths: [4, 5, 1], m: 6, activation: .tanh, output: .sigmoid, lambd: 0, seed: 11)
+        let options = GradientCheckOptions(method: .complexStep, epsilon: 1e-20, threshold: 1e-7, mode: .full)
+        let checker = GradientChecker(engine: FastEngine(threads: 2))
+        let whole = checker.check(p.network, inputs: p.x, labels: p.y, options: options)
+        let partials = try (0..<2).map {
+            try checker.checkShard(p.network, inputs: p.x, labels: p.y, options: options, shard: ShardSpec(index: $0, count: 2))
+        }
+        let merged = try GradientChecker.merge(partials)
+        Self.expectSame(merged, whole, "complex-step n=2")
+    }
+
     static func close(_ a: Double, _ b: Double) -> Bool {
         a == b || abs(a - b) <= 1e-12 * max(abs(a), abs(b))
     }
