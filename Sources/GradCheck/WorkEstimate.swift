@@ -84,7 +84,7 @@ public struct WorkEstimate: Sendable, Equatable, CustomStringConvertible {
         let perComparison = Self.operationsPerCoordinate * Double(comparisons)
         var diagnosis = 0.0
         var diagnosisBytes = 0.0
-        if !intermediates.isEmpty, options.mode.name != "directional" {
+        if !intermediates.isEmpty, options.mode.kind != .directional {
             // The numerical intermediates, and the diagnosis's own backward and replays (a few
             // passes over every layer, a few candidate tensors at a time).
             diagnosis = FastEngine.intermediateOperations(of: network, examples: m, names: intermediates) + 20 * forward

@@ -72,11 +72,11 @@ enum APIFailure: Error {
 
     /// Where a core error points in the request body: `parameters.W2`, `gradients.db1`, `Y`.
     private static func fieldPath(of error: NetworkError) -> String? {
-        if case .invalidLambd = error { return "lambd" }
-        if case .noParameters = error { return "parameters" }
+        if case .invalidLambd = error { return RequestField.lambd.rawValue }
+        if case .noParameters = error { return RequestField.parameters.rawValue }
         guard let key = error.key else { return nil }
-        if GradientName(key) != nil { return "gradients.\(key)" }
-        if key.hasPrefix("W") || key.hasPrefix("b") { return "parameters.\(key)" }
+        if GradientName(key) != nil { return "\(RequestField.gradients.rawValue).\(key)" }
+        if ParameterID(name: key) != nil { return "\(RequestField.parameters.rawValue).\(key)" }
         return key
     }
 }

@@ -140,7 +140,7 @@ public struct GradCheckAPI: Sendable {
                 }
                 var options = GradientCheckOptions(
                     method: request.method, epsilon: request.epsilon,
-                    threshold: request.threshold, mode: request.mode.checkerMode)
+                    threshold: request.threshold, mode: request.mode)
                 options.precision = request.precision
                 if let patterns = request.only {
                     let (selected, unmatched) = GradientCheckOptions.select(patterns, in: network)
@@ -195,7 +195,7 @@ public struct GradCheckAPI: Sendable {
                         options: options, stop: stop)
                 } catch { throw APIFailure.check(error) }
                 metrics?.recordCheck(
-                    passed: report.passed, method: report.methodUsed.rawValue, mode: report.mode.name,
+                    passed: report.passed, method: report.methodUsed.rawValue, mode: report.mode.kind.rawValue,
                     costEvaluations: report.costEvaluations)
                 switch format {
                 case .json, .ndjson: try ReportEncoder.write(report, to: &writer)
@@ -314,16 +314,5 @@ public struct GradCheckAPI: Sendable {
             }
             return (network, request.x, request.y)
         } catch let error as NetworkError { throw APIFailure.network(error) }
-    }
-}
-
-extension CheckMode {
-    /// The core's spelling of the same mode.
-    var checkerMode: GradientCheckOptions.Mode {
-        switch self {
-        case .full: return .full
-        case let .sample(samples, seed): return .sample(count: samples, seed: seed)
-        case let .directional(directions, seed): return .directional(count: directions, seed: seed)
-        }
     }
 }

@@ -8,7 +8,7 @@ enum ReportEncoder {
             difference: report.difference, passed: report.passed, message: report.message,
             epsilon: report.epsilon, threshold: report.threshold, method: report.methodUsed, to: &writer)
         writer.key("mode")
-        writer.string(report.mode.name)
+        writer.string(report.mode.kind.rawValue)
         writer.key("dtype")
         writer.string(report.precision.rawValue)
         writer.key("floor")

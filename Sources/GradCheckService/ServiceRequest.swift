@@ -6,16 +6,6 @@ public enum ServiceRequest: Sendable, Equatable {
     case scalar(ScalarRequest)
 }
 
-/// How many coordinates `/gradcheck` checks.
-public enum CheckMode: Sendable, Equatable {
-    /// Every coordinate (the notebook's check).
-    case full
-    /// `samples` coordinates, stratified over the tensors, drawn with `seed`.
-    case sample(samples: Int, seed: UInt64)
-    /// `directions` random unit directions, drawn with `seed`.
-    case directional(directions: Int, seed: UInt64)
-}
-
 /// The network body: `X`, `Y`, `parameters` and the optional fields, with defaults applied.
 public struct NetworkRequest: Sendable, Equatable {
     /// n0 x m inputs, one column per example.
@@ -35,7 +25,9 @@ public struct NetworkRequest: Sendable, Equatable {
     /// Largest difference that passes, > 0 (default 1e-7).
     public var threshold: Double
     public var method: DifferenceMethod
-    public var mode: CheckMode
+    /// How many coordinates `/gradcheck` checks: every one, `samples` of them drawn with
+    /// `seed`, or `directions` random directions (the core's mode, read from `mode`).
+    public var mode: GradientCheckOptions.Mode
     /// `dtype`: the precision the caller's forward and backward ran in.
     public var precision: Precision = .float64
     /// `only`: names or `*` patterns of the tensors to check (nil: all).
@@ -47,7 +39,7 @@ public struct NetworkRequest: Sendable, Equatable {
         x: Matrix, y: Matrix, parameters: [String: Matrix], activation: Activation = .relu,
         output: OutputLayer = .sigmoid, lambd: Double = 0, gradients: [String: Matrix]? = nil,
         epsilon: Double? = nil, threshold: Double = RequestDefaults.threshold,
-        method: DifferenceMethod = .central, mode: CheckMode = .full
+        method: DifferenceMethod = .central, mode: GradientCheckOptions.Mode = .full
     ) {
         self.x = x
         self.y = y
