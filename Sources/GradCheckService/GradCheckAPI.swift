@@ -37,18 +37,10 @@ public struct GradCheckAPI: Sendable {
         respond(to: body) { request, hold throws(APIFailure) in
             switch request {
             case let .scalar(scalar):
-                let j = ScalarCase.forward(x: scalar.x, theta: scalar.theta)
-                return .json(
-                    try Self.encoded { writer throws(JSONWriteError) in
-                        writer.beginObject()
-                        writer.key("J")
-                        try writer.number(j)
-                        writer.endObject()
-                    })
+                return try Self.single("J", ScalarCase.forward(x: scalar.x, theta: scalar.theta))
             case let .network(request):
-                let (network, x, y) = try build(request)
-                try checkBudget(operations: WorkEstimate.forwardPassOperations(of: network, examples: x.cols))
-                try hold.reserve(RequestPrice.forwardBytes(network, examples: x.cols), for: "the forward pass and its answer")
+                let (network, x, y) = try pricedPass(
+                    request, passes: 1, bytes: RequestPrice.forwardBytes, for: "the forward pass and its answer", hold: hold)
                 let pass = network.forward(x, labels: y)
                 return .json(
                     try Self.encoded { writer throws(JSONWriteError) in
@@ -68,19 +60,11 @@ public struct GradCheckAPI: Sendable {
         respond(to: body) { request, hold throws(APIFailure) in
             switch request {
             case let .scalar(scalar):
-                let dtheta = ScalarCase.backward(x: scalar.x, theta: scalar.theta)
-                return .json(
-                    try Self.encoded { writer throws(JSONWriteError) in
-                        writer.beginObject()
-                        writer.key("dtheta")
-                        try writer.number(dtheta)
-                        writer.endObject()
-                    })
+                return try Self.single("dtheta", ScalarCase.backward(x: scalar.x, theta: scalar.theta))
             case let .network(request):
-                let (network, x, y) = try build(request)
                 // Backward costs about two more passes.
-                try checkBudget(operations: 3 * WorkEstimate.forwardPassOperations(of: network, examples: x.cols))
-                try hold.reserve(RequestPrice.backwardBytes(network, examples: x.cols), for: "the backward pass and its answer")
+                let (network, x, y) = try pricedPass(
+                    request, passes: 3, bytes: RequestPrice.backwardBytes, for: "the backward pass and its answer", hold: hold)
                 let (pass, gradients) = network.gradients(inputs: x, labels: y)
                 return .json(
                     try Self.encoded { writer throws(JSONWriteError) in
@@ -283,6 +267,17 @@ public struct GradCheckAPI: Sendable {
         do { return try work(hold) } catch { return error.response }
     }
 
+    /// `{"<key>": value}`: the scalar case's answers to `/forward` and `/backward`.
+    private static func single(_ key: String, _ value: Double) throws(APIFailure) -> APIResponse {
+        .json(
+            try encoded { writer throws(JSONWriteError) in
+                writer.beginObject()
+                writer.key(key)
+                try writer.number(value)
+                writer.endObject()
+            })
+    }
+
     /// A JSON answer's bytes; a number JSON cannot hold (a result that overflowed) is the 422
     /// that names it.
     private static func encoded(
@@ -309,12 +304,20 @@ public struct GradCheckAPI: Sendable {
         return stop
     }
 
+    /// The network of `/forward` or `/backward`, held to the budgets before its pass runs: the
+    /// operations of `passes` forward passes, and `bytes` of memory reserved for `purpose`.
     /// A forward pass is cheap per byte of body, but not bounded by it: a 64 MiB body can describe
     /// a pass of 1e12 operations, and /forward and /backward cannot be stopped halfway.
-    private func checkBudget(operations: Double) throws(APIFailure) {
+    private func pricedPass(
+        _ request: NetworkRequest, passes: Double, bytes: (Network, Int) -> Double, for purpose: String, hold: MemoryHold
+    ) throws(APIFailure) -> (Network, Matrix, Matrix) {
+        let (network, x, y) = try build(request)
+        let operations = passes * WorkEstimate.forwardPassOperations(of: network, examples: x.cols)
         guard operations <= limits.maxOperations else {
             throw .overBudget(WorkRefusal(priced: .pass, operations: operations, budget: limits.maxOperations))
         }
+        try hold.reserve(bytes(network, x.cols), for: purpose)
+        return (network, x, y)
     }
 
     private func build(_ request: NetworkRequest) throws(APIFailure) -> (Network, Matrix, Matrix) {
