@@ -65,19 +65,19 @@ public enum RequestReader {
         let y = try MatrixReader.matrix(try required(object, .labels), field: RequestField.labels.rawValue, flat: .row)
         let parameters = try tensors(try required(object, .parameters), field: .parameters)
         let gradients = try object[.gradients].map { (v) throws(RequestError) in try tensors(v, field: .gradients) }
-        let method = try FieldReader.choice(object, .method, DifferenceMethod.self, default: .central)
-        let output = try FieldReader.choice(object, .output, OutputLayer.self, default: .sigmoid)
+        let method = try FieldReader.choice(object, .method, DifferenceMethod.self, default: RequestDefaults.method)
+        let output = try FieldReader.choice(object, .output, OutputLayer.self, default: RequestDefaults.output)
         var request = NetworkRequest(
             x: x, y: y, parameters: parameters,
-            activation: try FieldReader.choice(object, .activation, Activation.self, default: .relu),
+            activation: try FieldReader.choice(object, .activation, Activation.self, default: RequestDefaults.activation),
             output: output,
-            lambd: try FieldReader.number(object, .lambd, default: 0, atLeast: 0),
+            lambd: try FieldReader.number(object, .lambd, default: RequestDefaults.lambd, atLeast: 0),
             gradients: gradients,
             epsilon: try FieldReader.number(object, .epsilon, default: RequestDefaults.epsilon(for: method), above: 0),
             threshold: try FieldReader.number(object, .threshold, default: RequestDefaults.threshold, above: 0),
             method: method,
             mode: try mode(object))
-        request.precision = try FieldReader.choice(object, .dtype, Precision.self, default: .float64)
+        request.precision = try FieldReader.choice(object, .dtype, Precision.self, default: RequestDefaults.precision)
         request.only = try only(object)
         request.shard = try shard(object)
         if request.shard != nil && request.mode != .full {
@@ -131,7 +131,7 @@ public enum RequestReader {
 
     static func scalar(_ object: JSONObject) throws(RequestError) -> ScalarRequest {
         try rejectUnknown(object, known: RequestField.scalar)
-        let method = try FieldReader.choice(object, .method, DifferenceMethod.self, default: .central)
+        let method = try FieldReader.choice(object, .method, DifferenceMethod.self, default: RequestDefaults.method)
         let dtheta: Double? = object[.dtheta] == nil ? nil : try FieldReader.number(object, .dtheta, default: 0)
         return ScalarRequest(
             x: try FieldReader.number(object, .x, default: nil),
@@ -191,7 +191,7 @@ public enum RequestReader {
     }
 
     static func mode(_ object: JSONObject) throws(RequestError) -> GradientCheckOptions.Mode {
-        let kind = try FieldReader.choice(object, .mode, GradientCheckOptions.Mode.Kind.self, default: .full)
+        let kind = try FieldReader.choice(object, .mode, GradientCheckOptions.Mode.Kind.self, default: RequestDefaults.mode)
         let seed = UInt64(try FieldReader.integer(object, .seed, default: Int(RequestDefaults.seed), in: 0...(1 << 53)))
         switch kind {
         case .full:

@@ -79,6 +79,25 @@ import Testing
         #expect(try enumValues("NetworkRequest", "mode") == GradientCheckOptions.Mode.Kind.allCases.map(\.rawValue))
     }
 
+    @Test func defaultsAndBoundsMatchTheReader() throws {
+        let network = try object(try schema("NetworkRequest")["properties"], "properties")
+        func member(_ field: RequestField, _ name: String) throws -> JSONValue? {
+            try object(network[field.rawValue], field.rawValue)[name]
+        }
+        #expect(try member(.threshold, "default") == .number(RequestDefaults.threshold))
+        #expect(try member(.lambd, "default") == .number(RequestDefaults.lambd))
+        #expect(try member(.samples, "default") == .number(Double(RequestDefaults.samples)))
+        #expect(try member(.directions, "default") == .number(Double(RequestDefaults.directions)))
+        #expect(try member(.seed, "default") == .number(Double(RequestDefaults.seed)))
+        #expect(try member(.samples, "maximum") == .number(Double(RequestDefaults.maxCount)))
+        #expect(try member(.directions, "maximum") == .number(Double(RequestDefaults.maxCount)))
+        #expect(try member(.mode, "default") == .string(RequestDefaults.mode.rawValue))
+        #expect(try member(.method, "default") == .string(RequestDefaults.method.rawValue))
+        #expect(try member(.dtype, "default") == .string(RequestDefaults.precision.rawValue))
+        #expect(try member(.activation, "default") == .string(RequestDefaults.activation.rawValue))
+        #expect(try member(.output, "default") == .string(RequestDefaults.output.rawValue))
+    }
+
     @Test func answerChoicesMatchTheCoreEnums() throws {
         #expect(try enumValues("GradcheckResult", "method") == DifferenceMethod.allCases.map(\.rawValue))
         #expect(try enumValues("GradcheckResult", "mode") == GradientCheckOptions.Mode.Kind.allCases.map(\.rawValue))
