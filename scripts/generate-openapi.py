@@ -1,6 +1,14 @@
 #!/usr/bin/env python3
 # Usage: python3 scripts/generate-openapi.py > Sources/GradCheckService/OpenAPIDocument.swift
 import json
+# The API's choices, each spelled once here; OpenAPIDocumentTests holds them (and the request
+# fields) equal to the Swift enums' allCases: DifferenceMethod, GradientCheckOptions.Mode.Kind,
+# Precision, Activation, OutputLayer, RequestField, ShardField.
+methods = ["central", "complex-step"]
+modes = ["full", "sample", "directional"]
+dtypes = ["float64", "float32", "float16", "bfloat16"]
+activations = ["relu", "tanh", "sigmoid", "leaky_relu"]
+outputs = ["sigmoid", "softmax"]
 matrix = {"type": "array", "minItems": 1, "items": {"type": "array", "minItems": 1, "items": {"type": "number"}},
           "description": "Row-major nested list of numbers, as numpy's .tolist() gives; all rows the same length."}
 vector_or_matrix = {"oneOf": [{"$ref": "#/components/schemas/Matrix"},
@@ -9,7 +17,7 @@ vector_or_matrix = {"oneOf": [{"$ref": "#/components/schemas/Matrix"},
 common_check = {
     "epsilon": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "description": "Step of the numerical derivative. Default 1e-7 (central), 1e-20 (complex-step). Accepted: 1e-12 to 0.1 for central, 1e-300 to 1e-8 for complex-step (422 outside)."},
     "threshold": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "default": 1e-7, "description": "Largest difference that passes."},
-    "method": {"type": "string", "enum": ["central", "complex-step"], "default": "central",
+    "method": {"type": "string", "enum": methods, "default": "central",
                "description": "central: (J(theta+eps) - J(theta-eps)) / (2 eps), the notebook's formula. complex-step: Im J(theta + i h) / h, exact to rounding."},
 }
 network = {
@@ -19,20 +27,20 @@ network = {
         "Y": {"allOf": [{"$ref": "#/components/schemas/MatrixOrVector"}], "description": "1 x m labels (sigmoid) or nL x m one-hot (softmax); a flat list is one row."},
         "parameters": {"type": "object", "minProperties": 1, "additionalProperties": {"$ref": "#/components/schemas/MatrixOrVector"},
                        "description": "W1, b1, ..., WL, bL: Wl is n_l x n_{l-1}, bl is n_l x 1 (a flat list is one column). L is read from the keys."},
-        "activation": {"type": "string", "enum": ["relu", "tanh", "sigmoid", "leaky_relu"], "default": "relu", "description": "Hidden-layer activation (leaky_relu slope 0.01)."},
-        "output": {"type": "string", "enum": ["sigmoid", "softmax"], "default": "sigmoid", "description": "sigmoid with binary cross-entropy, or softmax with cross-entropy."},
+        "activation": {"type": "string", "enum": activations, "default": "relu", "description": "Hidden-layer activation (leaky_relu slope 0.01)."},
+        "output": {"type": "string", "enum": outputs, "default": "sigmoid", "description": "sigmoid with binary cross-entropy, or softmax with cross-entropy."},
         "lambd": {"type": "number", "minimum": 0, "default": 0, "description": "L2 regularisation: cost += lambd/(2m) * sum ||Wl||^2."},
         "gradients": {"type": "object", "minProperties": 1, "additionalProperties": {"$ref": "#/components/schemas/MatrixOrVector"},
                       "description": "/gradcheck only: your own dW1, db1, ..., dWL, dbL to check, and any intermediates your backward computed (dZ1 ... dZL, dA0 ... dA(L-1), dAL for a sigmoid output), shaped like Z_l and A_l: the whole dict the course's backward_propagation_n returns. Intermediates are checked numerically, their convention (sum or mean) is detected, and the answer names the root causes. When absent, the service's own backward pass is checked."},
         **common_check,
-        "mode": {"type": "string", "enum": ["full", "sample", "directional"], "default": "full",
+        "mode": {"type": "string", "enum": modes, "default": "full",
                  "description": "full: every coordinate. sample: `samples` coordinates, stratified over the tensors. directional: `directions` random unit directions."},
         "samples": {"type": "integer", "minimum": 1, "maximum": 100000000, "default": 100, "description": "Only with mode sample."},
         "directions": {"type": "integer", "minimum": 1, "maximum": 100000000, "default": 8, "description": "Only with mode directional."},
         "seed": {"type": "integer", "minimum": 0, "maximum": 9007199254740992, "default": 0, "description": "Seed of sample/directional draws; same seed, same draws."},
         "only": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1, "maxLength": 64},
                  "description": "Check only these tensors: names or * patterns (W2, b*), in every mode."},
-        "dtype": {"type": "string", "enum": ["float64", "float32", "float16", "bfloat16"], "default": "float64",
+        "dtype": {"type": "string", "enum": dtypes, "default": "float64",
                   "description": "The precision your forward and backward ran in: a difference within what its rounding explains (the floor) passes."},
         "shard": {"type": "object", "additionalProperties": False, "required": ["index", "count"],
                   "properties": {"index": {"type": "integer", "minimum": 0, "maximum": 1023}, "count": {"type": "integer", "minimum": 1, "maximum": 1024}},
@@ -68,8 +76,8 @@ shard_partial = {
         "shard": {"type": "object", "required": ["index", "count"], "properties": {"index": {"type": "integer"}, "count": {"type": "integer"}}},
         "fingerprint": {"type": "string", "description": "Hash of the network, data, gradients and options: the same in every shard of one check."},
         "epsilon": num, "threshold": num,
-        "method": {"type": "string", "enum": ["central", "complex-step"]}, "method_used": {"type": "string", "enum": ["central", "complex-step"]},
-        "dtype": {"type": "string", "enum": ["float64", "float32", "float16", "bfloat16"]},
+        "method": {"type": "string", "enum": methods}, "method_used": {"type": "string", "enum": methods},
+        "dtype": {"type": "string", "enum": dtypes},
         "checked": {"type": "integer"}, "cost_evaluations": {"type": "integer"}, "seconds": num,
         "float32_gradients": {"type": "boolean"},
         "notes_before": {"type": "array", "items": {"type": "string"}}, "notes_after": {"type": "array", "items": {"type": "string"}},
@@ -141,9 +149,9 @@ gradcheck_resp = {
         "message": {"type": "string", "example": "There is a mistake in the backward propagation! difference = 0.2850931567761623"},
         "epsilon": {"type": "number", "example": 1e-7},
         "threshold": {"type": "number", "example": 1e-7},
-        "method": {"type": "string", "enum": ["central", "complex-step"], "description": "The method used."},
-        "mode": {"type": "string", "enum": ["full", "sample", "directional"]},
-        "dtype": {"type": "string", "enum": ["float64", "float32", "float16", "bfloat16"]},
+        "method": {"type": "string", "enum": methods, "description": "The method used."},
+        "mode": {"type": "string", "enum": modes},
+        "dtype": {"type": "string", "enum": dtypes},
         "floor": {"type": "number", "description": "The difference rounding alone can produce at dtype (see the README's precision section)."},
         "explanation": {"type": "string", "description": "Which rule decided the verdict: the threshold or the rounding floor."},
         "checked": {"type": "integer", "description": "Coordinates (or directions) compared."},

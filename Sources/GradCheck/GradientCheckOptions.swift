@@ -11,12 +11,18 @@ public struct GradientCheckOptions: Sendable, Equatable {
         /// derivative is compared with grad . u. Cannot say which tensor is wrong.
         case directional(count: Int, seed: UInt64)
 
-        /// "full", "sample" or "directional", as the API spells it.
-        public var name: String {
+        /// Which of the three modes, without its count and seed; the raw values are the API's
+        /// `mode` names, so the request reader, the answer and the OpenAPI document spell them
+        /// from here.
+        public enum Kind: String, Sendable, CaseIterable {
+            case full, sample, directional
+        }
+
+        public var kind: Kind {
             switch self {
-            case .full: return "full"
-            case .sample: return "sample"
-            case .directional: return "directional"
+            case .full: return .full
+            case .sample: return .sample
+            case .directional: return .directional
             }
         }
 

@@ -84,7 +84,7 @@ public struct WorkEstimate: Sendable, Equatable, CustomStringConvertible {
         let perComparison = Self.operationsPerCoordinate * Double(comparisons)
         var diagnosis = 0.0
         var diagnosisBytes = 0.0
-        if !intermediates.isEmpty, options.mode.name != "directional" {
+        if !intermediates.isEmpty, options.mode.kind != .directional {
             // The numerical intermediates, and the diagnosis's own backward and replays (a few
             // passes over every layer, a few candidate tensors at a time).
             diagnosis = FastEngine.intermediateOperations(of: network, examples: m, names: intermediates) + 20 * forward
@@ -190,11 +190,10 @@ public struct WorkEstimate: Sendable, Equatable, CustomStringConvertible {
 
     public func exceeds(budget: Double) -> Bool { operations > budget }
 
-    /// The sentence a refusal carries: the estimate, the budget and the cheaper modes.
-    public func refusal(budget: Double) -> String {
-        let seconds = operations / (2 * Self.operationsPerSecondPerCore)
-        return
-            "this check is estimated at \(Self.scientific(operations)) operations (about \(Self.scientific(seconds)) s on 2 cores; \(comparisons) coordinates, \(costEvaluations) cost evaluations), over the budget of \(Self.scientific(budget)); use \"mode\": \"sample\" with \"samples\": k or \"mode\": \"directional\" with \"directions\": k for a cheaper check"
+    /// Seconds the priced operations take on `cores` cores at `operationsPerSecondPerCore`
+    /// (the service quotes this when it refuses the work).
+    public func seconds(onCores cores: Int) -> Double {
+        operations / (Double(max(1, cores)) * Self.operationsPerSecondPerCore)
     }
 
     public var description: String { "\(Self.scientific(operations)) operations" }

@@ -5,7 +5,8 @@ enum APIFailure: Error {
     case request(RequestError)
     case network(NetworkError)
     case nonFiniteResult(JSONWriteError)
-    case overBudget(String, field: String)
+    /// The work is priced over the compute budget (422, worded by `WorkRefusal`).
+    case overBudget(WorkRefusal)
     /// The request needs more memory than the whole budget: it can never run here (422).
     case memoryOverBudget(bytes: Double, limit: Int, purpose: String)
     /// Other requests hold the memory it needs right now (503, retry later).
@@ -31,8 +32,8 @@ enum APIFailure: Error {
                     status: RequestError.invalidField,
                     detail: "the result overflowed\(field): \(error.value) cannot be written as JSON; scale the inputs or parameters down",
                     field: error.key))
-        case let .overBudget(message, field):
-            return .problem(RequestError(status: RequestError.invalidField, detail: message, field: field))
+        case let .overBudget(refusal):
+            return .problem(RequestError(status: RequestError.invalidField, detail: refusal.detail, field: refusal.field.rawValue))
         case let .memoryOverBudget(bytes, limit, purpose):
             return .problem(
                 RequestError(
@@ -59,12 +60,7 @@ enum APIFailure: Error {
                         "the check ran past the time its price allows (\(WorkEstimate.scientific(seconds)) s) and was stopped: this input is slower than the cost model says; use \"mode\": \"sample\" or \"directional\" for a cheaper check"
                 ))
         case let .check(.interrupted(.overBudget(operations, budget))):
-            return .problem(
-                RequestError(
-                    status: RequestError.invalidField,
-                    detail:
-                        "at this check point the check is priced at \(WorkEstimate.scientific(operations)) operations (units on their ReLU kinks take coordinates off the fast path), over the budget of \(WorkEstimate.scientific(budget)) (--max-work); use \"mode\": \"sample\" with \"samples\": k or \"mode\": \"directional\" with \"directions\": k for a cheaper check",
-                    field: "mode"))
+            return APIFailure.overBudget(WorkRefusal(priced: .checkPoint, operations: operations, budget: budget)).response
         case let .check(.nonFinite(detail)):
             return .problem(RequestError(status: RequestError.invalidField, detail: "no verdict: \(detail)"))
         }
@@ -72,11 +68,11 @@ enum APIFailure: Error {
 
     /// Where a core error points in the request body: `parameters.W2`, `gradients.db1`, `Y`.
     private static func fieldPath(of error: NetworkError) -> String? {
-        if case .invalidLambd = error { return "lambd" }
-        if case .noParameters = error { return "parameters" }
+        if case .invalidLambd = error { return RequestField.lambd.rawValue }
+        if case .noParameters = error { return RequestField.parameters.rawValue }
         guard let key = error.key else { return nil }
-        if GradientName(key) != nil { return "gradients.\(key)" }
-        if key.hasPrefix("W") || key.hasPrefix("b") { return "parameters.\(key)" }
+        if GradientName(key) != nil { return "\(RequestField.gradients.rawValue).\(key)" }
+        if ParameterID(name: key) != nil { return "\(RequestField.parameters.rawValue).\(key)" }
         return key
     }
 }

@@ -34,57 +34,53 @@ public struct GradCheckAPI: Sendable {
 
     /// `POST /forward`: `{"cost", "AL"}`, or `{"J"}` for the scalar body.
     public func forward(_ body: [UInt8], isCancelled: @escaping Cancellation = { false }) -> APIResponse {
-        respond(to: body) { request, writer, hold in
+        respond(to: body) { request, hold throws(APIFailure) in
             switch request {
             case let .scalar(scalar):
-                writer.beginObject()
-                writer.key("J")
-                try writer.number(ScalarCase.forward(x: scalar.x, theta: scalar.theta))
-                writer.endObject()
+                return try Self.single("J", ScalarCase.forward(x: scalar.x, theta: scalar.theta))
             case let .network(request):
-                let (network, x, y) = try build(request)
-                try checkBudget(operations: WorkEstimate.forwardPassOperations(of: network, examples: x.cols))
-                try hold.reserve(RequestPrice.forwardBytes(network, examples: x.cols), for: "the forward pass and its answer")
+                let (network, x, y) = try pricedPass(
+                    request, passes: 1, bytes: RequestPrice.forwardBytes, for: "the forward pass and its answer", hold: hold)
                 let pass = network.forward(x, labels: y)
-                writer.beginObject()
-                writer.key("cost")
-                try writer.number(pass.cost)
-                writer.key("AL")
-                try writer.matrix(pass.output)
-                writer.endObject()
+                return .json(
+                    try Self.encoded { writer throws(JSONWriteError) in
+                        writer.beginObject()
+                        writer.key("cost")
+                        try writer.number(pass.cost)
+                        writer.key("AL")
+                        try writer.matrix(pass.output)
+                        writer.endObject()
+                    })
             }
-            return nil
         }
     }
 
     /// `POST /backward`: `{"cost", "gradients": {"dW1", "db1", ...}}`, or `{"dtheta"}`.
     public func backward(_ body: [UInt8], isCancelled: @escaping Cancellation = { false }) -> APIResponse {
-        respond(to: body) { request, writer, hold in
+        respond(to: body) { request, hold throws(APIFailure) in
             switch request {
             case let .scalar(scalar):
-                writer.beginObject()
-                writer.key("dtheta")
-                try writer.number(ScalarCase.backward(x: scalar.x, theta: scalar.theta))
-                writer.endObject()
+                return try Self.single("dtheta", ScalarCase.backward(x: scalar.x, theta: scalar.theta))
             case let .network(request):
-                let (network, x, y) = try build(request)
                 // Backward costs about two more passes.
-                try checkBudget(operations: 3 * WorkEstimate.forwardPassOperations(of: network, examples: x.cols))
-                try hold.reserve(RequestPrice.backwardBytes(network, examples: x.cols), for: "the backward pass and its answer")
+                let (network, x, y) = try pricedPass(
+                    request, passes: 3, bytes: RequestPrice.backwardBytes, for: "the backward pass and its answer", hold: hold)
                 let (pass, gradients) = network.gradients(inputs: x, labels: y)
-                writer.beginObject()
-                writer.key("cost")
-                try writer.number(pass.cost)
-                writer.key("gradients")
-                writer.beginObject()
-                for id in gradients.orderedIDs {
-                    writer.key(id.gradientName)
-                    try writer.matrix(gradients.tensors[id]!)
-                }
-                writer.endObject()
-                writer.endObject()
+                return .json(
+                    try Self.encoded { writer throws(JSONWriteError) in
+                        writer.beginObject()
+                        writer.key("cost")
+                        try writer.number(pass.cost)
+                        writer.key("gradients")
+                        writer.beginObject()
+                        for id in gradients.orderedIDs {
+                            writer.key(id.gradientName)
+                            try writer.matrix(gradients.tensors[id]!)
+                        }
+                        writer.endObject()
+                        writer.endObject()
+                    })
             }
-            return nil
         }
     }
 
@@ -103,111 +99,121 @@ public struct GradCheckAPI: Sendable {
                     status: 406, detail: ReportFormat.notAcceptableDetail,
                     extensions: [("acceptable", .array(ReportFormat.allCases.map { .string($0.rawValue) }))]))
         }
-        return respond(to: body) { request, writer, hold in
+        return respond(to: body) { request, hold throws(APIFailure) in
             switch request {
             case let .scalar(scalar):
-                if scalar.method == .central {
-                    do throws(RequestError) { try RequestReader.checkEpsilon(scalar.epsilon, method: .central) } catch {
-                        throw APIFailure.request(error)
-                    }
-                }
-                let result = ScalarCase.gradientCheck(
-                    x: scalar.x, theta: scalar.theta, gradient: scalar.dtheta, method: scalar.method, epsilon: scalar.epsilon,
-                    threshold: scalar.threshold)
-                metrics?.recordCheck(
-                    passed: result.passed, method: scalar.method.rawValue, mode: "scalar",
-                    costEvaluations: scalar.method == .central ? 2 : 1)
-                switch format {
-                case .json, .ndjson: try ReportEncoder.write(result, scalar: scalar, to: &writer)
-                case .html: return .report(ReportHTML.document(scalar: result, scalar), format: .html)
-                case .svg: return .report(ReportSVG.document(scalar: result), format: .svg)
-                case .gradescope:
-                    throw APIFailure.request(
-                        .invalidBody("the Gradescope format grades the tensors of a network body; the scalar case has none"))
-                }
+                return try check(scalar, format: format)
             case let .network(request):
-                let (network, x, y) = try build(request)
-                var gradients: Gradients?
-                var intermediates: IntermediateGradients = [:]
-                if let named = request.gradients {
-                    do throws(NetworkError) {
-                        gradients = try NetworkBuilder.gradients(named, for: network)
-                        intermediates = try NetworkBuilder.intermediates(named, for: network, examples: x.cols)
-                    } catch { throw APIFailure.network(error) }
-                }
-                do throws(RequestError) { try RequestReader.checkEpsilon(request.epsilon, method: request.method) } catch {
-                    throw APIFailure.request(error)
-                }
-                var options = GradientCheckOptions(
-                    method: request.method, epsilon: request.epsilon,
-                    threshold: request.threshold, mode: request.mode.checkerMode)
-                options.precision = request.precision
-                if let patterns = request.only {
-                    let (selected, unmatched) = GradientCheckOptions.select(patterns, in: network)
-                    if let pattern = unmatched.first {
-                        throw APIFailure.request(
-                            .invalid(
-                                "only",
-                                "\"\(pattern)\" matches no tensor; this network has \(network.parameterIDs.map(\.name).joined(separator: ", "))"
-                            ))
-                    }
-                    options.only = selected
-                }
-                options.keepsEntries = format == .html || format == .svg
-                let estimate = WorkEstimate(
-                    network: network, examples: x.cols, options: options, threads: cores,
-                    intermediates: Array(intermediates.keys))
-                if estimate.exceeds(budget: limits.maxOperations) {
-                    throw APIFailure.overBudget(estimate.refusal(budget: limits.maxOperations), field: "mode")
-                }
-                try hold.reserve(
-                    RequestPrice.gradcheckBytes(estimate), for: "the check: engine cache, backward pass, per-coordinate results")
-                if options.keepsEntries {
-                    let entries = network.parameterCount + intermediates.values.reduce(0) { $0 + $1.count }
-                    try hold.reserve(
-                        RequestPrice.pictureBytes(entries: entries, tensors: network.layers.count * 2 + intermediates.count),
-                        for: "every entry's values and the report's markup")
-                }
-                if let shard = request.shard {
-                    guard format == .json else {
-                        throw APIFailure.request(
-                            .invalid(
-                                "shard",
-                                "a shard answers its partial result as application/json only; merge the shards with POST /gradcheck/merge for the other formats' data"
-                            ))
-                    }
-                    let stop = stopSignal(pricedAt: estimate, isCancelled: isCancelled, progress: progress)
-                    var partial: ShardPartial
-                    do throws(GradientChecker.CheckFailure) {
-                        partial = try checker.checkShard(
-                            network, inputs: x, labels: y, gradients: gradients, options: options,
-                            shard: shard, stop: stop)
-                    } catch { throw APIFailure.check(error) }
-                    partial.fingerprint = RequestFingerprint.of(request)
-                    try ShardEncoder.write(partial, to: &writer)
-                    return nil
-                }
-                let stop = stopSignal(pricedAt: estimate, isCancelled: isCancelled, progress: progress)
-                let report: GradientCheckReport
-                do throws(GradientChecker.CheckFailure) {
-                    report = try checker.check(
-                        network, inputs: x, labels: y, gradients: gradients, intermediates: intermediates,
-                        options: options, stop: stop)
-                } catch { throw APIFailure.check(error) }
-                metrics?.recordCheck(
-                    passed: report.passed, method: report.methodUsed.rawValue, mode: report.mode.name,
-                    costEvaluations: report.costEvaluations)
-                switch format {
-                case .json, .ndjson: try ReportEncoder.write(report, to: &writer)
-                case .html: return .report(ReportHTML.document(report), format: .html)
-                case .svg: return .report(ReportSVG.document(report), format: .svg)
-                case .gradescope:
-                    var results = JSONWriter(capacity: 1024)
-                    try GradescopeEncoder.write(report, to: &results)
-                    return .report(results.bytes, format: .gradescope)
-                }
+                return try check(request, format: format, hold: hold, isCancelled: isCancelled, progress: progress)
             }
-            return nil
+        }
+    }
+
+    /// The scalar case's check, in the format asked for (it has no tensors to grade).
+    private func check(_ scalar: ScalarRequest, format: ReportFormat) throws(APIFailure) -> APIResponse {
+        if scalar.method == .central {
+            do throws(RequestError) { try RequestReader.checkEpsilon(scalar.epsilon, method: .central) } catch {
+                throw .request(error)
+            }
+        }
+        let result = ScalarCase.gradientCheck(
+            x: scalar.x, theta: scalar.theta, gradient: scalar.dtheta, method: scalar.method, epsilon: scalar.epsilon,
+            threshold: scalar.threshold)
+        metrics?.recordCheck(
+            passed: result.passed, method: scalar.method.rawValue, mode: "scalar",
+            costEvaluations: scalar.method == .central ? 2 : 1)
+        switch format {
+        case .json, .ndjson:
+            return .json(try Self.encoded { writer throws(JSONWriteError) in try ReportEncoder.write(result, scalar: scalar, to: &writer) })
+        case .html: return .report(ReportHTML.document(scalar: result, scalar), format: .html)
+        case .svg: return .report(ReportSVG.document(scalar: result), format: .svg)
+        case .gradescope:
+            throw .request(.invalidBody("the Gradescope format grades the tensors of a network body; the scalar case has none"))
+        }
+    }
+
+    /// A network's check (or one shard of it), priced and held to the budgets before it starts.
+    private func check(
+        _ request: NetworkRequest, format: ReportFormat, hold: MemoryHold, isCancelled: @escaping Cancellation,
+        progress: CheckProgress?
+    ) throws(APIFailure) -> APIResponse {
+        let (network, x, y) = try build(request)
+        var gradients: Gradients?
+        var intermediates: IntermediateGradients = [:]
+        if let named = request.gradients {
+            do throws(NetworkError) {
+                gradients = try NetworkBuilder.gradients(named, for: network)
+                intermediates = try NetworkBuilder.intermediates(named, for: network, examples: x.cols)
+            } catch { throw .network(error) }
+        }
+        do throws(RequestError) { try RequestReader.checkEpsilon(request.epsilon, method: request.method) } catch {
+            throw .request(error)
+        }
+        var options = GradientCheckOptions(
+            method: request.method, epsilon: request.epsilon,
+            threshold: request.threshold, mode: request.mode)
+        options.precision = request.precision
+        if let patterns = request.only {
+            let (selected, unmatched) = GradientCheckOptions.select(patterns, in: network)
+            if let pattern = unmatched.first {
+                throw .request(
+                    .invalid(
+                        .only,
+                        "\"\(pattern)\" matches no tensor; this network has \(network.parameterIDs.map(\.name).joined(separator: ", "))"
+                    ))
+            }
+            options.only = selected
+        }
+        options.keepsEntries = format == .html || format == .svg
+        let estimate = WorkEstimate(
+            network: network, examples: x.cols, options: options, threads: cores,
+            intermediates: Array(intermediates.keys))
+        if estimate.exceeds(budget: limits.maxOperations) {
+            throw .overBudget(WorkRefusal(priced: .check(estimate), operations: estimate.operations, budget: limits.maxOperations))
+        }
+        try hold.reserve(
+            RequestPrice.gradcheckBytes(estimate), for: "the check: engine cache, backward pass, per-coordinate results")
+        if options.keepsEntries {
+            let entries = network.parameterCount + intermediates.values.reduce(0) { $0 + $1.count }
+            try hold.reserve(
+                RequestPrice.pictureBytes(entries: entries, tensors: network.layers.count * 2 + intermediates.count),
+                for: "every entry's values and the report's markup")
+        }
+        if request.shard != nil, format != .json {
+            throw .request(
+                .invalid(
+                    .shard,
+                    "a shard answers its partial result as application/json only; merge the shards with POST /gradcheck/merge for the other formats' data"
+                ))
+        }
+        let stop = stopSignal(pricedAt: estimate, isCancelled: isCancelled, progress: progress)
+        if let shard = request.shard {
+            var partial: ShardPartial
+            do throws(GradientChecker.CheckFailure) {
+                partial = try checker.checkShard(
+                    network, inputs: x, labels: y, gradients: gradients, options: options,
+                    shard: shard, stop: stop)
+            } catch { throw .check(error) }
+            partial.fingerprint = RequestFingerprint.of(request)
+            return .json(try Self.encoded { writer throws(JSONWriteError) in try ShardEncoder.write(partial, to: &writer) })
+        }
+        let report: GradientCheckReport
+        do throws(GradientChecker.CheckFailure) {
+            report = try checker.check(
+                network, inputs: x, labels: y, gradients: gradients, intermediates: intermediates,
+                options: options, stop: stop)
+        } catch { throw .check(error) }
+        metrics?.recordCheck(
+            passed: report.passed, method: report.methodUsed.rawValue, mode: report.mode.kind.rawValue,
+            costEvaluations: report.costEvaluations)
+        switch format {
+        case .json, .ndjson:
+            return .json(try Self.encoded { writer throws(JSONWriteError) in try ReportEncoder.write(report, to: &writer) })
+        case .html: return .report(ReportHTML.document(report), format: .html)
+        case .svg: return .report(ReportSVG.document(report), format: .svg)
+        case .gradescope:
+            return .report(
+                try Self.encoded { writer throws(JSONWriteError) in try GradescopeEncoder.write(report, to: &writer) }, format: .gradescope)
         }
     }
 
@@ -223,58 +229,63 @@ public struct GradCheckAPI: Sendable {
     /// merged into the answer `/gradcheck` gives unsharded (`GradientChecker.merge`); 422 when
     /// a shard is malformed, missing, repeated, or from another network or options.
     public func merge(_ body: [UInt8]) -> APIResponse {
-        let hold = MemoryHold(budget: memory)
-        defer { hold.releaseAll() }
-        let value: JSONValue
-        do { value = try JSONReader.parse(body, memory: hold.allowance(for: "reading the JSON body")) } catch {
-            return (hold.refusal ?? APIFailure.request(RequestError(error))).response
-        }
-        do {
-            let partials = try MergeReader.read(value)
+        answer { hold throws(APIFailure) in
+            let value: JSONValue
+            do throws(JSONParseError) { value = try JSONReader.parse(body, memory: hold.allowance(for: "reading the JSON body")) } catch {
+                throw hold.refusal ?? .request(RequestError(error))
+            }
+            let partials: [ShardPartial]
+            do throws(RequestError) { partials = try MergeReader.read(value) } catch { throw .request(error) }
             let report: GradientCheckReport
             do throws(GradientChecker.MergeFailure) { report = try GradientChecker.merge(partials) } catch {
-                guard case let .invalid(detail) = error else { fatalError() }
-                throw APIFailure.request(.invalid("shards", detail))
+                switch error {
+                case let .invalid(detail): throw .request(.invalid("shards", detail))
+                }
             }
-            var writer = JSONWriter(capacity: 4096)
-            try ReportEncoder.write(report, to: &writer)
-            return .json(writer.bytes)
-        } catch let error as RequestError {
-            return APIFailure.request(error).response
-        } catch let failure as APIFailure {
-            return failure.response
-        } catch let error as JSONWriteError {
-            return APIFailure.nonFiniteResult(error).response
-        } catch {
-            return .problem(ProblemDetails(status: 500, detail: "unexpected error: \(error)"))
+            return .json(try Self.encoded(capacity: 4096) { writer throws(JSONWriteError) in try ReportEncoder.write(report, to: &writer) })
         }
     }
 
-    /// Reads the body (reserving its tree as it grows), runs `produce`, and turns any failure
-    /// into its problem response; whatever was reserved is released on every path. `produce`
-    /// writes a JSON answer into the writer and returns nil, or returns a whole other answer.
+    /// Reads the body (reserving its tree as it grows) and answers it with `produce`.
     private func respond(
-        to body: [UInt8],
-        _ produce: (ServiceRequest, inout JSONWriter, MemoryHold) throws -> APIResponse?
+        to body: [UInt8], _ produce: (ServiceRequest, MemoryHold) throws(APIFailure) -> APIResponse
     ) -> APIResponse {
+        answer { hold throws(APIFailure) in
+            let request: ServiceRequest
+            do throws(RequestError) { request = try RequestReader.read(body, memory: hold.allowance(for: "reading the JSON body")) } catch {
+                throw hold.refusal ?? .request(error)
+            }
+            return try produce(request, hold)
+        }
+    }
+
+    /// Runs one request's work with a memory hold, releases whatever it reserved on every path,
+    /// and turns a failure into its problem response: the one place endpoints' errors are answered.
+    private func answer(_ work: (MemoryHold) throws(APIFailure) -> APIResponse) -> APIResponse {
         let hold = MemoryHold(budget: memory)
         defer { hold.releaseAll() }
-        do {
-            let request: ServiceRequest
-            do { request = try RequestReader.read(body, memory: hold.allowance(for: "reading the JSON body")) } catch {
-                throw hold.refusal ?? APIFailure.request(error)
-            }
-            var writer = JSONWriter(capacity: 1024)
-            if let answer = try produce(request, &writer, hold) { return answer }
-            return .json(writer.bytes)
-        } catch let failure as APIFailure {
-            return failure.response
-        } catch let error as JSONWriteError {
-            return APIFailure.nonFiniteResult(error).response
-        } catch {
-            // Every thrown error above is one of ours; this keeps a new one from becoming a crash.
-            return .problem(ProblemDetails(status: 500, detail: "unexpected error: \(error)"))
-        }
+        do { return try work(hold) } catch { return error.response }
+    }
+
+    /// `{"<key>": value}`: the scalar case's answers to `/forward` and `/backward`.
+    private static func single(_ key: String, _ value: Double) throws(APIFailure) -> APIResponse {
+        .json(
+            try encoded { writer throws(JSONWriteError) in
+                writer.beginObject()
+                writer.key(key)
+                try writer.number(value)
+                writer.endObject()
+            })
+    }
+
+    /// A JSON answer's bytes; a number JSON cannot hold (a result that overflowed) is the 422
+    /// that names it.
+    private static func encoded(
+        capacity: Int = 1024, _ write: (inout JSONWriter) throws(JSONWriteError) -> Void
+    ) throws(APIFailure) -> [UInt8] {
+        var writer = JSONWriter(capacity: capacity)
+        do { try write(&writer) } catch { throw .nonFiniteResult(error) }
+        return writer.bytes
     }
 
     /// The check's stop: the budget, a deadline from its price, the client's cancellation, and
@@ -293,37 +304,33 @@ public struct GradCheckAPI: Sendable {
         return stop
     }
 
+    /// The network of `/forward` or `/backward`, held to the budgets before its pass runs: the
+    /// operations of `passes` forward passes, and `bytes` of memory reserved for `purpose`.
     /// A forward pass is cheap per byte of body, but not bounded by it: a 64 MiB body can describe
     /// a pass of 1e12 operations, and /forward and /backward cannot be stopped halfway.
-    private func checkBudget(operations: Double) throws {
+    private func pricedPass(
+        _ request: NetworkRequest, passes: Double, bytes: (Network, Int) -> Double, for purpose: String, hold: MemoryHold
+    ) throws(APIFailure) -> (Network, Matrix, Matrix) {
+        let (network, x, y) = try build(request)
+        let operations = passes * WorkEstimate.forwardPassOperations(of: network, examples: x.cols)
         guard operations <= limits.maxOperations else {
-            throw APIFailure.overBudget(
-                "this request is estimated at \(WorkEstimate.scientific(operations)) operations, over the budget of \(WorkEstimate.scientific(limits.maxOperations)) (--max-work); send fewer examples or a smaller network",
-                field: "X")
+            throw .overBudget(WorkRefusal(priced: .pass, operations: operations, budget: limits.maxOperations))
         }
+        try hold.reserve(bytes(network, x.cols), for: purpose)
+        return (network, x, y)
     }
 
-    private func build(_ request: NetworkRequest) throws -> (Network, Matrix, Matrix) {
-        do {
-            let network = try NetworkBuilder.network(
+    private func build(_ request: NetworkRequest) throws(APIFailure) -> (Network, Matrix, Matrix) {
+        let network: Network
+        do throws(NetworkError) {
+            network = try NetworkBuilder.network(
                 parameters: request.parameters, inputs: request.x, labels: request.y,
                 activation: request.activation, output: request.output,
                 lambd: request.lambd)
-            do throws(RequestError) { try RequestReader.checkLabels(request.y, output: request.output) } catch {
-                throw APIFailure.request(error)
-            }
-            return (network, request.x, request.y)
-        } catch let error as NetworkError { throw APIFailure.network(error) }
-    }
-}
-
-extension CheckMode {
-    /// The core's spelling of the same mode.
-    var checkerMode: GradientCheckOptions.Mode {
-        switch self {
-        case .full: return .full
-        case let .sample(samples, seed): return .sample(count: samples, seed: seed)
-        case let .directional(directions, seed): return .directional(count: directions, seed: seed)
+        } catch { throw .network(error) }
+        do throws(RequestError) { try RequestReader.checkLabels(request.y, output: request.output) } catch {
+            throw .request(error)
         }
+        return (network, request.x, request.y)
     }
 }

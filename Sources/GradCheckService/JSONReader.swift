@@ -185,17 +185,7 @@ public struct JSONReader {
             skipWhitespace()
             try account(Self.bytesPerValue &+ key.utf8.count)
             do throws(JSONParseError) { members.append((key, try parseValue())) } catch { throw error.inside(key: key) }
-            skipWhitespace()
-            guard index < bytes.count else { throw unexpectedEnd("',' or '}'") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                break
-            }
-            throw JSONParseError(.syntax, offset: index, message: "unexpected \(describe(bytes[index])); expected ',' or '}' in an object")
+            if try !anotherFollows(closer: "}", in: "an object") { break }
         }
         depth -= 1
         return .object(JSONObject(members))
@@ -215,20 +205,25 @@ public struct JSONReader {
             skipWhitespace()
             try account(Self.bytesPerValue)
             do throws(JSONParseError) { elements.append(try parseValue()) } catch { throw error.inside(index: elements.count) }
-            skipWhitespace()
-            guard index < bytes.count else { throw unexpectedEnd("',' or ']'") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            if bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                break
-            }
-            throw JSONParseError(.syntax, offset: index, message: "unexpected \(describe(bytes[index])); expected ',' or ']' in an array")
+            if try !anotherFollows(closer: "]", in: "an array") { break }
         }
         depth -= 1
         return .array(elements)
+    }
+
+    /// After a member or element: consumes the `,` before another one (true) or the `closer`
+    /// that ends the container (false); anything else is a syntax error.
+    private mutating func anotherFollows(closer: Unicode.Scalar, in container: String) throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        // Worded only on failure: this runs once per element of every array.
+        guard index < bytes.count else { throw unexpectedEnd("',' or '\(closer)'") }
+        let byte = bytes[index]
+        guard byte == UInt8(ascii: ",") || byte == UInt8(ascii: closer) else {
+            throw JSONParseError(
+                .syntax, offset: index, message: "unexpected \(describe(byte)); expected ',' or '\(closer)' in \(container)")
+        }
+        index += 1
+        return byte == UInt8(ascii: ",")
     }
 
     // RFC 8259 §6: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?

@@ -15,10 +15,7 @@ public enum LogFormat: String, Sendable, CaseIterable {
             return "\(entry.method) \(entry.path) \(entry.status) \(entry.bodyBytes)B \(String(format: "%.3f", milliseconds))ms"
                 + " id=\(entry.requestID) remote=\(entry.remote)"
         case .json:
-            var writer = JSONWriter(capacity: 256)
-            writer.beginObject()
-            writer.key("ts")
-            writer.string(Self.timestamp(time))
+            var writer = Self.jsonLine(at: time)
             writer.key("method")
             writer.string(entry.method)
             writer.key("path")
@@ -37,8 +34,7 @@ public enum LogFormat: String, Sendable, CaseIterable {
                 writer.key("rejected")
                 writer.string(rejection)
             }
-            writer.endObject()
-            return String(decoding: writer.bytes, as: UTF8.self)
+            return Self.finished(&writer)
         }
     }
 
@@ -50,10 +46,7 @@ public enum LogFormat: String, Sendable, CaseIterable {
         case .text:
             return "gradcheck-server \(message)"
         case .json:
-            var writer = JSONWriter(capacity: 256)
-            writer.beginObject()
-            writer.key("ts")
-            writer.string(Self.timestamp(time))
+            var writer = Self.jsonLine(at: time)
             writer.key("event")
             writer.string(event)
             writer.key("msg")
@@ -62,9 +55,22 @@ public enum LogFormat: String, Sendable, CaseIterable {
                 writer.key(name)
                 writer.integer(value)
             }
-            writer.endObject()
-            return String(decoding: writer.bytes, as: UTF8.self)
+            return Self.finished(&writer)
         }
+    }
+
+    /// Every JSON line is one object that starts with its timestamp, `ts`.
+    private static func jsonLine(at time: Date) -> JSONWriter {
+        var writer = JSONWriter(capacity: 256)
+        writer.beginObject()
+        writer.key("ts")
+        writer.string(timestamp(time))
+        return writer
+    }
+
+    private static func finished(_ writer: inout JSONWriter) -> String {
+        writer.endObject()
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
     static func milliseconds(_ duration: Duration) -> Double {

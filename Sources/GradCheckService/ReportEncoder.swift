@@ -8,7 +8,7 @@ enum ReportEncoder {
             difference: report.difference, passed: report.passed, message: report.message,
             epsilon: report.epsilon, threshold: report.threshold, method: report.methodUsed, to: &writer)
         writer.key("mode")
-        writer.string(report.mode.name)
+        writer.string(report.mode.kind.rawValue)
         writer.key("dtype")
         writer.string(report.precision.rawValue)
         writer.key("floor")
@@ -27,13 +27,7 @@ enum ReportEncoder {
         writer.beginArray()
         for name in report.failedParameters { writer.string(name) }
         writer.endArray()
-        writer.key("parameters")
-        writer.beginObject()
-        for parameter in report.parameters {
-            writer.key(parameter.name)
-            try write(parameter, to: &writer)
-        }
-        writer.endObject()
+        try writeTensors("parameters", report.parameters, to: &writer)
         try writeDiagnosis(report, to: &writer)
         if case .directional = report.mode {
             writer.key("directions")
@@ -61,13 +55,7 @@ enum ReportEncoder {
     private static func writeDiagnosis(_ report: GradientCheckReport, to writer: inout JSONWriter) throws(JSONWriteError) {
         writer.key("convention")
         if let convention = report.diagnosis.convention { writer.string(convention.rawValue) } else { writer.null() }
-        writer.key("intermediates")
-        writer.beginObject()
-        for intermediate in report.intermediates {
-            writer.key(intermediate.name)
-            try write(intermediate, to: &writer)
-        }
-        writer.endObject()
+        try writeTensors("intermediates", report.intermediates, to: &writer)
         writer.key("root_causes")
         writer.beginArray()
         for cause in report.diagnosis.rootCauses {
@@ -135,6 +123,17 @@ enum ReportEncoder {
         try writer.number(threshold)
         writer.key("method")
         writer.string(method.rawValue)
+    }
+
+    /// `parameters` (W1, b1, ...) or `intermediates` (dZ3, dA2, ...): tensor reports keyed by name.
+    private static func writeTensors(_ key: String, _ tensors: [ParameterReport], to writer: inout JSONWriter) throws(JSONWriteError) {
+        writer.key(key)
+        writer.beginObject()
+        for tensor in tensors {
+            writer.key(tensor.name)
+            try write(tensor, to: &writer)
+        }
+        writer.endObject()
     }
 
     private static func write(_ parameter: ParameterReport, to writer: inout JSONWriter) throws(JSONWriteError) {

@@ -6,16 +6,6 @@ public enum ServiceRequest: Sendable, Equatable {
     case scalar(ScalarRequest)
 }
 
-/// How many coordinates `/gradcheck` checks.
-public enum CheckMode: Sendable, Equatable {
-    /// Every coordinate (the notebook's check).
-    case full
-    /// `samples` coordinates, stratified over the tensors, drawn with `seed`.
-    case sample(samples: Int, seed: UInt64)
-    /// `directions` random unit directions, drawn with `seed`.
-    case directional(directions: Int, seed: UInt64)
-}
-
 /// The network body: `X`, `Y`, `parameters` and the optional fields, with defaults applied.
 public struct NetworkRequest: Sendable, Equatable {
     /// n0 x m inputs, one column per example.
@@ -35,19 +25,21 @@ public struct NetworkRequest: Sendable, Equatable {
     /// Largest difference that passes, > 0 (default 1e-7).
     public var threshold: Double
     public var method: DifferenceMethod
-    public var mode: CheckMode
+    /// How many coordinates `/gradcheck` checks: every one, `samples` of them drawn with
+    /// `seed`, or `directions` random directions (the core's mode, read from `mode`).
+    public var mode: GradientCheckOptions.Mode
     /// `dtype`: the precision the caller's forward and backward ran in.
-    public var precision: Precision = .float64
+    public var precision: Precision = RequestDefaults.precision
     /// `only`: names or `*` patterns of the tensors to check (nil: all).
     public var only: [String]?
     /// `shard`: check part `index` of `count` of a full check and answer its partial result.
     public var shard: ShardSpec?
 
     public init(
-        x: Matrix, y: Matrix, parameters: [String: Matrix], activation: Activation = .relu,
-        output: OutputLayer = .sigmoid, lambd: Double = 0, gradients: [String: Matrix]? = nil,
+        x: Matrix, y: Matrix, parameters: [String: Matrix], activation: Activation = RequestDefaults.activation,
+        output: OutputLayer = RequestDefaults.output, lambd: Double = RequestDefaults.lambd, gradients: [String: Matrix]? = nil,
         epsilon: Double? = nil, threshold: Double = RequestDefaults.threshold,
-        method: DifferenceMethod = .central, mode: CheckMode = .full
+        method: DifferenceMethod = RequestDefaults.method, mode: GradientCheckOptions.Mode = .full
     ) {
         self.x = x
         self.y = y
@@ -75,7 +67,7 @@ public struct ScalarRequest: Sendable, Equatable {
 
     public init(
         x: Double, theta: Double, dtheta: Double? = nil, epsilon: Double? = nil,
-        threshold: Double = RequestDefaults.threshold, method: DifferenceMethod = .central
+        threshold: Double = RequestDefaults.threshold, method: DifferenceMethod = RequestDefaults.method
     ) {
         self.x = x
         self.theta = theta
@@ -86,8 +78,15 @@ public struct ScalarRequest: Sendable, Equatable {
     }
 }
 
-/// Defaults of the optional fields, in one place (the OpenAPI document repeats them).
+/// Defaults of the optional fields, in one place (the OpenAPI document repeats them, and
+/// `OpenAPIDocumentTests` holds it to these).
 public enum RequestDefaults {
+    public static let activation = Activation.relu
+    public static let output = OutputLayer.sigmoid
+    public static let lambd = 0.0
+    public static let method = DifferenceMethod.central
+    public static let mode = GradientCheckOptions.Mode.Kind.full
+    public static let precision = Precision.float64
     public static let threshold = 1e-7
     public static let samples = 100
     public static let directions = 8

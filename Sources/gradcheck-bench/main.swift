@@ -60,6 +60,30 @@ print("gradcheck-bench: \(options.threads) threads, central eps 1e-7, \(options.
 print("times: forward/backward = engine kernels (median); full = every coordinate, central (median when under 1 s)")
 func ms(_ s: Double) -> String { String(format: "%.2f", s * 1000) }
 
+/// The notebook's difference ||g - a|| / (||g|| + ||a||) between the analytic gradient and the
+/// numerical derivatives at `coordinates`; with `skipsKinks`, the ones whose step crosses a kink
+/// are left out and counted (the complex step has no such crossing to skip).
+func notebookDifference(
+    analytic: (Coordinate) -> Double, at coordinates: [Coordinate], numerical: [NumericalDerivative], skipsKinks: Bool
+) -> (difference: Double, kinks: Int) {
+    var differenceSquares = 0.0
+    var analyticSquares = 0.0
+    var numericalSquares = 0.0
+    var kinks = 0
+    for (k, coordinate) in coordinates.enumerated() {
+        if skipsKinks && numerical[k].crossesKink {
+            kinks += 1
+            continue
+        }
+        let g = analytic(coordinate)
+        let a = numerical[k].value
+        differenceSquares += (g - a) * (g - a)
+        analyticSquares += g * g
+        numericalSquares += a * a
+    }
+    return (differenceSquares.squareRoot() / (analyticSquares.squareRoot() + numericalSquares.squareRoot()), kinks)
+}
+
 for name in names {
     let bench = try BenchCase(directory: options.cases, name: name)
     var net = bench.network
@@ -106,22 +130,8 @@ for name in names {
             result = engine.derivatives(of: net, inputs: bench.x, labels: bench.y, at: coords, method: .central, step: 1e-7)
         }
     }
-    var num = 0.0
-    var ng = 0.0
-    var na = 0.0
-    var kinks = 0
-    for (k, c) in coords.enumerated() {
-        if result[k].crossesKink {
-            kinks += 1
-            continue
-        }
-        let g = grads[c.parameter]![c.row, c.col]
-        let a = result[k].value
-        num += (g - a) * (g - a)
-        ng += g * g
-        na += a * a
-    }
-    let difference = num.squareRoot() / (ng.squareRoot() + na.squareRoot())
+    let analytic = { (c: Coordinate) in grads[c.parameter]![c.row, c.col] }
+    let (difference, kinks) = notebookDifference(analytic: analytic, at: coords, numerical: result, skipsKinks: true)
     // Fixed cost of a request: the cached forward pass, sensitivities and kink bounds.
     let setup = medianSeconds(budget: 0.2) {
         _ = engine.derivatives(of: net, inputs: bench.x, labels: bench.y, at: [coords[0]], method: .central, step: 1e-7)
@@ -130,17 +140,7 @@ for name in names {
     let complexFull = seconds {
         complexResult = engine.derivatives(of: net, inputs: bench.x, labels: bench.y, at: coords, method: .complexStep, step: 1e-20)
     }
-    var cnum = 0.0
-    var cng = 0.0
-    var cna = 0.0
-    for (k, c) in coords.enumerated() {
-        let g = grads[c.parameter]![c.row, c.col]
-        let a = complexResult[k].value
-        cnum += (g - a) * (g - a)
-        cng += g * g
-        cna += a * a
-    }
-    let complexDifference = cnum.squareRoot() / (cng.squareRoot() + cna.squareRoot())
+    let complexDifference = notebookDifference(analytic: analytic, at: coords, numerical: complexResult, skipsKinks: false).difference
 
     print("")
     print("\(name): \(coords.count) parameters")

@@ -134,6 +134,7 @@ import Testing
         let detail = try #require(try Self.object(response)["detail"] as? String)
         #expect(detail.contains("operations"))
         #expect(detail.contains("sample") && detail.contains("directional"))
+        #expect(try Self.object(response)["field"] as? String == "mode")
         let sampled = tight.gradcheck(try Self.notebookBody(adding: ["mode": "directional", "directions": 1]))
         #expect(sampled.status == 200)
     }
@@ -160,7 +161,11 @@ extension GradCheckAPITests {
         #expect(tight.forward([UInt8](Self.notebook)).status == 200)
         let backward = tight.backward([UInt8](Self.notebook))
         #expect(backward.status == 422)
-        #expect(try Self.object(backward)["detail"] as? String ?? "" != "")
+        let problem = try Self.object(backward)
+        // The same sentence as a check's refusal, with the advice a pass can take.
+        #expect((problem["detail"] as? String)?.hasPrefix("this request is estimated at ") == true)
+        #expect((problem["detail"] as? String)?.contains(", over the budget of ") == true)
+        #expect(problem["field"] as? String == "X")
         #expect(GradCheckAPI(limits: ComputeLimits(maxOperations: pass / 2)).forward([UInt8](Self.notebook)).status == 422)
     }
 }

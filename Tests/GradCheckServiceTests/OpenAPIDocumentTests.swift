@@ -60,9 +60,12 @@ import Testing
 
     @Test func requestSchemasListExactlyTheFieldsTheReaderAccepts() throws {
         let network = try object(try schema("NetworkRequest")["properties"], "properties")
-        #expect(Set(network.keys) == Set(RequestReader.networkFields))
+        #expect(Set(network.keys) == Set(RequestField.network.map(\.rawValue)))
         let scalar = try object(try schema("ScalarRequest")["properties"], "properties")
-        #expect(Set(scalar.keys) == Set(RequestReader.scalarFields))
+        #expect(Set(scalar.keys) == Set(RequestField.scalar.map(\.rawValue)))
+        #expect(Set(network.keys).union(scalar.keys) == Set(RequestField.allCases.map(\.rawValue)))
+        let shard = try object(try object(network["shard"], "shard")["properties"], "shard.properties")
+        #expect(Set(shard.keys) == Set(ShardField.allCases.map(\.rawValue)))
         #expect(try schema("NetworkRequest")["additionalProperties"] == .bool(false))
         #expect(try schema("ScalarRequest")["additionalProperties"] == .bool(false))
     }
@@ -72,7 +75,36 @@ import Testing
         #expect(try enumValues("NetworkRequest", "output") == OutputLayer.allCases.map(\.rawValue))
         #expect(try enumValues("NetworkRequest", "method") == DifferenceMethod.allCases.map(\.rawValue))
         #expect(try enumValues("ScalarRequest", "method") == DifferenceMethod.allCases.map(\.rawValue))
-        #expect(try enumValues("NetworkRequest", "mode") == ["full", "sample", "directional"])
+        #expect(try enumValues("NetworkRequest", "dtype") == Precision.allCases.map(\.rawValue))
+        #expect(try enumValues("NetworkRequest", "mode") == GradientCheckOptions.Mode.Kind.allCases.map(\.rawValue))
+    }
+
+    @Test func defaultsAndBoundsMatchTheReader() throws {
+        let network = try object(try schema("NetworkRequest")["properties"], "properties")
+        func member(_ field: RequestField, _ name: String) throws -> JSONValue? {
+            try object(network[field.rawValue], field.rawValue)[name]
+        }
+        #expect(try member(.threshold, "default") == .number(RequestDefaults.threshold))
+        #expect(try member(.lambd, "default") == .number(RequestDefaults.lambd))
+        #expect(try member(.samples, "default") == .number(Double(RequestDefaults.samples)))
+        #expect(try member(.directions, "default") == .number(Double(RequestDefaults.directions)))
+        #expect(try member(.seed, "default") == .number(Double(RequestDefaults.seed)))
+        #expect(try member(.samples, "maximum") == .number(Double(RequestDefaults.maxCount)))
+        #expect(try member(.directions, "maximum") == .number(Double(RequestDefaults.maxCount)))
+        #expect(try member(.mode, "default") == .string(RequestDefaults.mode.rawValue))
+        #expect(try member(.method, "default") == .string(RequestDefaults.method.rawValue))
+        #expect(try member(.dtype, "default") == .string(RequestDefaults.precision.rawValue))
+        #expect(try member(.activation, "default") == .string(RequestDefaults.activation.rawValue))
+        #expect(try member(.output, "default") == .string(RequestDefaults.output.rawValue))
+    }
+
+    @Test func answerChoicesMatchTheCoreEnums() throws {
+        #expect(try enumValues("GradcheckResult", "method") == DifferenceMethod.allCases.map(\.rawValue))
+        #expect(try enumValues("GradcheckResult", "mode") == GradientCheckOptions.Mode.Kind.allCases.map(\.rawValue))
+        #expect(try enumValues("GradcheckResult", "dtype") == Precision.allCases.map(\.rawValue))
+        #expect(try enumValues("ShardPartial", "method") == DifferenceMethod.allCases.map(\.rawValue))
+        #expect(try enumValues("ShardPartial", "method_used") == DifferenceMethod.allCases.map(\.rawValue))
+        #expect(try enumValues("ShardPartial", "dtype") == Precision.allCases.map(\.rawValue))
     }
 
     @Test func everyReferenceResolves() throws {

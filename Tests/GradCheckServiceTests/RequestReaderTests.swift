@@ -77,10 +77,10 @@ import Testing
         #expect(request.epsilon == 1e-5)
         #expect(request.threshold == 2e-7)
         #expect(request.method == .complexStep)
-        #expect(request.mode == .sample(samples: 10, seed: 42))
+        #expect(request.mode == .sample(count: 10, seed: 42))
         let directional = try network("{\(base), \"mode\": \"directional\", \"directions\": 3.0}")
-        #expect(directional.mode == .directional(directions: 3, seed: 0))
-        #expect(try network("{\(base), \"mode\": \"sample\"}").mode == .sample(samples: RequestDefaults.samples, seed: 0))
+        #expect(directional.mode == .directional(count: 3, seed: 0))
+        #expect(try network("{\(base), \"mode\": \"sample\"}").mode == .sample(count: RequestDefaults.samples, seed: 0))
         #expect(try network("{\(base), \"method\": \"complex-step\"}").epsilon == 1e-20)
     }
 

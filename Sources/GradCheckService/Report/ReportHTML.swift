@@ -41,7 +41,7 @@ enum ReportHTML {
         fact("difference", Markup.number(report.difference), into: &out)
         fact("threshold", Markup.number(report.threshold), into: &out)
         fact("method", report.methodUsed.rawValue + ", epsilon " + Markup.number(report.epsilon), into: &out)
-        fact("mode", report.mode.name + ", \(report.checkedCount) checked, \(report.kinkCount) kink(s) left out", into: &out)
+        fact("mode", report.mode.kind.rawValue + ", \(report.checkedCount) checked, \(report.kinkCount) kink(s) left out", into: &out)
         if let convention = report.diagnosis.convention { fact("convention", convention.rawValue, into: &out) }
         out += "</dl>"
         diagnosis(report.diagnosis, into: &out)

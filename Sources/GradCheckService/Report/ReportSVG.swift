@@ -14,7 +14,7 @@ enum ReportSVG {
         var width = 640
         if tensors.isEmpty {
             body +=
-                "<text x=\"10\" y=\"\(y + 14)\" font-size=\"13\" font-family=\"sans-serif\">no per-tensor heatmaps in \(report.mode.name) mode</text>"
+                "<text x=\"10\" y=\"\(y + 14)\" font-size=\"13\" font-family=\"sans-serif\">no per-tensor heatmaps in \(report.mode.kind.rawValue) mode</text>"
             y += 24
         }
         for (tensor, grid) in tensors {
