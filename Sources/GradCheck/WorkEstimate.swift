@@ -43,12 +43,21 @@ public struct WorkEstimate: Sendable, Equatable, CustomStringConvertible {
     /// Encoded size of one tensor's report (difference, worst entry, diagnosis, kinks).
     static let bytesPerTensorReport = 1000.0
 
+    /// The part of a sharded full check this estimate prices; nil for a whole check.
+    public let shard: ShardSpec?
+    /// What every part of a split check repeats whatever its share: the engine's setup, the base
+    /// forward pass and the backward pass. A budget at or below it fits no part.
+    public let repeatedOperations: Double
+
     /// `intermediates`: the caller's dZ_l / dA_l, checked numerically and replayed by the
-    /// diagnosis (not in directional mode).
+    /// diagnosis (not in directional mode). `shard`: price only that part of a full check (its
+    /// coordinates, the engine's setup and the passes every part repeats), so a check too large
+    /// for one replica fits the budget once it is split into enough parts.
     public init(
         network: Network, examples m: Int, options: GradientCheckOptions, threads: Int = 2,
-        intermediates: [GradientName] = []
+        intermediates: [GradientName] = [], shard: ShardSpec? = nil
     ) {
+        self.shard = shard
         let forward = Self.forwardOperations(of: network, examples: m)
         // `only` narrows every mode to the chosen tensors.
         let ids = network.parameterIDs.filter { options.only?.contains($0) ?? true }
@@ -56,12 +65,19 @@ public struct WorkEstimate: Sendable, Equatable, CustomStringConvertible {
         var numerical = 0.0
         switch options.mode {
         case .full:
-            comparisons = total
             numerical = FastEngine.setupOperations(of: network, examples: m)
-            for id in ids {
-                numerical += FastEngine.estimatedOperations(
-                    of: network, examples: m, parameter: id,
-                    coordinates: network[id].count, method: options.method)
+            if let shard {
+                let part = ShardPartition.price(
+                    of: network, examples: m, method: options.method, only: options.only, shard: shard)
+                comparisons = part.coordinates
+                numerical += part.operations
+            } else {
+                comparisons = total
+                for id in ids {
+                    numerical += FastEngine.estimatedOperations(
+                        of: network, examples: m, parameter: id,
+                        coordinates: network[id].count, method: options.method)
+                }
             }
         case let .sample(count, _):
             comparisons = min(max(count, ids.count), total)
@@ -95,6 +111,8 @@ public struct WorkEstimate: Sendable, Equatable, CustomStringConvertible {
             diagnosisBytes = Self.backwardBytes(of: network, examples: m) + Self.engineCacheBytes(of: network, examples: m) + 64 * entries
         }
         operations = numerical + perComparison + 3 * forward + diagnosis  // + the base forward and a backward (about two forwards)
+        repeatedOperations =
+            (options.mode.kind == .directional ? 0 : FastEngine.setupOperations(of: network, examples: m)) + 3 * forward
         peakBytes =
             Self.checkBytes(network: network, examples: m, options: options, comparisons: comparisons, threads: threads)
             + diagnosisBytes

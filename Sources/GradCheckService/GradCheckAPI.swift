@@ -167,7 +167,7 @@ public struct GradCheckAPI: Sendable {
         options.keepsEntries = format == .html || format == .svg
         let estimate = WorkEstimate(
             network: network, examples: x.cols, options: options, threads: cores,
-            intermediates: Array(intermediates.keys))
+            intermediates: Array(intermediates.keys), shard: request.shard)
         if estimate.exceeds(budget: limits.maxOperations) {
             throw .overBudget(WorkRefusal(priced: .check(estimate), operations: estimate.operations, budget: limits.maxOperations))
         }

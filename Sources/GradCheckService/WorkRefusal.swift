@@ -24,7 +24,11 @@ struct WorkRefusal: Sendable, Equatable {
 
     /// What the client should change: a pass has no cheaper mode, only less data.
     var field: RequestField {
-        priced == .pass ? .inputs : .mode
+        switch priced {
+        case .pass: .inputs
+        case let .check(estimate) where estimate.shard != nil: .shard
+        case .check, .checkPoint: .mode
+        }
     }
 
     var detail: String {
@@ -36,11 +40,29 @@ struct WorkRefusal: Sendable, Equatable {
         case let .check(estimate):
             let seconds = estimate.seconds(onCores: Self.quotedCores)
             return
-                "this check is estimated at \(WorkEstimate.scientific(operations)) operations (about \(WorkEstimate.scientific(seconds)) s on \(Self.quotedCores) cores; \(estimate.comparisons) coordinates, \(estimate.costEvaluations) cost evaluations), \(over); \(Self.cheaperModes)"
+                "this \(estimate.shard == nil ? "check" : "shard") is estimated at \(WorkEstimate.scientific(operations)) operations (about \(WorkEstimate.scientific(seconds)) s on \(Self.quotedCores) cores; \(estimate.comparisons) coordinates, \(estimate.costEvaluations) cost evaluations), \(over); \(estimate.shard.map { moreShards(estimate, $0) } ?? Self.cheaperModes)"
         case .checkPoint:
             return
                 "at this check point the check is priced at \(WorkEstimate.scientific(operations)) operations (units on their ReLU kinks take coordinates off the fast path), \(over); \(Self.cheaperModes)"
         }
+    }
+
+    /// The advice for a shard over the budget: the same check in more, smaller parts, when a part
+    /// can fit at all. The parts carry about equal shares, so n parts need
+    /// repeated + (this part's share x count) / n <= budget.
+    func moreShards(_ estimate: WorkEstimate, _ shard: ShardSpec) -> String {
+        let repeated = estimate.repeatedOperations
+        let work = (operations - repeated) * Double(shard.count)
+        guard budget > repeated, work > 0 else {
+            return
+                "every part repeats \(WorkEstimate.scientific(repeated)) operations of setup and passes, so no split fits; \(Self.cheaperModes)"
+        }
+        let needed = (work / (budget - repeated)).rounded(.up)
+        guard needed <= Double(ShardSpec.maxCount) else {
+            return "it would take more than \(ShardSpec.maxCount) parts to fit; \(Self.cheaperModes)"
+        }
+        return
+            "split the check into more parts (\"\(RequestField.shard.rawValue)\": {\"\(ShardField.count.rawValue)\": \(max(shard.count + 1, Int(needed)))} or more; each part is priced by its own coordinates)"
     }
 
     /// The advice for a check: the two modes that price a fixed number of comparisons.

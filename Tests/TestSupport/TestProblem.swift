@@ -51,13 +51,17 @@ public struct TestProblem: Sendable {
     /// The three parts, for `let (network, x, y) = problem.parts`.
     public var parts: (network: Network, x: Matrix, y: Matrix) { (network, x, y) }
 
-    /// The request body the API takes for this problem: X, Y and parameters as nested lists.
+    /// The request body the API takes for this problem: X, Y and parameters as nested lists, and
+    /// the network's activation, output and lambd.
     public var requestBody: [String: Any] {
         var parameters: [String: Any] = [:]
         for (index, layer) in network.layers.enumerated() {
             parameters["W\(index + 1)"] = layer.weights.nested
             parameters["b\(index + 1)"] = layer.bias.nested
         }
-        return ["X": x.nested, "Y": y.nested, "parameters": parameters]
+        return [
+            "X": x.nested, "Y": y.nested, "parameters": parameters, "activation": network.activation.rawValue,
+            "output": network.output.rawValue, "lambd": network.lambd,
+        ]
     }
 }

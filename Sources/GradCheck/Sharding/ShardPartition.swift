@@ -74,13 +74,32 @@ public enum ShardPartition {
         return Array(all[parts[shard.index]])
     }
 
-    /// Each coordinate's cost: the same for every entry of a tensor, so priced once per tensor.
+    /// How many coordinates part `shard.index` of `shard.count` checks and what the engine spends
+    /// on them, from the same per-coordinate costs the split is balanced by.
+    public static func price(
+        of network: Network, examples m: Int, method: DifferenceMethod, only: Set<ParameterID>?, shard: ShardSpec
+    ) -> (coordinates: Int, operations: Double) {
+        let all = CoordinateSampler.all(of: network, only: only)
+        let costs = costs(of: all, network: network, examples: m, method: method)
+        let part = ranges(costs: costs, count: shard.count, boundaries: rowStarts(all))[shard.index]
+        return (part.count, part.reduce(0.0) { $0 + costs[$1] })
+    }
+
+    /// Each coordinate's cost: its tensor's full-check price shared evenly by the tensor's
+    /// entries. Priced per tensor, not per single coordinate, because the engine's cost is not
+    /// linear in the count: a smooth network's rows are expanded once and then cost O(m) per
+    /// coordinate, so one lone coordinate costs far more than its share of a whole row. Shards cut
+    /// at row boundaries, so each one's rows are evaluated the way the share assumes, and
+    /// `WorkEstimate` prices a shard from these same per-tensor figures.
     static func costs(of coordinates: [Coordinate], network: Network, examples m: Int, method: DifferenceMethod) -> [Double] {
         var perTensor: [ParameterID: Double] = [:]
         return coordinates.map { coordinate in
             if let cost = perTensor[coordinate.parameter] { return cost }
-            let cost = FastEngine.estimatedOperations(
-                of: network, examples: m, parameter: coordinate.parameter, coordinates: 1, method: method)
+            let entries = network[coordinate.parameter].count
+            let cost =
+                FastEngine.estimatedOperations(
+                    of: network, examples: m, parameter: coordinate.parameter, coordinates: entries, method: method)
+                / Double(max(entries, 1))
             perTensor[coordinate.parameter] = cost
             return cost
         }

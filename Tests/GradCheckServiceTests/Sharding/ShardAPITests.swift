@@ -1,5 +1,6 @@
 import Foundation
 import GradCheck
+import TestSupport
 import Testing
 
 @testable import GradCheckService
@@ -10,39 +11,23 @@ import Testing
 @Suite struct ShardAPITests {
     let api = GradCheckAPI(checker: GradientChecker(engine: FastEngine(threads: 2)))
 
-    /// A random network body: widths 4-5-3-nL, 6 examples, with (optionally wrong) gradients.
+    /// A random network body: widths 4-5-3-nL, 6 examples, lambd 0.2, with (optionally wrong) gradients.
     static func body(
         activation: Activation, output: OutputLayer, seed: UInt64, epsilon: Double = 1e-7,
         wrongGradients: Bool
     ) -> [String: Any] {
-        var rng = SplitMix64(seed: seed)
         let nL = output == .sigmoid ? 1 : 3
-        let widths = [4, 5, 3, nL]
-        let m = 6
-        func matrix(_ r: Int, _ c: Int, _ scale: Double) -> [[Double]] {
-            (0..<r).map { _ in (0..<c).map { _ in rng.nextGaussian() * scale } }
-        }
-        var parameters: [String: Any] = [:]
-        for l in 1..<widths.count {
-            parameters["W\(l)"] = matrix(widths[l], widths[l - 1], 0.8)
-            parameters["b\(l)"] = matrix(widths[l], 1, 0.3)
-        }
-        let x = matrix(widths[0], m, 1)
-        var y: [[Double]]
-        if output == .sigmoid {
-            y = [(0..<m).map { $0 % 2 == 0 ? 1.0 : 0.0 }]
-        } else {
-            y = (0..<nL).map { r in (0..<m).map { $0 % nL == r ? 1.0 : 0.0 } }
-        }
-        var body: [String: Any] = [
-            "X": x, "Y": y, "parameters": parameters, "activation": activation.rawValue,
-            "output": output.rawValue, "lambd": 0.2, "epsilon": epsilon,
-        ]
+        let problem = TestProblem.random(widths: [4, 5, 3, nL], m: 6, activation: activation, output: output, lambd: 0.2, seed: seed)
+        var body = problem.requestBody
+        body["epsilon"] = epsilon
         if wrongGradients {
+            var rng = SplitMix64(seed: seed ^ 0xBAD)
             var gradients: [String: Any] = [:]
-            for l in 1..<widths.count {
-                gradients["dW\(l)"] = matrix(widths[l], widths[l - 1], 0.1)
-                gradients["db\(l)"] = matrix(widths[l], 1, 0.1)
+            for (index, layer) in problem.network.layers.enumerated() {
+                for (name, tensor) in [("dW", layer.weights), ("db", layer.bias)] {
+                    gradients["\(name)\(index + 1)"] = (0..<tensor.rows).map { _ in (0..<tensor.cols).map { _ in 0.1 * rng.nextGaussian() }
+                    }
+                }
             }
             body["gradients"] = gradients
         }
@@ -157,5 +142,35 @@ import Testing
         var b = body
         b["shard"] = ["index": 0, "count": 2]
         #expect(try problem(api.gradcheck(try Self.bytes(b), accept: "text/html")).contains("application/json"))
+    }
+
+    @Test func eachShardIsPricedByItsOwnCoordinates() throws {
+        // A tanh check priced over a budget that half of it fits: refused whole, answered in parts.
+        let body = Self.body(activation: .tanh, output: .sigmoid, seed: 5, wrongGradients: false)
+        let problem = TestProblem.random(widths: [4, 5, 3, 1], m: 6, activation: .tanh, lambd: 0.2, seed: 5)
+        let options = GradientCheckOptions()
+        let whole = WorkEstimate(network: problem.network, examples: 6, options: options)
+        let halves = (0..<2).map {
+            WorkEstimate(network: problem.network, examples: 6, options: options, shard: ShardSpec(index: $0, count: 2))
+        }
+        #expect(halves.map(\.comparisons).reduce(0, +) == whole.comparisons)
+        #expect(halves.allSatisfy { $0.operations < whole.operations })
+        let budget = halves.map(\.operations).max()!
+        #expect(budget < whole.operations)
+        let tight = GradCheckAPI(limits: ComputeLimits(maxOperations: budget), checker: GradientChecker(engine: FastEngine(threads: 2)))
+        let refused = tight.gradcheck(try Self.bytes(body))
+        #expect(refused.status == 422)
+        for i in 0..<2 {
+            var part = body
+            part["shard"] = ["index": i, "count": 2]
+            #expect(tight.gradcheck(try Self.bytes(part)).status == 200, "shard \(i) of 2 fits the budget")
+        }
+        var one = body
+        one["shard"] = ["index": 0, "count": 1]
+        let wholeAsShard = try Self.object(tight.gradcheck(try Self.bytes(one)))
+        #expect(wholeAsShard["status"] as? Int == 422)
+        #expect((wholeAsShard["detail"] as? String)?.contains("this shard is estimated at") == true)
+        #expect((wholeAsShard["detail"] as? String)?.contains("\"shard\": {\"count\": ") == true)
+        #expect(wholeAsShard["field"] as? String == "shard", "\(wholeAsShard)")
     }
 }
