@@ -66,7 +66,8 @@ public enum NetworkBuilder {
     }
 
     /// Caller-supplied gradients `dW1, db1, ...`, each checked against its parameter's shape.
-    public static func gradients(_ named: [String: Matrix], for network: Network) throws(NetworkError) -> Gradients {
+    /// `examples`: m, for the hints that explain a wrong shape by the examples axis.
+    public static func gradients(_ named: [String: Matrix], for network: Network, examples: Int) throws(NetworkError) -> Gradients {
         for key in named.keys.sorted() {
             guard let name = GradientName(key), name.layer <= network.depth else { throw .strayKey(key) }
             // dZ_l and dA_l are read by `intermediates(_:for:examples:)`.
@@ -78,9 +79,11 @@ public enum NetworkBuilder {
             try checkFiniteAndNonEmpty(g, key: id.gradientName)
             let parameter = network[id]
             if g.shape != parameter.shape {
-                throw .shapeMismatch(
-                    key: id.gradientName, shape: g.shape, expected: parameter.shape,
-                    otherKey: id.name, otherShape: parameter.shape)
+                throw .gradientShape(
+                    key: id.gradientName, shape: g.shape, expected: parameter.shape, of: id.name,
+                    hint: GradientShapeHint.hint(
+                        for: GradientName(id), shape: g.shape, expected: parameter.shape, network: network,
+                        examples: examples))
             }
             tensors[id] = g
         }
@@ -106,7 +109,9 @@ public enum NetworkBuilder {
             let expected = Shape(rows: widths[l], cols: m)
             let of = name.kind == .activation ? (l == 0 ? "X" : "A\(l)") : "Z\(l)"
             if g.shape != expected {
-                throw .shapeMismatch(key: key, shape: g.shape, expected: expected, otherKey: of, otherShape: expected)
+                throw .gradientShape(
+                    key: key, shape: g.shape, expected: expected, of: of,
+                    hint: GradientShapeHint.hint(for: name, shape: g.shape, expected: expected, network: network, examples: m))
             }
             result[name] = g
         }

@@ -14,6 +14,9 @@ public enum NetworkError: Error, Sendable, Equatable, CustomStringConvertible {
     case raggedMatrix(key: String, row: Int, expected: Int, found: Int)
     /// `key` has shape `shape`, but `otherKey` (shape `otherShape`) requires `expected`.
     case shapeMismatch(key: String, shape: Shape, expected: Shape, otherKey: String, otherShape: Shape)
+    /// A caller's gradient `key` has shape `shape` where `of` (and so the gradient) has `expected`;
+    /// `hint` names the slip that produces that shape, when one does (`GradientShapeHint`).
+    case gradientShape(key: String, shape: Shape, expected: Shape, of: String, hint: String?)
     /// An entry of `key` is NaN or infinite.
     case nonFinite(key: String, row: Int, col: Int)
     /// lambd must be finite and >= 0.
@@ -35,6 +38,9 @@ public enum NetworkError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(key) is ragged: row \(row) has \(found) entries, row 0 has \(expected)"
         case let .shapeMismatch(key, shape, expected, otherKey, otherShape):
             return "\(key) has shape \(shape) but \(otherKey) has shape \(otherShape), so \(key) must have shape \(expected)"
+        case let .gradientShape(key, shape, expected, of, hint):
+            return "\(key) has shape \(shape) but \(of) has shape \(expected), so \(key) must have shape \(expected)"
+                + (hint.map { ": \($0)" } ?? "")
         case let .nonFinite(key, row, col):
             return "\(key)[\(row)][\(col)] is not a finite number"
         case .invalidLambd(let value):
@@ -52,6 +58,7 @@ public enum NetworkError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .strayKey(key), let .missingKey(key), let .emptyMatrix(key): return key
         case let .raggedMatrix(key, _, _, _), let .nonFinite(key, _, _): return key
         case let .shapeMismatch(key, _, _, _, _), let .softmaxNeedsTwoOutputs(key, _): return key
+        case let .gradientShape(key, _, _, _, _): return key
         }
     }
 }

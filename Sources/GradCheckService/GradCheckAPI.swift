@@ -142,7 +142,7 @@ public struct GradCheckAPI: Sendable {
         var intermediates: IntermediateGradients = [:]
         if let named = request.gradients {
             do throws(NetworkError) {
-                gradients = try NetworkBuilder.gradients(named, for: network)
+                gradients = try NetworkBuilder.gradients(named, for: network, examples: x.cols)
                 intermediates = try NetworkBuilder.intermediates(named, for: network, examples: x.cols)
             } catch { throw .network(error) }
         }

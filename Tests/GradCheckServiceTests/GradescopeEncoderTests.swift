@@ -11,7 +11,7 @@ import Testing
         let request = try RequestReader.read([UInt8](body))
         guard case .network(let network) = request else { throw RequestError.invalidBody("not a network") }
         let built = try NetworkBuilder.network(parameters: network.parameters, inputs: network.x, labels: network.y)
-        let gradients = try network.gradients.map { try NetworkBuilder.gradients($0, for: built) }
+        let gradients = try network.gradients.map { try NetworkBuilder.gradients($0, for: built, examples: network.x.cols) }
         let intermediates = try network.gradients.map { try NetworkBuilder.intermediates($0, for: built, examples: network.x.cols) } ?? [:]
         let report = try GradientChecker().check(
             built, inputs: network.x, labels: network.y, gradients: gradients,

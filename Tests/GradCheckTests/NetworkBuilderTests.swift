@@ -125,17 +125,22 @@ import Testing
     @Test func callerGradients() throws {
         let network = try NetworkBuilder.network(parameters: parameters(), inputs: x, labels: y)
         var g = Dictionary(uniqueKeysWithValues: parameters().map { ("d" + $0.key, $0.value) })
-        #expect(try NetworkBuilder.gradients(g, for: network).tensors.count == 6)
+        #expect(try NetworkBuilder.gradients(g, for: network, examples: x.cols).tensors.count == 6)
         g["dW4"] = Matrix(rows: 1, cols: 1)
-        #expect(throws: NetworkError.strayKey("dW4")) { try NetworkBuilder.gradients(g, for: network) }
+        #expect(throws: NetworkError.strayKey("dW4")) { try NetworkBuilder.gradients(g, for: network, examples: x.cols) }
         g["dW4"] = nil
         g["db3"] = nil
-        #expect(throws: NetworkError.missingKey("db3")) { try NetworkBuilder.gradients(g, for: network) }
+        #expect(throws: NetworkError.missingKey("db3")) { try NetworkBuilder.gradients(g, for: network, examples: x.cols) }
         g["db3"] = Matrix(rows: 1, cols: 1)
         g["dW1"] = Matrix(rows: 4, cols: 5)
-        let e = #expect(throws: NetworkError.self) { try NetworkBuilder.gradients(g, for: network) }
-        #expect(e?.description == "dW1 has shape (4, 5) but W1 has shape (5, 4), so dW1 must have shape (5, 4)")
+        let e = #expect(throws: NetworkError.self) { try NetworkBuilder.gradients(g, for: network, examples: x.cols) }
+        #expect(
+            e?.description
+                == "dW1 has shape (4, 5) but W1 has shape (5, 4), so dW1 must have shape (5, 4): (4, 5) is the transpose of (5, 4): dW1 = np.dot(dZ1, X.T) / m gives (5, 4); check the order of the product and its transposes"
+        )
         g["dW1"] = Matrix(rows: 5, cols: 4, repeating: .nan)
-        #expect(throws: NetworkError.nonFinite(key: "dW1", row: 0, col: 0)) { try NetworkBuilder.gradients(g, for: network) }
+        #expect(throws: NetworkError.nonFinite(key: "dW1", row: 0, col: 0)) {
+            try NetworkBuilder.gradients(g, for: network, examples: x.cols)
+        }
     }
 }
