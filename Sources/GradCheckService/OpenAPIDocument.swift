@@ -1162,6 +1162,7 @@ public enum OpenAPIDocument {
                     "missing_l2",
                     "l2_scaled",
                     "l2_on_bias",
+                    "wrong_axis",
                     "wrong_activation_derivative",
                     "wrong_entries",
                     "unexplained"

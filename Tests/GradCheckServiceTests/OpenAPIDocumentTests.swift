@@ -105,6 +105,13 @@ import Testing
         #expect(try enumValues("ShardPartial", "method") == DifferenceMethod.allCases.map(\.rawValue))
         #expect(try enumValues("ShardPartial", "method_used") == DifferenceMethod.allCases.map(\.rawValue))
         #expect(try enumValues("ShardPartial", "dtype") == Precision.allCases.map(\.rawValue))
+        let rootCauses = try object(try object(try schema("GradcheckResult")["properties"], "properties")["root_causes"], "root_causes")
+        let rootCause = try object(try object(rootCauses["items"], "items")["properties"], "properties")
+        guard case .array(let kinds) = try object(rootCause["kind"], "kind")["enum"] else {
+            Issue.record("root_causes.items.kind has no enum")
+            return
+        }
+        #expect(kinds == RootCause.Kind.allCases.map { .string($0.rawValue) })
     }
 
     @Test func everyReferenceResolves() throws {

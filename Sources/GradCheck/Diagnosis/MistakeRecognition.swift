@@ -111,16 +111,25 @@ struct MistakeRecognition {
                 )
             }
         }
-        // db_l = np.sum(dZ_l) / m without axis=1: every entry is the sum over all units.
-        if name.kind == .bias, expected.rows > 1 {
+        // db_l = np.sum(dZ_l) / m (or np.mean(dZ_l)) without axis=1: one number, the sum or mean
+        // over every entry, broadcast into every row.
+        if name.kind == .bias, expected.rows > 1, let first = value.values.first, value.values.allSatisfy({ $0 == first }),
+            expected.values.contains(where: { $0 != expected.values[0] })
+        {
             let total = expected.values.reduce(0, +)
-            if Self.explains(value, Matrix(rows: expected.rows, cols: 1, values: [Double](repeating: total, count: expected.rows))) {
+            if first != 0, total != 0 {
+                let dZ = "dZ\(name.layer)"
                 return Finding(
-                    kind: .unexplained,
+                    kind: .wrongAxis,
                     explanation:
-                        "has every entry equal to the sum over all of dZ\(name.layer): the sum in the line that computes \(name) must run over the examples only (np.sum(dZ\(name.layer), axis=1, keepdims=True))"
+                        "has the same number in every entry (\(Self.plain(first / total)) times the sum over all of \(dZ) / m): the sum in the line that computes \(name) runs over every axis; it must run over the examples only, np.sum(\(dZ), axis=1, keepdims=True) / m"
                 )
             }
+        }
+        if name.kind == .preActivation, name.layer == replay.depth,
+            Self.explains(value, OutputDerivativeMistake.apply(to: expected, output: replay.activation(name.layer)))
+        {
+            return Finding(kind: .wrongActivationDerivative, explanation: OutputDerivativeMistake.explanation(layer: name.layer))
         }
         if name.kind == .preActivation, name.layer < replay.depth, let input = replay.inputs(of: name).first {
             let dA = replay.used(input)
@@ -135,8 +144,10 @@ struct MistakeRecognition {
                 )
             }
         }
+        // A few entries off and most right: an indexing slip. When most entries are off, that is
+        // not "a few", whatever the tensor's size.
         let wrong = Self.wrongEntries(value, expected)
-        if !wrong.isEmpty && wrong.count <= max(3, value.count / 5) {
+        if !wrong.isEmpty && wrong.count <= max(3, value.count / 5) && 2 * wrong.count <= value.count {
             var finding = Finding(
                 kind: .wrongEntries,
                 explanation:
@@ -189,14 +200,17 @@ struct MistakeRecognition {
 }
 
 /// The ways dZ_l = dA_l * g'(Z_l) goes wrong in practice: the derivative taken at A instead of
-/// Z, a formula written for A applied to Z, the ReLU mask forgotten, another activation's
-/// derivative, leaky ReLU's 0.01 slope lost.
+/// Z, a formula written for A applied to Z, the ReLU mask forgotten or taken from dA, another
+/// activation's derivative, leaky ReLU's 0.01 slope lost.
 struct ActivationDerivativeMistake {
     let what: String
-    let factor: (_ z: Double, _ a: Double) -> Double
+    /// The factor the mistaken line multiplies dA_l by, from Z_l, A_l and dA_l at one entry.
+    let factor: (_ z: Double, _ a: Double, _ dA: Double) -> Double
 
     func apply(dA: Matrix, z: Matrix, a: Matrix) -> Matrix {
-        Matrix(rows: dA.rows, cols: dA.cols, values: (0..<dA.count).map { dA.values[$0] * factor(z.values[$0], a.values[$0]) })
+        Matrix(
+            rows: dA.rows, cols: dA.cols,
+            values: (0..<dA.count).map { dA.values[$0] * factor(z.values[$0], a.values[$0], dA.values[$0]) })
     }
 
     func description(layer l: Int) -> String { what.replacingOccurrences(of: "{l}", with: "\(l)") }
@@ -214,31 +228,54 @@ struct ActivationDerivativeMistake {
         var list: [ActivationDerivativeMistake] = []
         switch g {
         case .relu:
-            list.append(.init(what: "1 (the ReLU mask (Z{l} > 0) is missing)") { _, _ in 1 })
+            list.append(.init(what: "1 (the ReLU mask (Z{l} > 0) is missing)") { _, _, _ in 1 })
+            list.append(
+                .init(what: "(dA{l} > 0) (the mask taken from dA{l} instead of Z{l}: np.maximum(0, dA{l}) is not ReLU's backward)") {
+                    _, _, dA in dA > 0 ? 1 : 0
+                })
         case .leakyRelu:
-            list.append(.init(what: "ReLU's mask (Z{l} > 0): leaky ReLU's 0.01 slope for Z{l} <= 0 is lost") { z, _ in z > 0 ? 1 : 0 })
-            list.append(.init(what: "1 (the leaky ReLU derivative is missing)") { _, _ in 1 })
+            list.append(.init(what: "ReLU's mask (Z{l} > 0): leaky ReLU's 0.01 slope for Z{l} <= 0 is lost") { z, _, _ in z > 0 ? 1 : 0 })
+            list.append(.init(what: "1 (the leaky ReLU derivative is missing)") { _, _, _ in 1 })
+            list.append(
+                .init(what: "1 where dA{l} > 0, else 0.01 (the slope chosen by dA{l} instead of Z{l})") { _, _, dA in
+                    dA > 0 ? 1 : Activation.leakySlope
+                })
         case .tanh:
-            list.append(.init(what: "1 - Z{l}^2 (the formula for A applied to Z)") { z, _ in 1 - z * z })
-            list.append(.init(what: "tanh'(A{l}) (the derivative taken at A instead of Z)") { _, a in Activation.tanh.derivative(a) })
-            list.append(.init(what: "A{l} (1 - A{l}) (sigmoid's derivative)") { _, a in a * (1 - a) })
-            list.append(.init(what: "1 - A{l} (the square is missing)") { _, a in 1 - a })
-            list.append(.init(what: "1 (the activation's derivative is missing)") { _, _ in 1 })
+            list.append(.init(what: "1 - Z{l}^2 (the formula for A applied to Z)") { z, _, _ in 1 - z * z })
+            list.append(.init(what: "tanh'(A{l}) (the derivative taken at A instead of Z)") { _, a, _ in Activation.tanh.derivative(a) })
+            list.append(.init(what: "A{l} (1 - A{l}) (sigmoid's derivative)") { _, a, _ in a * (1 - a) })
+            list.append(.init(what: "1 - A{l} (the square is missing)") { _, a, _ in 1 - a })
+            list.append(.init(what: "1 (the activation's derivative is missing)") { _, _, _ in 1 })
         case .sigmoid:
-            list.append(.init(what: "Z{l} (1 - Z{l}) (the formula for A applied to Z)") { z, _ in z * (1 - z) })
-            list.append(.init(what: "sigma'(A{l}) (the derivative taken at A instead of Z)") { _, a in Activation.sigmoid.derivative(a) })
-            list.append(.init(what: "1 - A{l}^2 (tanh's derivative)") { _, a in 1 - a * a })
-            list.append(.init(what: "1 (the activation's derivative is missing)") { _, _ in 1 })
+            list.append(.init(what: "Z{l} (1 - Z{l}) (the formula for A applied to Z)") { z, _, _ in z * (1 - z) })
+            list.append(
+                .init(what: "sigma'(A{l}) (the derivative taken at A instead of Z)") { _, a, _ in Activation.sigmoid.derivative(a) })
+            list.append(.init(what: "1 - A{l}^2 (tanh's derivative)") { _, a, _ in 1 - a * a })
+            list.append(.init(what: "1 (the activation's derivative is missing)") { _, _, _ in 1 })
         }
         if g != .relu && g != .leakyRelu {
-            list.append(.init(what: "ReLU's mask (Z{l} > 0)") { z, _ in z > 0 ? 1 : 0 })
+            list.append(.init(what: "ReLU's mask (Z{l} > 0)") { z, _, _ in z > 0 ? 1 : 0 })
         }
-        list.append(.init(what: "A{l} = g(Z{l}) (the activation itself, not its derivative)") { _, a in a })
+        list.append(.init(what: "A{l} = g(Z{l}) (the activation itself, not its derivative)") { _, a, _ in a })
         if g == .relu {
-            list.append(.init(what: "1 - A{l}^2 (tanh's derivative)") { _, a in 1 - a * a })
-            list.append(.init(what: "A{l} (1 - A{l}) (sigmoid's derivative)") { _, a in a * (1 - a) })
-            list.append(.init(what: "leaky ReLU's derivative (0.01 for Z{l} <= 0)") { z, _ in z > 0 ? 1 : Activation.leakySlope })
+            list.append(.init(what: "1 - A{l}^2 (tanh's derivative)") { _, a, _ in 1 - a * a })
+            list.append(.init(what: "A{l} (1 - A{l}) (sigmoid's derivative)") { _, a, _ in a * (1 - a) })
+            list.append(.init(what: "leaky ReLU's derivative (0.01 for Z{l} <= 0)") { z, _, _ in z > 0 ? 1 : Activation.leakySlope })
         }
         return list
+    }
+}
+
+/// dZ_L = A_L - Y multiplied once more by the output's derivative A_L (1 - A_L): the course
+/// derives dZ_L = dL/dA_L * sigma'(Z_L), and with cross-entropy the 1 / (A_L (1 - A_L)) in
+/// dL/dA_L cancels sigma'(Z_L); code that first writes dZ_L = A_L - Y and then applies the
+/// derivative anyway counts it twice (softmax's diagonal A (1 - A) the same way).
+enum OutputDerivativeMistake {
+    static func apply(to right: Matrix, output a: Matrix) -> Matrix {
+        Matrix(rows: right.rows, cols: right.cols, values: (0..<right.count).map { right.values[$0] * a.values[$0] * (1 - a.values[$0]) })
+    }
+
+    static func explanation(layer l: Int) -> String {
+        "multiplies A\(l) - Y by the output's derivative A\(l) (1 - A\(l)) once more: with the cross-entropy loss, dZ\(l) = A\(l) - Y already includes it (it cancels the 1 / (A\(l) (1 - A\(l))) of dA\(l))"
     }
 }

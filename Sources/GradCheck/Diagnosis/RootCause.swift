@@ -16,7 +16,11 @@ public struct RootCause: Sendable, Equatable {
         case l2Scaled = "l2_scaled"
         /// db carries lambd/m * b (L2 applies to weights only).
         case l2OnBias = "l2_on_bias"
-        /// dZ_l is dA_l times something other than g'(Z_l): the message says what.
+        /// db summed (or averaged) over every axis instead of the examples only: one number in
+        /// every entry.
+        case wrongAxis = "wrong_axis"
+        /// dZ_l is dA_l times something other than g'(Z_l) (or dZ_L carries the output's
+        /// derivative twice): the message says what.
         case wrongActivationDerivative = "wrong_activation_derivative"
         /// A few entries are wrong, with no pattern: `entries`.
         case wrongEntries = "wrong_entries"

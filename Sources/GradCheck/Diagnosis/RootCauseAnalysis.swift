@@ -107,6 +107,9 @@ struct RootCauseAnalysis {
                 factor = k
                 explanation = MistakeRecognition.scaledExplanation(name, k, m: replay.m, part: "")
             }
+        } else if l == replay.depth, reproduces(OutputDerivativeMistake.apply(to: truth, output: replay.activation(l))) {
+            kind = .wrongActivationDerivative
+            explanation = OutputDerivativeMistake.explanation(layer: l)
         } else if l < replay.depth {
             let dA = replay.used(GradientName(layer: l, kind: .activation))
             for candidate in ActivationDerivativeMistake.candidates(for: replay.network.activation)

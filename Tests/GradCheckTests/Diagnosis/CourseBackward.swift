@@ -19,6 +19,12 @@ struct CourseBackward {
         case derivative(layer: Int, (Double, Double) -> Double)
         /// Entries of the step's result replaced by garbage.
         case entries(GradientName, [(Int, Int)])
+        /// dZ_L = (A_L - Y) * A_L (1 - A_L): the output's derivative applied on top of A_L - Y.
+        case outputDerivativeTwice
+        /// dZ_l = dA_l * (dA_l > 0 ? 1 : slope): the mask from dA_l, as np.maximum(0, dA_l) does.
+        case maskFromGradient(layer: Int, slope: Double)
+        /// db_l = one number in every row: the sum over every entry of dZ_l (/ m), or its mean.
+        case biasOverEveryAxis(layer: Int, mean: Bool)
     }
 
     let network: Network
@@ -77,6 +83,13 @@ struct CourseBackward {
                     rows: value.rows, cols: value.cols, values: (0..<value.count).map { dA!.values[$0] * h(z.values[$0], a.values[$0]) })
             case let .entries(target, indices) where target == name:
                 for (r, c) in indices { value[r, c] = value[r, c] * 3 + 0.25 }
+            case .outputDerivativeTwice where name == GradientName(layer: network.depth, kind: .preActivation):
+                value = value.combined(with: pass.output) { dz, a in dz * a * (1 - a) }
+            case let .maskFromGradient(layer, slope) where name == GradientName(layer: layer, kind: .preActivation):
+                value = dA!.combined(with: dA!) { da, _ in da > 0 ? da : slope * da }
+            case let .biasOverEveryAxis(layer, mean) where name == GradientName(layer: layer, kind: .bias):
+                let total = value.values.reduce(0, +) / (mean ? Double(value.count) : 1)
+                value = Matrix(rows: value.rows, cols: 1, values: [Double](repeating: total, count: value.rows))
             default: break
             }
         }

@@ -213,4 +213,53 @@ import Testing
         #expect(report.diagnosis.rootCauses.first?.gradient == Self.db2)
         #expect(report.diagnosis.rootCauses.first?.message.contains("axis=1") == true, "\(report.diagnosis.rootCauses)")
     }
+
+    @Test(arguments: [OutputLayer.sigmoid, .softmax])
+    func theOutputDerivativeAppliedTwiceIsNamed(output: OutputLayer) throws {
+        let dZ3 = GradientName(layer: 3, kind: .preActivation)
+        for intermediates in [true, false] {
+            for convention in GradientConvention.allCases {
+                let outcome = try run(
+                    Self.problem(.tanh, output: output, lambd: 0.3), convention, intermediates: intermediates, [.outputDerivativeTwice])
+                let context = "\(output) \(convention) intermediates \(intermediates)"
+                let root = try #require(outcome.roots.first, "\(context)")
+                #expect(outcome.roots.count == 1, "\(context): \(outcome.roots.map(\.message))")
+                #expect(
+                    root.gradient == dZ3 && root.kind == .wrongActivationDerivative && root.inferred == !intermediates,
+                    "\(context): \(root)")
+                #expect(root.message.contains("A3 - Y already includes it"), "\(context): \(root.message)")
+            }
+        }
+    }
+
+    @Test(arguments: [Activation.relu, .leakyRelu])
+    func aMaskTakenFromTheGradientIsNamed(activation: Activation) throws {
+        let slope = activation == .relu ? 0 : Activation.leakySlope
+        for intermediates in [true, false] {
+            let outcome = try run(
+                Self.problem(activation, seed: 5), .sum, intermediates: intermediates, [.maskFromGradient(layer: 2, slope: slope)])
+            let root = try #require(outcome.roots.first, "\(activation) intermediates \(intermediates)")
+            #expect(root.gradient == Self.dZ2 && root.kind == .wrongActivationDerivative, "\(root)")
+            #expect(root.message.contains("instead of Z2"), "\(root.message)")
+        }
+    }
+
+    @Test func aBiasSummedOrAveragedOverEveryAxisIsNamed() throws {
+        for mean in [false, true] {
+            let outcome = try run(Self.problem(.sigmoid), .sum, [.biasOverEveryAxis(layer: 2, mean: mean)])
+            let root = try #require(outcome.roots.first)
+            #expect(root.gradient == Self.db2 && root.kind == .wrongAxis, "mean \(mean): \(root)")
+            #expect(root.message.contains("axis=1, keepdims=True"))
+            #expect(outcome.propagated.isEmpty)
+        }
+    }
+
+    @Test func mostEntriesWrongIsNotAnIndexingSlip() throws {
+        // Every entry of a 5-entry db1 off by a different amount: not "a few wrong entries".
+        let outcome = try run(Self.problem(.tanh), .sum, [.entries(GradientName(layer: 1, kind: .bias), [(0, 0), (1, 0), (2, 0), (3, 0)])])
+        let root = try #require(outcome.roots.first)
+        #expect(root.kind != .wrongEntries, "\(root)")
+        let few = try run(Self.problem(.tanh), .sum, [.entries(GradientName(layer: 1, kind: .bias), [(3, 0)])])
+        #expect(few.roots.first?.kind == .wrongEntries)
+    }
 }
