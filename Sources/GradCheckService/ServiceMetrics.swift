@@ -57,13 +57,13 @@ public final class ServiceMetrics: Sendable {
     /// Counts one finished exchange (called with every access-log entry, logged or not).
     public func record(_ entry: HTTPAccessLogEntry) {
         let route = routes.contains(entry.path) ? entry.path : "other"
-        let method = Self.knownMethods.contains(entry.method) ? entry.method : "other"
+        let method = HTTPMethod(entry.method).isKnown ? entry.method : "other"
         let (seconds, attoseconds) = entry.duration.components
         let elapsed = Double(seconds) + Double(attoseconds) / 1e18
         state.withLock { state in
-            state.requests[RequestKey(route: route, method: method, status: entry.status), default: 0] += 1
+            state.requests[RequestKey(route: route, method: method, status: entry.status.code), default: 0] += 1
             state.durations[route, default: Histogram()].observe(elapsed)
-            if entry.status == HTTPStatus.clientClosedRequest { state.cancelled += 1 }
+            if entry.status == .clientClosedRequest { state.cancelled += 1 }
             if let reason = entry.rejection { state.rejected[reason, default: 0] += 1 }
         }
     }
@@ -75,8 +75,6 @@ public final class ServiceMetrics: Sendable {
             state.costEvaluations += costEvaluations
         }
     }
-
-    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY"]
 
     /// The whole exposition, families in a fixed order and series sorted, so two scrapes diff cleanly.
     func exposition(gauges: HTTPServerGauges, memory: MemoryBudget) -> String {

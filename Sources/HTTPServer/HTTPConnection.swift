@@ -193,15 +193,9 @@ final class HTTPConnection: @unchecked Sendable {
         requestsServed += 1
         countedInFlight = true
         server.gauges.requestsInFlight.add(1, ordering: .relaxed)
-        let headOnly = request.method == "HEAD"
+        let headOnly = request.method == .head
         current = (request.head, headOnly, requestStart)
         switch server.router.resolve(method: request.method, path: request.path) {
-        case .notFound:
-            send(HTTPRouter.notFound(request))
-        case .methodNotAllowed(let allow):
-            send(HTTPRouter.methodNotAllowed(request, allow: allow))
-        case .notImplemented:
-            send(HTTPRouter.notImplemented(request))
         case .route(let route, _) where route.execution == .inline:
             send(route.handler(request))
         case .route(let route, _):
@@ -225,10 +219,13 @@ final class HTTPConnection: @unchecked Sendable {
             }
             if !accepted {
                 let retry = "\(configuration.retryAfterSeconds)"
-                var busy = HTTPResponse.problem(status: 503, detail: "all workers are busy; retry later", headers: ["Retry-After": retry])
+                var busy = HTTPResponse.problem(
+                    status: .serviceUnavailable, detail: "all workers are busy; retry later", headers: ["Retry-After": retry])
                 busy.rejection = "queue_full"
                 send(busy)
             }
+        case .refused(let refusal):
+            send(HTTPRouter.answer(refusal, to: request))
         }
     }
 
@@ -284,7 +281,7 @@ final class HTTPConnection: @unchecked Sendable {
             let head = current?.head
             server.logAccess(
                 HTTPAccessLogEntry(
-                    method: head?.method ?? "-", path: head?.path ?? "-", status: HTTPStatus.clientClosedRequest,
+                    method: head?.method.rawValue ?? "-", path: head?.path ?? "-", status: .clientClosedRequest,
                     bodyBytes: 0, duration: (current?.start ?? requestStart).elapsed,
                     requestID: RequestID.choose(clientSent: head?.headers[RequestID.headerName]), remote: remote))
         }
@@ -320,12 +317,12 @@ final class HTTPConnection: @unchecked Sendable {
         var response: HTTPResponse
         if let bodyLength, bodyLength > server.memory.limit {
             response = .problem(
-                status: 413,
+                status: .contentTooLarge,
                 detail: "body of \(bodyLength) bytes is larger than this server's whole memory budget of \(server.memory.limit) bytes")
             response.rejection = "body_too_large"
         } else {
             response = .problem(
-                status: 503, detail: "the server's memory budget is full (\(server.memory.limit) bytes); retry later",
+                status: .serviceUnavailable, detail: "the server's memory budget is full (\(server.memory.limit) bytes); retry later",
                 headers: ["Retry-After": "\(configuration.retryAfterSeconds)"])
             response.rejection = "memory"
         }
@@ -353,10 +350,10 @@ final class HTTPConnection: @unchecked Sendable {
         var response = answer
         let requestID = RequestID.choose(clientSent: head?.headers[RequestID.headerName])
         response.headers.set(name: RequestID.headerName, value: requestID)
-        if response.headers["Content-Type"] == "application/problem+json" {
+        if response.headers["Content-Type"] == ProblemDocument.contentType {
             response.body = RequestID.stamp(problem: response.body, id: requestID)
         }
-        if response.rejection == nil && response.status == 413 { response.rejection = "body_too_large" }
+        if response.rejection == nil && response.status == .contentTooLarge { response.rejection = "body_too_large" }
         let version = head?.version ?? .http1_1
         // An HTTP/1.0 client has no chunked coding: its streamed body ends with the connection.
         let closeDelimited = response.stream != nil && version != .http1_1
@@ -369,7 +366,7 @@ final class HTTPConnection: @unchecked Sendable {
             date: server.currentDate)
         server.logAccess(
             HTTPAccessLogEntry(
-                method: head?.method ?? "-", path: head?.path ?? "-", status: response.status,
+                method: head?.method.rawValue ?? "-", path: head?.path ?? "-", status: response.status,
                 bodyBytes: response.body.count, duration: (current?.start ?? requestStart).elapsed,
                 requestID: requestID, remote: remote, rejection: response.rejection))
         output.append(contentsOf: bytes)

@@ -7,7 +7,7 @@ public struct HTTPAccessLogEntry: Sendable {
     /// "-" when the request could not be parsed.
     public let method: String
     public let path: String
-    public let status: Int
+    public let status: HTTPStatus
     /// Bytes of the response body (Content-Length), not counting headers.
     public let bodyBytes: Int
     /// From the first byte of the request to the response being queued for writing.
@@ -20,7 +20,7 @@ public struct HTTPAccessLogEntry: Sendable {
     public let rejection: String?
 
     public init(
-        method: String, path: String, status: Int, bodyBytes: Int, duration: Duration,
+        method: String, path: String, status: HTTPStatus, bodyBytes: Int, duration: Duration,
         requestID: String = "-", remote: String = "-", rejection: String? = nil
     ) {
         self.method = method
@@ -46,8 +46,8 @@ public struct HTTPAccessLogEntry: Sendable {
 /// and `stop()` waits for handlers to finish).
 ///
 ///     var router = HTTPRouter()
-///     router.add("GET", "/healthz", execution: .inline) { _ in HTTPResponse(status: 200, json: "{}") }
-///     router.add("POST", "/forward") { request in HTTPResponse(status: 200, json: compute(request.body)) }
+///     router.add(.get, "/healthz", execution: .inline) { _ in HTTPResponse(status: 200, json: "{}") }
+///     router.add(.post, "/forward") { request in HTTPResponse(status: 200, json: compute(request.body)) }
 ///     let server = HTTPServer(configuration: configuration, router: router) { entry in print(entry) }
 ///     let port = try server.start()      // port 0 in the configuration -> a free port
 ///     // on SIGTERM, from any queue but the server's: server.stop()
@@ -256,14 +256,15 @@ public final class HTTPServer: @unchecked Sendable {
     /// small response fits), then close.
     private func refuse(_ fd: Int32) {
         let response = HTTPResponse.problem(
-            status: 503, detail: "too many open connections", headers: ["Retry-After": "\(configuration.retryAfterSeconds)"])
+            status: .serviceUnavailable, detail: "too many open connections", headers: ["Retry-After": "\(configuration.retryAfterSeconds)"]
+        )
         _ = Socket.send(fd, HTTPResponseEncoder.encode(response, keepAlive: false, date: currentDate), from: 0)
         let remote = Socket.peerAddress(fd)
         Socket.shutdownWrite(fd)
         Socket.close(fd)
         logAccess(
             HTTPAccessLogEntry(
-                method: "-", path: "-", status: 503, bodyBytes: response.body.count, duration: .zero,
+                method: "-", path: "-", status: .serviceUnavailable, bodyBytes: response.body.count, duration: .zero,
                 remote: remote, rejection: "connections"))
     }
 
