@@ -218,9 +218,8 @@ final class HTTPConnection: @unchecked Sendable {
                 queue.async { [self] in streamEnded(writer) }
             }
             if !accepted {
-                let retry = "\(configuration.retryAfterSeconds)"
                 var busy = HTTPResponse.problem(
-                    status: .serviceUnavailable, detail: "all workers are busy; retry later", headers: ["Retry-After": retry])
+                    status: .serviceUnavailable, detail: "all workers are busy; retry later", headers: configuration.retryAfterHeaders)
                 busy.rejection = "queue_full"
                 send(busy)
             }
@@ -323,7 +322,7 @@ final class HTTPConnection: @unchecked Sendable {
         } else {
             response = .problem(
                 status: .serviceUnavailable, detail: "the server's memory budget is full (\(server.memory.limit) bytes); retry later",
-                headers: ["Retry-After": "\(configuration.retryAfterSeconds)"])
+                headers: configuration.retryAfterHeaders)
             response.rejection = "memory"
         }
         send(response, forceClose: true)

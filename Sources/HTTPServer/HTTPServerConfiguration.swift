@@ -45,6 +45,8 @@ public struct HTTPServerConfiguration: Sendable {
     public var workerQueueDepth: Int = 64
     /// Value of `Retry-After` (seconds) on 503 responses.
     public var retryAfterSeconds: Int = 1
+    /// The header a 503 from the server carries.
+    var retryAfterHeaders: HTTPHeaders { ["Retry-After": "\(retryAfterSeconds)"] }
 
     /// How long `stop()` waits for in-flight requests before closing what is left.
     public var drainTimeout: Duration = .seconds(10)
