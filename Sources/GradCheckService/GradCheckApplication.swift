@@ -101,20 +101,6 @@ public enum GradCheckApplication {
         func metricsText() -> String { metrics.exposition(gauges: gauges, memory: memory) }
     }
 
-    public static func configuration(_ options: ServerOptions) -> HTTPServerConfiguration {
-        var configuration = HTTPServerConfiguration()
-        configuration.host = options.host
-        configuration.port = options.port
-        configuration.maxBodyBytes = options.maxBodyBytes
-        configuration.maxConnections = options.maxConnections
-        if options.workers > 0 { configuration.workerCount = options.workers }
-        configuration.headerTimeout = .milliseconds(Int64(options.headerTimeout * 1000))
-        configuration.bodyTimeout = .milliseconds(Int64(options.bodyTimeout * 1000))
-        configuration.keepAliveTimeout = .milliseconds(Int64(options.idleTimeout * 1000))
-        configuration.drainTimeout = .milliseconds(Int64(options.drainTimeout * 1000))
-        return configuration
-    }
-
     /// The server, not yet started.
     public static func makeServer(
         _ options: ServerOptions,
@@ -124,7 +110,7 @@ public enum GradCheckApplication {
         let memory = MemoryBudget(limit: memoryBudget(options).bytes)
         let metrics = ServiceMetrics(routes: routes)
         let gauges = HTTPServerGauges()
-        let configuration = configuration(options)
+        let configuration = options.server
         let readiness = Readiness(gauges: gauges, memory: memory, queueCapacity: configuration.workerQueueDepth)
         let operations = Operations(gauges: gauges, memory: memory, metrics: metrics, readiness: readiness)
         let api = GradCheckAPI(limits: ComputeLimits(maxOperations: options.maxOperations), memory: memory, metrics: metrics)

@@ -58,11 +58,9 @@ public final class ServiceMetrics: Sendable {
     public func record(_ entry: HTTPAccessLogEntry) {
         let route = routes.contains(entry.path) ? entry.path : "other"
         let method = HTTPMethod(entry.method).isKnown ? entry.method : "other"
-        let (seconds, attoseconds) = entry.duration.components
-        let elapsed = Double(seconds) + Double(attoseconds) / 1e18
         state.withLock { state in
             state.requests[RequestKey(route: route, method: method, status: entry.status.code), default: 0] += 1
-            state.durations[route, default: Histogram()].observe(elapsed)
+            state.durations[route, default: Histogram()].observe(entry.duration.inSeconds)
             if entry.status == .clientClosedRequest { state.cancelled += 1 }
             if let reason = entry.rejection { state.rejected[reason, default: 0] += 1 }
         }
