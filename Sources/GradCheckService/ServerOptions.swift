@@ -44,7 +44,7 @@ public struct ServerOptions: Sendable, Equatable {
     /// The help text. Every default in it is read from the values above, so it cannot drift.
     public static let usage: String = {
         let defaults = ServerOptions()
-        let seconds = { (duration: Duration) in Self.secondsText(duration) }
+        let seconds = Self.secondsText
         let memory = (
             container: Int(MemoryLimit.containerShare * 100), physical: Int(MemoryLimit.physicalShare * 100),
             headroom: MemoryLimit.headroomBytes >> 20
