@@ -11,8 +11,8 @@
 # Exits non-zero if any step does not come out as the notebook says.
 set -euo pipefail
 cd "$(dirname "$0")"
-# shellcheck source=scripts/common.sh
-source ./common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
+. ./common.sh
 
 if [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then
     echo "Usage: scripts/demo.sh [SERVER_URL]   (default $GC_DEFAULT_URL; start the server with scripts/serve.sh)"

@@ -5,8 +5,8 @@
 # whatever the verdict: the picture shows it). --progress streams the check (NDJSON) and draws
 # a progress bar on stderr while it runs, then prints the answer as usual.
 set -euo pipefail
-# shellcheck source=scripts/common.sh
-source "$(dirname "$0")/common.sh"
+# shellcheck source-path=SCRIPTDIR source=common.sh
+. "$(dirname "$0")/common.sh"
 case "${1:-}" in
     --html | --svg)
         [ $# -ge 2 ] || { echo "error: $1 needs a FILE" >&2; exit 2; }

@@ -1,14 +1,19 @@
 # shellcheck shell=bash
-# Shared by the issue-6 scripts (sourced, not run): build the release server, start it on a free
-# port of 127.0.0.1, stop it by its PID. Sets SERVER_PID and SERVER_PORT.
+# Sourced (not run) by the scripts that drive a server of their own (loadtest.sh, slowclients.sh,
+# schemathesis.sh, ...): build the release server, start it on a free port of 127.0.0.1, stop it
+# by its PID. Sets SERVER_PID and SERVER_PORT.
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=lib-toolchain.sh
+. "$ROOT/scripts/lib-toolchain.sh"
 SERVER_BIN=$ROOT/.build/release/gradcheck-server
 SERVER_PID=""
 SERVER_PORT=""
 SERVER_LOG=""
 
+# build_server: the release gradcheck-server, unless SKIP_BUILD=1 (then the last build is used).
 build_server() {
     if [ "${SKIP_BUILD:-0}" != 1 ]; then
+        use_swift_toolchain || { echo "no Swift toolchain found (https://www.swift.org/install)" >&2; return 2; }
         swift build -c release --product gradcheck-server --package-path "$ROOT" >&2
     fi
 }
@@ -42,5 +47,14 @@ stop_server() {
     SERVER_PID=""
     [ -n "$SERVER_LOG" ] && rm -f "$SERVER_LOG"
     SERVER_LOG=""
+    return "$status"
+}
+
+# stop_server_after_run: the ending of a run against the server. Says FAIL and returns 1 if the
+# server died during the run or does not exit 0 on SIGTERM; stops it either way.
+stop_server_after_run() {
+    local status=0
+    kill -0 "$SERVER_PID" 2>/dev/null || { echo "FAIL: the server died during the run" >&2; status=1; }
+    stop_server || { echo "FAIL: the server did not exit 0 on SIGTERM" >&2; status=1; }
     return "$status"
 }

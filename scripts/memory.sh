@@ -21,6 +21,6 @@ echo "# gradcheck-server pid $SERVER_PID on 127.0.0.1:$SERVER_PORT"
 status=0
 timeout $((DURATION + 180)) python3 "$ROOT/scripts/memory_rounds.py" --port "$SERVER_PORT" --pid "$SERVER_PID" \
     --concurrency "$CONCURRENCY" --duration "$DURATION" --megabytes "$MEGABYTES" || status=$?
-stop_server || { echo "FAIL: the server did not exit 0 on SIGTERM" >&2; status=1; }
+stop_server_after_run || status=1
 trap - EXIT
 exit "$status"

@@ -80,4 +80,4 @@ up=$(curl -fsS -G "http://127.0.0.1:$PROMETHEUS_PORT/api/v1/query" --data-urlenc
     | python3 -c 'import json, sys; print(json.load(sys.stdin)["data"]["result"][0]["value"][1])')
 [ "$up" = 1 ] || { echo "FAIL: up{job=\"gradcheck\"} is $up" >&2; exit 1; }
 echo "ok: Prometheus scraped $QUERY = $value (up = $up)"
-stop_server || { echo "FAIL: the server did not exit 0 on SIGTERM" >&2; exit 1; }
+stop_server_after_run || exit 1

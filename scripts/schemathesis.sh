@@ -38,6 +38,5 @@ status=0
     --checks all --exclude-checks positive_data_acceptance \
     --max-examples "$EXAMPLES" --max-time "$MAX_TIME" --seed "$SEED" \
     --request-timeout 20 --generation-database none --no-color) || status=$?
-kill -0 "$SERVER_PID" 2>/dev/null || { echo "FAIL: the server died during the run" >&2; status=1; }
-stop_server || { echo "FAIL: the server did not exit 0 on SIGTERM" >&2; status=1; }
+stop_server_after_run || status=1
 exit "$status"

@@ -10,13 +10,9 @@ if [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then
     exit 0
 fi
 
-# The Swift toolchain may be installed without being on PATH (e.g. /opt/swift).
-if ! command -v swift >/dev/null 2>&1; then
-    for dir in /opt/swift/usr/bin /usr/share/swift/usr/bin; do
-        if [ -x "$dir/swift" ]; then PATH="$dir:$PATH"; break; fi
-    done
-fi
-command -v swift >/dev/null 2>&1 || {
+# shellcheck source-path=SCRIPTDIR source=lib-toolchain.sh
+. scripts/lib-toolchain.sh
+use_swift_toolchain || {
     echo "serve.sh: no Swift toolchain found (https://www.swift.org/install); or run the container, see README.md" >&2
     exit 2
 }

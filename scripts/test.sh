@@ -3,12 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The Swift toolchain may be installed without being on PATH (e.g. /opt/swift).
-if ! command -v swift >/dev/null 2>&1; then
-    for dir in /opt/swift/usr/bin /usr/share/swift/usr/bin; do
-        if [ -x "$dir/swift" ]; then PATH="$dir:$PATH"; break; fi
-    done
-fi
+# shellcheck source-path=SCRIPTDIR source=lib-toolchain.sh
+. scripts/lib-toolchain.sh
+use_swift_toolchain || true  # setup.sh says what is missing
 
 # Tools that setup.sh installs with pip (hadolint, schemathesis) land in Python's scripts folder,
 # which a pyenv or user install may not have on PATH yet.

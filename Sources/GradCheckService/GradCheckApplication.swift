@@ -15,13 +15,13 @@ public enum GradCheckApplication {
         var router = HTTPRouter()
         // Any Content-Type is read as JSON: `curl -d @file.json` sends a form type. Each handler
         // polls its request's cancellation, which the server raises when the client leaves.
-        router.add("POST", "/forward") { request in
+        router.add(.post, "/forward") { request in
             response(api.forward(request.body, isCancelled: { request.cancellation.isCancelled }))
         }
-        router.add("POST", "/backward") { request in
+        router.add(.post, "/backward") { request in
             response(api.backward(request.body, isCancelled: { request.cancellation.isCancelled }))
         }
-        router.add("POST", "/gradcheck") { request in
+        router.add(.post, "/gradcheck") { request in
             if ReportFormat.negotiate(accept: request.headers["Accept"]) == .ndjson {
                 if let problem = api.unreadable(request.body) {
                     var answer = response(problem)
@@ -40,22 +40,22 @@ public enum GradCheckApplication {
             answer.headers.set(name: "Vary", value: "Accept")
             return answer
         }
-        router.add("POST", "/gradcheck/merge") { request in
+        router.add(.post, "/gradcheck/merge") { request in
             response(api.merge(request.body))
         }
-        router.add("GET", "/healthz", execution: .inline) { _ in HTTPResponse(status: 200, json: #"{"status":"ok"}"#) }
+        router.add(.get, "/healthz", execution: .inline) { _ in HTTPResponse(status: .ok, json: #"{"status":"ok"}"#) }
         let openAPI = OpenAPIDocument.bytes
-        router.add("GET", "/openapi.json", execution: .inline) { _ in HTTPResponse(status: 200, json: openAPI) }
+        router.add(.get, "/openapi.json", execution: .inline) { _ in HTTPResponse(status: .ok, json: openAPI) }
         addPage(to: &router)
         if let operations {
-            router.add("GET", "/readyz", execution: .inline) { _ in
+            router.add(.get, "/readyz", execution: .inline) { _ in
                 let refusal = operations.readiness.refusal
                 return HTTPResponse(
-                    status: refusal == nil ? 200 : 503,
+                    status: refusal == nil ? .ok : .serviceUnavailable,
                     json: refusal.map { #"{"status":"unavailable","reason":"\#($0)"}"# } ?? #"{"status":"ready"}"#)
             }
-            router.add("GET", "/metrics", execution: .inline) { _ in
-                HTTPResponse(status: 200, json: Array(operations.metricsText().utf8), contentType: PrometheusText.contentType)
+            router.add(.get, "/metrics", execution: .inline) { _ in
+                HTTPResponse(status: .ok, json: Array(operations.metricsText().utf8), contentType: PrometheusText.contentType)
             }
         }
         return router
@@ -66,21 +66,21 @@ public enum GradCheckApplication {
         let page = Array(IndexPage.html.utf8)
         let script = Array(AppScript.javascript.utf8)
         let style = Array(AppStyle.css.utf8)
-        router.add("GET", "/", execution: .inline) { _ in
+        router.add(.get, "/", execution: .inline) { _ in
             HTTPResponse(
-                status: 200, json: page, contentType: "text/html; charset=utf-8",
+                status: .ok, json: page, contentType: "text/html; charset=utf-8",
                 headers: ["Content-Security-Policy": IndexPage.contentSecurityPolicy, "X-Content-Type-Options": "nosniff"])
         }
-        router.add("GET", "/app.js", execution: .inline) { _ in
+        router.add(.get, "/app.js", execution: .inline) { _ in
             HTTPResponse(
-                status: 200, json: script, contentType: "text/javascript; charset=utf-8",
+                status: .ok, json: script, contentType: "text/javascript; charset=utf-8",
                 headers: ["X-Content-Type-Options": "nosniff"])
         }
         // Browsers ask for it unprompted; a 404 would be an error in every console.
-        router.add("GET", "/favicon.ico", execution: .inline) { _ in HTTPResponse(status: 204) }
-        router.add("GET", "/app.css", execution: .inline) { _ in
+        router.add(.get, "/favicon.ico", execution: .inline) { _ in HTTPResponse(status: .noContent) }
+        router.add(.get, "/app.css", execution: .inline) { _ in
             HTTPResponse(
-                status: 200, json: style, contentType: "text/css; charset=utf-8",
+                status: .ok, json: style, contentType: "text/css; charset=utf-8",
                 headers: ["X-Content-Type-Options": "nosniff"])
         }
     }
@@ -101,20 +101,6 @@ public enum GradCheckApplication {
         func metricsText() -> String { metrics.exposition(gauges: gauges, memory: memory) }
     }
 
-    public static func configuration(_ options: ServerOptions) -> HTTPServerConfiguration {
-        var configuration = HTTPServerConfiguration()
-        configuration.host = options.host
-        configuration.port = options.port
-        configuration.maxBodyBytes = options.maxBodyBytes
-        configuration.maxConnections = options.maxConnections
-        if options.workers > 0 { configuration.workerCount = options.workers }
-        configuration.headerTimeout = .milliseconds(Int64(options.headerTimeout * 1000))
-        configuration.bodyTimeout = .milliseconds(Int64(options.bodyTimeout * 1000))
-        configuration.keepAliveTimeout = .milliseconds(Int64(options.idleTimeout * 1000))
-        configuration.drainTimeout = .milliseconds(Int64(options.drainTimeout * 1000))
-        return configuration
-    }
-
     /// The server, not yet started.
     public static func makeServer(
         _ options: ServerOptions,
@@ -124,7 +110,7 @@ public enum GradCheckApplication {
         let memory = MemoryBudget(limit: memoryBudget(options).bytes)
         let metrics = ServiceMetrics(routes: routes)
         let gauges = HTTPServerGauges()
-        let configuration = configuration(options)
+        let configuration = options.server
         let readiness = Readiness(gauges: gauges, memory: memory, queueCapacity: configuration.workerQueueDepth)
         let operations = Operations(gauges: gauges, memory: memory, metrics: metrics, readiness: readiness)
         let api = GradCheckAPI(limits: ComputeLimits(maxOperations: options.maxOperations), memory: memory, metrics: metrics)
@@ -150,7 +136,7 @@ public enum GradCheckApplication {
         if let policy = answer.contentSecurityPolicy { headers.set(name: "Content-Security-Policy", value: policy) }
         // No answer is to be read as anything but its Content-Type (a JSON error as HTML, say).
         headers.set(name: "X-Content-Type-Options", value: "nosniff")
-        var response = HTTPResponse(status: answer.status, json: answer.body, contentType: answer.contentType, headers: headers)
+        var response = HTTPResponse(status: HTTPStatus(answer.status), json: answer.body, contentType: answer.contentType, headers: headers)
         if answer.status == 503 {
             // With Retry-After: other requests hold the memory; without: the check ran out of time.
             response.rejection = answer.retryAfterSeconds == nil ? "deadline" : "memory"

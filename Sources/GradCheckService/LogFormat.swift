@@ -21,7 +21,7 @@ public enum LogFormat: String, Sendable, CaseIterable {
             writer.key("path")
             writer.string(entry.path)
             writer.key("status")
-            writer.integer(entry.status)
+            writer.integer(entry.status.code)
             writer.key("bytes")
             writer.integer(entry.bodyBytes)
             writer.key("duration_ms")

@@ -1,7 +1,9 @@
+import HTTPServer
+
 /// An RFC 9457 problem details body (`application/problem+json`): what every error response
 /// carries, so clients always get JSON with a `detail` they can show, never an empty body.
 public struct ProblemDetails: Sendable, Equatable {
-    public static let contentType = "application/problem+json"
+    public static let contentType = ProblemDocument.contentType
 
     /// A URI reference naming the problem type; "about:blank" means "just the HTTP status"
     /// (RFC 9457 §4.2.1), and then `title` is the status's reason phrase.
@@ -17,56 +19,26 @@ public struct ProblemDetails: Sendable, Equatable {
         extensions: [(key: String, value: JSONValue)] = []
     ) {
         self.type = type
-        self.title = title ?? ProblemDetails.reasonPhrase(for: status)
+        self.title = title ?? HTTPStatus(status).reasonPhrase
         self.status = status
         self.detail = detail
         self.extensions = extensions
     }
 
-    /// The body as JSON bytes. Never fails: every member is a string or an integer.
-    public var body: [UInt8] {
-        var writer = JSONWriter()
-        writer.beginObject()
-        writer.key("type")
-        writer.string(type)
-        writer.key("title")
-        writer.string(title)
-        writer.key("status")
-        writer.integer(status)
-        writer.key("detail")
-        writer.string(detail)
-        for member in extensions where !["type", "title", "status", "detail"].contains(member.key) {
-            writer.key(member.key)
-            // A non-finite extension number is dropped to null rather than breaking the body.
-            if (try? JSONWriter.encode(member.value)) != nil { try? writer.write(member.value) } else { writer.null() }
-        }
-        writer.endObject()
-        return writer.bytes
+    /// The document the HTTP server renders. An extension whose value JSON cannot carry (a
+    /// non-finite number) is written as null rather than breaking the body.
+    public var document: ProblemDocument {
+        ProblemDocument(
+            status: HTTPStatus(status), detail: detail, type: type, title: title,
+            extensions: extensions.map { member in (member.key, (try? JSONWriter.encode(member.value)) ?? Self.null) })
     }
+
+    private static let null = Array("null".utf8)
+
+    /// The body as JSON bytes. Never fails.
+    public var body: [UInt8] { document.bytes }
 
     public static func == (lhs: ProblemDetails, rhs: ProblemDetails) -> Bool {
         lhs.body == rhs.body
-    }
-
-    /// RFC 9110 §15 reason phrases for the statuses this service answers.
-    public static func reasonPhrase(for status: Int) -> String {
-        switch status {
-        case 400: return "Bad Request"
-        case 404: return "Not Found"
-        case 405: return "Method Not Allowed"
-        case 406: return "Not Acceptable"
-        case 408: return "Request Timeout"
-        case 411: return "Length Required"
-        case 413: return "Content Too Large"
-        case 414: return "URI Too Long"
-        case 415: return "Unsupported Media Type"
-        case 422: return "Unprocessable Content"
-        case 429: return "Too Many Requests"
-        case 431: return "Request Header Fields Too Large"
-        case 500: return "Internal Server Error"
-        case 501: return "Not Implemented"
-        case 503: return "Service Unavailable"
-        default: return status < 500 ? "Client Error" : "Server Error"
-        }
     }
 }

@@ -21,6 +21,23 @@ struct PrometheusText {
     mutating func sample(_ name: String, _ value: Double) { sample(name, [], Self.format(value)) }
     mutating func sample(_ name: String, _ value: Int) { sample(name, [], String(value)) }
 
+    /// A family of one unlabelled sample: its HELP and TYPE lines, then its value.
+    mutating func metric(_ name: String, _ type: String, _ help: String, _ value: Int) {
+        family(name, type, help)
+        sample(name, value)
+    }
+
+    mutating func metric(_ name: String, _ type: String, _ help: String, _ value: Double) {
+        family(name, type, help)
+        sample(name, value)
+    }
+
+    /// A counter family with one sample per key, in the keys' order, so two scrapes diff cleanly.
+    mutating func counter<Key: PrometheusSeries>(_ name: String, _ help: String, _ counts: [Key: Int]) {
+        family(name, "counter", help)
+        for (key, count) in counts.sorted(by: { $0.key < $1.key }) { sample(name, key.labels, count) }
+    }
+
     private mutating func sample(_ name: String, _ labels: [(String, String)], _ value: String) {
         text += name
         if !labels.isEmpty {
@@ -51,4 +68,9 @@ struct PrometheusText {
         }
         return out
     }
+}
+
+/// The labels that name one series of a family; ordered, so the exposition is.
+protocol PrometheusSeries: Hashable, Comparable {
+    var labels: [(String, String)] { get }
 }

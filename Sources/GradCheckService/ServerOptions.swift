@@ -1,24 +1,15 @@
+import Foundation
+import HTTPServer
+
 /// The executable's configuration, read from its command line and environment.
 ///
 /// Parsing is a pure function of the argument list and environment so that tests can feed it
 /// real argument vectors; the executable only prints what it returns.
+@dynamicMemberLookup
 public struct ServerOptions: Sendable, Equatable {
-    public var host = "0.0.0.0"
-    public var port = 8080
-    /// Largest request body in bytes (413 above it).
-    public var maxBodyBytes = 64 << 20
-    /// Open connections at once; beyond it new clients get 503.
-    public var maxConnections = 1024
-    /// Threads that run handlers (0: one per core).
-    public var workers = 0
-    /// Seconds a client may take to send its headers, its body, or to idle between requests.
-    public var headerTimeout = 10.0
-    public var bodyTimeout = 30.0
-    public var idleTimeout = 30.0
-    /// Seconds SIGTERM/SIGINT waits for in-flight requests before exiting. Below the 10 s that
-    /// `docker stop` and `podman stop` wait before SIGKILL, so a stop always exits 0: what is
-    /// still open at the deadline (a stalled upload, say) is cut.
-    public var drainTimeout = 8.0
+    /// Address, limits, timeouts and pool of the HTTP server: its defaults are the executable's,
+    /// and the flags below write into it. Its fields read as the options' own (`options.port`).
+    public var server = HTTPServerConfiguration()
     /// Largest estimated work of one gradient check, in operations (see `WorkEstimate`).
     public var maxOperations = ComputeLimits.defaultMaxOperations
     /// Bytes requests may hold at once (bodies, parsed matrices, compute); nil means the
@@ -33,6 +24,11 @@ public struct ServerOptions: Sendable, Equatable {
 
     public init() {}
 
+    public subscript<Value>(dynamicMember field: WritableKeyPath<HTTPServerConfiguration, Value>) -> Value {
+        get { server[keyPath: field] }
+        set { server[keyPath: field] = newValue }
+    }
+
     public enum Outcome: Sendable, Equatable {
         case run(ServerOptions)
         case help
@@ -45,36 +41,56 @@ public struct ServerOptions: Sendable, Equatable {
         public var description: String { message }
     }
 
-    public static let usage = """
-        Usage: gradcheck-server [options]
+    /// The help text. Every default in it is read from the values above, so it cannot drift.
+    public static let usage: String = {
+        let defaults = ServerOptions()
+        let seconds = Self.secondsText
+        let memory = (
+            container: Int(MemoryLimit.containerShare * 100), physical: Int(MemoryLimit.physicalShare * 100),
+            headroom: MemoryLimit.headroomBytes >> 20
+        )
+        return """
+            Usage: gradcheck-server [options]
 
-        Serves the gradient checker over HTTP/1.1: POST /forward, /backward, /gradcheck;
-        GET / (the browser page), /healthz, /readyz, /metrics, /openapi.json.
+            Serves the gradient checker over HTTP/1.1: POST /forward, /backward, /gradcheck;
+            GET / (the browser page), /healthz, /readyz, /metrics, /openapi.json.
 
-        Options:
-          --host HOST              address to bind (default 0.0.0.0)
-          --port N                 port to bind, 0 picks a free one (default: $PORT or 8080)
-          --max-body-bytes N       largest request body (default 67108864 = 64 MiB)
-          --max-connections N      open connections at once (default 1024)
-          --workers N              handler threads, 0 = one per core (default 0)
-          --header-timeout S       seconds to receive the request headers (default 10)
-          --body-timeout S         seconds to receive the request body (default 30)
-          --idle-timeout S         seconds a keep-alive connection may idle (default 30)
-          --drain-timeout S        seconds SIGTERM waits for in-flight requests, then cuts what
-                                   is left (default 8: inside docker/podman stop's 10 s)
-          --max-work N             largest estimated operations of one request (default 1e11)
-          --max-memory BYTES       memory all requests may hold at once: bodies, parsed
-                                   matrices, compute (default: 3/4 of the container's cgroup
-                                   limit, else 1/2 of physical memory, minus 48 MiB)
-          --no-access-log          do not print one line per request
-          --log-format FORMAT      \(LogFormat.allCases.map(\.rawValue).joined(separator: "|")): access and startup lines as text or as one JSON object per line (default text)
-          --healthcheck            ask the running server's /healthz (port from $\(portFileVariable)) and exit 0 if healthy, 1 if not
-          -h, --help               print this help
+            Options:
+              --host HOST              address to bind (default \(defaults.host))
+              --port N                 port to bind, 0 picks a free one (default: $PORT or \(defaults.port))
+              --max-body-bytes N       largest request body (default \(defaults.maxBodyBytes) = \(defaults.maxBodyBytes >> 20) MiB)
+              --max-connections N      open connections at once (default \(defaults.maxConnections))
+              --workers N              handler threads, 0 = one per core (default 0)
+              --header-timeout S       seconds to receive the request headers (default \(seconds(defaults.headerTimeout)))
+              --body-timeout S         seconds to receive the request body (default \(seconds(defaults.bodyTimeout)))
+              --idle-timeout S         seconds a keep-alive connection may idle (default \(seconds(defaults.keepAliveTimeout)))
+              --drain-timeout S        seconds SIGTERM waits for in-flight requests, then cuts what
+                                       is left (default \(seconds(defaults.drainTimeout)): inside docker/podman stop's \(seconds(HTTPServerConfiguration.containerStopGrace)) s)
+              --max-work N             largest estimated operations of one request (default \(scientific(defaults.maxOperations)))
+              --max-memory BYTES       memory all requests may hold at once: bodies, parsed
+                                       matrices, compute (default: \(memory.container)% of the container's cgroup
+                                       limit, else \(memory.physical)% of physical memory, minus \(memory.headroom) MiB)
+              --no-access-log          do not print one line per request
+              --log-format FORMAT      \(LogFormat.allCases.map(\.rawValue).joined(separator: "|")): access and startup lines as text or as one JSON object per line (default \(defaults.logFormat.rawValue))
+              --healthcheck            ask the running server's /healthz (port from $\(portFileVariable)) and exit 0 if healthy, 1 if not
+              -h, --help               print this help
 
-        Environment:
-          PORT                     port when --port is not given
-          \(portFileVariable)      file the server writes its bound port to at startup, read by --healthcheck
-        """
+            Environment:
+              PORT                     port when --port is not given
+              \(portFileVariable)      file the server writes its bound port to at startup, read by --healthcheck
+            """
+    }()
+
+    /// A duration as the seconds a flag takes: `10`, or `1.5` when it is not whole.
+    static func secondsText(_ duration: Duration) -> String {
+        let seconds = duration.inSeconds
+        return seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+    }
+
+    /// `1e11` for 100000000000.
+    private static func scientific(_ value: Double) -> String {
+        String(format: "%g", value).replacingOccurrences(of: "e+", with: "e")
+    }
 
     /// The environment variable naming the port file (see `PortFile`).
     public static let portFileVariable = "GRADCHECK_PORT_FILE"
@@ -98,10 +114,12 @@ public struct ServerOptions: Sendable, Equatable {
             case "--port": options.port = try integer(try value(), name: argument, in: 0...65535)
             case "--max-body-bytes": options.maxBodyBytes = try integer(try value(), name: argument, in: 1...(1 << 40))
             case "--max-connections": options.maxConnections = try integer(try value(), name: argument, in: 1...1_000_000)
-            case "--workers": options.workers = try integer(try value(), name: argument, in: 0...1024)
+            case "--workers":
+                let workers = try integer(try value(), name: argument, in: 0...1024)
+                options.workerCount = workers == 0 ? HTTPServerConfiguration.coreCount : workers
             case "--header-timeout": options.headerTimeout = try seconds(try value(), name: argument)
             case "--body-timeout": options.bodyTimeout = try seconds(try value(), name: argument)
-            case "--idle-timeout": options.idleTimeout = try seconds(try value(), name: argument)
+            case "--idle-timeout": options.keepAliveTimeout = try seconds(try value(), name: argument)
             case "--drain-timeout": options.drainTimeout = try seconds(try value(), name: argument)
             case "--max-work": options.maxOperations = try positive(try value(), name: argument)
             case "--max-memory": options.maxMemory = try integer(try value(), name: argument, in: (1 << 20)...(1 << 50))
@@ -128,10 +146,15 @@ public struct ServerOptions: Sendable, Equatable {
         return value
     }
 
-    private static func seconds(_ text: String, name: String) throws(Failure) -> Double {
+    /// Longest timeout a flag accepts: a day.
+    private static let longestTimeout = 86_400.0
+
+    private static func seconds(_ text: String, name: String) throws(Failure) -> Duration {
         let value = try positive(text, name: name)
-        guard value <= 86_400 else { throw Failure(message: "\(name) must be at most 86400 seconds, got \(text)") }
-        return value
+        guard value <= longestTimeout else {
+            throw Failure(message: "\(name) must be at most \(Int(longestTimeout)) seconds, got \(text)")
+        }
+        return .seconds(value)
     }
 
     private static func positive(_ text: String, name: String) throws(Failure) -> Double {

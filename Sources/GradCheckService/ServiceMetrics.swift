@@ -12,16 +12,22 @@ public final class ServiceMetrics: Sendable {
     /// 50 us) to a check near the 20 s work budget.
     static let durationBuckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 
-    struct RequestKey: Hashable {
+    struct RequestKey: PrometheusSeries {
         let route: String
         let method: String
         let status: Int
+
+        var labels: [(String, String)] { [("route", route), ("method", method), ("status", String(status))] }
+        static func < (a: Self, b: Self) -> Bool { (a.route, a.method, a.status) < (b.route, b.method, b.status) }
     }
 
-    struct CheckKey: Hashable {
+    struct CheckKey: PrometheusSeries {
         let verdict: String
         let method: String
         let mode: String
+
+        var labels: [(String, String)] { [("verdict", verdict), ("method", method), ("mode", mode)] }
+        static func < (a: Self, b: Self) -> Bool { (a.verdict, a.method, a.mode) < (b.verdict, b.method, b.mode) }
     }
 
     struct Histogram {
@@ -57,13 +63,11 @@ public final class ServiceMetrics: Sendable {
     /// Counts one finished exchange (called with every access-log entry, logged or not).
     public func record(_ entry: HTTPAccessLogEntry) {
         let route = routes.contains(entry.path) ? entry.path : "other"
-        let method = Self.knownMethods.contains(entry.method) ? entry.method : "other"
-        let (seconds, attoseconds) = entry.duration.components
-        let elapsed = Double(seconds) + Double(attoseconds) / 1e18
+        let method = HTTPMethod(entry.method).isKnown ? entry.method : "other"
         state.withLock { state in
-            state.requests[RequestKey(route: route, method: method, status: entry.status), default: 0] += 1
-            state.durations[route, default: Histogram()].observe(elapsed)
-            if entry.status == HTTPStatus.clientClosedRequest { state.cancelled += 1 }
+            state.requests[RequestKey(route: route, method: method, status: entry.status.code), default: 0] += 1
+            state.durations[route, default: Histogram()].observe(entry.duration.inSeconds)
+            if entry.status == .clientClosedRequest { state.cancelled += 1 }
             if let reason = entry.rejection { state.rejected[reason, default: 0] += 1 }
         }
     }
@@ -76,18 +80,11 @@ public final class ServiceMetrics: Sendable {
         }
     }
 
-    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY"]
-
     /// The whole exposition, families in a fixed order and series sorted, so two scrapes diff cleanly.
     func exposition(gauges: HTTPServerGauges, memory: MemoryBudget) -> String {
         let snapshot = state.withLock { $0 }
         var out = PrometheusText()
-        out.family("http_requests_total", "counter", "HTTP requests answered, by route, method and status.")
-        for (key, count) in snapshot.requests.sorted(by: {
-            ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status)
-        }) {
-            out.sample("http_requests_total", [("route", key.route), ("method", key.method), ("status", String(key.status))], count)
-        }
+        out.counter("http_requests_total", "HTTP requests answered, by route, method and status.", snapshot.requests)
         out.family("http_request_duration_seconds", "histogram", "Time from a request's first byte to its answer being queued, by route.")
         for (route, histogram) in snapshot.durations.sorted(by: { $0.key < $1.key }) {
             var cumulative = 0
@@ -99,39 +96,27 @@ public final class ServiceMetrics: Sendable {
             out.sample("http_request_duration_seconds_sum", [("route", route)], histogram.sum)
             out.sample("http_request_duration_seconds_count", [("route", route)], histogram.count)
         }
-        out.family("http_requests_in_flight", "gauge", "Requests read and not yet answered.")
-        out.sample("http_requests_in_flight", gauges.inFlight)
-        out.family("http_connections_open", "gauge", "Client connections open.")
-        out.sample("http_connections_open", gauges.connectionsOpen)
-        out.family("gradcheck_worker_queue_depth", "gauge", "Requests waiting for a free worker.")
-        out.sample("gradcheck_worker_queue_depth", gauges.queueDepth)
-        out.family("gradcheck_memory_budget_bytes", "gauge", "Bytes requests may hold at once (--max-memory).")
-        out.sample("gradcheck_memory_budget_bytes", memory.limit)
-        out.family("gradcheck_memory_reserved_bytes", "gauge", "Bytes requests hold now.")
-        out.sample("gradcheck_memory_reserved_bytes", memory.reservedBytes)
-        out.family("gradcheck_checks_total", "counter", "Gradient checks that reached a verdict, by verdict, method and mode.")
-        for (key, count) in snapshot.checks.sorted(by: {
-            ($0.key.verdict, $0.key.method, $0.key.mode) < ($1.key.verdict, $1.key.method, $1.key.mode)
-        }) {
-            out.sample("gradcheck_checks_total", [("verdict", key.verdict), ("method", key.method), ("mode", key.mode)], count)
-        }
-        out.family("gradcheck_cost_evaluations_total", "counter", "Cost function evaluations done by gradient checks.")
-        out.sample("gradcheck_cost_evaluations_total", snapshot.costEvaluations)
-        out.family("gradcheck_requests_cancelled_total", "counter", "Requests whose client left before the answer (logged as 499).")
-        out.sample("gradcheck_requests_cancelled_total", snapshot.cancelled)
+        out.metric("http_requests_in_flight", "gauge", "Requests read and not yet answered.", gauges.inFlight)
+        out.metric("http_connections_open", "gauge", "Client connections open.", gauges.connectionsOpen)
+        out.metric("gradcheck_worker_queue_depth", "gauge", "Requests waiting for a free worker.", gauges.queueDepth)
+        out.metric("gradcheck_memory_budget_bytes", "gauge", "Bytes requests may hold at once (--max-memory).", memory.limit)
+        out.metric("gradcheck_memory_reserved_bytes", "gauge", "Bytes requests hold now.", memory.reservedBytes)
+        out.counter("gradcheck_checks_total", "Gradient checks that reached a verdict, by verdict, method and mode.", snapshot.checks)
+        out.metric(
+            "gradcheck_cost_evaluations_total", "counter", "Cost function evaluations done by gradient checks.", snapshot.costEvaluations)
+        out.metric(
+            "gradcheck_requests_cancelled_total", "counter", "Requests whose client left before the answer (logged as 499).",
+            snapshot.cancelled)
         out.family("gradcheck_requests_rejected_total", "counter", "Requests turned away by a limit, by reason.")
         for reason in Self.rejectionReasons.union(snapshot.rejected.keys).sorted() {
             out.sample("gradcheck_requests_rejected_total", [("reason", reason)], snapshot.rejected[reason] ?? 0)
         }
         if let process = ProcessStatistics.read() {
-            out.family("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.")
-            out.sample("process_resident_memory_bytes", process.residentBytes)
-            out.family("process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.")
-            out.sample("process_cpu_seconds_total", process.cpuSeconds)
-            out.family("process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.")
-            out.sample("process_start_time_seconds", process.startTimeSeconds)
-            out.family("process_open_fds", "gauge", "Number of open file descriptors.")
-            out.sample("process_open_fds", process.openDescriptors)
+            out.metric("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", process.residentBytes)
+            out.metric("process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.", process.cpuSeconds)
+            out.metric(
+                "process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.", process.startTimeSeconds)
+            out.metric("process_open_fds", "gauge", "Number of open file descriptors.", process.openDescriptors)
         }
         return out.text
     }

@@ -37,22 +37,17 @@ final class HTTPConnection: @unchecked Sendable {
     /// When the connection last became idle (no request in progress): the server closes the
     /// longest-idle one to admit a new client when the connection cap is reached.
     private(set) var idleSince = DispatchTime.now()
-    /// The request being handled, so a client that leaves can cancel it.
-    private var inFlight: RequestCancellation?
-    /// Bytes of the in-flight request's body (held by the handler until it answers).
-    private var inFlightBodyBytes = 0
+    /// The request being read, handled or answered (see `InFlightRequest`); nil between requests.
+    private var inFlight: InFlightRequest?
     /// Bytes this connection has reserved in the server's `MemoryBudget`.
     private var reservedBytes = 0
     /// A read buffer up to this size is not reserved: every connection has one, and the
     /// connection cap bounds them together (1024 x 64 KiB = 64 MiB).
     static let unreservedBufferBytes = 64 * 1024
     private var requestsServed = 0
+    /// The client closed its side (or sent pipelined bytes there was no room for): the
+    /// connection ends after the answer in progress.
     private var peerClosed = false
-    private var closeAfterResponse = false
-    private var current: (head: HTTPRequestHead?, headOnly: Bool, start: DispatchTime)?
-    private var requestStart = DispatchTime.now()
-    /// The current request is counted in the server's `requestsInFlight` gauge.
-    private var countedInFlight = false
     /// The producer of the streamed response in progress, whether its chunks are framed
     /// (HTTP/1.1) and how many of its bytes are queued in `output` but not yet written.
     private var streamWriter: HTTPStreamWriter?
@@ -117,8 +112,8 @@ final class HTTPConnection: @unchecked Sendable {
                 return
             case .handling, .writingResponse, .streaming:
                 // Pipelined bytes wait for the response in progress. Reading stops only now, when
-                // the client actually sent more: suspending and resuming the source around every
-                // request costs an event-loop wake-up each time.
+                // the client actually sent more: changing the poll's interest around every request
+                // costs a system call each time.
                 if grow(by: count) {
                     buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<count]))
                 } else {
@@ -143,7 +138,7 @@ final class HTTPConnection: @unchecked Sendable {
             guard !buffer.isEmpty else { return }
             if phase == .idle {
                 phase = .readingHead
-                requestStart = .now()
+                inFlight = InFlightRequest()
                 deadline = .now() + configuration.headerTimeout.dispatchInterval
             }
             do {
@@ -156,7 +151,7 @@ final class HTTPConnection: @unchecked Sendable {
                         // allocation instead of doubling, which copies and can overshoot by 2x,
                         // reserved in the memory budget before a byte of the body is read.
                         if case .contentLength(let length) = head.framing {
-                            current = (head, false, requestStart)
+                            inFlight?.head = head
                             guard reserveBuffer(capacity: buffer.count + length) else {
                                 refuseForMemory(bodyLength: length)
                                 return
@@ -170,19 +165,20 @@ final class HTTPConnection: @unchecked Sendable {
                         }
                     }
                     return
-                case .request(let request, let consumed):
+                case .request(let parsed, let consumed):
                     if consumed == buffer.count && buffer.capacity > Self.retainedBufferBytes {
                         buffer = []  // an idle keep-alive connection must not keep a big body's memory
                     } else {
                         buffer.removeFirst(consumed)
                     }
-                    inFlightBodyBytes = request.body.count
+                    inFlight?.head = parsed.head
+                    inFlight?.bodyBytes = parsed.body.count
                     syncReservation()
-                    dispatch(request)
+                    dispatch(parsed)
                 }
             } catch {
-                current = (nil, false, requestStart)
-                send(error.response, forceClose: true)
+                inFlight?.head = nil  // what was read of it cannot be trusted
+                send(error.response, then: error.closesConnection ? .close : .keepAliveIfAllowed)
             }
         }
     }
@@ -191,23 +187,15 @@ final class HTTPConnection: @unchecked Sendable {
 
     private func dispatch(_ request: HTTPRequest) {
         requestsServed += 1
-        countedInFlight = true
+        inFlight?.countedInGauge = true
         server.gauges.requestsInFlight.add(1, ordering: .relaxed)
-        let headOnly = request.method == "HEAD"
-        current = (request.head, headOnly, requestStart)
         switch server.router.resolve(method: request.method, path: request.path) {
-        case .notFound:
-            send(HTTPRouter.notFound(request))
-        case .methodNotAllowed(let allow):
-            send(HTTPRouter.methodNotAllowed(request, allow: allow))
-        case .notImplemented:
-            send(HTTPRouter.notImplemented(request))
         case .route(let route, _) where route.execution == .inline:
             send(route.handler(request))
         case .route(let route, _):
             phase = .handling
             deadline = .distantFuture
-            inFlight = request.cancellation
+            inFlight?.cancellation = request.cancellation
             let queue = server.ioQueue
             let accepted = server.pool.submit { [self] in
                 // A request whose client left while it queued is not started at all.
@@ -224,11 +212,13 @@ final class HTTPConnection: @unchecked Sendable {
                 queue.async { [self] in streamEnded(writer) }
             }
             if !accepted {
-                let retry = "\(configuration.retryAfterSeconds)"
-                var busy = HTTPResponse.problem(status: 503, detail: "all workers are busy; retry later", headers: ["Retry-After": retry])
+                var busy = HTTPResponse.problem(
+                    status: .serviceUnavailable, detail: "all workers are busy; retry later", headers: configuration.retryAfterHeaders)
                 busy.rejection = "queue_full"
                 send(busy)
             }
+        case .refused(let refusal):
+            send(HTTPRouter.answer(refusal, to: request))
         }
     }
 
@@ -237,22 +227,17 @@ final class HTTPConnection: @unchecked Sendable {
             writer?.connectionClosed()
             return
         }
-        inFlightBodyBytes = 0
+        inFlight?.bodyBytes = 0
         syncReservation()
-        if let writer {
-            // `inFlight` stays: a client that leaves mid-stream cancels the producer's work.
-            streamWriter = writer
-            send(response)
-        } else {
-            inFlight = nil
-            send(response)
-        }
+        // With a stream, the cancellation stays: a client that leaves mid-stream stops the producer.
+        streamWriter = writer
+        send(response)
     }
 
     /// One chunk of the streamed response (on the I/O queue, in the order the producer wrote).
     private func streamChunk(_ bytes: [UInt8]) {
         guard phase == .streaming, let writer = streamWriter else { return }
-        if current?.headOnly == true {
+        if inFlight?.headOnly == true {
             writer.drained(bytes.count)
             return
         }
@@ -265,9 +250,8 @@ final class HTTPConnection: @unchecked Sendable {
     /// The producer returned: the last chunk ends the body, and the connection carries on.
     private func streamEnded(_ writer: HTTPStreamWriter) {
         guard phase == .streaming, streamWriter === writer else { return }
-        if streamChunked && current?.headOnly != true { output.append(contentsOf: HTTPStreamWriter.lastChunk) }
+        if streamChunked && inFlight?.headOnly != true { output.append(contentsOf: HTTPStreamWriter.lastChunk) }
         streamWriter = nil
-        inFlight = nil
         phase = .writingResponse
         deadline = .now() + configuration.writeTimeout.dispatchInterval
         flush()
@@ -276,17 +260,13 @@ final class HTTPConnection: @unchecked Sendable {
     /// The client disconnected. A request it left waiting or running is cancelled (its handler
     /// stops at its next poll) and logged as 499, nginx's "client closed request".
     private func clientLeft() {
-        if phase == .streaming, let cancellation = inFlight {
+        if phase == .streaming, let inFlight {
             // Its status is already logged (and sent): only the work stops.
-            cancellation.cancel()
-        } else if phase == .handling, let cancellation = inFlight {
-            cancellation.cancel()
-            let head = current?.head
+            inFlight.cancellation?.cancel()
+        } else if phase == .handling, let inFlight {
+            inFlight.cancellation?.cancel()
             server.logAccess(
-                HTTPAccessLogEntry(
-                    method: head?.method ?? "-", path: head?.path ?? "-", status: HTTPStatus.clientClosedRequest,
-                    bodyBytes: 0, duration: (current?.start ?? requestStart).elapsed,
-                    requestID: RequestID.choose(clientSent: head?.headers[RequestID.headerName]), remote: remote))
+                inFlight.accessLogEntry(status: .clientClosedRequest, bodyBytes: 0, requestID: inFlight.requestID, remote: remote))
         }
         close()
     }
@@ -306,7 +286,7 @@ final class HTTPConnection: @unchecked Sendable {
 
     /// Reserves a read buffer of `capacity` bytes; false (nothing reserved) when it does not fit.
     private func reserveBuffer(capacity: Int) -> Bool {
-        let wanted = max(0, capacity - Self.unreservedBufferBytes) + inFlightBodyBytes
+        let wanted = max(0, capacity - Self.unreservedBufferBytes) + heldBodyBytes
         guard wanted > reservedBytes else { return true }
         guard server.memory.reserve(wanted - reservedBytes) else { return false }
         reservedBytes = wanted
@@ -320,23 +300,26 @@ final class HTTPConnection: @unchecked Sendable {
         var response: HTTPResponse
         if let bodyLength, bodyLength > server.memory.limit {
             response = .problem(
-                status: 413,
+                status: .contentTooLarge,
                 detail: "body of \(bodyLength) bytes is larger than this server's whole memory budget of \(server.memory.limit) bytes")
             response.rejection = "body_too_large"
         } else {
             response = .problem(
-                status: 503, detail: "the server's memory budget is full (\(server.memory.limit) bytes); retry later",
-                headers: ["Retry-After": "\(configuration.retryAfterSeconds)"])
+                status: .serviceUnavailable, detail: "the server's memory budget is full (\(server.memory.limit) bytes); retry later",
+                headers: configuration.retryAfterHeaders)
             response.rejection = "memory"
         }
-        send(response, forceClose: true)
+        send(response, then: .close)
     }
+
+    /// The in-flight request's body, which its handler holds until it answers.
+    private var heldBodyBytes: Int { inFlight?.bodyBytes ?? 0 }
 
     /// Brings the reservation in line with what the connection holds now (after a request left
     /// the buffer, or its handler answered). Bytes already allocated are recorded even past the
     /// limit: the account must stay true, and the next growth is what gets refused.
     private func syncReservation() {
-        let wanted = max(0, buffer.capacity - Self.unreservedBufferBytes) + inFlightBodyBytes
+        let wanted = max(0, buffer.capacity - Self.unreservedBufferBytes) + heldBodyBytes
         if wanted > reservedBytes {
             server.memory.reserve(wanted - reservedBytes, evenPastTheLimit: true)
         } else if wanted < reservedBytes {
@@ -347,31 +330,33 @@ final class HTTPConnection: @unchecked Sendable {
 
     // MARK: writing
 
-    private func send(_ answer: HTTPResponse, forceClose: Bool = false) {
+    /// Queues `answer` to the request in flight (or to none, for a refusal before any byte of
+    /// one was parsed) and logs it.
+    private func send(_ answer: HTTPResponse, then after: AfterResponse = .keepAliveIfAllowed) {
         leaveInFlight()
-        let head = current?.head
+        var request = inFlight ?? InFlightRequest()
+        let head = request.head
         var response = answer
-        let requestID = RequestID.choose(clientSent: head?.headers[RequestID.headerName])
+        let requestID = request.requestID
         response.headers.set(name: RequestID.headerName, value: requestID)
-        if response.headers["Content-Type"] == "application/problem+json" {
+        if response.headers["Content-Type"] == ProblemDocument.contentType {
             response.body = RequestID.stamp(problem: response.body, id: requestID)
         }
-        if response.rejection == nil && response.status == 413 { response.rejection = "body_too_large" }
+        if response.rejection == nil && response.status == .contentTooLarge { response.rejection = "body_too_large" }
         let version = head?.version ?? .http1_1
         // An HTTP/1.0 client has no chunked coding: its streamed body ends with the connection.
         let closeDelimited = response.stream != nil && version != .http1_1
         let keepAlive =
-            !forceClose && !closeDelimited && (head?.keepAlive ?? false) && !peerClosed && !server.isStopping
+            after == .keepAliveIfAllowed && !closeDelimited && (head?.keepAlive ?? false) && !peerClosed && !server.isStopping
             && requestsServed < configuration.maxRequestsPerConnection
-        closeAfterResponse = !keepAlive
+        request.closesAfterResponse = !keepAlive
+        inFlight = request
         let bytes = HTTPResponseEncoder.encode(
-            response, keepAlive: keepAlive, requestVersion: head?.version ?? .http1_1, headOnly: current?.headOnly ?? false,
-            date: server.currentDate)
+            response, keepAlive: keepAlive, requestVersion: version, headOnly: request.headOnly, date: server.currentDate)
         server.logAccess(
-            HTTPAccessLogEntry(
-                method: head?.method ?? "-", path: head?.path ?? "-", status: response.status,
-                bodyBytes: response.body.count, duration: (current?.start ?? requestStart).elapsed,
-                requestID: requestID, remote: remote, rejection: response.rejection))
+            request.accessLogEntry(
+                status: response.status, bodyBytes: response.body.count, requestID: requestID, remote: remote,
+                rejection: response.rejection))
         output.append(contentsOf: bytes)
         if response.stream != nil && streamWriter != nil {
             phase = .streaming
@@ -384,7 +369,8 @@ final class HTTPConnection: @unchecked Sendable {
         flush()
     }
 
-    /// Writes until the kernel refuses (then waits for the write source) or everything is sent.
+    /// Writes until the kernel refuses (then asks the poll to report the socket writable) or
+    /// everything is sent.
     private func flush() {
         guard phase != .closed else { return }
         while outputOffset < output.count {
@@ -410,11 +396,10 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     private func responseWritten() {
-        current = nil
+        let closes = inFlight?.closesAfterResponse ?? true
         inFlight = nil
-        inFlightBodyBytes = 0
         syncReservation()
-        if closeAfterResponse {
+        if closes {
             beginLinger()
         } else if server.isStopping {
             close()
@@ -456,8 +441,8 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     private func leaveInFlight() {
-        guard countedInFlight else { return }
-        countedInFlight = false
+        guard inFlight?.countedInGauge == true else { return }
+        inFlight?.countedInGauge = false
         server.gauges.requestsInFlight.subtract(1, ordering: .relaxed)
     }
 
@@ -473,7 +458,6 @@ final class HTTPConnection: @unchecked Sendable {
         streamWriter?.connectionClosed()
         streamWriter = nil
         inFlight = nil
-        inFlightBodyBytes = 0
         server.memory.release(reservedBytes)
         reservedBytes = 0
     }

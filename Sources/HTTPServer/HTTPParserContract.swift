@@ -52,7 +52,7 @@ public enum HTTPParserContract {
                     buffer.removeFirst(consumed)
                 }
             } catch {
-                let status = error.status
+                let status = error.status.code
                 events.append((400..<600).contains(status) && !error.detail.isEmpty ? "error \(status)" : "broken: error \(status)")
                 return events
             }

@@ -23,7 +23,7 @@ public enum HTTPBodyFraming: Sendable, Equatable {
 /// Everything before the body: known as soon as the header section is complete, which is when
 /// the server decides on `100 Continue` or an early 413.
 public struct HTTPRequestHead: Sendable, Equatable {
-    public var method: String
+    public var method: HTTPMethod
     /// The request target exactly as sent (origin-form, absolute-form or "*").
     public var target: String
     /// Path part of the target, not percent-decoded (absolute-form is reduced to its path).
@@ -57,7 +57,7 @@ public struct HTTPRequest: Sendable, Equatable {
         lhs.head == rhs.head && lhs.body == rhs.body
     }
 
-    public var method: String { head.method }
+    public var method: HTTPMethod { head.method }
     public var path: String { head.path }
     public var query: String? { head.query }
     public var target: String { head.target }
@@ -69,7 +69,7 @@ public struct HTTPRequest: Sendable, Equatable {
 extension HTTPRequest {
     /// Builds a request without parsing, for calling handlers in-process (tests, other layers).
     public init(
-        method: String, path: String, query: String? = nil,
+        method: HTTPMethod, path: String, query: String? = nil,
         headers: HTTPHeaders = [:], body: [UInt8] = [], version: HTTPVersion = .http1_1
     ) {
         let target = query.map { "\(path)?\($0)" } ?? path

@@ -12,7 +12,7 @@ enum HTTPResponseEncoder {
         _ response: HTTPResponse, keepAlive: Bool, requestVersion: HTTPVersion = .http1_1, headOnly: Bool = false,
         date: String? = nil
     ) -> [UInt8] {
-        var head = "HTTP/1.1 \(response.status) \(HTTPStatus.reasonPhrase(response.status))\r\n"
+        var head = "HTTP/1.1 \(response.status.code) \(response.status.reasonPhrase)\r\n"
         if let date { head += "Date: \(date)\r\n" }
         for field in response.headers where isSafe(field) {
             head += "\(field.name): \(field.value)\r\n"
@@ -20,7 +20,7 @@ enum HTTPResponseEncoder {
         if response.stream != nil {
             // RFC 9112 §6.1 / §6.3: chunked for HTTP/1.1; an HTTP/1.0 client reads to the close.
             if requestVersion == .http1_1 { head += "Transfer-Encoding: chunked\r\n" }
-        } else if response.status >= 200 && response.status != 204 {
+        } else if response.status.code >= 200 && response.status != .noContent {
             // RFC 9110 §8.6: no Content-Length on 1xx / 204.
             head += "Content-Length: \(response.body.count)\r\n"
         }
@@ -31,7 +31,7 @@ enum HTTPResponseEncoder {
         }
         head += "\r\n"
         var bytes = Array(head.utf8)
-        if !headOnly && response.status != 204 && response.status != 304 && response.stream == nil {
+        if !headOnly && response.status != .noContent && response.status != .notModified && response.stream == nil {
             bytes.append(contentsOf: response.body)
         }
         return bytes

@@ -19,69 +19,66 @@ public struct HTTPRouter: Sendable {
     }
 
     enum Resolution {
+        /// `headOnly`: a HEAD answered by the GET handler (its answer is sent without a body).
         case route(Route, headOnly: Bool)
+        /// No route takes the request: the router answers it itself.
+        case refused(Refusal)
+    }
+
+    enum Refusal {
         case notFound
         case methodNotAllowed(allow: String)
         /// A method this server does not implement for any resource (RFC 9110 §9.1: 501).
         case notImplemented
     }
 
-    /// The methods RFC 9110 §9 defines, plus PATCH (RFC 5789) and QUERY (the IETF's safe method
-    /// with a body, which API tools already send). Methods are case-sensitive (§9.1), so
-    /// `get` is not GET: anything else is answered 501 Not Implemented, never 405. (A switch,
-    /// not a Set: no hashing on every request.)
-    static func isKnownMethod(_ method: String) -> Bool {
-        switch method {
-        case "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY": true
-        default: false
-        }
-    }
     /// At most this many bytes of a client's method or path are echoed in an error detail.
     static let echoedBytes = 40
 
-    private var routes: [String: [String: Route]] = [:]
+    private var routes: [String: [HTTPMethod: Route]] = [:]
 
     public init() {}
 
     public mutating func add(
-        _ method: String, _ path: String, execution: Execution = .pool, handler: @escaping Handler
+        _ method: HTTPMethod, _ path: String, execution: Execution = .pool, handler: @escaping Handler
     ) {
-        routes[path, default: [:]][method.uppercased()] = Route(handler: handler, execution: execution)
+        routes[path, default: [:]][method] = Route(handler: handler, execution: execution)
     }
 
-    func resolve(method: String, path: String) -> Resolution {
-        guard Self.isKnownMethod(method) else { return .notImplemented }
-        guard let byMethod = routes[path] else { return .notFound }
+    func resolve(method: HTTPMethod, path: String) -> Resolution {
+        guard method.isKnown else { return .refused(.notImplemented) }
+        guard let byMethod = routes[path] else { return .refused(.notFound) }
         if let route = byMethod[method] { return .route(route, headOnly: false) }
-        if method == "HEAD", let get = byMethod["GET"] { return .route(get, headOnly: true) }
+        if method == .head, let get = byMethod[.get] { return .route(get, headOnly: true) }
         var allowed = Set(byMethod.keys)
-        if allowed.contains("GET") { allowed.insert("HEAD") }
-        return .methodNotAllowed(allow: allowed.sorted().joined(separator: ", "))
+        if allowed.contains(.get) { allowed.insert(.head) }
+        return .refused(.methodNotAllowed(allow: allowed.map(\.rawValue).sorted().joined(separator: ", ")))
     }
 
     /// Runs the whole routing decision in-process (404/405 included), for tests of other layers.
     public func respond(to request: HTTPRequest) -> HTTPResponse {
         switch resolve(method: request.method, path: request.path) {
         case .route(let route, _): route.handler(request)
-        case .notFound: HTTPRouter.notFound(request)
-        case .methodNotAllowed(let allow): HTTPRouter.methodNotAllowed(request, allow: allow)
-        case .notImplemented: HTTPRouter.notImplemented(request)
+        case .refused(let refusal): Self.answer(refusal, to: request)
         }
     }
 
-    static func notFound(_ request: HTTPRequest) -> HTTPResponse {
-        .problem(status: 404, detail: "no route for \(echo(request.path))")
-    }
-
-    static func methodNotAllowed(_ request: HTTPRequest, allow: String) -> HTTPResponse {
-        .problem(
-            status: 405, detail: "\(request.method) is not allowed on \(echo(request.path)); allowed: \(allow)", headers: ["Allow": allow])
-    }
-
-    static func notImplemented(_ request: HTTPRequest) -> HTTPResponse {
-        .problem(
-            status: 501,
-            detail: "method \(echo(request.method)) is not implemented by this server (methods are case-sensitive: GET, HEAD and POST are)")
+    /// The router's own answer when no route takes the request: 404, 405 with `Allow`, or 501.
+    static func answer(_ refusal: Refusal, to request: HTTPRequest) -> HTTPResponse {
+        switch refusal {
+        case .notFound:
+            return .problem(status: .notFound, detail: "no route for \(echo(request.path))")
+        case .methodNotAllowed(let allow):
+            return .problem(
+                status: .methodNotAllowed, detail: "\(request.method) is not allowed on \(echo(request.path)); allowed: \(allow)",
+                headers: ["Allow": allow])
+        case .notImplemented:
+            return .problem(
+                status: .notImplemented,
+                detail:
+                    "method \(echo(request.method.rawValue)) is not implemented by this server (methods are case-sensitive: GET, HEAD and POST are)"
+            )
+        }
     }
 
     /// A client's text as an error message may repeat it: at most `echoedBytes` bytes of it.

@@ -7,7 +7,7 @@ public struct HTTPAccessLogEntry: Sendable {
     /// "-" when the request could not be parsed.
     public let method: String
     public let path: String
-    public let status: Int
+    public let status: HTTPStatus
     /// Bytes of the response body (Content-Length), not counting headers.
     public let bodyBytes: Int
     /// From the first byte of the request to the response being queued for writing.
@@ -20,7 +20,7 @@ public struct HTTPAccessLogEntry: Sendable {
     public let rejection: String?
 
     public init(
-        method: String, path: String, status: Int, bodyBytes: Int, duration: Duration,
+        method: String, path: String, status: HTTPStatus, bodyBytes: Int, duration: Duration,
         requestID: String = "-", remote: String = "-", rejection: String? = nil
     ) {
         self.method = method
@@ -46,8 +46,8 @@ public struct HTTPAccessLogEntry: Sendable {
 /// and `stop()` waits for handlers to finish).
 ///
 ///     var router = HTTPRouter()
-///     router.add("GET", "/healthz", execution: .inline) { _ in HTTPResponse(status: 200, json: "{}") }
-///     router.add("POST", "/forward") { request in HTTPResponse(status: 200, json: compute(request.body)) }
+///     router.add(.get, "/healthz", execution: .inline) { _ in HTTPResponse(status: 200, json: "{}") }
+///     router.add(.post, "/forward") { request in HTTPResponse(status: 200, json: compute(request.body)) }
 ///     let server = HTTPServer(configuration: configuration, router: router) { entry in print(entry) }
 ///     let port = try server.start()      // port 0 in the configuration -> a free port
 ///     // on SIGTERM, from any queue but the server's: server.stop()
@@ -171,10 +171,28 @@ public final class HTTPServer: @unchecked Sendable {
         lifetime.wait()
     }
 
+    /// The longest the poll thread sleeps in epoll_wait: how late it may notice `stop()`.
+    private static let pollWakeMilliseconds: Int32 = 100
+
+    /// Connections accepted per readiness of the listener before reads get their turn, so a flood
+    /// of connects cannot starve reads on existing connections.
+    private static let acceptsPerWakeUp = 64
+
+    /// Out of descriptors, how long accepting pauses: closing connections frees some meanwhile,
+    /// and a listener that stays readable is not spun on.
+    private static let acceptPause = DispatchTimeInterval.milliseconds(100)
+
+    /// The sweep that closes timed-out connections runs four times per shortest timeout (so one
+    /// is closed at most a quarter late), but not more often than every 10 ms nor less often
+    /// than every second; Dispatch may shift it by 5 ms to batch wake-ups.
+    private static let sweepsPerTimeout = 4
+    private static let sweepInterval = Duration.milliseconds(10)...Duration.seconds(1)
+    private static let sweepLeeway = DispatchTimeInterval.milliseconds(5)
+
     /// The poll thread blocks in epoll_wait and handles each batch on the I/O queue with `sync`,
     /// which runs the block on this very thread when the queue is free: a client's bytes reach
-    /// their connection without any thread hand-off. It wakes at least every 100 ms to notice
-    /// `stop()`.
+    /// their connection without any thread hand-off. It wakes at least every `pollWakeMilliseconds`
+    /// milliseconds to notice `stop()`.
     private func startPollThread(_ poll: EventPoll) {
         let thread = Thread { [self] in
             let tokens = UnsafeMutablePointer<UInt64>.allocate(capacity: EventPoll.batch)
@@ -185,7 +203,7 @@ public final class HTTPServer: @unchecked Sendable {
                 poll.close()
             }
             while !pollStopped.load(ordering: .acquiring) {
-                let batch = poll.wait(timeoutMilliseconds: 100, tokens: tokens, flags: flags)
+                let batch = poll.wait(timeoutMilliseconds: Self.pollWakeMilliseconds, tokens: tokens, flags: flags)
                 guard !batch.isEmpty else { continue }
                 ioQueue.sync {
                     for ready in batch { connections[ready.token]?.handle(ready) }
@@ -199,8 +217,7 @@ public final class HTTPServer: @unchecked Sendable {
     // MARK: I/O queue only
 
     private func acceptPending(_ listener: Int32) {
-        // Bounded so a flood of connects cannot starve reads on existing connections.
-        for _ in 0..<64 {
+        for _ in 0..<Self.acceptsPerWakeUp {
             guard !isStopping, !acceptPaused else { return }
             switch Socket.accept(listener) {
             case .nonePending:
@@ -235,13 +252,12 @@ public final class HTTPServer: @unchecked Sendable {
         return true
     }
 
-    /// Out of descriptors: stop listening for 100 ms (closing connections frees some) rather
-    /// than spin on a listener that stays readable.
+    /// Out of descriptors: stop listening for a while (see `acceptPause`).
     private func pauseAccepting() {
         guard let source = listenSource else { return }
         acceptPaused = true
         source.suspend()
-        ioQueue.asyncAfter(deadline: .now() + .milliseconds(100)) { [self] in
+        ioQueue.asyncAfter(deadline: .now() + Self.acceptPause) { [self] in
             resumeAccepting()
         }
     }
@@ -256,14 +272,14 @@ public final class HTTPServer: @unchecked Sendable {
     /// small response fits), then close.
     private func refuse(_ fd: Int32) {
         let response = HTTPResponse.problem(
-            status: 503, detail: "too many open connections", headers: ["Retry-After": "\(configuration.retryAfterSeconds)"])
+            status: .serviceUnavailable, detail: "too many open connections", headers: configuration.retryAfterHeaders)
         _ = Socket.send(fd, HTTPResponseEncoder.encode(response, keepAlive: false, date: currentDate), from: 0)
         let remote = Socket.peerAddress(fd)
         Socket.shutdownWrite(fd)
         Socket.close(fd)
         logAccess(
             HTTPAccessLogEntry(
-                method: "-", path: "-", status: 503, bodyBytes: response.body.count, duration: .zero,
+                method: "-", path: "-", status: .serviceUnavailable, bodyBytes: response.body.count, duration: .zero,
                 remote: remote, rejection: "connections"))
     }
 
@@ -272,9 +288,9 @@ public final class HTTPServer: @unchecked Sendable {
             configuration.headerTimeout, configuration.bodyTimeout, configuration.keepAliveTimeout,
             configuration.writeTimeout, configuration.lingerTimeout,
         ].min()!
-        let interval = min(max(shortest / 4, .milliseconds(10)), .seconds(1))
+        let interval = min(max(shortest / Self.sweepsPerTimeout, Self.sweepInterval.lowerBound), Self.sweepInterval.upperBound)
         let timer = DispatchSource.makeTimerSource(queue: ioQueue)
-        timer.schedule(deadline: .now() + interval.dispatchInterval, repeating: interval.dispatchInterval, leeway: .milliseconds(5))
+        timer.schedule(deadline: .now() + interval.dispatchInterval, repeating: interval.dispatchInterval, leeway: Self.sweepLeeway)
         timer.setEventHandler { [self] in
             let now = DispatchTime.now()
             for connection in Array(connections.values) { connection.closeIfExpired(now: now) }

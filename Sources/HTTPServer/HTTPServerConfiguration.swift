@@ -3,7 +3,7 @@ import Foundation
 /// Every limit, timeout and cap of the server in one value, so the whole hostile-input policy can
 /// be read (and changed) in one place. Defaults suit a container serving gradient checks: bodies up
 /// to 64 MiB (a few million parameters as JSON), short header deadlines, a pool sized to the cores.
-public struct HTTPServerConfiguration: Sendable {
+public struct HTTPServerConfiguration: Sendable, Equatable {
     /// Address to bind. "0.0.0.0" listens on every IPv4 interface (what a container needs);
     /// tests use "127.0.0.1". IPv6 literals such as "::1" work too.
     public var host: String = "0.0.0.0"
@@ -40,14 +40,22 @@ public struct HTTPServerConfiguration: Sendable {
     public var maxRequestsPerConnection: Int = 1000
 
     /// Handlers running at the same time (the compute pool). Defaults to the number of cores.
-    public var workerCount: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    public var workerCount: Int = HTTPServerConfiguration.coreCount
+    /// The cores this process may use: one worker each by default.
+    public static var coreCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
     /// Requests waiting for a free worker; one more is answered 503 with `Retry-After`.
     public var workerQueueDepth: Int = 64
     /// Value of `Retry-After` (seconds) on 503 responses.
     public var retryAfterSeconds: Int = 1
+    /// The header a 503 from the server carries.
+    var retryAfterHeaders: HTTPHeaders { ["Retry-After": "\(retryAfterSeconds)"] }
 
-    /// How long `stop()` waits for in-flight requests before closing what is left.
-    public var drainTimeout: Duration = .seconds(10)
+    /// How long `stop()` waits for in-flight requests before closing what is left. Below the
+    /// `containerStopGrace`, so a stop always exits cleanly: what is still open at the deadline
+    /// (a stalled upload, say) is cut.
+    public var drainTimeout: Duration = .seconds(8)
+    /// How long `docker stop` and `podman stop` wait after SIGTERM before SIGKILL.
+    public static let containerStopGrace = Duration.seconds(10)
     /// Bytes read per read(2) call.
     public var readChunkBytes: Int = 64 * 1024
 
@@ -55,6 +63,12 @@ public struct HTTPServerConfiguration: Sendable {
 }
 
 extension Duration {
+    /// The duration in seconds, for flags, logs and metrics that count in seconds.
+    public var inSeconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+
     /// Nanoseconds as a Dispatch interval, saturating instead of trapping on huge values.
     var dispatchInterval: DispatchTimeInterval {
         let (seconds, attoseconds) = components

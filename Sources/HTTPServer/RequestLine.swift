@@ -1,6 +1,6 @@
 /// `method SP request-target SP HTTP-version` (RFC 9112 §3).
 struct RequestLine {
-    let method: String
+    let method: HTTPMethod
     let target: String
     let path: String
     let query: String?
@@ -18,7 +18,7 @@ struct RequestLine {
             throw .badRequest("invalid request target")
         }
         version = try Self.version(versionBytes)
-        method = String(decoding: methodBytes, as: UTF8.self)
+        method = HTTPMethod(String(decoding: methodBytes, as: UTF8.self))
         target = String(decoding: targetBytes, as: UTF8.self)
         (path, query) = try Self.split(target: target, method: method)
     }
@@ -35,10 +35,10 @@ struct RequestLine {
         return version
     }
 
-    private static func split(target: String, method: String) throws(HTTPError) -> (String, String?) {
+    private static func split(target: String, method: HTTPMethod) throws(HTTPError) -> (String, String?) {
         var pathAndQuery = Substring(target)
         if target == "*" {
-            guard method == "OPTIONS" else { throw .badRequest("asterisk-form is only for OPTIONS") }
+            guard method == .options else { throw .badRequest("asterisk-form is only for OPTIONS") }
             return ("*", nil)
         }
         if !target.hasPrefix("/") {

@@ -16,6 +16,10 @@ final class WorkerPool: Sendable {
         var waitingCount: Int { waiting.count - head }
     }
 
+    /// Taken slots at the front of `waiting` are dropped once there are more than this many and
+    /// they are over half the array: compacting is a copy, so it waits until it frees enough to pay.
+    private static let compactionSlack = 64
+
     private let workers: Int
     private let queueDepth: Int
     private let state = Mutex(State())
@@ -60,7 +64,7 @@ final class WorkerPool: Sendable {
                 state.waiting[state.head] = nil
                 state.head += 1
                 gauges.queuedJobs.store(state.waitingCount, ordering: .relaxed)
-                if state.head > 64 && state.head * 2 > state.waiting.count {
+                if state.head > Self.compactionSlack && state.head * 2 > state.waiting.count {
                     state.waiting.removeFirst(state.head)
                     state.head = 0
                 }

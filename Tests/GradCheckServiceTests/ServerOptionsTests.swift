@@ -35,8 +35,8 @@ import Testing
             return
         }
         #expect(options.host == "127.0.0.1" && options.maxBodyBytes == 1000 && options.maxConnections == 7)
-        #expect(options.workers == 3 && options.headerTimeout == 1.5 && options.bodyTimeout == 2)
-        #expect(options.idleTimeout == 3 && options.drainTimeout == 4 && options.maxOperations == 1e9)
+        #expect(options.workerCount == 3 && options.headerTimeout == .milliseconds(1500) && options.bodyTimeout == .seconds(2))
+        #expect(options.keepAliveTimeout == .seconds(3) && options.drainTimeout == .seconds(4) && options.maxOperations == 1e9)
         #expect(!options.accessLog)
     }
 
@@ -75,7 +75,35 @@ import Testing
 
     @Test func theDefaultDrainFitsInsideTheContainerEnginesStopGrace() {
         // docker stop and podman stop send SIGKILL after 10 s.
-        #expect(ServerOptions().drainTimeout < 10)
+        #expect(ServerOptions().drainTimeout < .seconds(10))
+    }
+
+    @Test func zeroWorkersMeansOnePerCore() throws {
+        guard case let .run(options) = try ServerOptions.parse(["--workers", "0"]) else {
+            Issue.record("expected options")
+            return
+        }
+        #expect(options.workerCount == HTTPServerConfiguration.coreCount && options.workerCount == ServerOptions().workerCount)
+    }
+
+    @Test func theHelpShowsTheDefaultsInForce() {
+        let defaults = ServerOptions()
+        for line in [
+            "--host HOST              address to bind (default \(defaults.host))",
+            "(default: $PORT or \(defaults.port))",
+            "largest request body (default \(defaults.maxBodyBytes) = 64 MiB)",
+            "open connections at once (default \(defaults.maxConnections))",
+            "seconds to receive the request headers (default 10)",
+            "seconds to receive the request body (default 30)",
+            "seconds a keep-alive connection may idle (default 30)",
+            "is left (default 8: inside docker/podman stop's 10 s)",
+            "largest estimated operations of one request (default 1e11)",
+        ] {
+            #expect(ServerOptions.usage.contains(line), "\(line)")
+        }
+        #expect(defaults.headerTimeout == .seconds(10) && defaults.bodyTimeout == .seconds(30) && defaults.keepAliveTimeout == .seconds(30))
+        #expect(defaults.drainTimeout == .seconds(8) && defaults.maxOperations == 1e11 && defaults.maxBodyBytes == 64 << 20)
+        #expect(ServerOptions.secondsText(.milliseconds(1500)) == "1.5")
     }
 }
 

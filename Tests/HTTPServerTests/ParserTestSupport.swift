@@ -69,7 +69,7 @@ enum ParserHarness {
             Issue.record("expected an error, got \(result)", sourceLocation: sourceLocation)
         } catch {
             #expect(error.closesConnection, sourceLocation: sourceLocation)
-            wholeStatus = error.status
+            wholeStatus = error.status.code
         }
         var parser = HTTPRequestParser(limits: configuration)
         var grown: [UInt8] = []
@@ -82,7 +82,7 @@ enum ParserHarness {
                     break
                 }
             } catch {
-                incrementalStatus = error.status
+                incrementalStatus = error.status.code
                 break
             }
         }
