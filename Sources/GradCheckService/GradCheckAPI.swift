@@ -45,10 +45,8 @@ public struct GradCheckAPI: Sendable {
                 return .json(
                     try Self.encoded { writer throws(JSONWriteError) in
                         writer.beginObject()
-                        writer.key("cost")
-                        try writer.number(pass.cost)
-                        writer.key("AL")
-                        try writer.matrix(pass.output)
+                        try writer.member("cost", number: pass.cost)
+                        try writer.member("AL", matrix: pass.output)
                         writer.endObject()
                     })
             }
@@ -69,13 +67,11 @@ public struct GradCheckAPI: Sendable {
                 return .json(
                     try Self.encoded { writer throws(JSONWriteError) in
                         writer.beginObject()
-                        writer.key("cost")
-                        try writer.number(pass.cost)
+                        try writer.member("cost", number: pass.cost)
                         writer.key("gradients")
                         writer.beginObject()
                         for id in gradients.orderedIDs {
-                            writer.key(id.gradientName)
-                            try writer.matrix(gradients.tensors[id]!)
+                            try writer.member(id.gradientName, matrix: gradients.tensors[id]!)
                         }
                         writer.endObject()
                         writer.endObject()
@@ -272,8 +268,7 @@ public struct GradCheckAPI: Sendable {
         .json(
             try encoded { writer throws(JSONWriteError) in
                 writer.beginObject()
-                writer.key(key)
-                try writer.number(value)
+                try writer.member(key, number: value)
                 writer.endObject()
             })
     }

@@ -131,6 +131,33 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    // One object member per call: `key` then its value, for the members whose value is one scalar.
+
+    public mutating func member(_ name: String, string value: String) {
+        key(name)
+        string(value)
+    }
+
+    public mutating func member(_ name: String, integer value: Int) {
+        key(name)
+        integer(value)
+    }
+
+    public mutating func member(_ name: String, bool value: Bool) {
+        key(name)
+        bool(value)
+    }
+
+    public mutating func member(_ name: String, number value: Double) throws(JSONWriteError) {
+        key(name)
+        try number(value)
+    }
+
+    public mutating func member(_ name: String, matrix value: Matrix) throws(JSONWriteError) {
+        key(name)
+        try matrix(value)
+    }
+
     private mutating func separate() {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
     }

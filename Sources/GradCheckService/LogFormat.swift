@@ -16,23 +16,16 @@ public enum LogFormat: String, Sendable, CaseIterable {
                 + " id=\(entry.requestID) remote=\(entry.remote)"
         case .json:
             var writer = Self.jsonLine(at: time)
-            writer.key("method")
-            writer.string(entry.method)
-            writer.key("path")
-            writer.string(entry.path)
-            writer.key("status")
-            writer.integer(entry.status.code)
-            writer.key("bytes")
-            writer.integer(entry.bodyBytes)
+            writer.member("method", string: entry.method)
+            writer.member("path", string: entry.path)
+            writer.member("status", integer: entry.status.code)
+            writer.member("bytes", integer: entry.bodyBytes)
             writer.key("duration_ms")
             try? writer.number((milliseconds * 1000).rounded() / 1000)
-            writer.key("request_id")
-            writer.string(entry.requestID)
-            writer.key("remote")
-            writer.string(entry.remote)
+            writer.member("request_id", string: entry.requestID)
+            writer.member("remote", string: entry.remote)
             if let rejection = entry.rejection {
-                writer.key("rejected")
-                writer.string(rejection)
+                writer.member("rejected", string: rejection)
             }
             return Self.finished(&writer)
         }
@@ -47,13 +40,10 @@ public enum LogFormat: String, Sendable, CaseIterable {
             return "gradcheck-server \(message)"
         case .json:
             var writer = Self.jsonLine(at: time)
-            writer.key("event")
-            writer.string(event)
-            writer.key("msg")
-            writer.string(message)
+            writer.member("event", string: event)
+            writer.member("msg", string: message)
             for (name, value) in fields {
-                writer.key(name)
-                writer.integer(value)
+                writer.member(name, integer: value)
             }
             return Self.finished(&writer)
         }
@@ -63,8 +53,7 @@ public enum LogFormat: String, Sendable, CaseIterable {
     private static func jsonLine(at time: Date) -> JSONWriter {
         var writer = JSONWriter(capacity: 256)
         writer.beginObject()
-        writer.key("ts")
-        writer.string(timestamp(time))
+        writer.member("ts", string: timestamp(time))
         return writer
     }
 

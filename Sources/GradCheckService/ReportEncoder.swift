@@ -7,22 +7,14 @@ enum ReportEncoder {
         try writeVerdict(
             difference: report.difference, passed: report.passed, message: report.message,
             epsilon: report.epsilon, threshold: report.threshold, method: report.methodUsed, to: &writer)
-        writer.key("mode")
-        writer.string(report.mode.kind.rawValue)
-        writer.key("dtype")
-        writer.string(report.precision.rawValue)
-        writer.key("floor")
-        try writer.number(report.floor)
-        writer.key("explanation")
-        writer.string(report.explanation)
-        writer.key("checked")
-        writer.integer(report.checkedCount)
-        writer.key("kinks")
-        writer.integer(report.kinkCount)
-        writer.key("cost_evaluations")
-        writer.integer(report.costEvaluations)
-        writer.key("seconds")
-        try writer.number(report.elapsedSeconds)
+        writer.member("mode", string: report.mode.kind.rawValue)
+        writer.member("dtype", string: report.precision.rawValue)
+        try writer.member("floor", number: report.floor)
+        writer.member("explanation", string: report.explanation)
+        writer.member("checked", integer: report.checkedCount)
+        writer.member("kinks", integer: report.kinkCount)
+        writer.member("cost_evaluations", integer: report.costEvaluations)
+        try writer.member("seconds", number: report.elapsedSeconds)
         writer.key("failed")
         writer.beginArray()
         for name in report.failedParameters { writer.string(name) }
@@ -34,12 +26,9 @@ enum ReportEncoder {
             writer.beginArray()
             for direction in report.directions {
                 writer.beginObject()
-                writer.key("analytic")
-                try writer.number(direction.analytic)
-                writer.key("numeric")
-                try writer.number(direction.numeric)
-                writer.key("crosses_kink")
-                writer.bool(direction.crossesKink)
+                try writer.member("analytic", number: direction.analytic)
+                try writer.member("numeric", number: direction.numeric)
+                writer.member("crosses_kink", bool: direction.crossesKink)
                 writer.endObject()
             }
             writer.endArray()
@@ -60,15 +49,11 @@ enum ReportEncoder {
         writer.beginArray()
         for cause in report.diagnosis.rootCauses {
             writer.beginObject()
-            writer.key("gradient")
-            writer.string(cause.gradient.name)
-            writer.key("layer")
-            writer.integer(cause.layer)
-            writer.key("kind")
-            writer.string(cause.kind.rawValue)
+            writer.member("gradient", string: cause.gradient.name)
+            writer.member("layer", integer: cause.layer)
+            writer.member("kind", string: cause.kind.rawValue)
             if let factor = cause.factor, factor.isFinite {
-                writer.key("factor")
-                try writer.number(factor)
+                try writer.member("factor", number: factor)
             }
             if cause.kind == .wrongEntries {
                 writer.key("entries")
@@ -81,10 +66,8 @@ enum ReportEncoder {
                 }
                 writer.endArray()
             }
-            writer.key("message")
-            writer.string(cause.message)
-            writer.key("inferred")
-            writer.bool(cause.inferred)
+            writer.member("message", string: cause.message)
+            writer.member("inferred", bool: cause.inferred)
             writer.endObject()
         }
         writer.endArray()
@@ -99,10 +82,8 @@ enum ReportEncoder {
         try writeVerdict(
             difference: result.difference, passed: result.passed, message: result.message,
             epsilon: scalar.epsilon, threshold: scalar.threshold, method: scalar.method, to: &writer)
-        writer.key("dtheta")
-        try writer.number(result.gradient)
-        writer.key("gradapprox")
-        try writer.number(result.approximation)
+        try writer.member("dtheta", number: result.gradient)
+        try writer.member("gradapprox", number: result.approximation)
         writer.endObject()
     }
 
@@ -111,18 +92,12 @@ enum ReportEncoder {
         threshold: Double, method: DifferenceMethod,
         to writer: inout JSONWriter
     ) throws(JSONWriteError) {
-        writer.key("difference")
-        try writer.number(difference)
-        writer.key("passed")
-        writer.bool(passed)
-        writer.key("message")
-        writer.string(message)
-        writer.key("epsilon")
-        try writer.number(epsilon)
-        writer.key("threshold")
-        try writer.number(threshold)
-        writer.key("method")
-        writer.string(method.rawValue)
+        try writer.member("difference", number: difference)
+        writer.member("passed", bool: passed)
+        writer.member("message", string: message)
+        try writer.member("epsilon", number: epsilon)
+        try writer.member("threshold", number: threshold)
+        writer.member("method", string: method.rawValue)
     }
 
     /// `parameters` (W1, b1, ...) or `intermediates` (dZ3, dA2, ...): tensor reports keyed by name.
@@ -138,24 +113,18 @@ enum ReportEncoder {
 
     private static func write(_ parameter: ParameterReport, to writer: inout JSONWriter) throws(JSONWriteError) {
         writer.beginObject()
-        writer.key("difference")
-        try writer.number(parameter.difference)
-        writer.key("passed")
-        writer.bool(parameter.passed)
-        writer.key("checked")
-        writer.integer(parameter.checkedCount)
+        try writer.member("difference", number: parameter.difference)
+        writer.member("passed", bool: parameter.passed)
+        writer.member("checked", integer: parameter.checkedCount)
         try writeWorst(parameter.worst, to: &writer)
         writer.key("ratio")
         // A ratio is a diagnosis, not a result: an infinite one is simply no diagnosis.
         if let ratio = parameter.ratio, ratio.isFinite { try writer.number(ratio) } else { writer.null() }
         writer.key("diagnosis")
         if let diagnosis = parameter.diagnosis { writer.string(diagnosis) } else { writer.null() }
-        writer.key("floor")
-        try writer.number(parameter.floor)
-        writer.key("max_relative_error")
-        try writer.number(parameter.maxRelativeError)
-        writer.key("band")
-        writer.string(parameter.band.rawValue)
+        try writer.member("floor", number: parameter.floor)
+        try writer.member("max_relative_error", number: parameter.maxRelativeError)
+        writer.member("band", string: parameter.band.rawValue)
         writeKinks(
             count: parameter.kinkCount, subgradientChecked: parameter.subgradientCount, examples: parameter.kinkExamples,
             to: &writer)
@@ -171,14 +140,10 @@ enum ReportEncoder {
             return
         }
         writer.beginObject()
-        writer.key("row")
-        writer.integer(worst.index.row)
-        writer.key("col")
-        writer.integer(worst.index.col)
-        writer.key("analytic")
-        try writer.number(worst.analytic)
-        writer.key("numeric")
-        try writer.number(worst.numeric)
+        writer.member("row", integer: worst.index.row)
+        writer.member("col", integer: worst.index.col)
+        try writer.member("analytic", number: worst.analytic)
+        try writer.member("numeric", number: worst.numeric)
         writer.endObject()
     }
 
@@ -186,10 +151,8 @@ enum ReportEncoder {
     static func writeKinks(count: Int, subgradientChecked: Int, examples: [EntryIndex], to writer: inout JSONWriter) {
         writer.key("kinks")
         writer.beginObject()
-        writer.key("count")
-        writer.integer(count)
-        writer.key("subgradient_checked")
-        writer.integer(subgradientChecked)
+        writer.member("count", integer: count)
+        writer.member("subgradient_checked", integer: subgradientChecked)
         writer.key("examples")
         writer.beginArray()
         for index in examples {
