@@ -5,7 +5,9 @@
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib-toolchain.sh
 . "$ROOT/scripts/lib-toolchain.sh"
-SERVER_BIN=$ROOT/.build/release/gradcheck-server
+# SERVER_BIN=path runs another build (e.g. a saved baseline for a before/after comparison); it
+# implies SKIP_BUILD=1.
+if [ -n "${SERVER_BIN:-}" ]; then SKIP_BUILD=1; else SERVER_BIN=$ROOT/.build/release/gradcheck-server; fi
 SERVER_PID=""
 SERVER_PORT=""
 SERVER_LOG=""

@@ -6,6 +6,7 @@
 #   scripts/loadtest.sh                       # wrk -t2 -c64 -d10s per endpoint (~50 s)
 #   DURATION=3s CONNECTIONS=32 scripts/loadtest.sh
 #   SKIP_BUILD=1 scripts/loadtest.sh          # use the existing .build/release binary
+#   SERVER_BIN=/tmp/old-gradcheck-server scripts/loadtest.sh   # another build, e.g. a baseline
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib-server.sh
 . "$(dirname "$0")/lib-server.sh"
