@@ -130,18 +130,20 @@ enum Socket {
         guard status == 0 else { return "-" }
         var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
         let family = storage.ss_family
+        // inet_ntop writes a NUL-terminated address into `text`.
+        func written() -> String { String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) }
         return withUnsafePointer(to: &storage) { pointer -> String in
             if family == sa_family_t(AF_INET6) {
                 return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
                     var host = address.pointee.sin6_addr
                     guard inet_ntop(AF_INET6, &host, &text, socklen_t(text.count)) != nil else { return "-" }
-                    return "[\(String(cString: text))]:\(UInt16(bigEndian: address.pointee.sin6_port))"
+                    return "[\(written())]:\(UInt16(bigEndian: address.pointee.sin6_port))"
                 }
             }
             return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
                 var host = address.pointee.sin_addr
                 guard inet_ntop(AF_INET, &host, &text, socklen_t(text.count)) != nil else { return "-" }
-                return "\(String(cString: text)):\(UInt16(bigEndian: address.pointee.sin_port))"
+                return "\(written()):\(UInt16(bigEndian: address.pointee.sin_port))"
             }
         }
     }
