@@ -2,7 +2,11 @@
 """Drives a real headless Chromium (Debian's, through /usr/bin/chromedriver) against a running
 gradcheck-server: opens /, uploads scripts/examples/notebook-buggy.json, presses Check with the
 keyboard, waits (bounded) for the report, and checks what a person would see. Then sends a hostile
-body and checks the API's detail is shown as text. Saves a screenshot; prints its path.
+body and checks the API's detail is shown as text. Then, as a keyboard-only user on a phone-sized
+window: every control is labelled and reached with Tab in reading order, a body typed into the
+text area is checked with Enter, and the page and its report fit the narrow screen (no sideways
+scrolling of the page; a wide heatmap scrolls inside its own box). Saves a screenshot; prints its
+path.
 
     python3 scripts/browser_test.py http://127.0.0.1:PORT SCREENSHOT.png
 """
@@ -12,6 +16,7 @@ import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ready
@@ -79,11 +84,57 @@ def main():
             fail("the problem's detail is not shown as text: %r" % detail)
         if driver.find_elements(By.CSS_SELECTOR, "#error img") or driver.title == "1":
             fail("the problem's detail became markup")
+        keyboard_and_narrow_screen(driver, base)
         print("browser test passed: report shown %.2f s after opening /; W2 and b1 wrong, the others right; "
-              "W2 has 15 cells (%d outlined); a hostile detail stayed text" % (shown, len(wrong)))
+              "W2 has 15 cells (%d outlined); a hostile detail stayed text; keyboard alone and a 360 px "
+              "screen work" % (shown, len(wrong)))
         print("screenshot: " + screenshot)
     finally:
         driver.quit()
+
+
+CONTROLS = ["body-file", "body-text", "method", "mode", "epsilon", "check"]
+
+
+def keyboard_and_narrow_screen(driver, base):
+    driver.set_window_size(360, 800)
+    driver.get(base + "/")
+    for control in CONTROLS:
+        labels = driver.find_elements(By.CSS_SELECTOR, 'label[for="%s"]' % control)
+        element = driver.find_element(By.ID, control)
+        named = labels and labels[0].text.strip() or element.text.strip() or element.get_attribute("aria-label")
+        if not named:
+            fail("control #%s has no label" % control)
+    # Tab from the top of the page: the controls come in reading order, none skipped.
+    driver.execute_script("if (document.activeElement) document.activeElement.blur()")
+    reached = []
+    for _ in range(3 * len(CONTROLS)):
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        focused = driver.switch_to.active_element.get_attribute("id")
+        if focused in CONTROLS and focused not in reached:
+            reached.append(focused)
+        if focused == CONTROLS[-1]:
+            break
+    if reached != CONTROLS:
+        fail("Tab reaches %r, expected every control in order %r" % (reached, CONTROLS))
+    # Type a body into the text area and press Enter on the button: no mouse anywhere.
+    with open(os.path.join(EXAMPLES, "notebook-buggy.json")) as body:
+        text = body.read()
+    area = driver.find_element(By.ID, "body-text")
+    driver.execute_script("arguments[0].focus()", area)
+    driver.execute_script("arguments[0].value = arguments[1]", area, text)
+    area.send_keys(Keys.TAB)  # leaves the text area for the method select
+    driver.switch_to.active_element.send_keys(Keys.TAB, Keys.TAB, Keys.TAB)  # mode, epsilon, Check
+    if driver.switch_to.active_element.get_attribute("id") != "check":
+        fail("three Tabs after the method select do not reach Check")
+    driver.switch_to.active_element.send_keys(Keys.ENTER)
+    WebDriverWait(driver, WAIT_SECONDS).until(ready.presence_of_element_located((By.CSS_SELECTOR, "#result #verdict")))
+    overflow = driver.execute_script(
+        "return [document.documentElement.scrollWidth, window.innerWidth, "
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1"
+        " && getComputedStyle(e.parentElement).overflowX !== 'auto').map(e => e.tagName + '#' + e.id).slice(0, 5)]")
+    if overflow[0] > overflow[1] + 1:
+        fail("on a 360 px screen the page is %d px wide (window %d): %r stick out" % tuple(overflow))
 
 
 if __name__ == "__main__":
