@@ -97,6 +97,15 @@ public struct JSONReader {
     }
 
     private mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+        // RFC 8259 §8.1 forbids sending a byte order mark (a parser may ignore one; this one is
+        // strict, like Python's json). Windows editors and PowerShell write one: say so plainly.
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
+            throw JSONParseError(
+                .syntax, offset: 0,
+                message:
+                    "the body starts with a UTF-8 byte order mark (EF BB BF), which JSON does not allow (RFC 8259 §8.1); save the file as UTF-8 without BOM"
+            )
+        }
         skipWhitespace()
         if index == bytes.count {
             throw JSONParseError(

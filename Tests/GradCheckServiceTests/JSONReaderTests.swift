@@ -32,6 +32,11 @@ import Testing
         #expect(try JSONReader.parse("{}") == .object(JSONObject()))
     }
 
+    @Test func aLeadingByteOrderMarkIsNamed() throws {
+        let error = try #require(parseError("\u{FEFF}{\"x\": 2}"))
+        #expect(error.offset == 0 && error.message.contains("byte order mark"), "\(error)")
+    }
+
     @Test func emptyAndBlankBodiesAreErrors() {
         #expect(parseError("")?.message.contains("empty body") == true)
         #expect(parseError(" \n\t")?.message.contains("whitespace") == true)
