@@ -185,6 +185,7 @@ def problem_responses():
     return {
         "400": {"description": "The body is not JSON the service can read (syntax, invalid UTF-8, trailing garbage, NaN/Infinity literals, nesting too deep, empty body).", "content": ref},
         "413": {"description": "The body is larger than the server's limit (raw chunked bytes included), or than its whole memory budget.", "content": ref},
+        "415": {"description": "The body has a Content-Encoding (gzip, br, ...): send it uncompressed (the answer carries Accept-Encoding: identity).", "content": ref},
         "422": {"description": "JSON, but a field is missing, of the wrong type, ragged, out of range, unknown, or shapes do not match; labels the loss is not defined for; an epsilon outside the method's range; a result that is not finite; or the work is priced over the compute or memory budget.", "content": ref},
         "503": {"description": "The server is draining or at capacity, its memory budget is held by other requests (Retry-After), or a check ran past the time its price allows and was stopped.", "content": ref},
     }

@@ -93,6 +93,16 @@ public enum OpenAPIDocument {
               }
             }
           },
+          "415": {
+            "description": "The body has a Content-Encoding (gzip, br, ...): send it uncompressed (the answer carries Accept-Encoding: identity).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
           "422": {
             "description": "JSON, but a field is missing, of the wrong type, ragged, out of range, unknown, or shapes do not match; labels the loss is not defined for; an epsilon outside the method's range; a result that is not finite; or the work is priced over the compute or memory budget.",
             "content": {
@@ -182,6 +192,16 @@ public enum OpenAPIDocument {
           },
           "413": {
             "description": "The body is larger than the server's limit (raw chunked bytes included), or than its whole memory budget.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "The body has a Content-Encoding (gzip, br, ...): send it uncompressed (the answer carries Accept-Encoding: identity).",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -352,6 +372,16 @@ public enum OpenAPIDocument {
               }
             }
           },
+          "415": {
+            "description": "The body has a Content-Encoding (gzip, br, ...): send it uncompressed (the answer carries Accept-Encoding: identity).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
           "422": {
             "description": "JSON, but a field is missing, of the wrong type, ragged, out of range, unknown, or shapes do not match; labels the loss is not defined for; an epsilon outside the method's range; a result that is not finite; or the work is priced over the compute or memory budget.",
             "content": {
@@ -438,6 +468,16 @@ public enum OpenAPIDocument {
           },
           "413": {
             "description": "The body is larger than the server's limit (raw chunked bytes included), or than its whole memory budget.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "The body has a Content-Encoding (gzip, br, ...): send it uncompressed (the answer carries Accept-Encoding: identity).",
             "content": {
               "application/problem+json": {
                 "schema": {

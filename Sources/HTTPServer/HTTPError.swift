@@ -6,14 +6,17 @@ public struct HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Parse errors lose the message framing, so the connection closes after the response
     /// (`HTTPConnection` reads this when it answers the error).
     public let closesConnection: Bool
+    /// Headers the refusal carries (e.g. `Accept-Encoding` on a 415).
+    public let headers: HTTPHeaders
 
-    public init(status: HTTPStatus, detail: String, closesConnection: Bool = true) {
+    public init(status: HTTPStatus, detail: String, closesConnection: Bool = true, headers: HTTPHeaders = [:]) {
         self.status = status
         self.detail = detail
         self.closesConnection = closesConnection
+        self.headers = headers
     }
 
-    public var response: HTTPResponse { .problem(status: status, detail: detail) }
+    public var response: HTTPResponse { .problem(status: status, detail: detail, headers: headers) }
     public var description: String { "\(status): \(detail)" }
 
     static func badRequest(_ detail: String) -> HTTPError { HTTPError(status: .badRequest, detail: detail) }
@@ -22,4 +25,9 @@ public struct HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
     static func contentTooLarge(_ detail: String) -> HTTPError { HTTPError(status: .contentTooLarge, detail: detail) }
     static func notImplemented(_ detail: String) -> HTTPError { HTTPError(status: .notImplemented, detail: detail) }
     static func versionNotSupported(_ detail: String) -> HTTPError { HTTPError(status: .httpVersionNotSupported, detail: detail) }
+    /// RFC 9110 §15.5.16: a content coding the server cannot decode is a 415, and §12.5.3 has it
+    /// say which codings it takes.
+    static func unsupportedContentCoding(_ detail: String) -> HTTPError {
+        HTTPError(status: .unsupportedMediaType, detail: detail, headers: ["Accept-Encoding": "identity"])
+    }
 }

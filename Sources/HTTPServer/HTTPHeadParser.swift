@@ -121,6 +121,11 @@ struct HTTPHeadParser {
             }
             framing = length == 0 ? .none : .contentLength(length)
         }
+        // No handler decodes a compressed body: reading gzip bytes as JSON would only end in a
+        // confusing syntax error, so a coded body is refused by name (identity is no coding).
+        if framing != .none, let coding = fields.tokens(for: "Content-Encoding").first(where: { $0 != "identity" }) {
+            throw .unsupportedContentCoding("content coding \"\(coding.prefix(40))\" is not supported; send the body uncompressed")
+        }
         let connection = fields.tokens(for: "Connection")
         let keepAlive =
             line.version.minor >= 1 ? !connection.contains("close") : connection.contains("keep-alive") && !connection.contains("close")

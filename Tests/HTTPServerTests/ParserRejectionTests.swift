@@ -64,6 +64,27 @@ import Testing
         #expect(ParserHarness.errorStatus("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n" + body) == 400)
     }
 
+    @Test func aCompressedBodyIs415WithTheCodingsAccepted() throws {
+        #expect(ParserHarness.errorStatus("POST / HTTP/1.1\r\nHost: h\r\nContent-Encoding: gzip\r\nContent-Length: 2\r\n\r\n{}") == 415)
+        #expect(
+            ParserHarness.errorStatus("POST / HTTP/1.1\r\nHost: h\r\nContent-Encoding: identity, br\r\nTransfer-Encoding: chunked\r\n\r\n")
+                == 415)
+        var parser = HTTPRequestParser(limits: ParserHarness.config())
+        do {
+            _ = try parser.parse(Array("POST / HTTP/1.1\r\nHost: h\r\nContent-Encoding: gzip\r\nContent-Length: 2\r\n\r\n{}".utf8))
+            Issue.record("a gzip body was accepted")
+        } catch {
+            #expect(error.response.headers["Accept-Encoding"] == "identity")
+            #expect(error.detail.contains("\"gzip\" is not supported"))
+        }
+        // identity is no coding, and a request without a body has nothing to decode.
+        #expect(
+            try ParserHarness.parseWhole(
+                Array("POST / HTTP/1.1\r\nHost: h\r\nContent-Encoding: identity\r\nContent-Length: 2\r\n\r\n{}".utf8))?
+                .0.body == Array("{}".utf8))
+        #expect(try ParserHarness.parseWhole(Array("GET / HTTP/1.1\r\nHost: h\r\nContent-Encoding: gzip\r\n\r\n".utf8)) != nil)
+    }
+
     @Test func unknownTransferCodingIs501() {
         #expect(ParserHarness.errorStatus("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n") == 501)
         #expect(ParserHarness.errorStatus("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n") == 501)
