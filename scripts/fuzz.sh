@@ -43,7 +43,10 @@ build=(swift build --sanitize=fuzzer -Xswiftc "-sanitize=fuzzer,address" -Xswift
 binary=$("${build[@]}" --show-bin-path)/gradcheck-fuzz
 [ -x "$binary" ] || { echo "build failed: no $binary" >&2; exit 1; }
 probe=$(find .build-fuzz -path "*GradCheckService.build/JSONReader.swift.o" | head -n 1)
-if ! objdump -h "$probe" | grep -q __sancov_cntrs || ! nm "$probe" | grep -q __asan_report; then
+# Read into variables first: under pipefail, grep -q closing the pipe early fails the writer (SIGPIPE).
+sections=$(objdump -h "$probe")
+symbols=$(nm "$probe")
+if ! grep -q __sancov_cntrs <<<"$sections" || ! grep -q __asan_report <<<"$symbols"; then
     echo "$probe lacks coverage or ASan instrumentation: rm -rf .build-fuzz and retry" >&2
     exit 1
 fi
