@@ -34,46 +34,53 @@ public struct GradCheckAPI: Sendable {
 
     /// `POST /forward`: `{"cost", "AL"}`, or `{"J"}` for the scalar body.
     public func forward(_ body: [UInt8], isCancelled: @escaping Cancellation = { false }) -> APIResponse {
-        respond(to: body) { request, hold throws(APIFailure) in
-            switch request {
-            case let .scalar(scalar):
-                return try Self.single("J", ScalarCase.forward(x: scalar.x, theta: scalar.theta))
-            case let .network(request):
-                let (network, x, y) = try pricedPass(
-                    request, passes: 1, bytes: RequestPrice.forwardBytes, for: "the forward pass and its answer", hold: hold)
+        pass(
+            body, scalar: { ("J", ScalarCase.forward(x: $0.x, theta: $0.theta)) }, passes: 1, bytes: RequestPrice.forwardBytes,
+            for: "the forward pass and its answer",
+            members: { network, x, y, writer throws(JSONWriteError) in
                 let pass = network.forward(x, labels: y)
-                return .json(
-                    try Self.encoded { writer throws(JSONWriteError) in
-                        writer.beginObject()
-                        try writer.member("cost", number: pass.cost)
-                        try writer.member("AL", matrix: pass.output)
-                        writer.endObject()
-                    })
-            }
-        }
+                try writer.member("cost", number: pass.cost)
+                try writer.member("AL", matrix: pass.output)
+            })
     }
 
     /// `POST /backward`: `{"cost", "gradients": {"dW1", "db1", ...}}`, or `{"dtheta"}`.
     public func backward(_ body: [UInt8], isCancelled: @escaping Cancellation = { false }) -> APIResponse {
+        // Backward costs about two more passes.
+        pass(
+            body, scalar: { ("dtheta", ScalarCase.backward(x: $0.x, theta: $0.theta)) }, passes: 3,
+            bytes: RequestPrice.backwardBytes, for: "the backward pass and its answer",
+            members: { network, x, y, writer throws(JSONWriteError) in
+                let (pass, gradients) = network.gradients(inputs: x, labels: y)
+                try writer.member("cost", number: pass.cost)
+                writer.key("gradients")
+                writer.beginObject()
+                for id in gradients.orderedIDs {
+                    try writer.member(id.gradientName, matrix: gradients.tensors[id]!)
+                }
+                writer.endObject()
+            })
+    }
+
+    /// What `/forward` and `/backward` share: the scalar body's answer is one named number; a
+    /// network's pass is priced against the budgets (`passes` forward passes' work, `bytes` of
+    /// memory held for `purpose`) before `members` computes it and writes the answer's members.
+    private func pass(
+        _ body: [UInt8], scalar: (ScalarRequest) -> (key: String, value: Double), passes: Double,
+        bytes: (Network, Int) -> Double, for purpose: String,
+        members: (Network, Matrix, Matrix, inout JSONWriter) throws(JSONWriteError) -> Void
+    ) -> APIResponse {
         respond(to: body) { request, hold throws(APIFailure) in
             switch request {
-            case let .scalar(scalar):
-                return try Self.single("dtheta", ScalarCase.backward(x: scalar.x, theta: scalar.theta))
+            case let .scalar(request):
+                let (key, value) = scalar(request)
+                return try Self.single(key, value)
             case let .network(request):
-                // Backward costs about two more passes.
-                let (network, x, y) = try pricedPass(
-                    request, passes: 3, bytes: RequestPrice.backwardBytes, for: "the backward pass and its answer", hold: hold)
-                let (pass, gradients) = network.gradients(inputs: x, labels: y)
+                let (network, x, y) = try pricedPass(request, passes: passes, bytes: bytes, for: purpose, hold: hold)
                 return .json(
                     try Self.encoded { writer throws(JSONWriteError) in
                         writer.beginObject()
-                        try writer.member("cost", number: pass.cost)
-                        writer.key("gradients")
-                        writer.beginObject()
-                        for id in gradients.orderedIDs {
-                            try writer.member(id.gradientName, matrix: gradients.tensors[id]!)
-                        }
-                        writer.endObject()
+                        try members(network, x, y, &writer)
                         writer.endObject()
                     })
             }
@@ -184,21 +191,16 @@ public struct GradCheckAPI: Sendable {
         }
         let stop = stopSignal(pricedAt: estimate, isCancelled: isCancelled, progress: progress)
         if let shard = request.shard {
-            var partial: ShardPartial
-            do throws(GradientChecker.CheckFailure) {
-                partial = try checker.checkShard(
-                    network, inputs: x, labels: y, gradients: gradients, options: options,
-                    shard: shard, stop: stop)
-            } catch { throw .check(error) }
+            var partial = try Self.checked { () throws(GradientChecker.CheckFailure) in
+                try checker.checkShard(network, inputs: x, labels: y, gradients: gradients, options: options, shard: shard, stop: stop)
+            }
             partial.fingerprint = RequestFingerprint.of(request)
             return .json(try Self.encoded { writer throws(JSONWriteError) in try ShardEncoder.write(partial, to: &writer) })
         }
-        let report: GradientCheckReport
-        do throws(GradientChecker.CheckFailure) {
-            report = try checker.check(
-                network, inputs: x, labels: y, gradients: gradients, intermediates: intermediates,
-                options: options, stop: stop)
-        } catch { throw .check(error) }
+        let report = try Self.checked { () throws(GradientChecker.CheckFailure) in
+            try checker.check(
+                network, inputs: x, labels: y, gradients: gradients, intermediates: intermediates, options: options, stop: stop)
+        }
         metrics?.recordCheck(
             passed: report.passed, method: report.methodUsed.rawValue, mode: report.mode.kind.rawValue,
             costEvaluations: report.costEvaluations)
@@ -264,6 +266,11 @@ public struct GradCheckAPI: Sendable {
     }
 
     /// `{"<key>": value}`: the scalar case's answers to `/forward` and `/backward`.
+    /// A check's own failures (stopped, or no finite verdict) as the API's.
+    private static func checked<Result>(_ run: () throws(GradientChecker.CheckFailure) -> Result) throws(APIFailure) -> Result {
+        do throws(GradientChecker.CheckFailure) { return try run() } catch { throw .check(error) }
+    }
+
     private static func single(_ key: String, _ value: Double) throws(APIFailure) -> APIResponse {
         .json(
             try encoded { writer throws(JSONWriteError) in
