@@ -29,7 +29,7 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         // What the test targets share: fixture files, the one random-network generator, a raw client.
-        .target(name: "TestSupport", dependencies: ["GradCheck"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["GradCheck", "HTTPServer"], path: "Tests/TestSupport"),
         .testTarget(name: "GradCheckTests", dependencies: ["GradCheck", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "GradCheckServiceTests", dependencies: ["GradCheckService", "GradCheck", "HTTPServer", "TestSupport"]),

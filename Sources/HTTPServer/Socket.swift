@@ -111,6 +111,30 @@ enum Socket {
         }
     }
 
+    /// A blocking connection to 127.0.0.1:`port` whose reads and writes time out after
+    /// `timeoutSeconds` (SO_RCVTIMEO / SO_SNDTIMEO), so a stuck server fails its caller rather
+    /// than hanging it.
+    static func connectToLoopback(port: Int, timeoutSeconds: Int) throws(Failure) -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(operation: "socket", code: errno) }
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            let code = errno
+            _ = Glibc.close(fd)
+            throw Failure(operation: "connect to 127.0.0.1:\(port)", code: code)
+        }
+        return fd
+    }
+
     /// Half-close: the client sees the end of our response while we still drain its bytes.
     static func shutdownWrite(_ fd: Int32) {
         _ = shutdown(fd, Int32(SHUT_WR))

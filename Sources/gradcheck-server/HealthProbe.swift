@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 
 #if canImport(Glibc)
 import Glibc
@@ -14,20 +15,11 @@ enum HealthProbe {
         guard let portFile, let port = PortFile.read(portFile) else {
             return failure("no port file: the server has not started listening (\(portFile ?? "GRADCHECK_PORT_FILE is not set"))")
         }
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return failure("socket: errno \(errno)") }
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        let fd: Int32
+        do throws(LoopbackSocketError) { fd = try LoopbackSocket.connect(port: port, timeoutSeconds: timeoutSeconds) } catch {
+            return failure(error.description)
         }
-        guard connected == 0 else { return failure("connect 127.0.0.1:\(port): errno \(errno)") }
+        defer { close(fd) }
         let request = Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
         guard send(fd, request, request.count, Int32(MSG_NOSIGNAL)) == request.count else { return failure("send: errno \(errno)") }
         var reply = [UInt8](repeating: 0, count: 64)
