@@ -1,21 +1,22 @@
 import Foundation
 import Testing
 
-/// The notebook's story through a live server and libcurl: the cost, the gradients, the check
-/// that passes a correct backward and pins the planted bugs on W2 and b1.
+/// The notebook's story, told twice: through the application's router in this process and through
+/// a live server and libcurl (`Transport`): the cost, the gradients, the check that passes a
+/// correct backward and pins the planted bugs on W2 and b1.
 @Suite struct NotebookOverHTTPTests {
-    @Test func notebookThroughAllThreeEndpoints() throws {
-        let service = try LiveService()
-        defer { service.stop() }
-        let client = try CurlClient()
+    @Test(arguments: Transport.allCases)
+    func notebookThroughAllThreeEndpoints(_ transport: Transport) throws {
+        let client = try ServiceClient(transport)
+        defer { client.close() }
 
-        let forward = try client.post(service.url("/forward"), body: Bodies.notebook)
+        let forward = try client.post("/forward", body: Bodies.notebook)
         #expect(forward.status == 200)
         #expect(forward.header("Content-Type") == "application/json")
         let cost = try #require(Bodies.object(forward)?["cost"] as? Double)
         #expect(abs(cost - 2.407833389834357) / 2.407833389834357 < 1e-12)
 
-        let backward = try client.post(service.url("/backward"), body: Bodies.notebook)
+        let backward = try client.post("/backward", body: Bodies.notebook)
         let gradients = try #require(Bodies.object(backward)?["gradients"] as? [String: [[Double]]])
         let expected = Bodies.expected["gradients"] as! [String: [[Double]]]
         #expect(Set(gradients.keys) == Set(expected.keys))
@@ -30,16 +31,17 @@ import Testing
         }
         #expect(largest < 1e-9, "largest gradient error \(largest)")
 
-        let check = try #require(Bodies.object(try client.post(service.url("/gradcheck"), body: Bodies.notebook)))
+        let check = try #require(Bodies.object(try client.post("/gradcheck", body: Bodies.notebook)))
         #expect(check["passed"] as? Bool == true)
         #expect((check["difference"] as? Double ?? 1) < 1e-7)
     }
 
-    @Test func buggyGradientsAreFlaggedOnW2AndB1() throws {
-        let service = try LiveService()
-        defer { service.stop() }
+    @Test(arguments: Transport.allCases)
+    func buggyGradientsAreFlaggedOnW2AndB1(_ transport: Transport) throws {
+        let client = try ServiceClient(transport)
+        defer { client.close() }
         let buggy = (Bodies.expected["notebook_buggy_gradients"] as! [String: Any])["gradients"]!
-        let response = try CurlClient().post(service.url("/gradcheck"), body: Bodies.notebook(with: ["gradients": buggy]))
+        let response = try client.post("/gradcheck", body: Bodies.notebook(with: ["gradients": buggy]))
         #expect(response.status == 200)
         let check = try #require(Bodies.object(response))
         let difference = try #require(check["difference"] as? Double)
@@ -52,39 +54,39 @@ import Testing
         #expect((check["message"] as? String)?.hasPrefix("There is a mistake in the backward propagation!") == true)
     }
 
-    @Test func scalarCaseThroughAllThreeEndpoints() throws {
-        let service = try LiveService()
-        defer { service.stop() }
-        let client = try CurlClient()
+    @Test(arguments: Transport.allCases)
+    func scalarCaseThroughAllThreeEndpoints(_ transport: Transport) throws {
+        let client = try ServiceClient(transport)
+        defer { client.close() }
         let body = #"{"x": 2, "theta": 4}"#
-        #expect(Bodies.object(try client.post(service.url("/forward"), json: body))?["J"] as? Double == 8)
-        #expect(Bodies.object(try client.post(service.url("/backward"), json: body))?["dtheta"] as? Double == 2)
-        let check = try #require(Bodies.object(try client.post(service.url("/gradcheck"), json: body)))
+        #expect(Bodies.object(try client.post("/forward", json: body))?["J"] as? Double == 8)
+        #expect(Bodies.object(try client.post("/backward", json: body))?["dtheta"] as? Double == 2)
+        let check = try #require(Bodies.object(try client.post("/gradcheck", json: body)))
         #expect(abs((check["difference"] as? Double ?? 1) - 2.919335883291695e-10) < 1e-12)
         #expect(check["message"] as? String == "The gradient is correct!")
     }
 
-    @Test func complexStepAndCheapModesAnswerOverHTTP() throws {
-        let service = try LiveService()
-        defer { service.stop() }
-        let client = try CurlClient()
+    @Test(arguments: Transport.allCases)
+    func complexStepAndCheapModesAnswer(_ transport: Transport) throws {
+        let client = try ServiceClient(transport)
+        defer { client.close() }
         let complex = try #require(
             Bodies.object(
                 try client.post(
-                    service.url("/gradcheck"),
+                    "/gradcheck",
                     body: Bodies.notebook(with: ["method": "complex-step"]))))
         #expect(complex["method"] as? String == "complex-step")
         #expect((complex["difference"] as? Double ?? 1) < 1e-12)
         let sample = try #require(
             Bodies.object(
                 try client.post(
-                    service.url("/gradcheck"),
+                    "/gradcheck",
                     body: Bodies.notebook(with: ["mode": "sample", "samples": 12, "seed": 7]))))
         #expect(sample["checked"] as? Int == 12)
         let directional = try #require(
             Bodies.object(
                 try client.post(
-                    service.url("/gradcheck"),
+                    "/gradcheck",
                     body: Bodies.notebook(with: ["mode": "directional", "directions": 3]))))
         #expect((directional["directions"] as? [Any])?.count == 3)
     }
