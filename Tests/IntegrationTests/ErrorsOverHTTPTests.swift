@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-/// Every class of bad input gets a 4xx problem+json answer that names what is wrong, over a
-/// live socket.
+/// Every class of bad input gets a 4xx problem+json answer that names what is wrong, through the
+/// router in process and over a live socket alike.
 @Suite struct ErrorsOverHTTPTests {
     struct Case: CustomStringConvertible, Sendable {
         let name: String
@@ -52,10 +52,11 @@ import Testing
             status: 422, detail: "overflow"),
     ]
 
-    @Test(arguments: cases) func badInputIsAProblemNamingTheField(_ testCase: Case) throws {
-        let service = try LiveService()
-        defer { service.stop() }
-        let response = try CurlClient().post(service.url(testCase.path), body: testCase.body)
+    @Test(arguments: cases, Transport.allCases)
+    func badInputIsAProblemNamingTheField(_ testCase: Case, _ transport: Transport) throws {
+        let client = try ServiceClient(transport)
+        defer { client.close() }
+        let response = try client.post(testCase.path, body: testCase.body)
         #expect(response.status == testCase.status)
         #expect(response.header("Content-Type") == "application/problem+json")
         let problem = try #require(Bodies.object(response))
