@@ -13,9 +13,10 @@ public enum NetworkBuilder {
         return Matrix(rows: rows.count, cols: first.count, values: rows.flatMap { $0 })
     }
 
-    /// A network from `W1, b1, ..., WL, bL`, checked against X (n0 x m) and Y (nL x m).
+    /// A network from `W1, b1, ..., WL, bL` (the names already read into `ParameterID`s, so only
+    /// gaps and shapes are left to check), checked against X (n0 x m) and Y (nL x m).
     public static func network(
-        parameters: [String: Matrix], inputs x: Matrix, labels y: Matrix,
+        parameters: [ParameterID: Matrix], inputs x: Matrix, labels y: Matrix,
         activation: Activation = .relu, output: OutputLayer = .sigmoid, lambd: Double = 0
     ) throws(NetworkError) -> Network {
         guard lambd.isFinite, lambd >= 0 else { throw .invalidLambd(lambd) }
@@ -30,8 +31,8 @@ public enum NetworkBuilder {
         for l in 1...depth {
             let wKey = "W\(l)"
             let bKey = "b\(l)"
-            guard let w = parameters[wKey] else { throw .missingKey(wKey) }
-            guard let b = parameters[bKey] else { throw .missingKey(bKey) }
+            guard let w = parameters[ParameterID(layer: l, kind: .weight)] else { throw .missingKey(wKey) }
+            guard let b = parameters[ParameterID(layer: l, kind: .bias)] else { throw .missingKey(bKey) }
             try checkFiniteAndNonEmpty(w, key: wKey)
             try checkFiniteAndNonEmpty(b, key: bKey)
             if w.cols != previousRows {
@@ -67,15 +68,13 @@ public enum NetworkBuilder {
 
     /// Caller-supplied gradients `dW1, db1, ...`, each checked against its parameter's shape.
     /// `examples`: m, for the hints that explain a wrong shape by the examples axis.
-    public static func gradients(_ named: [String: Matrix], for network: Network, examples: Int) throws(NetworkError) -> Gradients {
-        for key in named.keys.sorted() {
-            guard let name = GradientName(key), name.layer <= network.depth else { throw .strayKey(key) }
-            // dZ_l and dA_l are read by `intermediates(_:for:examples:)`.
-            if name.isIntermediate { continue }
-        }
+    public static func gradients(_ named: [GradientName: Matrix], for network: Network, examples: Int) throws(NetworkError) -> Gradients {
+        // No gradient of a layer the network does not have. dZ_l and dA_l are read by
+        // `intermediates(_:for:examples:)`.
+        for name in named.keys.sorted() where name.layer > network.depth { throw .strayKey(name.name) }
         var tensors: [ParameterID: Matrix] = [:]
         for id in network.parameterIDs {
-            guard let g = named[id.gradientName] else { throw .missingKey(id.gradientName) }
+            guard let g = named[GradientName(id)] else { throw .missingKey(id.gradientName) }
             try checkFiniteAndNonEmpty(g, key: id.gradientName)
             let parameter = network[id]
             if g.shape != parameter.shape {
@@ -94,17 +93,17 @@ public enum NetworkBuilder {
     /// (l = 0...L-1) shaped like A_l (dA_0 like X), and dA_L for a sigmoid output; the course's
     /// `backward_propagation_n` returns these beside dW_l and db_l.
     public static func intermediates(
-        _ named: [String: Matrix], for network: Network,
+        _ named: [GradientName: Matrix], for network: Network,
         examples m: Int
     ) throws(NetworkError) -> IntermediateGradients {
         var result: IntermediateGradients = [:]
         let widths = [network.layers.first?.weights.cols ?? 0] + network.layers.map(\.weights.rows)
-        for key in named.keys.sorted() {
-            guard let name = GradientName(key), name.isIntermediate else { continue }
+        for name in named.keys.sorted() where name.isIntermediate {
+            let key = name.name
             let l = name.layer
             let lastActivation = network.output == .sigmoid ? network.depth : network.depth - 1
             guard l <= (name.kind == .activation ? lastActivation : network.depth) else { throw .strayKey(key) }
-            let g = named[key]!
+            let g = named[name]!
             try checkFiniteAndNonEmpty(g, key: key)
             let expected = Shape(rows: widths[l], cols: m)
             let of = name.kind == .activation ? (l == 0 ? "X" : "A\(l)") : "Z\(l)"
@@ -118,16 +117,13 @@ public enum NetworkBuilder {
         return result
     }
 
-    /// L from the keys: every key must be `W<l>`/`b<l>` and both must exist for l = 1...L.
-    private static func layerCount(of keys: Dictionary<String, Matrix>.Keys) throws(NetworkError) -> Int {
-        guard !keys.isEmpty else { throw .noParameters }
-        var depth = 0
-        for key in keys.sorted() {
-            guard let id = ParameterID(name: key) else { throw .strayKey(key) }
-            depth = max(depth, id.layer)
-        }
+    /// L from the tensors given: both W_l and b_l must exist for l = 1...L.
+    private static func layerCount(of ids: Dictionary<ParameterID, Matrix>.Keys) throws(NetworkError) -> Int {
+        guard let depth = ids.map(\.layer).max() else { throw .noParameters }
         for l in 1...depth {
-            for key in ["W\(l)", "b\(l)"] where !keys.contains(key) { throw .missingKey(key) }
+            for id in [ParameterID(layer: l, kind: .weight), ParameterID(layer: l, kind: .bias)] where !ids.contains(id) {
+                throw .missingKey(id.name)
+            }
         }
         return depth
     }

@@ -63,8 +63,8 @@ public enum RequestReader {
         try rejectUnknown(object, known: RequestField.network)
         let x = try MatrixReader.matrix(try required(object, .inputs), field: RequestField.inputs.rawValue, flat: .rejected)
         let y = try MatrixReader.matrix(try required(object, .labels), field: RequestField.labels.rawValue, flat: .row)
-        let parameters = try tensors(try required(object, .parameters), field: .parameters)
-        let gradients = try object[.gradients].map { (v) throws(RequestError) in try tensors(v, field: .gradients) }
+        let parameters = try Self.parameters(try required(object, .parameters))
+        let gradients = try object[.gradients].map { (v) throws(RequestError) in try Self.gradients(v) }
         let method = try FieldReader.choice(object, .method, DifferenceMethod.self, default: RequestDefaults.method)
         let output = try FieldReader.choice(object, .output, OutputLayer.self, default: RequestDefaults.output)
         var request = NetworkRequest(
@@ -210,33 +210,43 @@ public enum RequestReader {
         }
     }
 
-    /// `parameters` (W1, b1, ...) or `gradients` (dW1, db1, ...): an object of matrices whose keys
-    /// name a layer; biases may be flat lists (one column).
-    static func tensors(_ value: JSONValue, field: RequestField) throws(RequestError) -> [String: Matrix] {
-        let prefix = field == .gradients ? "d" : ""
+    /// `parameters`: W1, b1, ... (a bias may be a flat list: one column).
+    static func parameters(_ value: JSONValue) throws(RequestError) -> [ParameterID: Matrix] {
+        try tensors(value, field: .parameters, prefix: "", alsoAccepted: "") { key in
+            ParameterID(name: key).map { ($0, $0.kind == .bias ? .column : .rejected) }
+        }
+    }
+
+    /// `gradients`: dW1, db1, ..., and the rest of the dict `backward_propagation_n` returns,
+    /// dZ_l and dA_l (a flat db is one column, a flat dZ or dA one row).
+    static func gradients(_ value: JSONValue) throws(RequestError) -> [GradientName: Matrix] {
+        try tensors(
+            value, field: .gradients, prefix: "d",
+            alsoAccepted: ", and any of dZ1 ... dZL, dA0 ... dA(L-1) (dAL for a sigmoid output)"
+        ) { key in
+            GradientName(key).map { ($0, $0.kind == .bias ? .column : $0.isIntermediate ? .row : .rejected) }
+        }
+    }
+
+    /// An object of matrices whose keys `name` reads (and says how a flat list is read there);
+    /// any other key is refused as soon as it is seen. `prefix` is "d" for gradients.
+    private static func tensors<Key: Hashable>(
+        _ value: JSONValue, field: RequestField, prefix: String, alsoAccepted: String,
+        name: (String) -> (Key, MatrixReader.FlatList)?
+    ) throws(RequestError) -> [Key: Matrix] {
         guard case .object(let object) = value else {
             throw RequestError.invalid(
                 field, "expected an object of matrices (\(prefix)W1, \(prefix)b1, ...), got \(value.typeDescription)")
         }
-        if object.members.isEmpty {
-            throw RequestError.invalid(field, "empty object; expected \(prefix)W1, \(prefix)b1, ..., \(prefix)WL, \(prefix)bL")
-        }
-        var tensors: [String: Matrix] = [:]
+        let layers = "\(prefix)W1, \(prefix)b1, ..., \(prefix)WL, \(prefix)bL"
+        if object.members.isEmpty { throw RequestError.invalid(field, "empty object; expected \(layers)") }
+        var tensors: [Key: Matrix] = [:]
         for (key, entry) in object.members {
             let path = "\(field.rawValue).\(key)"
-            let flat: MatrixReader.FlatList
-            if field == .parameters, let id = ParameterID(name: key) {
-                flat = id.kind == .bias ? .column : .rejected
-            } else if field == .gradients, let name = GradientName(key) {
-                // The whole dict `backward_propagation_n` returns: dZ_l and dA_l beside dW_l, db_l.
-                flat = name.kind == .bias ? .column : name.isIntermediate ? .row : .rejected
-            } else {
-                let intermediates = field == .parameters ? "" : ", and any of dZ1 ... dZL, dA0 ... dA(L-1) (dAL for a sigmoid output)"
-                throw RequestError.invalid(
-                    path,
-                    "unknown key; expected \(prefix)W1, \(prefix)b1, ..., \(prefix)WL, \(prefix)bL (layers count from 1)\(intermediates)")
+            guard let (name, flat) = name(key) else {
+                throw RequestError.invalid(path, "unknown key; expected \(layers) (layers count from 1)\(alsoAccepted)")
             }
-            tensors[key] = try MatrixReader.matrix(entry, field: path, flat: flat)
+            tensors[name] = try MatrixReader.matrix(entry, field: path, flat: flat)
         }
         return tensors
     }

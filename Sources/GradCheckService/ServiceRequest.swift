@@ -12,14 +12,15 @@ public struct NetworkRequest: Sendable, Equatable {
     public var x: Matrix
     /// nL x m labels (a flat list is one row).
     public var y: Matrix
-    /// "W1", "b1", ... (names already checked to be W<l>/b<l>; biases given flat are columns).
-    public var parameters: [String: Matrix]
+    /// W1, b1, ... by their parsed names (biases given flat are columns).
+    public var parameters: [ParameterID: Matrix]
     public var activation: Activation
     public var output: OutputLayer
     /// L2 strength, >= 0.
     public var lambd: Double
-    /// The caller's own gradients, "dW1", "db1", ...; nil when the service's backward is checked.
-    public var gradients: [String: Matrix]?
+    /// The caller's own gradients, dW1, db1, ... (and any dZ_l, dA_l); nil when the service's
+    /// backward is checked.
+    public var gradients: [GradientName: Matrix]?
     /// Step of the numerical derivative, > 0 (default 1e-7 central, 1e-20 complex-step).
     public var epsilon: Double
     /// Largest difference that passes, > 0 (default 1e-7).
@@ -36,8 +37,8 @@ public struct NetworkRequest: Sendable, Equatable {
     public var shard: ShardSpec?
 
     public init(
-        x: Matrix, y: Matrix, parameters: [String: Matrix], activation: Activation = RequestDefaults.activation,
-        output: OutputLayer = RequestDefaults.output, lambd: Double = RequestDefaults.lambd, gradients: [String: Matrix]? = nil,
+        x: Matrix, y: Matrix, parameters: [ParameterID: Matrix], activation: Activation = RequestDefaults.activation,
+        output: OutputLayer = RequestDefaults.output, lambd: Double = RequestDefaults.lambd, gradients: [GradientName: Matrix]? = nil,
         epsilon: Double? = nil, threshold: Double = RequestDefaults.threshold,
         method: DifferenceMethod = RequestDefaults.method, mode: GradientCheckOptions.Mode = .full
     ) {

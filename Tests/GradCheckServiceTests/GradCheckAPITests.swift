@@ -171,7 +171,7 @@ extension GradCheckAPITests {
 }
 
 extension ServiceRequest {
-    var networkParameters: [String: Matrix] {
+    var networkParameters: [ParameterID: Matrix] {
         if case let .network(request) = self { return request.parameters }
         return [:]
     }

@@ -36,9 +36,9 @@ import Testing
         #expect(request.x.shape == Shape(rows: 4, cols: 3))
         #expect(request.y.shape == Shape(rows: 1, cols: 3))
         #expect(request.x[0, 0] == 1.6243453636632417)
-        #expect(Set(request.parameters.keys) == ["W1", "b1", "W2", "b2", "W3", "b3"])
-        #expect(request.parameters["W1"]?.shape == Shape(rows: 5, cols: 4))
-        #expect(request.parameters["b3"]?.shape == Shape(rows: 1, cols: 1))
+        #expect(Set(request.parameters.keys.map(\.name)) == ["W1", "b1", "W2", "b2", "W3", "b3"])
+        #expect(request.parameters[ParameterID(name: "W1")!]?.shape == Shape(rows: 5, cols: 4))
+        #expect(request.parameters[ParameterID(name: "b3")!]?.shape == Shape(rows: 1, cols: 1))
         #expect(request.activation == .relu)
         #expect(request.output == .sigmoid)
         #expect(request.lambd == 0)
@@ -52,10 +52,10 @@ import Testing
     @Test func flatListsAreARowForYAndAColumnForBiases() throws {
         let request = try network("{\(base), \"gradients\": {\"dW1\": [[1, 2]], \"db1\": [3]}}")
         #expect(request.y == Matrix(rows: 1, cols: 2, values: [1, 0]))
-        #expect(request.parameters["b1"] == Matrix(rows: 1, cols: 1, values: [0.25]))
-        #expect(request.gradients?["db1"] == Matrix(rows: 1, cols: 1, values: [3]))
+        #expect(request.parameters[ParameterID(name: "b1")!] == Matrix(rows: 1, cols: 1, values: [0.25]))
+        #expect(request.gradients?[GradientName("db1")!] == Matrix(rows: 1, cols: 1, values: [3]))
         let tall = try network(#"{"X": [[1]], "Y": [[1]], "parameters": {"W1": [[1]], "b1": [1, 2, 3]}}"#)
-        #expect(tall.parameters["b1"]?.shape == Shape(rows: 3, cols: 1))
+        #expect(tall.parameters[ParameterID(name: "b1")!]?.shape == Shape(rows: 3, cols: 1))
     }
 
     @Test func flatListsAreRefusedForXAndWeights() throws {
@@ -129,6 +129,10 @@ import Testing
             (
                 #"{"X": [[1]], "Y": [1], "parameters": {"W0": [[1]]}}"#, 422,
                 "parameters.W0: unknown key; expected W1, b1, ..., WL, bL (layers count from 1)"
+            ),
+            (
+                #"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1]], "b1": [0], "gamma1": [[1]]}}"#, 422,
+                "parameters.gamma1: unknown key; expected W1, b1, ..., WL, bL (layers count from 1)"
             ),
             (#"{"X": [[1]], "Y": [1], "parameters": {}}"#, 422, "parameters: empty object; expected W1, b1, ..., WL, bL"),
             (

@@ -9,7 +9,7 @@ import Testing
         let d = try Fixtures.json("100-50-20-1_m64.json")
         let x = Fixtures.matrix(d["X"]!)
         let y = Fixtures.matrix(d["Y"]!)
-        let network = try NetworkBuilder.network(parameters: Fixtures.matrices(d["parameters"]!), inputs: x, labels: y)
+        let network = try NetworkBuilder.network(parameters: Fixtures.parameters(d["parameters"]!), inputs: x, labels: y)
         #expect(network.parameterCount == 6091)
         let report = GradientChecker().check(network, inputs: x, labels: y)
         print("100-50-20-1 m64 full check: difference \(report.difference), kinks \(report.kinkCount), \(report.elapsedSeconds) s")

@@ -25,7 +25,7 @@ import Testing
     @Test func buggyGradientsFlaggedWithRatios() throws {
         let (x, y, _, network) = try Fixtures.notebook()
         let buggy = try Fixtures.expected()["notebook_buggy_gradients"] as! [String: Any]
-        let gradients = try NetworkBuilder.gradients(Fixtures.matrices(buggy["gradients"]!), for: network, examples: x.cols)
+        let gradients = try NetworkBuilder.gradients(Fixtures.gradients(buggy["gradients"]!), for: network, examples: x.cols)
         let report = GradientChecker().check(network, inputs: x, labels: y, gradients: gradients)
         #expect(relativelyClose(report.difference, 0.2850931567761623, 1e-6), "difference \(report.difference)")
         #expect(!report.passed)

@@ -40,12 +40,22 @@ public enum Fixtures {
         (value as! [String: Any]).mapValues(matrix)
     }
 
+    /// A `parameters` object by its parsed names (W1, b1, ...).
+    public static func parameters(_ value: Any) -> [ParameterID: Matrix] {
+        Dictionary(uniqueKeysWithValues: matrices(value).map { (ParameterID(name: $0.key)!, $0.value) })
+    }
+
+    /// A `gradients` object by its parsed names (dW1, db1, dZ1, dA0, ...).
+    public static func gradients(_ value: Any) -> [GradientName: Matrix] {
+        Dictionary(uniqueKeysWithValues: matrices(value).map { (GradientName($0.key)!, $0.value) })
+    }
+
     /// notebook.json: X, Y and parameters of the notebook's gradient_check_n_test_case.
-    public static func notebook() throws -> (x: Matrix, y: Matrix, parameters: [String: Matrix], network: Network) {
+    public static func notebook() throws -> (x: Matrix, y: Matrix, parameters: [ParameterID: Matrix], network: Network) {
         let d = try json("notebook.json")
         let x = matrix(d["X"]!)
         let y = matrix(d["Y"]!)
-        let parameters = matrices(d["parameters"]!)
+        let parameters = Self.parameters(d["parameters"]!)
         let network = try NetworkBuilder.network(parameters: parameters, inputs: x, labels: y)
         return (x, y, parameters, network)
     }

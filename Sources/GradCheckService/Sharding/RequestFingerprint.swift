@@ -10,10 +10,10 @@ enum RequestFingerprint {
         var h = Hasher64()
         h.matrix(request.x)
         h.matrix(request.y)
-        h.tensors(request.parameters)
+        h.tensors(request.parameters, name: \.name)
         if let gradients = request.gradients {
             h.byte(1)
-            h.tensors(gradients)
+            h.tensors(gradients, name: \.name)
         } else {
             h.byte(0)
         }
@@ -53,11 +53,12 @@ enum RequestFingerprint {
             for v in m.values { double(v) }
         }
 
-        mutating func tensors(_ tensors: [String: Matrix]) {
+        /// Each tensor under its name, in the names' string order.
+        mutating func tensors<Key>(_ tensors: [Key: Matrix], name: (Key) -> String) {
             word(UInt64(tensors.count))
-            for key in tensors.keys.sorted() {
+            for (key, tensor) in tensors.map({ (name($0.key), $0.value) }).sorted(by: { $0.0 < $1.0 }) {
                 string(key)
-                matrix(tensors[key]!)
+                matrix(tensor)
             }
         }
     }

@@ -139,7 +139,10 @@ import FoundationXML
 
     static func network() throws -> Network {
         try NetworkBuilder.network(
-            parameters: ["W1": Matrix(rows: 1, cols: 1, values: [0.5]), "b1": Matrix(rows: 1, cols: 1, values: [0.1])],
+            parameters: [
+                ParameterID(layer: 1, kind: .weight): Matrix(rows: 1, cols: 1, values: [0.5]),
+                ParameterID(layer: 1, kind: .bias): Matrix(rows: 1, cols: 1, values: [0.1]),
+            ],
             inputs: Matrix(rows: 1, cols: 2, values: [1, 2]), labels: Matrix(rows: 1, cols: 2, values: [1, 0]),
             activation: .relu, output: .sigmoid, lambd: 0)
     }

@@ -9,12 +9,13 @@ import Testing
     let problem = TestProblem.random(widths: [4, 6, 5, 2], m: 7, activation: .tanh, output: .softmax, seed: 3)
 
     func message(_ key: String, _ rows: Int, _ cols: Int) -> String {
-        var named: [String: Matrix] = [:]
+        var named: [GradientName: Matrix] = [:]
         for (index, layer) in problem.network.layers.enumerated() {
-            named["dW\(index + 1)"] = Matrix(rows: layer.weights.rows, cols: layer.weights.cols, repeating: 0.1)
-            named["db\(index + 1)"] = Matrix(rows: layer.bias.rows, cols: 1, repeating: 0.1)
+            named[GradientName(layer: index + 1, kind: .weight)] = Matrix(
+                rows: layer.weights.rows, cols: layer.weights.cols, repeating: 0.1)
+            named[GradientName(layer: index + 1, kind: .bias)] = Matrix(rows: layer.bias.rows, cols: 1, repeating: 0.1)
         }
-        named[key] = Matrix(rows: rows, cols: cols, repeating: 0.1)
+        named[GradientName(key)!] = Matrix(rows: rows, cols: cols, repeating: 0.1)
         do {
             _ = try NetworkBuilder.gradients(named, for: problem.network, examples: 7)
             _ = try NetworkBuilder.intermediates(named, for: problem.network, examples: 7)
