@@ -7,6 +7,8 @@
 #
 #   scripts/fleet.sh                      # 3 replicas, 10 s per wrk run, /gradcheck on the notebook
 #   REPLICAS=4 DURATION=20 SKIP_BUILD=1 scripts/fleet.sh
+#   SHARDED_BODY=big.json scripts/fleet.sh   # also: one full check of big.json split into
+#                                            # REPLICAS shards through HAProxy, vs one replica
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib-server.sh
 . "$(dirname "$0")/lib-server.sh"
@@ -114,4 +116,23 @@ for row in "fleet of $REPLICAS, one killed:$fleet" "one replica alone:$single"; 
     if [ "$errors" != 0 ] || [ "$non2xx" != 0 ]; then status=1; fi
 done
 [ "$status" = 0 ] && echo "OK: no client saw an error while a replica died" || echo "FAIL: errors at the client" >&2
+
+# elapsed COMMAND...: runs it quietly, prints its wall time in seconds (fails with it).
+elapsed() {
+    local start end
+    start=$(date +%s.%N)
+    "$@" >/dev/null 2>&1 || return
+    end=$(date +%s.%N)
+    python3 -c "print(f'{$end - $start:.2f}')"
+}
+if [ -n "${SHARDED_BODY:-}" ]; then
+    echo "# one full check of $(basename "$SHARDED_BODY"), the best of two runs each"
+    sharded=$ROOT/scripts/gradcheck-sharded.sh
+    best() { local a b; a=$(elapsed "$@") && b=$(elapsed "$@") && python3 -c "print(min($a, $b))"; }
+    whole=$(best curl -sf --data-binary @"$SHARDED_BODY" "http://127.0.0.1:${PORTS[1]}/gradcheck") || status=1
+    alone=$(best "$sharded" "$SHARDED_BODY" "http://127.0.0.1:${PORTS[1]}" "$REPLICAS") || status=1
+    spread=$(best "$sharded" "$SHARDED_BODY" "http://127.0.0.1:$FRONT" "$REPLICAS") || status=1
+    printf '%-52s %8s s\n' "unsharded, one replica" "$whole" "$REPLICAS shards on one replica, merged" "$alone" \
+        "$REPLICAS shards through HAProxy on $REPLICAS replicas, merged" "$spread"
+fi
 exit "$status"
