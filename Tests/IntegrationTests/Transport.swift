@@ -34,17 +34,28 @@ final class ServiceClient {
         }
     }
 
-    func post(_ path: String, body: [UInt8]) throws -> CurlResponse {
+    /// POSTs `body` with `headers` (name, value).
+    func post(_ path: String, body: [UInt8], headers: [(String, String)] = []) throws -> CurlResponse {
+        try exchange(.post, path, body: body, headers: headers)
+    }
+
+    func post(_ path: String, json: String) throws -> CurlResponse { try post(path, body: Array(json.utf8)) }
+
+    func get(_ path: String) throws -> CurlResponse { try exchange(.get, path, body: [], headers: []) }
+
+    private func exchange(_ method: HTTPMethod, _ path: String, body: [UInt8], headers: [(String, String)]) throws -> CurlResponse {
         if let router {
-            let response = router.respond(to: HTTPRequest(method: .post, path: path, body: body))
+            var fields: HTTPHeaders = [:]
+            for (name, value) in headers { fields.set(name: name, value: value) }
+            let response = router.respond(to: HTTPRequest(method: method, path: path, headers: fields, body: body))
             return CurlResponse(
                 status: response.status.code, headers: response.headers.map { ($0.name, $0.value) }, body: response.body,
                 seconds: 0, newConnections: 0)
         }
-        return try curl!.post(service!.url(path), body: body)
+        let url = service!.url(path)
+        let lines = headers.map { "\($0.0): \($0.1)" }
+        return method == .get ? try curl!.get(url, headers: lines) : try curl!.post(url, body: body, headers: lines)
     }
-
-    func post(_ path: String, json: String) throws -> CurlResponse { try post(path, body: Array(json.utf8)) }
 
     func close() { service?.stop() }
 }
