@@ -134,7 +134,7 @@ root_cause = {
         "gradient": {"type": "string", "example": "dW2"},
         "layer": {"type": "integer", "example": 2},
         "kind": {"type": "string", "enum": ["scaled", "sign_flipped", "zero", "transposed", "missing_l2", "l2_scaled", "l2_on_bias",
-                                            "wrong_axis", "wrong_activation_derivative", "wrong_entries", "unexplained"]},
+                                            "wrong_axis", "wrong_layer", "wrong_activation_derivative", "wrong_entries", "unexplained"]},
         "factor": {"type": "number", "description": "scaled, sign_flipped (-1) and l2_scaled only.", "example": 2},
         "entries": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}, "description": "wrong_entries only: [row, col] of the wrong entries."},
         "message": {"type": "string", "example": "dZ2 and A1 are right but dW2 is 2 times the right value: the line that computes dW2 multiplies by 2"},

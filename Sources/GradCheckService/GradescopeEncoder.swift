@@ -56,6 +56,7 @@ enum GradescopeEncoder {
         case .l2Scaled?: return "\(name) has the L2 regularisation term with the wrong factor."
         case .l2OnBias?: return "\(name) includes L2 regularisation, which applies to the weights only."
         case .wrongAxis?: return "\(name) is summed over the wrong axis: check which axis the sum runs over."
+        case .wrongLayer?: return "\(name) reads another layer's tensor: check the layer index in the line that computes it."
         case .wrongActivationDerivative?: return "\(name) uses the wrong activation derivative: check which function it is applied to."
         case .wrongEntries?: return "\(name) has a few wrong entries: look for an indexing slip."
         case .unexplained?, nil: return "\(name) does not match the numerical gradient: recheck its formula."

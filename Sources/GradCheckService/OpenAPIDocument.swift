@@ -1203,6 +1203,7 @@ public enum OpenAPIDocument {
                     "l2_scaled",
                     "l2_on_bias",
                     "wrong_axis",
+                    "wrong_layer",
                     "wrong_activation_derivative",
                     "wrong_entries",
                     "unexplained"

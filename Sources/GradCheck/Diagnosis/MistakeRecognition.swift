@@ -144,6 +144,9 @@ struct MistakeRecognition {
                 )
             }
         }
+        for candidate in WrongLayerMistake.candidates(for: name, replay: replay) where Self.explains(value, candidate.value) {
+            return Finding(kind: .wrongLayer, explanation: candidate.explanation)
+        }
         // A few entries off and most right: an indexing slip. When most entries are off, that is
         // not "a few", whatever the tensor's size.
         let wrong = Self.wrongEntries(value, expected)

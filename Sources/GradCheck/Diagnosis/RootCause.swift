@@ -19,6 +19,9 @@ public struct RootCause: Sendable, Equatable {
         /// db summed (or averaged) over every axis instead of the examples only: one number in
         /// every entry.
         case wrongAxis = "wrong_axis"
+        /// A step reads another layer's tensor (A_k for A_{l-1}, W_k for W_l, Z_k for Z_l)
+        /// where the shapes happen to fit: the message says which.
+        case wrongLayer = "wrong_layer"
         /// dZ_l is dA_l times something other than g'(Z_l) (or dZ_L carries the output's
         /// derivative twice): the message says what.
         case wrongActivationDerivative = "wrong_activation_derivative"

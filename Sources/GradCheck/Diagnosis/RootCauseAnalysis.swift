@@ -110,6 +110,13 @@ struct RootCauseAnalysis {
         } else if l == replay.depth, reproduces(OutputDerivativeMistake.apply(to: truth, output: replay.activation(l))) {
             kind = .wrongActivationDerivative
             explanation = OutputDerivativeMistake.explanation(layer: l)
+        } else if l < replay.depth,
+            let swap = WrongLayerMistake.derivativeAtOtherLayers(
+                dA: replay.used(GradientName(layer: l, kind: .activation)), layer: l, replay: replay
+            ).first(where: { reproduces($0.value) })
+        {
+            kind = .wrongLayer
+            explanation = swap.explanation
         } else if l < replay.depth {
             let dA = replay.used(GradientName(layer: l, kind: .activation))
             for candidate in ActivationDerivativeMistake.candidates(for: replay.network.activation)

@@ -25,6 +25,12 @@ struct CourseBackward {
         case maskFromGradient(layer: Int, slope: Double)
         /// db_l = one number in every row: the sum over every entry of dZ_l (/ m), or its mean.
         case biasOverEveryAxis(layer: Int, mean: Bool)
+        /// dW_l = dZ_l A_k^T / m: another layer's activations (the shapes must fit).
+        case activationsOfLayer(weight: Int, uses: Int)
+        /// dA_{l-1} = W_k^T dZ_l: another layer's weights.
+        case weightsOfLayer(activation: Int, uses: Int)
+        /// dZ_l = dA_l * g'(Z_k): the derivative at another layer's pre-activations.
+        case derivativeAtLayer(Int, uses: Int)
     }
 
     let network: Network
@@ -46,20 +52,37 @@ struct CourseBackward {
         for l in stride(from: depth, through: 1, by: -1) {
             out[GradientName(layer: l, kind: .preActivation)] = dZ
             let w = network.layers[l - 1].weights
-            var dW = dZ.multiplied(by: activation(l - 1).transposed()).scaled(by: 1 / divisor)
+            var dW = dZ.multiplied(by: activation(swap(weight: l) ?? (l - 1)).transposed()).scaled(by: 1 / divisor)
             if network.lambd != 0 { dW = dW.adding(w.scaled(by: network.lambd / m)) }
             out[GradientName(layer: l, kind: .weight)] = planted(GradientName(layer: l, kind: .weight), dW, layer: l, pass: pass)
             let db = dZ.rowSums.scaled(by: 1 / divisor)
             out[GradientName(layer: l, kind: .bias)] = planted(GradientName(layer: l, kind: .bias), db, layer: l, pass: pass)
-            let dA = planted(GradientName(layer: l - 1, kind: .activation), w.transposed().multiplied(by: dZ), layer: l, pass: pass)
+            let wUsed = swap(activation: l - 1).map { network.layers[$0 - 1].weights } ?? w
+            let dA = planted(GradientName(layer: l - 1, kind: .activation), wUsed.transposed().multiplied(by: dZ), layer: l, pass: pass)
             out[GradientName(layer: l - 1, kind: .activation)] = dA
             if l > 1 {
-                let z = pass.preActivations[l - 2]
+                let z = pass.preActivations[(swap(derivative: l - 1) ?? (l - 1)) - 1]
                 let next = dA.combined(with: z) { da, zv in da * network.activation.derivative(zv) }
                 dZ = planted(GradientName(layer: l - 1, kind: .preActivation), next, layer: l - 1, pass: pass, dA: dA)
             }
         }
         return out
+    }
+
+    /// The layer a planted swap reads instead of the right one, if any.
+    private func swap(weight l: Int) -> Int? {
+        for case let .activationsOfLayer(weight, uses) in mistakes where weight == l { return uses }
+        return nil
+    }
+
+    private func swap(activation l: Int) -> Int? {
+        for case let .weightsOfLayer(activation, uses) in mistakes where activation == l { return uses }
+        return nil
+    }
+
+    private func swap(derivative l: Int) -> Int? {
+        for case let .derivativeAtLayer(layer, uses) in mistakes where layer == l { return uses }
+        return nil
     }
 
     private func planted(_ name: GradientName, _ value: Matrix, layer l: Int, pass: ForwardPass, dA: Matrix? = nil) -> Matrix {

@@ -262,4 +262,27 @@ import Testing
         let few = try run(Self.problem(.tanh), .sum, [.entries(GradientName(layer: 1, kind: .bias), [(3, 0)])])
         #expect(few.roots.first?.kind == .wrongEntries)
     }
+
+    @Test(arguments: [Activation.relu, .tanh, .sigmoid])
+    func anotherLayersTensorIsNamed(activation: Activation) throws {
+        // Equal hidden widths: every swap below has the right shape, so only the values show it.
+        let problem = TestProblem.random(widths: [4, 5, 5, 5, 1], m: 7, activation: activation, lambd: 0.3, seed: 21)
+        let cases: [(CourseBackward.Mistake, GradientName, String)] = [
+            (.activationsOfLayer(weight: 3, uses: 1), GradientName(layer: 3, kind: .weight), "by A1^T instead of A2^T"),
+            (.weightsOfLayer(activation: 1, uses: 3), GradientName(layer: 1, kind: .activation), "uses W3^T instead of W2^T"),
+            (.derivativeAtLayer(2, uses: 3), GradientName(layer: 2, kind: .preActivation), "g'(Z3) instead of g'(Z2)"),
+        ]
+        for (mistake, target, phrase) in cases {
+            let outcome = try run(problem, .sum, [mistake])
+            let root = try #require(outcome.roots.first, "\(activation) \(mistake)")
+            #expect(root.gradient == target && root.kind == .wrongLayer, "\(activation): \(root)")
+            #expect(root.message.contains(phrase), "\(root.message)")
+        }
+        // Without the intermediates, the derivative at the wrong layer is still found, inferred.
+        let bare = try run(problem, .sum, intermediates: false, [.derivativeAtLayer(2, uses: 3)])
+        let inferred = try #require(bare.roots.first)
+        #expect(
+            inferred.gradient == GradientName(layer: 2, kind: .preActivation) && inferred.inferred && inferred.kind == .wrongLayer,
+            "\(inferred)")
+    }
 }
