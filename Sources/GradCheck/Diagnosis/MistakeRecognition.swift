@@ -116,13 +116,18 @@ struct MistakeRecognition {
         if name.kind == .bias, expected.rows > 1, let first = value.values.first, value.values.allSatisfy({ $0 == first }),
             expected.values.contains(where: { $0 != expected.values[0] })
         {
+            // The sum of every entry of dZ_l in the caller's convention; np.sum or np.mean over
+            // all of it, with or without the convention's 1/m, is that times one of these.
             let total = expected.values.reduce(0, +)
-            if first != 0, total != 0 {
+            let m = Double(replay.m)
+            let units = Double(expected.rows)
+            let factors = [1, m, 1 / m].flatMap { [$0, $0 / units] }
+            if first != 0, total != 0, factors.contains(where: { abs(first - $0 * total) <= Self.tolerance * abs(first) }) {
                 let dZ = "dZ\(name.layer)"
                 return Finding(
                     kind: .wrongAxis,
                     explanation:
-                        "has the same number in every entry (\(Self.plain(first / total)) times the sum over all of \(dZ) / m): the sum in the line that computes \(name) runs over every axis; it must run over the examples only, np.sum(\(dZ), axis=1, keepdims=True) / m"
+                        "has one number in every entry, as np.sum or np.mean over all of \(dZ) gives: the sum in the line that computes \(name) must run over the examples only, np.sum(\(dZ), axis=1, keepdims=True) / m"
                 )
             }
         }

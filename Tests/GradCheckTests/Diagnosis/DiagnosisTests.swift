@@ -254,6 +254,20 @@ import Testing
         }
     }
 
+    @Test func aConstantUnrelatedToTheSumIsNotAnAxisMistake() throws {
+        let problem = Self.problem(.sigmoid)
+        let course = CourseBackward(network: problem.network, x: problem.x, y: problem.y, convention: .sum)
+        var all = course.gradients()
+        let db2 = all[Self.db2]!
+        all[Self.db2] = Matrix(rows: db2.rows, cols: 1, repeating: 0.123)
+        var tensors: [ParameterID: Matrix] = [:]
+        for (name, value) in all { if let id = name.parameter { tensors[id] = value } }
+        let report = try checker.check(
+            problem.network, inputs: problem.x, labels: problem.y, gradients: Gradients(tensors: tensors), stop: .none)
+        let root = try #require(report.diagnosis.rootCauses.first)
+        #expect(root.gradient == Self.db2 && root.kind != .wrongAxis, "\(root)")
+    }
+
     @Test func mostEntriesWrongIsNotAnIndexingSlip() throws {
         // Every entry of a 5-entry db1 off by a different amount: not "a few wrong entries".
         let outcome = try run(Self.problem(.tanh), .sum, [.entries(GradientName(layer: 1, kind: .bias), [(0, 0), (1, 0), (2, 0), (3, 0)])])
