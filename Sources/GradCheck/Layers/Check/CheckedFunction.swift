@@ -1,0 +1,53 @@
+/// A scalar function of named tensors, as the layer checks see it: the tensors whose gradients
+/// are checked, the function's value and absolute scale at the point, and displaced evaluations.
+/// A layer check is `sum(upstream * layer(inputs))` (`LayerObjective`); a network check is its
+/// loss (`NetworkObjective`).
+public protocol CheckedFunction: Sendable {
+    /// The checked tensors in order: the gradient's name (`dx`, `conv1.dw`) and the tensor's shape.
+    var coordinates: [(gradient: String, shape: [Int])] { get }
+    /// f at the point, and the sum of the absolute values f adds up (its rounding scale).
+    func value() -> (f: Double, scale: Double)
+    /// A fresh evaluator for one thread (`DisplacedValue`: tensor index, entries, displacement).
+    func makeEvaluator() -> DisplacedValue
+    /// Per checked tensor, groups of entries to be compared jointly (tied maxima).
+    func tiedGroups() -> [[[Int]]]
+}
+
+/// What the numerical side of a layer or network check found, gradient by gradient.
+public enum NumericalCheck {
+    /// The verdicts on `analytic` (by gradient name; only the names present are judged, in the
+    /// function's order), with quotients at step `h`. Nil when `stop` stopped the work.
+    public static func run(
+        _ function: some CheckedFunction, analytic: [String: Tensor], step h: Double, threshold: Double,
+        stop: StopSignal, cores: Int
+    ) -> (verdicts: [GradientVerdict], evaluations: Int)? {
+        let all = function.coordinates
+        let checked = all.indices.filter { analytic[all[$0].gradient] != nil }
+        let (f0, scale) = function.value()
+        let noise = LayerJudge.noise(scale: scale + abs(f0), step: h)
+        let make = { @Sendable in function.makeEvaluator() }
+        let counts = checked.map { Tensor.count(of: all[$0].shape) }
+        let restricted: @Sendable () -> DisplacedValue = {
+            let evaluate = make()
+            return { tensor, entries, delta in evaluate(checked[tensor], entries, delta) }
+        }
+        guard let quotients = CentralQuotients.measure(counts: counts, step: h, f0: f0, stop: stop, cores: cores, makeEvaluator: restricted)
+        else { return nil }
+        let groups = function.tiedGroups()
+        let evaluate = function.makeEvaluator()
+        var evaluations = 2 * counts.reduce(0, +) + 1
+        var verdicts: [GradientVerdict] = []
+        for (k, t) in checked.enumerated() {
+            let tensorGroups = groups.indices.contains(t) ? groups[t] : []
+            let joint = tensorGroups.map { group in
+                (evaluate(t, group, h) - evaluate(t, group, -h)) / (2 * h)
+            }
+            evaluations += 2 * tensorGroups.count
+            verdicts.append(
+                LayerJudge.judge(
+                    name: all[t].gradient, analytic: analytic[all[t].gradient]!, quotients: quotients[k], groups: tensorGroups,
+                    joint: joint, noise: noise, threshold: threshold))
+        }
+        return (verdicts, evaluations)
+    }
+}

@@ -1,0 +1,133 @@
+/// One gradient of a layer or network check that is wrong, and the slip that reproduces it.
+public struct LayerRootCause: Sendable, Equatable {
+    /// `dw`, or `conv1.dw` in a network.
+    public let gradient: String
+    public let kind: LayerSlipKind
+    /// The constant, for `scaled` and `sign_flipped` (-1).
+    public let factor: Double?
+    /// The wrong entries, for `wrong_entries`.
+    public let entries: [[Int]]
+    /// One sentence a student understands, naming the gradient and the slip.
+    public let message: String
+}
+
+/// Names the slip behind each wrong gradient: a layer's own slips first (each a replay of its
+/// backward with the mistake, named only when the replay reproduces the caller's gradient to
+/// within the verdict's limit and differs from the right one by more than that limit), then the
+/// slips every gradient can make (a constant factor, the sign, zero, a transpose), then a few
+/// wrong entries; otherwise `unexplained`. Never a guess: a pattern that does not reproduce the
+/// numbers is not named.
+public enum LayerDiagnosis {
+    /// `right`: the service's own backward at the same point (by the layer's gradient names);
+    /// `prefix`: how the layer's gradients are named in the answer (`conv1.` in a network).
+    public static func diagnose(
+        _ verdict: GradientVerdict, gradient: String, layer: any LayerFunction, inputs: LayerInputs, upstream: [Tensor],
+        right: Tensor, threshold: Double
+    ) -> LayerRootCause {
+        let limit = VerdictRule.limit(threshold: threshold, floor: verdict.floor)
+        let caller = verdict.analytic
+        for slip in layer.slips {
+            guard let replay = slip.replay(inputs, upstream)?[gradient], replay.shape == caller.shape else { continue }
+            if difference(caller.values, replay.values) <= limit && difference(replay.values, right.values) > limit {
+                return LayerRootCause(
+                    gradient: verdict.name, kind: slip.kind, factor: nil, entries: [], message: "\(verdict.name): \(slip.message)")
+            }
+        }
+        return generic(verdict, right: right, limit: limit)
+    }
+
+    /// The slips any tensor can make, judged against the right values.
+    static func generic(_ verdict: GradientVerdict, right: Tensor, limit: Double) -> LayerRootCause {
+        let a = verdict.analytic.values
+        let n = right.values
+        let name = verdict.name
+        let nn = n.reduce(0) { $0 + $1 * $1 }
+        if a.allSatisfy({ $0 == 0 }) && nn > 0 {
+            return LayerRootCause(
+                gradient: name, kind: .zero, factor: nil, entries: [],
+                message: "\(name) is all zeros: the backward never writes it (or writes it to a copy)")
+        }
+        if nn > 0 {
+            let c = zip(a, n).reduce(0) { $0 + $1.0 * $1.1 } / nn
+            if difference(a, n.map { c * $0 }) <= limit {
+                if abs(c + 1) <= 1e-6 {
+                    return LayerRootCause(
+                        gradient: name, kind: .signFlipped, factor: -1, entries: [], message: "\(name) has the wrong sign everywhere")
+                }
+                let shown = Self.shown(c)
+                return LayerRootCause(
+                    gradient: name, kind: .scaled, factor: c, entries: [],
+                    message: "\(name) is \(shown) times the right value: a constant factor (an extra or missing 1/N, 1/p, a stray 2)")
+            }
+        }
+        let shape = right.shape
+        if shape.count == 2 && shape[0] == shape[1] && shape[0] > 1 {
+            let transposed = right.transposed([1, 0]).values
+            if difference(a, transposed) <= limit {
+                return LayerRootCause(
+                    gradient: name, kind: .transposed, factor: nil, entries: [],
+                    message: "\(name) is the transpose of the right value: a product in the wrong order")
+            }
+        }
+        if verdict.wrongCount > 0 && verdict.wrongCount <= max(1, verdict.checked / 10) {
+            let where_ = verdict.wrongEntries.prefix(5).map { "[" + $0.map(String.init).joined(separator: ", ") + "]" }
+            return LayerRootCause(
+                gradient: name, kind: .wrongEntries, factor: nil, entries: verdict.wrongEntries,
+                message: "\(name) is right except at \(verdict.wrongCount) entr\(verdict.wrongCount == 1 ? "y" : "ies"): "
+                    + where_.joined(separator: ", ") + (verdict.wrongCount > 5 ? ", ..." : ""))
+        }
+        return LayerRootCause(
+            gradient: name, kind: .unexplained, factor: nil, entries: verdict.wrongEntries,
+            message:
+                "\(name) is wrong at \(verdict.wrongCount) of \(verdict.checked) entries, and no known slip of this layer reproduces it")
+    }
+
+    /// The notebook's difference of two equally long arrays (0 when both are zero).
+    static func difference(_ a: [Double], _ b: [Double]) -> Double {
+        var d = 0.0
+        var na = 0.0
+        var nb = 0.0
+        for (x, y) in zip(a, b) {
+            d += (x - y) * (x - y)
+            na += x * x
+            nb += y * y
+        }
+        let denominator = na.squareRoot() + nb.squareRoot()
+        return denominator == 0 ? 0 : d.squareRoot() / denominator
+    }
+
+    /// A factor as a student would say it: 2, 0.5, 1/4 (1/k when k is whole), or 3 digits.
+    static func shown(_ c: Double) -> String {
+        let rounded = c.rounded()
+        if abs(c - rounded) <= 1e-6 * abs(c) { return String(Int(rounded)) }
+        let inverse = 1 / c
+        if abs(inverse - inverse.rounded()) <= 1e-6 * abs(inverse) { return "1/\(Int(inverse.rounded()))" }
+        return String(format3: c)
+    }
+}
+
+extension String {
+    /// Three significant digits.
+    init(format3 value: Double) {
+        var digits = 0
+        var magnitude = abs(value)
+        while magnitude >= 10 && digits > -20 {
+            magnitude /= 10
+            digits -= 1
+        }
+        while magnitude < 1 && magnitude > 0 && digits < 20 {
+            magnitude *= 10
+            digits += 1
+        }
+        let scale = Double.pow10(digits + 2)
+        self = String((value * scale).rounded() / scale)
+    }
+}
+
+extension Double {
+    static func pow10(_ k: Int) -> Double {
+        var result = 1.0
+        for _ in 0..<abs(k) { result *= 10 }
+        return k >= 0 ? result : 1 / result
+    }
+}

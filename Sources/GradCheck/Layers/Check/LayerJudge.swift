@@ -1,0 +1,96 @@
+import Foundation
+
+/// Turns a gradient and its difference quotients into a verdict that is earned.
+///
+/// Rounding first. Evaluating f in float64 carries an error of about `u * S` (u = 2^-53, S the
+/// sum of the absolute values f adds up: |upstream * output| entry by entry), so each quotient
+/// carries about `noise = 2 u S / h`: that is the absolute floor of one entry. Over a gradient
+/// the notebook's difference can come from rounding up to `floor = sqrt(n) noise / (||a|| + ||n||)`,
+/// and the verdict's limit is `VerdictRule.limit` (max(threshold, 10 x floor)).
+///
+/// - An entry whose one-sided quotients differ by more than rounding and curvature explain
+///   (`kinkGap`) is a kink: any value between them is a subgradient, so it is compared with the
+///   nearest one (itself when it lies between).
+/// - A group of tied entries (a max-pool window's equal maxima) is compared jointly too: the
+///   entries' sum must be the directional derivative along all of them, which is smooth there.
+/// - When the limit reaches `inconclusiveLimit` (a gradient wrong by 20% would pass), the
+///   verdict is inconclusive, never passed: the step is too small for the function's rounding.
+/// - A gradient with an entry wrong beyond rounding (band `wrong`) never passes, however small
+///   that entry is next to the others: a tensor is judged on its own entries.
+public enum LayerJudge {
+    public static let unitRoundoff = 0x1p-53
+    public static let inconclusiveLimit = 0.1
+
+    /// One entry's rounding noise, for a function whose absolute sum is `scale`, at step `h`.
+    public static func noise(scale: Double, step h: Double) -> Double {
+        2 * unitRoundoff * scale / h
+    }
+
+    /// One-sided quotients further apart than this are a kink, not curvature or rounding.
+    static func kinkGap(_ q: Quotients, noise: Double) -> Double {
+        100 * noise + 1e-4 * (abs(q.left) + abs(q.right))
+    }
+
+    /// `joint[g]` is the central quotient along every entry of `groups[g]` together.
+    public static func judge(
+        name: String, analytic: Tensor, quotients: [Quotients], groups: [[Int]], joint: [Double],
+        noise: Double, threshold: Double
+    ) -> GradientVerdict {
+        var numeric = [Double](repeating: 0, count: analytic.count)
+        var kinks = 0
+        for (i, q) in quotients.enumerated() {
+            let a = analytic.values[i]
+            if abs(q.right - q.left) > kinkGap(q, noise: noise) {
+                kinks += 1
+                numeric[i] = min(max(a, min(q.left, q.right)), max(q.left, q.right))
+            } else {
+                numeric[i] = q.central
+            }
+        }
+        for (group, along) in zip(groups, joint) {
+            let excess = group.reduce(0) { $0 + analytic.values[$1] } - along
+            if abs(excess) > 10 * noise * Double(group.count).squareRoot() + 1e-6 * abs(along) {
+                for i in group { numeric[i] -= excess / Double(group.count) }
+            }
+        }
+        var normA = 0.0
+        var normN = 0.0
+        var normD = 0.0
+        var relError = 0.0
+        var worst: (i: Int, gap: Double)?
+        var wrong: [Int] = []
+        var worstBeyondRounding = 0.0
+        for i in numeric.indices {
+            let a = analytic.values[i]
+            let n = numeric[i]
+            let gap = abs(a - n)
+            normA += a * a
+            normN += n * n
+            normD += gap * gap
+            relError = max(relError, gap / max(1e-8, abs(a) + abs(n)))
+            if worst == nil || gap > worst!.gap { worst = (i, gap) }
+            if gap > 10 * noise {
+                let relative = gap / max(abs(a), abs(n))
+                worstBeyondRounding = max(worstBeyondRounding, relative)
+                if relative > 1e-4 { wrong.append(i) }
+            }
+        }
+        let denominator = normA.squareRoot() + normN.squareRoot()
+        let difference = denominator == 0 ? 0 : normD.squareRoot() / denominator
+        let spread = Double(analytic.count).squareRoot() * noise
+        let floor = denominator == 0 ? (spread > 0 ? .infinity : 0) : spread / denominator
+        let limit = VerdictRule.limit(threshold: threshold, floor: floor)
+        let band = VerdictRule.Band(maxRelativeError: worstBeyondRounding)
+        let inconclusive = limit >= inconclusiveLimit && difference <= limit
+        let passed = !inconclusive && difference <= limit && band != .wrong
+        return GradientVerdict(
+            name: name, analytic: analytic, numeric: Tensor(shape: analytic.shape, values: numeric),
+            difference: difference, relError: relError, floor: floor, passed: passed, inconclusive: inconclusive,
+            band: band, kinks: kinks, tiedGroups: groups.count,
+            worst: worst.map {
+                GradientVerdict.Entry(index: analytic.index(ofFlat: $0.i), analytic: analytic.values[$0.i], numeric: numeric[$0.i])
+            },
+            wrongEntries: wrong.prefix(GradientVerdict.listedEntries).map { analytic.index(ofFlat: $0) },
+            wrongCount: wrong.count)
+    }
+}
