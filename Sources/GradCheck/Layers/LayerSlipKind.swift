@@ -41,6 +41,8 @@ public enum LayerSlipKind: String, Sendable, CaseIterable {
     case missingPath = "missing_path"
     /// temporal softmax: the mask ignored.
     case maskIgnored = "mask_ignored"
+    /// network: dw lacks the L2 term reg * w (the loss has 0.5 * reg * sum(w**2)).
+    case missingL2 = "missing_l2"
     /// Everything zero.
     case zero
     /// A few entries are wrong, with no known slip: `entries`.

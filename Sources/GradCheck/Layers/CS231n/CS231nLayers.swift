@@ -8,5 +8,6 @@ public enum CS231nLayers {
         },
         LayerType("tanh", .cs231n) { _ throws(LayerError) in ElementwiseLayer(.tanh) },
         LayerType("sigmoid", .cs231n) { _ throws(LayerError) in ElementwiseLayer(.sigmoid) },
+        LayerType("sigmoid_loss", .cs231n) { _ throws(LayerError) in SigmoidLossLayer() },
     ]
 }
