@@ -9,6 +9,17 @@ modes = ["full", "sample", "directional"]
 dtypes = ["float64", "float32", "float16", "bfloat16"]
 activations = ["relu", "tanh", "sigmoid", "leaky_relu"]
 outputs = ["sigmoid", "softmax"]
+# Layer bodies: LayerConvention, LayerCatalog.names(convention), NetworkLoss, LayerSlipKind.
+conventions = ["cs231n", "dlai"]
+layer_types = {
+    "cs231n": ["affine", "relu", "leaky_relu", "tanh", "sigmoid", "sigmoid_loss"],
+    "dlai": [],
+}
+losses = ["softmax", "svm", "sigmoid", "temporal_softmax"]
+layer_slip_kinds = ["scaled", "sign_flipped", "transposed", "wrong_axis", "flipped_kernel", "padding_not_removed", "stride_ignored",
+                    "unpadded_input", "every_maximum", "overwritten", "missing_norm_terms", "bessel_mismatch", "eps_misplaced",
+                    "mask_not_applied", "keep_drop_swapped", "upstream_not_added", "wrong_activation_derivative", "gate_order",
+                    "missing_path", "mask_ignored", "missing_l2", "zero", "wrong_entries", "unexplained"]
 matrix = {"type": "array", "minItems": 1, "items": {"type": "array", "minItems": 1, "items": {"type": "number"}},
           "description": "Row-major nested list of numbers, as numpy's .tolist() gives; all rows the same length."}
 vector_or_matrix = {"oneOf": [{"$ref": "#/components/schemas/Matrix"},
@@ -93,6 +104,93 @@ scalar = {
         **common_check,
     },
 }
+ndarray = {"description": "A number, or a nested list of numbers of any rank (numpy's .tolist() of an ndarray), rectangular at every level.",
+           "oneOf": [{"type": "number"}, {"type": "array", "minItems": 1, "items": {}}]}
+named_arrays = {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/NDArray"}}
+layer_type_list = sorted(set(layer_types["cs231n"] + layer_types["dlai"]))
+layer_request = {
+    "type": "object", "additionalProperties": False, "required": ["layer", "inputs"],
+    "description": "A layer check: one layer function, like CS231n's notebooks check with eval_numerical_gradient_array. The checked function is f(inputs) = sum(upstream * layer(inputs)) (a loss: the loss itself), so /backward returns exactly what the layer's backward must return and /forward the layer's outputs. The layer types of each convention, their arguments, hyper-parameters and gradients are listed in docs/layers.md.",
+    "properties": {
+        "convention": {"type": "string", "enum": conventions, "default": "cs231n",
+                       "description": "cs231n: the names and layouts of CS231n's layers.py and rnn_layers.py (NCHW, x @ w, LSTM gates i, f, o, g, dropout p = keep probability). dlai: the deeplearning.ai Step by Step notebooks' names and layouts."},
+        "layer": {"type": "object", "required": ["type"], "additionalProperties": True,
+                  "properties": {"type": {"type": "string", "enum": layer_type_list, "description": "cs231n: " + ", ".join(layer_types["cs231n"]) + (". dlai: " + ", ".join(layer_types["dlai"]) if layer_types["dlai"] else "")}},
+                  "description": "The layer type and its hyper-parameters (stride, pad, pool_height, eps, p and dropout's mask, G, alpha, f, mode). A hyper-parameter the layer does not take is a 422 listing those it does."},
+        "inputs": {"allOf": [named_arrays], "description": "The layer function's array arguments by the convention's names (x, w, b; A_prev, W, b). Integer arrays (indices, labels, masks) are never perturbed."},
+        "upstream": {"allOf": [named_arrays], "description": "The gradient flowing into the layer's backward (dout; dnext_h and dnext_c; dZ, dA, da_next). When absent, drawn from a standard normal seeded with seed (never all ones), and the answer says so. Losses take none."},
+        "gradients": {"allOf": [named_arrays], "description": "/gradcheck only: your backward's gradients by name (dx, dw, db; dA_prev, dW, db). Only those sent are checked; when absent, the service's own backward is checked."},
+        "epsilon": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "default": 1e-7, "description": "Step of the central differences."},
+        "threshold": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "default": 1e-7, "description": "Largest difference that passes (the rounding floor may allow more)."},
+        "seed": {"type": "integer", "minimum": 0, "maximum": 9007199254740992, "default": 0, "description": "Seed of the drawn upstream."},
+    },
+}
+layer_network_request = {
+    "type": "object", "additionalProperties": False, "required": ["X", "y", "layers"],
+    "description": "A network check: named layers in order, ending in a loss. The checked function is the loss plus CS231n's 0.5 * reg * sum(w**2) over every parameter named w or W.",
+    "properties": {
+        "convention": layer_request["properties"]["convention"],
+        "X": {"allOf": [{"$ref": "#/components/schemas/NDArray"}], "description": "The first layer's input (integer indices for a first word_embedding layer)."},
+        "y": {"allOf": [{"$ref": "#/components/schemas/NDArray"}], "description": "Labels: (N) class indices for softmax and svm, 0/1 of the scores' shape for sigmoid, (N, T) for temporal_softmax."},
+        "mask": {"allOf": [{"$ref": "#/components/schemas/NDArray"}], "description": "temporal_softmax only: (N, T) 0/1, which steps count (default: all)."},
+        "layers": {"type": "array", "minItems": 1, "maxItems": 256,
+                   "items": {"type": "object", "required": ["type"], "additionalProperties": True,
+                             "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 64, "description": "Unique, without a dot; default type + position (affine1)."},
+                                            "type": layer_request["properties"]["layer"]["properties"]["type"],
+                                            "params": {"allOf": [named_arrays], "description": "Every argument but the data input, which is the previous layer's output (X for the first)."}},
+                             "description": "A layer: name, type, hyper-parameters (as in a layer check's layer object) and params."}},
+        "loss": {"type": "string", "enum": losses, "default": "softmax", "description": "softmax and svm (CS231n's, averaged over N), sigmoid (binary cross-entropy on logits, averaged over N), temporal_softmax (summed over the masked steps, divided by N)."},
+        "reg": {"type": "number", "minimum": 0, "default": 0, "description": "L2 strength: the loss adds 0.5 * reg * sum(w**2) over every parameter named w or W."},
+        "gradients": {"type": "object", "additionalProperties": {"allOf": [named_arrays]},
+                      "description": "/gradcheck only: keyed by layer name, then gradient name ({\"conv1\": {\"dw\": ..., \"db\": ...}}). A layer's input gradient (dx) is optional; when sent it is checked too, so the answer can say which layer's backward is the first wrong one. When absent, the service's own backward is checked."},
+        "epsilon": layer_request["properties"]["epsilon"],
+        "threshold": layer_request["properties"]["threshold"],
+    },
+}
+gradient_verdict = {
+    "type": "object", "required": ["difference", "passed", "inconclusive", "rel_error", "band", "checked"],
+    "properties": {
+        "difference": {"type": "number", "description": "||a - n|| / (||a|| + ||n||) over this gradient."},
+        "passed": {"type": "boolean"},
+        "inconclusive": {"type": "boolean", "description": "Rounding at this epsilon is as large as the gradient: no verdict is earned."},
+        "rel_error": {"type": "number", "description": "CS231n's rel_error: max |a - n| / max(1e-8, |a| + |n|)."},
+        "band": {"type": "string", "enum": ["good", "acceptable with kinks", "uncomfortable", "wrong"]},
+        "floor": {"type": "number", "description": "The difference rounding alone can produce here."},
+        "shape": {"type": "array", "items": {"type": "integer"}},
+        "checked": {"type": "integer"}, "kinks": {"type": "integer", "description": "Entries at a kink, checked as subgradients."},
+        "tied_groups": {"type": "integer", "description": "Tied max-pool windows, checked jointly."},
+        "worst": {"type": "object", "nullable": True, "properties": {"index": {"type": "array", "items": {"type": "integer"}}, "analytic": num, "numeric": num}},
+        "wrong_count": {"type": "integer"},
+        "wrong_entries": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}, "description": "The first 20 wrong entries' indices."},
+    },
+}
+layer_root_cause = {
+    "type": "object", "required": ["gradient", "kind", "message"],
+    "properties": {
+        "gradient": {"type": "string", "example": "conv1.dw"},
+        "kind": {"type": "string", "enum": layer_slip_kinds},
+        "factor": {"type": "number", "nullable": True},
+        "entries": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}},
+        "message": {"type": "string", "example": "conv1.dw: dw is rotated by 180 degrees: the cross-correlation's arguments are swapped"},
+    },
+}
+layer_check_resp = {
+    "type": "object", "required": ["difference", "passed", "inconclusive", "message", "epsilon", "threshold", "gradients", "failed", "root_causes"],
+    "description": "A layer or network check's answer. Gradients are named plainly in a layer check (dx) and layer.name in a network check (conv1.dw).",
+    "properties": {
+        "difference": {"type": "number"}, "passed": {"type": "boolean"},
+        "inconclusive": {"type": "boolean", "description": "No gradient failed but some could not be judged: passed is false and message says why and what works."},
+        "message": {"type": "string"}, "epsilon": num, "threshold": num,
+        "layer": {"type": "string"}, "convention": {"type": "string", "enum": conventions}, "loss": {"type": "string", "enum": losses},
+        "upstream": {"type": "object", "properties": {"drawn": {"type": "boolean"}, "seed": {"type": "integer"}, "note": {"type": "string"}}},
+        "checked": {"type": "integer"}, "kinks": {"type": "integer"}, "cost_evaluations": {"type": "integer"}, "seconds": num,
+        "failed": {"type": "array", "items": {"type": "string"}},
+        "gradients": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/GradientVerdict"}},
+        "root_causes": {"type": "array", "items": {"$ref": "#/components/schemas/LayerRootCause"}},
+        "propagated": {"type": "array", "items": {"type": "string"}},
+        "notes": {"type": "array", "items": {"type": "string"}},
+    },
+}
 problem = {
     "type": "object", "required": ["type", "title", "status", "detail"],
     "description": "RFC 9457 problem details, served as application/problem+json.",
@@ -173,10 +271,13 @@ gradcheck_resp = {
     },
 }
 forward_resp = {"oneOf": [
+    {"type": "object", "required": ["outputs"], "description": "A layer check: the layer's outputs by name (out; next_h, next_c).", "properties": {"outputs": {"type": "object"}}},
+    {"type": "object", "required": ["loss"], "description": "A loss layer's value, or a network's loss (with the L2 term) and scores.", "properties": {"loss": {"type": "number"}, "scores": {"$ref": "#/components/schemas/NDArray"}}},
     {"type": "object", "required": ["cost", "AL"], "properties": {"cost": {"type": "number", "example": 2.407833389834357}, "AL": {"$ref": "#/components/schemas/Matrix"}}},
     {"type": "object", "required": ["J"], "properties": {"J": {"type": "number", "example": 8}}},
 ]}
 backward_resp = {"oneOf": [
+    {"type": "object", "required": ["gradients"], "not": {"required": ["cost"]}, "description": "A layer check (by gradient name) or a network (loss, and by layer name then gradient name).", "properties": {"gradients": {"type": "object"}, "loss": {"type": "number"}, "upstream": {"type": "object"}}},
     {"type": "object", "required": ["cost", "gradients"], "properties": {"cost": {"type": "number"}, "gradients": {"$ref": "#/components/schemas/Gradients"}}},
     {"type": "object", "required": ["dtheta"], "properties": {"dtheta": {"type": "number", "example": 2}}},
 ]}
@@ -201,7 +302,7 @@ gradcheck_op["post"]["description"] = ("The representation follows the Accept he
     "relative error |g - n| / (|g| + |n|) on a log scale, wrong entries outlined, kinks marked, a tooltip per cell; tensors with a side over 170 entries are drawn in "
     "blocks showing each block's worst entry); image/svg+xml the heatmaps alone as one SVG; application/vnd.gradescope+json Gradescope's autograder results; application/x-ndjson streams progress lines, then the JSON result. Anything else is 406. Errors are application/problem+json whatever was asked for.")
 gradcheck_op["post"]["responses"]["200"]["content"]["application/json"]["schema"] = {
-    "anyOf": [{"$ref": "#/components/schemas/GradcheckResult"}, {"$ref": "#/components/schemas/ShardPartial"}],
+    "anyOf": [{"$ref": "#/components/schemas/GradcheckResult"}, {"$ref": "#/components/schemas/ShardPartial"}, {"$ref": "#/components/schemas/LayerCheckResult"}],
     "description": "The result; with shard, the shard's partial result."}
 merge_op = {"post": {"operationId": "gradcheckMerge",
                      "summary": "Merges the partial answers of every shard of one full check into the answer /gradcheck gives unsharded: the same verdict, per-tensor verdicts, worst entries and kinks, the difference equal within 1e-12 relative.",
@@ -259,7 +360,10 @@ doc = {
     "components": {"schemas": {
         "Matrix": matrix, "MatrixOrVector": vector_or_matrix,
         "NetworkRequest": network, "ScalarRequest": scalar,
-        "Request": {"oneOf": [{"$ref": "#/components/schemas/NetworkRequest"}, {"$ref": "#/components/schemas/ScalarRequest"}]},
+        "Request": {"oneOf": [{"$ref": "#/components/schemas/NetworkRequest"}, {"$ref": "#/components/schemas/ScalarRequest"},
+                              {"$ref": "#/components/schemas/LayerRequest"}, {"$ref": "#/components/schemas/LayerNetworkRequest"}]},
+        "LayerRequest": layer_request, "LayerNetworkRequest": layer_network_request, "NDArray": ndarray,
+        "GradientVerdict": gradient_verdict, "LayerRootCause": layer_root_cause, "LayerCheckResult": layer_check_resp,
         "Gradients": gradients_obj, "ParameterCheck": per_param, "GradcheckResult": gradcheck_resp, "Problem": problem,
         "ShardPartial": shard_partial, "TensorPartial": tensor_partial,
     }},

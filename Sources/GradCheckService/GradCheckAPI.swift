@@ -35,7 +35,8 @@ public struct GradCheckAPI: Sendable {
     /// `POST /forward`: `{"cost", "AL"}`, or `{"J"}` for the scalar body.
     public func forward(_ body: [UInt8], isCancelled: @escaping Cancellation = { false }) -> APIResponse {
         pass(
-            body, scalar: { ("J", ScalarCase.forward(x: $0.x, theta: $0.theta)) }, passes: 1, bytes: RequestPrice.forwardBytes,
+            body, scalar: { ("J", ScalarCase.forward(x: $0.x, theta: $0.theta)) }, layers: layerForward, passes: 1,
+            bytes: RequestPrice.forwardBytes,
             for: "the forward pass and its answer",
             members: { network, x, y, writer throws(JSONWriteError) in
                 let pass = network.forward(x, labels: y)
@@ -48,7 +49,7 @@ public struct GradCheckAPI: Sendable {
     public func backward(_ body: [UInt8], isCancelled: @escaping Cancellation = { false }) -> APIResponse {
         // Backward costs about two more passes.
         pass(
-            body, scalar: { ("dtheta", ScalarCase.backward(x: $0.x, theta: $0.theta)) }, passes: 3,
+            body, scalar: { ("dtheta", ScalarCase.backward(x: $0.x, theta: $0.theta)) }, layers: layerBackward, passes: 3,
             bytes: RequestPrice.backwardBytes, for: "the backward pass and its answer",
             members: { network, x, y, writer throws(JSONWriteError) in
                 let (pass, gradients) = network.gradients(inputs: x, labels: y)
@@ -66,7 +67,8 @@ public struct GradCheckAPI: Sendable {
     /// network's pass is priced against the budgets (`passes` forward passes' work, `bytes` of
     /// memory held for `purpose`) before `members` computes it and writes the answer's members.
     private func pass(
-        _ body: [UInt8], scalar: (ScalarRequest) -> (key: String, value: Double), passes: Double,
+        _ body: [UInt8], scalar: (ScalarRequest) -> (key: String, value: Double),
+        layers: (ServiceRequest, MemoryHold) throws(APIFailure) -> APIResponse, passes: Double,
         bytes: (Network, Int) -> Double, for purpose: String,
         members: (Network, Matrix, Matrix, inout JSONWriter) throws(JSONWriteError) -> Void
     ) -> APIResponse {
@@ -75,6 +77,8 @@ public struct GradCheckAPI: Sendable {
             case let .scalar(request):
                 let (key, value) = scalar(request)
                 return try Self.single(key, value)
+            case .layer, .layerNetwork:
+                return try layers(request, hold)
             case let .network(request):
                 let (network, x, y) = try pricedPass(request, passes: passes, bytes: bytes, for: purpose, hold: hold)
                 return .json(
@@ -108,6 +112,8 @@ public struct GradCheckAPI: Sendable {
                 return try check(scalar, format: format)
             case let .network(request):
                 return try check(request, format: format, hold: hold, isCancelled: isCancelled, progress: progress)
+            case .layer, .layerNetwork:
+                return try layerCheck(request, format: format, hold: hold, isCancelled: isCancelled, progress: progress)
             }
         }
     }

@@ -43,6 +43,33 @@ public enum OpenAPIDocument {
                     {
                       "type": "object",
                       "required": [
+                        "outputs"
+                      ],
+                      "description": "A layer check: the layer's outputs by name (out; next_h, next_c).",
+                      "properties": {
+                        "outputs": {
+                          "type": "object"
+                        }
+                      }
+                    },
+                    {
+                      "type": "object",
+                      "required": [
+                        "loss"
+                      ],
+                      "description": "A loss layer's value, or a network's loss (with the L2 term) and scores.",
+                      "properties": {
+                        "loss": {
+                          "type": "number"
+                        },
+                        "scores": {
+                          "$ref": "#/components/schemas/NDArray"
+                        }
+                      }
+                    },
+                    {
+                      "type": "object",
+                      "required": [
                         "cost",
                         "AL"
                       ],
@@ -148,6 +175,29 @@ public enum OpenAPIDocument {
               "application/json": {
                 "schema": {
                   "oneOf": [
+                    {
+                      "type": "object",
+                      "required": [
+                        "gradients"
+                      ],
+                      "not": {
+                        "required": [
+                          "cost"
+                        ]
+                      },
+                      "description": "A layer check (by gradient name) or a network (loss, and by layer name then gradient name).",
+                      "properties": {
+                        "gradients": {
+                          "type": "object"
+                        },
+                        "loss": {
+                          "type": "number"
+                        },
+                        "upstream": {
+                          "type": "object"
+                        }
+                      }
+                    },
                     {
                       "type": "object",
                       "required": [
@@ -260,6 +310,9 @@ public enum OpenAPIDocument {
                     },
                     {
                       "$ref": "#/components/schemas/ShardPartial"
+                    },
+                    {
+                      "$ref": "#/components/schemas/LayerCheckResult"
                     }
                   ],
                   "description": "The result; with shard, the shard's partial result."
@@ -936,8 +989,517 @@ public enum OpenAPIDocument {
           },
           {
             "$ref": "#/components/schemas/ScalarRequest"
+          },
+          {
+            "$ref": "#/components/schemas/LayerRequest"
+          },
+          {
+            "$ref": "#/components/schemas/LayerNetworkRequest"
           }
         ]
+      },
+      "LayerRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "layer",
+          "inputs"
+        ],
+        "description": "A layer check: one layer function, like CS231n's notebooks check with eval_numerical_gradient_array. The checked function is f(inputs) = sum(upstream * layer(inputs)) (a loss: the loss itself), so /backward returns exactly what the layer's backward must return and /forward the layer's outputs. The layer types of each convention, their arguments, hyper-parameters and gradients are listed in docs/layers.md.",
+        "properties": {
+          "convention": {
+            "type": "string",
+            "enum": [
+              "cs231n",
+              "dlai"
+            ],
+            "default": "cs231n",
+            "description": "cs231n: the names and layouts of CS231n's layers.py and rnn_layers.py (NCHW, x @ w, LSTM gates i, f, o, g, dropout p = keep probability). dlai: the deeplearning.ai Step by Step notebooks' names and layouts."
+          },
+          "layer": {
+            "type": "object",
+            "required": [
+              "type"
+            ],
+            "additionalProperties": true,
+            "properties": {
+              "type": {
+                "type": "string",
+                "enum": [
+                  "affine",
+                  "leaky_relu",
+                  "relu",
+                  "sigmoid",
+                  "sigmoid_loss",
+                  "tanh"
+                ],
+                "description": "cs231n: affine, relu, leaky_relu, tanh, sigmoid, sigmoid_loss"
+              }
+            },
+            "description": "The layer type and its hyper-parameters (stride, pad, pool_height, eps, p and dropout's mask, G, alpha, f, mode). A hyper-parameter the layer does not take is a 422 listing those it does."
+          },
+          "inputs": {
+            "allOf": [
+              {
+                "type": "object",
+                "additionalProperties": {
+                  "$ref": "#/components/schemas/NDArray"
+                }
+              }
+            ],
+            "description": "The layer function's array arguments by the convention's names (x, w, b; A_prev, W, b). Integer arrays (indices, labels, masks) are never perturbed."
+          },
+          "upstream": {
+            "allOf": [
+              {
+                "type": "object",
+                "additionalProperties": {
+                  "$ref": "#/components/schemas/NDArray"
+                }
+              }
+            ],
+            "description": "The gradient flowing into the layer's backward (dout; dnext_h and dnext_c; dZ, dA, da_next). When absent, drawn from a standard normal seeded with seed (never all ones), and the answer says so. Losses take none."
+          },
+          "gradients": {
+            "allOf": [
+              {
+                "type": "object",
+                "additionalProperties": {
+                  "$ref": "#/components/schemas/NDArray"
+                }
+              }
+            ],
+            "description": "/gradcheck only: your backward's gradients by name (dx, dw, db; dA_prev, dW, db). Only those sent are checked; when absent, the service's own backward is checked."
+          },
+          "epsilon": {
+            "type": "number",
+            "exclusiveMinimum": true,
+            "minimum": 0,
+            "default": 1e-07,
+            "description": "Step of the central differences."
+          },
+          "threshold": {
+            "type": "number",
+            "exclusiveMinimum": true,
+            "minimum": 0,
+            "default": 1e-07,
+            "description": "Largest difference that passes (the rounding floor may allow more)."
+          },
+          "seed": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 9007199254740992,
+            "default": 0,
+            "description": "Seed of the drawn upstream."
+          }
+        }
+      },
+      "LayerNetworkRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "X",
+          "y",
+          "layers"
+        ],
+        "description": "A network check: named layers in order, ending in a loss. The checked function is the loss plus CS231n's 0.5 * reg * sum(w**2) over every parameter named w or W.",
+        "properties": {
+          "convention": {
+            "type": "string",
+            "enum": [
+              "cs231n",
+              "dlai"
+            ],
+            "default": "cs231n",
+            "description": "cs231n: the names and layouts of CS231n's layers.py and rnn_layers.py (NCHW, x @ w, LSTM gates i, f, o, g, dropout p = keep probability). dlai: the deeplearning.ai Step by Step notebooks' names and layouts."
+          },
+          "X": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/NDArray"
+              }
+            ],
+            "description": "The first layer's input (integer indices for a first word_embedding layer)."
+          },
+          "y": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/NDArray"
+              }
+            ],
+            "description": "Labels: (N) class indices for softmax and svm, 0/1 of the scores' shape for sigmoid, (N, T) for temporal_softmax."
+          },
+          "mask": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/NDArray"
+              }
+            ],
+            "description": "temporal_softmax only: (N, T) 0/1, which steps count (default: all)."
+          },
+          "layers": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 256,
+            "items": {
+              "type": "object",
+              "required": [
+                "type"
+              ],
+              "additionalProperties": true,
+              "properties": {
+                "name": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 64,
+                  "description": "Unique, without a dot; default type + position (affine1)."
+                },
+                "type": {
+                  "type": "string",
+                  "enum": [
+                    "affine",
+                    "leaky_relu",
+                    "relu",
+                    "sigmoid",
+                    "sigmoid_loss",
+                    "tanh"
+                  ],
+                  "description": "cs231n: affine, relu, leaky_relu, tanh, sigmoid, sigmoid_loss"
+                },
+                "params": {
+                  "allOf": [
+                    {
+                      "type": "object",
+                      "additionalProperties": {
+                        "$ref": "#/components/schemas/NDArray"
+                      }
+                    }
+                  ],
+                  "description": "Every argument but the data input, which is the previous layer's output (X for the first)."
+                }
+              },
+              "description": "A layer: name, type, hyper-parameters (as in a layer check's layer object) and params."
+            }
+          },
+          "loss": {
+            "type": "string",
+            "enum": [
+              "softmax",
+              "svm",
+              "sigmoid",
+              "temporal_softmax"
+            ],
+            "default": "softmax",
+            "description": "softmax and svm (CS231n's, averaged over N), sigmoid (binary cross-entropy on logits, averaged over N), temporal_softmax (summed over the masked steps, divided by N)."
+          },
+          "reg": {
+            "type": "number",
+            "minimum": 0,
+            "default": 0,
+            "description": "L2 strength: the loss adds 0.5 * reg * sum(w**2) over every parameter named w or W."
+          },
+          "gradients": {
+            "type": "object",
+            "additionalProperties": {
+              "allOf": [
+                {
+                  "type": "object",
+                  "additionalProperties": {
+                    "$ref": "#/components/schemas/NDArray"
+                  }
+                }
+              ]
+            },
+            "description": "/gradcheck only: keyed by layer name, then gradient name ({\"conv1\": {\"dw\": ..., \"db\": ...}}). A layer's input gradient (dx) is optional; when sent it is checked too, so the answer can say which layer's backward is the first wrong one. When absent, the service's own backward is checked."
+          },
+          "epsilon": {
+            "type": "number",
+            "exclusiveMinimum": true,
+            "minimum": 0,
+            "default": 1e-07,
+            "description": "Step of the central differences."
+          },
+          "threshold": {
+            "type": "number",
+            "exclusiveMinimum": true,
+            "minimum": 0,
+            "default": 1e-07,
+            "description": "Largest difference that passes (the rounding floor may allow more)."
+          }
+        }
+      },
+      "NDArray": {
+        "description": "A number, or a nested list of numbers of any rank (numpy's .tolist() of an ndarray), rectangular at every level.",
+        "oneOf": [
+          {
+            "type": "number"
+          },
+          {
+            "type": "array",
+            "minItems": 1,
+            "items": {}
+          }
+        ]
+      },
+      "GradientVerdict": {
+        "type": "object",
+        "required": [
+          "difference",
+          "passed",
+          "inconclusive",
+          "rel_error",
+          "band",
+          "checked"
+        ],
+        "properties": {
+          "difference": {
+            "type": "number",
+            "description": "||a - n|| / (||a|| + ||n||) over this gradient."
+          },
+          "passed": {
+            "type": "boolean"
+          },
+          "inconclusive": {
+            "type": "boolean",
+            "description": "Rounding at this epsilon is as large as the gradient: no verdict is earned."
+          },
+          "rel_error": {
+            "type": "number",
+            "description": "CS231n's rel_error: max |a - n| / max(1e-8, |a| + |n|)."
+          },
+          "band": {
+            "type": "string",
+            "enum": [
+              "good",
+              "acceptable with kinks",
+              "uncomfortable",
+              "wrong"
+            ]
+          },
+          "floor": {
+            "type": "number",
+            "description": "The difference rounding alone can produce here."
+          },
+          "shape": {
+            "type": "array",
+            "items": {
+              "type": "integer"
+            }
+          },
+          "checked": {
+            "type": "integer"
+          },
+          "kinks": {
+            "type": "integer",
+            "description": "Entries at a kink, checked as subgradients."
+          },
+          "tied_groups": {
+            "type": "integer",
+            "description": "Tied max-pool windows, checked jointly."
+          },
+          "worst": {
+            "type": "object",
+            "nullable": true,
+            "properties": {
+              "index": {
+                "type": "array",
+                "items": {
+                  "type": "integer"
+                }
+              },
+              "analytic": {
+                "type": "number"
+              },
+              "numeric": {
+                "type": "number"
+              }
+            }
+          },
+          "wrong_count": {
+            "type": "integer"
+          },
+          "wrong_entries": {
+            "type": "array",
+            "items": {
+              "type": "array",
+              "items": {
+                "type": "integer"
+              }
+            },
+            "description": "The first 20 wrong entries' indices."
+          }
+        }
+      },
+      "LayerRootCause": {
+        "type": "object",
+        "required": [
+          "gradient",
+          "kind",
+          "message"
+        ],
+        "properties": {
+          "gradient": {
+            "type": "string",
+            "example": "conv1.dw"
+          },
+          "kind": {
+            "type": "string",
+            "enum": [
+              "scaled",
+              "sign_flipped",
+              "transposed",
+              "wrong_axis",
+              "flipped_kernel",
+              "padding_not_removed",
+              "stride_ignored",
+              "unpadded_input",
+              "every_maximum",
+              "overwritten",
+              "missing_norm_terms",
+              "bessel_mismatch",
+              "eps_misplaced",
+              "mask_not_applied",
+              "keep_drop_swapped",
+              "upstream_not_added",
+              "wrong_activation_derivative",
+              "gate_order",
+              "missing_path",
+              "mask_ignored",
+              "missing_l2",
+              "zero",
+              "wrong_entries",
+              "unexplained"
+            ]
+          },
+          "factor": {
+            "type": "number",
+            "nullable": true
+          },
+          "entries": {
+            "type": "array",
+            "items": {
+              "type": "array",
+              "items": {
+                "type": "integer"
+              }
+            }
+          },
+          "message": {
+            "type": "string",
+            "example": "conv1.dw: dw is rotated by 180 degrees: the cross-correlation's arguments are swapped"
+          }
+        }
+      },
+      "LayerCheckResult": {
+        "type": "object",
+        "required": [
+          "difference",
+          "passed",
+          "inconclusive",
+          "message",
+          "epsilon",
+          "threshold",
+          "gradients",
+          "failed",
+          "root_causes"
+        ],
+        "description": "A layer or network check's answer. Gradients are named plainly in a layer check (dx) and layer.name in a network check (conv1.dw).",
+        "properties": {
+          "difference": {
+            "type": "number"
+          },
+          "passed": {
+            "type": "boolean"
+          },
+          "inconclusive": {
+            "type": "boolean",
+            "description": "No gradient failed but some could not be judged: passed is false and message says why and what works."
+          },
+          "message": {
+            "type": "string"
+          },
+          "epsilon": {
+            "type": "number"
+          },
+          "threshold": {
+            "type": "number"
+          },
+          "layer": {
+            "type": "string"
+          },
+          "convention": {
+            "type": "string",
+            "enum": [
+              "cs231n",
+              "dlai"
+            ]
+          },
+          "loss": {
+            "type": "string",
+            "enum": [
+              "softmax",
+              "svm",
+              "sigmoid",
+              "temporal_softmax"
+            ]
+          },
+          "upstream": {
+            "type": "object",
+            "properties": {
+              "drawn": {
+                "type": "boolean"
+              },
+              "seed": {
+                "type": "integer"
+              },
+              "note": {
+                "type": "string"
+              }
+            }
+          },
+          "checked": {
+            "type": "integer"
+          },
+          "kinks": {
+            "type": "integer"
+          },
+          "cost_evaluations": {
+            "type": "integer"
+          },
+          "seconds": {
+            "type": "number"
+          },
+          "failed": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "gradients": {
+            "type": "object",
+            "additionalProperties": {
+              "$ref": "#/components/schemas/GradientVerdict"
+            }
+          },
+          "root_causes": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/LayerRootCause"
+            }
+          },
+          "propagated": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "notes": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        }
       },
       "Gradients": {
         "type": "object",

@@ -13,6 +13,9 @@ public enum RequestDefaults {
     public static let samples = 100
     public static let directions = 8
     public static let seed: UInt64 = 0
+    /// Layer and network-of-layers bodies: CS231n's names and layouts, and its softmax loss.
+    public static let convention = LayerConvention.cs231n
+    public static let loss = NetworkLoss.softmax
     /// Largest accepted `samples` / `directions`; the compute budget refuses big work earlier.
     public static let maxCount = 100_000_000
 

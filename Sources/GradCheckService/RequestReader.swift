@@ -45,6 +45,9 @@ public enum RequestReader {
             throw RequestError.invalidBody(
                 "the body is \(value.typeDescription); expected a JSON object with X, Y and parameters (or x and theta)")
         }
+        // A network of layers has X too: its `layers` decides first.
+        if object[RequestField.layerNetworkMarker] != nil { return .layerNetwork(try layerNetwork(object)) }
+        if object[RequestField.layerMarker] != nil { return .layer(try layerCheck(object)) }
         let isNetwork = RequestField.networkMarkers.contains { object[$0] != nil }
         let isScalar = RequestField.scalarMarkers.contains { object[$0] != nil }
         if isNetwork && isScalar {
@@ -55,7 +58,7 @@ public enum RequestReader {
         if isScalar { return .scalar(try scalar(object)) }
         if isNetwork { return .network(try network(object)) }
         throw RequestError.invalidBody(
-            "expected a network body (X, Y, parameters) or a scalar body (x, theta); got keys: "
+            "expected a network body (X, Y, parameters), a layer check (layer, inputs), a network of layers (X, y, layers, loss) or a scalar body (x, theta); got keys: "
                 + (object.keys.isEmpty ? "none" : object.keys.joined(separator: ", ")))
     }
 
@@ -251,12 +254,12 @@ public enum RequestReader {
         return tensors
     }
 
-    private static func required(_ object: JSONObject, _ field: RequestField) throws(RequestError) -> JSONValue {
+    static func required(_ object: JSONObject, _ field: RequestField) throws(RequestError) -> JSONValue {
         guard let value = object[field] else { throw RequestError.invalid(field, "missing; it is required") }
         return value
     }
 
-    private static func rejectUnknown(_ object: JSONObject, known: [RequestField]) throws(RequestError) {
+    static func rejectUnknown(_ object: JSONObject, known: [RequestField]) throws(RequestError) {
         for key in object.keys where !known.contains(where: { $0.rawValue == key }) {
             throw RequestError.invalid(key, unknownFieldMessage(known: known))
         }

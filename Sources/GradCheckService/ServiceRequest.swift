@@ -4,6 +4,10 @@ import GradCheck
 public enum ServiceRequest: Sendable, Equatable {
     case network(NetworkRequest)
     case scalar(ScalarRequest)
+    /// One layer function: `layer`, `inputs`, `upstream`, `gradients`.
+    case layer(LayerRequest)
+    /// Named layers ending in a loss: `X`, `y`, `layers`, `loss`, `gradients`.
+    case layerNetwork(LayerNetworkRequest)
 }
 
 /// The network body: `X`, `Y`, `parameters` and the optional fields, with defaults applied.

@@ -63,7 +63,14 @@ import Testing
         #expect(Set(network.keys) == Set(RequestField.network.map(\.rawValue)))
         let scalar = try object(try schema("ScalarRequest")["properties"], "properties")
         #expect(Set(scalar.keys) == Set(RequestField.scalar.map(\.rawValue)))
-        #expect(Set(network.keys).union(scalar.keys) == Set(RequestField.allCases.map(\.rawValue)))
+        let layer = try object(try schema("LayerRequest")["properties"], "properties")
+        #expect(Set(layer.keys) == Set(RequestField.layerCheck.map(\.rawValue)))
+        let layerNetwork = try object(try schema("LayerNetworkRequest")["properties"], "properties")
+        #expect(Set(layerNetwork.keys) == Set(RequestField.layerNetwork.map(\.rawValue)))
+        #expect(
+            Set(network.keys).union(scalar.keys).union(layer.keys).union(layerNetwork.keys) == Set(RequestField.allCases.map(\.rawValue)))
+        #expect(try schema("LayerRequest")["additionalProperties"] == .bool(false))
+        #expect(try schema("LayerNetworkRequest")["additionalProperties"] == .bool(false))
         let shard = try object(try object(network["shard"], "shard")["properties"], "shard.properties")
         #expect(Set(shard.keys) == Set(ShardField.allCases.map(\.rawValue)))
         #expect(try schema("NetworkRequest")["additionalProperties"] == .bool(false))
@@ -77,6 +84,34 @@ import Testing
         #expect(try enumValues("ScalarRequest", "method") == DifferenceMethod.allCases.map(\.rawValue))
         #expect(try enumValues("NetworkRequest", "dtype") == Precision.allCases.map(\.rawValue))
         #expect(try enumValues("NetworkRequest", "mode") == GradientCheckOptions.Mode.Kind.allCases.map(\.rawValue))
+    }
+
+    /// The layer types the document lists are the catalog's, per convention; so are the
+    /// conventions, the losses and the layer root causes' kinds.
+    @Test func layerChoicesMatchTheCatalog() throws {
+        #expect(try enumValues("LayerRequest", "convention") == LayerConvention.allCases.map(\.rawValue))
+        #expect(try enumValues("LayerNetworkRequest", "loss") == NetworkLoss.allCases.map(\.rawValue))
+        let layer = try object(try object(try schema("LayerRequest")["properties"], "properties")["layer"], "layer")
+        let type = try object(try object(layer["properties"], "layer.properties")["type"], "type")
+        guard case .array(let types) = type["enum"], case .string(let description) = type["description"] else {
+            Issue.record("layer.type has no enum or description")
+            return
+        }
+        let names = types.compactMap { if case .string(let name) = $0 { name } else { nil } }
+        #expect(Set(names) == Set(LayerCatalog.all.map(\.name)))
+        for convention in LayerConvention.allCases where !LayerCatalog.names(convention).isEmpty {
+            #expect(description.contains("\(convention.rawValue): " + LayerCatalog.names(convention).joined(separator: ", ")))
+        }
+        let cause = try object(try schema("LayerRootCause")["properties"], "properties")
+        guard case .array(let kinds) = try object(cause["kind"], "kind")["enum"] else {
+            Issue.record("LayerRootCause.kind has no enum")
+            return
+        }
+        #expect(kinds == LayerSlipKind.allCases.map { .string($0.rawValue) })
+        let defaults = try object(try schema("LayerRequest")["properties"], "properties")
+        #expect(try object(defaults["convention"], "convention")["default"] == .string(RequestDefaults.convention.rawValue))
+        let network = try object(try schema("LayerNetworkRequest")["properties"], "properties")
+        #expect(try object(network["loss"], "loss")["default"] == .string(RequestDefaults.loss.rawValue))
     }
 
     @Test func defaultsAndBoundsMatchTheReader() throws {

@@ -91,7 +91,7 @@ public struct LayerNetwork: Sendable {
         return lossValue(scores: a)
     }
 
-    func lossValue(scores: Tensor) -> Double {
+    public func lossValue(scores: Tensor) -> Double {
         var arguments = lossInputs
         arguments["x"] = scores
         return loss.forward(arguments)[0].values[0]

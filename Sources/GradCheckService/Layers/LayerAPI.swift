@@ -1,0 +1,240 @@
+import GradCheck
+
+/// The three endpoints for the two layer bodies: priced and held to the budgets like the
+/// notebook body's, answering JSON (the check's verdicts, root causes and notes).
+extension GradCheckAPI {
+    /// `/forward`: the layer's outputs by name (`out`; `next_h`, `next_c`), or a loss's value;
+    /// for a network, its loss (with the L2 term) and the last layer's scores.
+    func layerForward(_ request: ServiceRequest, hold: MemoryHold) throws(APIFailure) -> APIResponse {
+        switch request {
+        case let .layer(body):
+            let layer = try prepared(body, passes: 1, hold: hold)
+            let outputs = layer.function.forward(layer.inputs)
+            return .json(
+                try Self.encodedAnswer { writer throws(JSONWriteError) in
+                    writer.beginObject()
+                    if layer.function.isLoss {
+                        try writer.member("loss", number: outputs[0].values[0])
+                    } else {
+                        writer.key("outputs")
+                        writer.beginObject()
+                        for (name, output) in zip(layer.function.upstreamNames, outputs) {
+                            writer.key(PreparedLayer.outputName(name))
+                            try writer.tensor(output)
+                        }
+                        writer.endObject()
+                    }
+                    writer.endObject()
+                })
+        case let .layerNetwork(body):
+            let network = try prepared(body, passes: 1, hold: hold).network
+            let (_, scores) = network.activations()
+            return .json(
+                try Self.encodedAnswer { writer throws(JSONWriteError) in
+                    writer.beginObject()
+                    try writer.member("loss", number: network.lossValue(scores: scores) + network.regularisation)
+                    writer.key("scores")
+                    try writer.tensor(scores)
+                    writer.endObject()
+                })
+        default:
+            preconditionFailure("layerForward takes layer bodies only")
+        }
+    }
+
+    /// `/backward`: exactly what the caller's backward must return (by gradient name; by layer
+    /// name then gradient name for a network), and the upstream used when it was drawn.
+    func layerBackward(_ request: ServiceRequest, hold: MemoryHold) throws(APIFailure) -> APIResponse {
+        switch request {
+        case let .layer(body):
+            let layer = try prepared(body, passes: 3, hold: hold)
+            let gradients = layer.function.backward(layer.inputs, upstream: layer.upstream)
+            return .json(
+                try Self.encodedAnswer { writer throws(JSONWriteError) in
+                    writer.beginObject()
+                    writer.key("gradients")
+                    try writer.tensors(gradients, order: layer.function.gradientInputs.map(\.gradient))
+                    try LayerReportEncoder.writeUpstream(layer, to: &writer)
+                    writer.endObject()
+                })
+        case let .layerNetwork(body):
+            let network = try prepared(body, passes: 3, hold: hold).network
+            let (_, scores) = network.activations()
+            let gradients = network.backward().gradients
+            return .json(
+                try Self.encodedAnswer { writer throws(JSONWriteError) in
+                    writer.beginObject()
+                    try writer.member("loss", number: network.lossValue(scores: scores) + network.regularisation)
+                    writer.key("gradients")
+                    writer.beginObject()
+                    for layer in network.layers {
+                        guard let own = gradients[layer.name] else { continue }
+                        writer.key(layer.name)
+                        try writer.tensors(own, order: layer.function.gradientInputs.map(\.gradient))
+                    }
+                    writer.endObject()
+                    writer.endObject()
+                })
+        default:
+            preconditionFailure("layerBackward takes layer bodies only")
+        }
+    }
+
+    /// `/gradcheck` for a layer body, as JSON (NDJSON streams the same answer after its progress).
+    func layerCheck(
+        _ request: ServiceRequest, format: ReportFormat, hold: MemoryHold, isCancelled: @escaping Cancellation,
+        progress: CheckProgress?
+    ) throws(APIFailure) -> APIResponse {
+        guard format == .json || format == .ndjson else {
+            throw .request(
+                .invalidBody(
+                    "layer and network checks answer application/json (or application/x-ndjson); the HTML, SVG and Gradescope reports cover the notebook's network body"
+                ))
+        }
+        let report: LayerCheckReport
+        var describe: (inout JSONWriter) throws(JSONWriteError) -> Void
+        switch request {
+        case let .layer(body):
+            let layer = try prepared(body, passes: 0, hold: hold)
+            if let gradients = body.gradients {
+                do throws(LayerError) {
+                    try LayerChecker.validate(
+                        gradients, layer: layer.function, type: layer.type, inputs: layer.inputs, upstream: layer.upstream,
+                        prefix: "\(RequestField.gradients.rawValue).")
+                } catch { throw .request(RequestError(error)) }
+            }
+            let operations = Double(2 * layer.coordinates + 1) * layer.forwardOperations
+            try admit(operations, field: .layerInputs)
+            try hold.reserve(layer.bytes * Double(cores + 2) + Double(layer.coordinates) * 64, for: "the check's copies and results")
+            let stop = layerStop(operations, isCancelled: isCancelled, progress: progress)
+            do throws(GradientChecker.CheckFailure) {
+                var checked = try LayerChecker.check(
+                    layer: layer.function, inputs: layer.inputs, upstream: layer.upstream, gradients: body.gradients,
+                    epsilon: body.epsilon, threshold: body.threshold, stop: stop, cores: cores)
+                checked.drawnUpstreamSeed = layer.drawnSeed
+                report = checked
+            } catch { throw .check(error) }
+            describe = { writer throws(JSONWriteError) in
+                try writer.member("layer", string: body.type)
+                try writer.member("convention", string: body.convention.rawValue)
+                try LayerReportEncoder.writeUpstream(layer, to: &writer)
+            }
+        case let .layerNetwork(body):
+            let prepared = try prepared(body, passes: 0, hold: hold)
+            let network = prepared.network
+            var checkedInputs: Set<Int> = []
+            if let gradients = body.gradients {
+                for (k, layer) in network.layers.enumerated() {
+                    guard let sent = gradients[layer.name] else { continue }
+                    var arguments = layer.params
+                    if let data = layer.function.dataInput { arguments[data] = Tensor(zeros: [prepared.inputCounts[k]]) }
+                    let names = layer.function.gradientInputs.map(\.gradient)
+                    for (name, tensor) in sent {
+                        guard let input = layer.function.gradientInputs.first(where: { $0.gradient == name })?.input else {
+                            throw .request(
+                                .invalid(
+                                    "\(RequestField.gradients.rawValue).\(layer.name).\(name)",
+                                    "\(layer.type)'s backward returns no \"\(name)\"; it returns \(names.joined(separator: ", "))"))
+                        }
+                        let expected = input == layer.function.dataInput ? nil : layer.params[input]?.shape
+                        if input == layer.function.dataInput { checkedInputs.insert(k) }
+                        if let expected, tensor.shape != expected {
+                            throw .request(
+                                .invalid(
+                                    "\(RequestField.gradients.rawValue).\(layer.name).\(name)",
+                                    "has shape \(tensor.shapeDescription) but \(input) has shape \(Tensor.describe(expected))"))
+                        }
+                    }
+                }
+                let inputs = network.activations().inputs
+                for k in checkedInputs {
+                    let layer = network.layers[k]
+                    let name = layer.inputGradient!
+                    if let tensor = gradients[layer.name]?[name], tensor.shape != inputs[k].shape {
+                        throw .request(
+                            .invalid(
+                                "\(RequestField.gradients.rawValue).\(layer.name).\(name)",
+                                "has shape \(tensor.shapeDescription) but \(layer.name)'s input has shape \(inputs[k].shapeDescription)"))
+                    }
+                }
+            }
+            let operations = prepared.checkOperations(checkedInputs: checkedInputs)
+            try admit(operations, field: .layers)
+            try hold.reserve(prepared.bytes * Double(cores + 3), for: "the check's copies, activations and results")
+            let stop = layerStop(operations, isCancelled: isCancelled, progress: progress)
+            do throws(GradientChecker.CheckFailure) {
+                report = try LayerNetworkChecker.check(
+                    network, gradients: body.gradients, epsilon: body.epsilon, threshold: body.threshold, stop: stop, cores: cores)
+            } catch { throw .check(error) }
+            describe = { writer throws(JSONWriteError) in
+                try writer.member("convention", string: body.convention.rawValue)
+                try writer.member("loss", string: body.loss.rawValue)
+            }
+        default:
+            preconditionFailure("layerCheck takes layer bodies only")
+        }
+        metrics?.recordCheck(
+            passed: report.passed, method: DifferenceMethod.central.rawValue,
+            mode: request.isLayerNetwork ? "network" : "layer", costEvaluations: report.costEvaluations)
+        return .json(
+            try Self.encodedAnswer { writer throws(JSONWriteError) in try LayerReportEncoder.write(report, describe, to: &writer) })
+    }
+
+    private func prepared(_ body: LayerRequest, passes: Double, hold: MemoryHold) throws(APIFailure) -> PreparedLayer {
+        let layer: PreparedLayer
+        do throws(RequestError) { layer = try PreparedLayer(body) } catch { throw .request(error) }
+        try admit(passes * layer.forwardOperations, field: .layerInputs)
+        try hold.reserve(layer.bytes * 4, for: "the layer's outputs and gradients")
+        return layer
+    }
+
+    private func prepared(_ body: LayerNetworkRequest, passes: Double, hold: MemoryHold) throws(APIFailure) -> PreparedNetwork {
+        let network: PreparedNetwork
+        do throws(RequestError) { network = try PreparedNetwork(body) } catch { throw .request(error) }
+        try admit(passes * network.suffixOperations[0], field: .layers)
+        try hold.reserve(network.bytes * 4, for: "the network's activations and gradients")
+        return network
+    }
+
+    /// Refuses work priced over `--max-work`, naming what to make smaller.
+    private func admit(_ operations: Double, field: RequestField) throws(APIFailure) {
+        guard operations > limits.maxOperations else { return }
+        throw .request(
+            RequestError(
+                status: RequestError.invalidField,
+                detail:
+                    "\(field.rawValue): this needs about \(WorkEstimate.scientific(operations)) operations, over the server's budget of \(WorkEstimate.scientific(limits.maxOperations)) (--max-work); send smaller inputs (fewer examples, fewer channels or steps)",
+                field: field.rawValue))
+    }
+
+    private func layerStop(_ operations: Double, isCancelled: @escaping Cancellation, progress: CheckProgress?) -> StopSignal {
+        let cores = cores
+        let stop = StopSignal(
+            budget: limits.maxOperations, allowance: { WorkEstimate.allowedSeconds(operations: $0, cores: cores) },
+            isCancelled: isCancelled)
+        stop.price(operations: operations)
+        progress?.attach(stop)
+        return stop
+    }
+
+    /// A JSON answer's bytes; a number JSON cannot hold is the 422 that names it.
+    static func encodedAnswer(_ write: (inout JSONWriter) throws(JSONWriteError) -> Void) throws(APIFailure) -> [UInt8] {
+        var writer = JSONWriter(capacity: 4096)
+        do { try write(&writer) } catch { throw .nonFiniteResult(error) }
+        return writer.bytes
+    }
+}
+
+extension ServiceRequest {
+    var isLayerBody: Bool {
+        switch self {
+        case .layer, .layerNetwork: true
+        default: false
+        }
+    }
+
+    var isLayerNetwork: Bool {
+        if case .layerNetwork = self { return true }
+        return false
+    }
+}

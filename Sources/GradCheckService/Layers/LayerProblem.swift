@@ -1,0 +1,164 @@
+import GradCheck
+
+/// A layer body made ready to run: the function from the catalog, arguments whose names and
+/// shapes fit, and the upstream (the caller's, or drawn).
+struct PreparedLayer {
+    let function: any LayerFunction
+    let type: String
+    let inputs: LayerInputs
+    let upstream: [Tensor]
+    /// The seed the upstream was drawn with, when the caller sent none.
+    let drawnSeed: UInt64?
+
+    init(_ request: LayerRequest) throws(RequestError) {
+        var hyper = HyperReader(request.hyper, prefix: "\(RequestField.layer.rawValue).")
+        let inputsField = "\(RequestField.layerInputs.rawValue)."
+        do throws(LayerError) {
+            function = try LayerCatalog.make(
+                request.type, convention: request.convention, hyper: &hyper, field: "\(RequestField.layer.rawValue).type")
+            try LayerCatalog.checkNames(request.inputs, of: function, type: request.type, prefix: inputsField)
+        } catch { throw RequestError(error) }
+        type = request.type
+        inputs = request.inputs
+        let shapes: [[Int]]
+        do throws(LayerError) { shapes = try function.outputShapes(inputs) } catch { throw RequestError(error.nested(under: inputsField)) }
+        if function.isLoss {
+            if request.upstream != nil {
+                throw RequestError.invalid(
+                    .upstream, "\(type) is a loss: it has no upstream gradient (its backward is the loss's gradient)")
+            }
+            upstream = []
+            drawnSeed = nil
+        } else if let sent = request.upstream {
+            let names = function.upstreamNames
+            for name in sent.keys.sorted() where !names.contains(name) {
+                throw RequestError.invalid(
+                    "\(RequestField.upstream.rawValue).\(name)",
+                    "\(type)'s backward takes no \"\(name)\"; it takes \(names.joined(separator: ", "))")
+            }
+            var upstream: [Tensor] = []
+            for (name, shape) in zip(names, shapes) {
+                guard let tensor = sent[name] else {
+                    throw RequestError.invalid(
+                        "\(RequestField.upstream.rawValue).\(name)", "missing; \(type)'s backward takes \(names.joined(separator: ", "))")
+                }
+                guard tensor.shape == shape else {
+                    throw RequestError.invalid(
+                        "\(RequestField.upstream.rawValue).\(name)",
+                        "has shape \(tensor.shapeDescription) but the layer's output has shape \(Tensor.describe(shape)) at these inputs")
+                }
+                upstream.append(tensor)
+            }
+            self.upstream = upstream
+            drawnSeed = nil
+        } else {
+            upstream = LayerChecker.drawnUpstream(shapes: shapes, seed: request.seed)
+            drawnSeed = request.seed
+        }
+    }
+
+    /// The output's name for an upstream name: `dout` -> `out`, `dnext_h` -> `next_h`.
+    static func outputName(_ upstream: String) -> String {
+        upstream.hasPrefix("d") ? String(upstream.dropFirst()) : upstream
+    }
+
+    /// One forward pass's work, and a check's: two passes per coordinate plus the base point.
+    var forwardOperations: Double { function.forwardOperations(inputs) }
+    var coordinates: Int {
+        function.gradientInputs.reduce(0) { $0 + (inputs[$1.input]?.count ?? 0) }
+    }
+    var bytes: Double { Double(inputs.values.reduce(0) { $0 + $1.count } + upstream.reduce(0) { $0 + $1.count }) * 8 }
+}
+
+/// A network body made ready to run.
+struct PreparedNetwork {
+    let network: LayerNetwork
+    /// The operations of one forward pass from layer k to the loss, for each k.
+    let suffixOperations: [Double]
+    /// The size of each layer's input.
+    let inputCounts: [Int]
+
+    init(_ request: LayerNetworkRequest) throws(RequestError) {
+        var layers: [NetworkLayer] = []
+        var input = request.x
+        var suffix: [Double] = []
+        var counts: [Int] = []
+        for (k, spec) in request.layers.enumerated() {
+            let field = "\(RequestField.layers.rawValue)[\(k)]."
+            var hyper = HyperReader(spec.hyper, prefix: field)
+            let function: any LayerFunction
+            do throws(LayerError) {
+                function = try LayerCatalog.make(spec.type, convention: request.convention, hyper: &hyper, field: field + "type")
+            } catch { throw RequestError(error) }
+            guard let data = function.dataInput, !function.isLoss else {
+                throw RequestError.invalid(field + "type", "\(spec.type) cannot be a layer of a network; the loss goes in \"loss\"")
+            }
+            var arguments = spec.params
+            if arguments[data] != nil {
+                throw RequestError.invalid(
+                    field + "params.\(data)", "\(data) is the previous layer's output (X for the first layer), not a parameter")
+            }
+            arguments[data] = input
+            do throws(LayerError) {
+                try LayerCatalog.checkNames(arguments, of: function, type: spec.type, prefix: field + "params.")
+            } catch {
+                throw RequestError(error)
+            }
+            let shapes: [[Int]]
+            do throws(LayerError) { shapes = try function.outputShapes(arguments) } catch {
+                let what = error.field == data ? (k == 0 ? "X" : "its input (layers[\(k - 1)]'s output)") : nil
+                if let what { throw RequestError.invalid(field + "type", "\(what): \(error.message)") }
+                throw RequestError(error.nested(under: field + "params."))
+            }
+            suffix.append(function.forwardOperations(arguments))
+            counts.append(input.count)
+            layers.append(NetworkLayer(name: spec.name, type: spec.type, function: function, params: spec.params))
+            input = Tensor(zeros: shapes[0])
+        }
+        var loss: any LayerFunction
+        var lossInputs: LayerInputs = ["y": request.y]
+        if let mask = request.mask {
+            guard request.loss == .temporalSoftmax else {
+                throw RequestError.invalid(.mask, "only used with \"loss\": \"temporal_softmax\"")
+            }
+            lossInputs["mask"] = mask
+        }
+        var hyper = HyperReader([:], prefix: "\(RequestField.loss.rawValue).")
+        do throws(LayerError) {
+            loss = try LayerCatalog.make(request.loss.layerType, convention: .cs231n, hyper: &hyper, field: RequestField.loss.rawValue)
+        } catch { throw RequestError(error) }
+        var lossArguments = lossInputs
+        lossArguments["x"] = input
+        if request.loss == .temporalSoftmax, lossArguments["mask"] == nil {
+            lossArguments["mask"] = Tensor(shape: request.y.shape, values: Array(repeating: 1, count: request.y.count))
+            lossInputs["mask"] = lossArguments["mask"]
+        }
+        do throws(LayerError) {
+            try LayerCatalog.checkNames(lossArguments, of: loss, type: request.loss.rawValue, prefix: "")
+            _ = try loss.outputShapes(lossArguments)
+        } catch {
+            let field = error.field == "x" ? RequestField.loss.rawValue : error.field
+            throw RequestError.invalid(field, error.field == "x" ? "the last layer's output: \(error.message)" : error.message)
+        }
+        suffix.append(loss.forwardOperations(lossArguments))
+        for k in stride(from: suffix.count - 2, through: 0, by: -1) { suffix[k] += suffix[k + 1] }
+        suffixOperations = suffix
+        inputCounts = counts
+        network = LayerNetwork(layers: layers, loss: loss, lossInputs: lossInputs, reg: request.reg, x: request.x)
+    }
+
+    /// A full check's work: two runs from layer k to the loss per coordinate of layer k.
+    func checkOperations(checkedInputs: Set<Int>) -> Double {
+        var total = suffixOperations[0]
+        for (k, layer) in network.layers.enumerated() {
+            var count = layer.checkedParams.reduce(0) { $0 + layer.params[$1]!.count }
+            if checkedInputs.contains(k) { count += inputCounts[k] }
+            total += 2 * Double(count) * suffixOperations[k]
+        }
+        return total
+    }
+
+    var bytes: Double {
+        Double(network.layers.reduce(network.x.count) { $0 + $1.params.values.reduce(0) { $0 + $1.count } }) * 8
+    }
+}
