@@ -1,4 +1,5 @@
 import GradCheck
+import TestSupport
 import Testing
 
 /// No layer crashes on arguments of the wrong rank or size: `outputShapes` refuses them (a
@@ -55,6 +56,61 @@ import Testing
             }
             for slip in layer.slips { _ = slip.replay(inputs, upstream) }
             _ = layer.tiedGroups(inputs)
+        }
+    }
+
+    static let references = ((try? LayerReference.all()) ?? []).map(\.name)
+
+    /// Near misses of shapes that fit: each reference with one side of one argument one larger or
+    /// smaller (a side of 1 made 0 is skipped: requests cannot send empty arrays), and with each
+    /// numeric hyper-parameter set to 0 ... 5 (and its reciprocal halves for probabilities).
+    @Test(arguments: references)
+    func nearMissesAreRefusedOrRun(_ name: String) throws {
+        let reference = try LayerReference.load(name)
+        let entry = try #require(LayerCatalog.all.first { $0.name == reference.type && $0.convention == reference.convention })
+        var generator = SplitMix64(seed: 11)
+        func run(_ hyper: [String: HyperValue], _ inputs: LayerInputs) {
+            var reader = HyperReader(hyper, prefix: "layer.")
+            guard let layer = try? LayerCatalog.make(entry.name, convention: entry.convention, hyper: &reader, field: "layer.type"),
+                let shapes = try? layer.outputShapes(inputs)
+            else { return }
+            let outputs = layer.forward(inputs)
+            #expect(outputs.map(\.shape) == shapes, "\(name)")
+            let upstream = layer.isLoss ? [] : LayerChecker.drawnUpstream(shapes: shapes, seed: 2)
+            let gradients = layer.backward(inputs, upstream: upstream)
+            for (gradient, input) in layer.gradientInputs {
+                #expect(gradients[gradient]?.shape == inputs[input]?.shape, "\(name): \(gradient)")
+            }
+            for slip in layer.slips { _ = slip.replay(inputs, upstream) }
+            _ = layer.tiedGroups(inputs)
+        }
+        var layer = reference.hyper
+        var probe = HyperReader(layer, prefix: "layer.")
+        let made = try? entry.make(&probe)
+        #expect(made != nil)
+        for (input, tensor) in reference.inputs {
+            for axis in tensor.shape.indices {
+                for change in [-1, 1] where tensor.shape[axis] + change >= 1 {
+                    var shape = tensor.shape
+                    shape[axis] += change
+                    var inputs = reference.inputs
+                    let integer = made?.integerInputs.contains(input) ?? false
+                    inputs[input] = Tensor(
+                        shape: shape,
+                        values: (0..<Tensor.count(of: shape)).map { _ in
+                            integer ? Double(generator.nextIndex(below: 3)) : generator.nextGaussian()
+                        })
+                    run(reference.hyper, inputs)
+                }
+            }
+        }
+        for key in reference.hyper.keys.sorted() {
+            guard case .number = reference.hyper[key]! else { continue }
+            for value in [0, 0.5, 1, 2, 3, 5, -1] {
+                layer = reference.hyper
+                layer[key] = .number(value)
+                run(layer, reference.inputs)
+            }
         }
     }
 }
