@@ -372,6 +372,10 @@ public struct GradientChecker: Sendable {
             let diagnosis = BackwardDiagnosis(
                 convention: voted == nil ? nil : convention, rootCauses: found.rootCauses,
                 propagated: found.propagated)
+            if let tie = Self.missingOneOverM(replay: replay, failed: failed, intermediates: names, voted: voted, convention: convention) {
+                best = (reports, BackwardDiagnosis(convention: convention, rootCauses: [tie], propagated: []))
+                break
+            }
             if best.map({ diagnosis.rootCauses.count < $0.diagnosis.rootCauses.count }) ?? true { best = (reports, diagnosis) }
         }
         if let best {
