@@ -8,5 +8,7 @@ public enum CS231nLayers {
         },
         LayerType("tanh", .cs231n) { _ throws(LayerError) in ElementwiseLayer(.tanh) },
         LayerType("sigmoid", .cs231n) { _ throws(LayerError) in ElementwiseLayer(.sigmoid) },
+        LayerType("rnn_step", .cs231n) { _ throws(LayerError) in RNNStepLayer() },
+        LayerType("rnn", .cs231n) { _ throws(LayerError) in RNNLayer() },
     ]
 }
