@@ -7,7 +7,7 @@ import Testing
 /// the right backward and equals the numpy generator's own slipped backward
 /// (Tests/Fixtures/layer-slips, dev/layer-references/rnn.py).
 @Suite struct RNNSlipTests {
-    static let layers = ["rnn_step", "rnn"]
+    static let layers = ["rnn_step", "rnn", "lstm_step", "lstm"]
 
     /// f = sum_k <upstream_k, forward_k>.
     static func objective(_ layer: any LayerFunction, _ inputs: LayerInputs, _ upstream: [Tensor]) -> Double {

@@ -10,5 +10,7 @@ public enum CS231nLayers {
         LayerType("sigmoid", .cs231n) { _ throws(LayerError) in ElementwiseLayer(.sigmoid) },
         LayerType("rnn_step", .cs231n) { _ throws(LayerError) in RNNStepLayer() },
         LayerType("rnn", .cs231n) { _ throws(LayerError) in RNNLayer() },
+        LayerType("lstm_step", .cs231n) { _ throws(LayerError) in LSTMStepLayer() },
+        LayerType("lstm", .cs231n) { _ throws(LayerError) in LSTMLayer() },
     ]
 }
