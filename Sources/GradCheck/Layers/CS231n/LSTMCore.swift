@@ -17,9 +17,6 @@ enum LSTMCore {
         let n: Int, t: Int, d: Int, h: Int
     }
 
-    /// The gates' positions along 4H: i, f, o, g.
-    static let gateNames = ["i", "f", "o", "g"]
-
     /// How the backward is written: right, or with one of the classic slips.
     struct Variant: Sendable {
         var upstream = RNNCore.Variant.Upstream.added
@@ -214,10 +211,8 @@ enum LSTMCore {
         return 2 * rows * Double(s.d * 4 * s.h) + 2 * rows * Double(s.h * 4 * s.h) + 100 * rows * Double(s.h)
     }
 
-    /// The common wrong gate orders a backward stacks da (or assembles dWx) in, with their names:
-    /// i, f, g, o (the equations' order, PyTorch's); f, i, g, o (deeplearning.ai's); i, g, f, o
-    /// (TensorFlow's i, j, f, o); f, i, o, g (i and f swapped).
-    static let wrongOrders: [(name: String, order: [Int])] = [
-        ("i, f, g, o", [0, 1, 3, 2]), ("f, i, g, o", [1, 0, 3, 2]), ("i, g, f, o", [0, 3, 1, 2]), ("f, i, o, g", [1, 0, 2, 3]),
-    ]
+    /// The common wrong gate orders a backward stacks da (or assembles dWx) in, as indices into
+    /// i, f, o, g: i, f, g, o (the equations' order, PyTorch's); f, i, g, o (deeplearning.ai's);
+    /// i, g, f, o (TensorFlow's i, j, f, o); f, i, o, g (i and f swapped).
+    static let wrongOrders: [[Int]] = [[0, 1, 3, 2], [1, 0, 3, 2], [0, 3, 1, 2], [1, 0, 2, 3]]
 }

@@ -62,8 +62,8 @@ public struct LSTMLayer: LayerFunction {
 
     public var slips: [LayerSlip] {
         LSTMSlips(
-            run: { inputs, upstream, variant in backward(inputs, upstream: upstream, variant: variant) },
-            dx: "dx", dh: "dh0", dc: nil, steps: { $0["x"]!.shape[1] }, batch: { $0["x"]!.shape[0] }
+            run: { inputs, upstream, variant in backward(inputs, upstream: upstream, variant: variant) }, convert: { $0 },
+            words: .cs231n, dh: "dh0", dc: nil, steps: { $0["x"]!.shape[1] }, batch: { $0["x"]!.shape[0] }
         ).slips
     }
 }

@@ -1,11 +1,32 @@
-/// The classic slips of an LSTM backward, shared by `lstm_step` and `lstm` (and, renamed, the
-/// dlai cells): each a replay of LSTMCore's backward written with the slip.
+/// The classic slips of an LSTM backward, shared by `lstm_step` and `lstm` and, through their
+/// adapters, deeplearning.ai's `lstm_cell` and `lstm`: each a replay of LSTMCore's backward
+/// written with the slip. Replays run in CS231n's names (dx, dprev_h or dh0, dprev_c, dWx, dWh,
+/// db); `convert` turns those into the layer's own.
 struct LSTMSlips: Sendable {
-    /// The backward with a variant, by the layer's gradient names.
+    /// The words a message uses, in the layer's convention.
+    struct Words: Sendable {
+        /// "dWx, dWh and db".
+        let parameters: String
+        /// The upstream at step t ("dh[:, t]"), the batch size ("N").
+        let upstreamAtT: String, batch: String
+        /// The gates' names at CS231n's positions i, f, o, g.
+        let gates: [String]
+        /// Whether the backward stacks the gates' gradients in one da (CS231n's Wx (D, 4H));
+        /// deeplearning.ai's separate Wf, Wi, Wc, Wo have no stacking to get wrong.
+        let stacked: Bool
+
+        static let cs231n = Words(
+            parameters: "dWx, dWh and db", upstreamAtT: "dh[:, t]", batch: "N", gates: ["i", "f", "o", "g"], stacked: true)
+    }
+
+    /// The backward with a variant, in CS231n's names.
     let run: @Sendable (_ inputs: LayerInputs, _ upstream: [Tensor], _ variant: LSTMCore.Variant) -> [String: Tensor]
-    /// The gradient names: x's, the previous state's (dprev_h / dh0), the previous cell's
+    /// CS231n's gradients (any subset) in the layer's names.
+    let convert: @Sendable (_ gradients: [String: Tensor]) -> [String: Tensor]
+    let words: Words
+    /// CS231n's name of the previous state's gradient (dprev_h, dh0) and of the previous cell's
     /// (dprev_c; nil for the sequence, whose c0 = 0 is no argument).
-    let dx: String, dh: String, dc: String?
+    let dh: String, dc: String?
     /// The number of steps and the batch size N of a call.
     let steps: @Sendable (_ inputs: LayerInputs) -> Int
     let batch: @Sendable (_ inputs: LayerInputs) -> Int
@@ -16,8 +37,8 @@ struct LSTMSlips: Sendable {
         gradients.filter { names.contains($0.key) }
     }
 
-    private var all: [String] { [dx, dh] + (dc.map { [$0] } ?? []) + Self.parameters }
-    private var withoutCell: [String] { [dx, dh] + Self.parameters }
+    private var all: [String] { ["dx", dh] + (dc.map { [$0] } ?? []) + Self.parameters }
+    private var withoutCell: [String] { ["dx", dh] + Self.parameters }
 
     /// A slip whose replay runs `variant` and keeps `names`; nil below `minimumSteps` steps.
     private func replay(
@@ -25,26 +46,28 @@ struct LSTMSlips: Sendable {
     ) -> LayerSlip {
         LayerSlip(kind, message) { [self] inputs, upstream in
             guard steps(inputs) >= minimumSteps else { return nil }
-            return only(run(inputs, upstream, variant), names)
+            return convert(only(run(inputs, upstream, variant), names))
         }
     }
 
     var slips: [LayerSlip] {
+        let w = words
         var slips: [LayerSlip] = []
         let sequence = dc == nil
         if sequence {
             slips.append(
                 replay(
                     .upstreamNotAdded,
-                    "dh[:, t] is not added to the gradient carried back from step t + 1: only the last step's upstream enters",
+                    "\(w.upstreamAtT) is not added to the gradient carried back from step t + 1: only the last step's upstream enters",
                     LSTMCore.Variant(upstream: .lastOnly), keeping: all, minimumSteps: 2))
             slips.append(
                 replay(
-                    .upstreamNotAdded, "the gradient carried back to h_t from step t + 1 is replaced by dh[:, t] instead of added to it",
+                    .upstreamNotAdded,
+                    "the gradient carried back to h_t from step t + 1 is replaced by \(w.upstreamAtT) instead of added to it",
                     LSTMCore.Variant(upstream: .replaced), keeping: all, minimumSteps: 2))
             slips.append(
                 replay(
-                    .overwritten, "dWx, dWh and db are assigned (=) instead of accumulated (+=) across time: they hold step 0's terms only",
+                    .overwritten, "\(w.parameters) are assigned (=) instead of accumulated (+=) across time: they hold step 0's terms only",
                     LSTMCore.Variant(overwritten: true), keeping: Self.parameters, minimumSteps: 2))
         }
         slips.append(
@@ -52,27 +75,35 @@ struct LSTMSlips: Sendable {
                 .missingPath,
                 "dc misses the path through h = o * tanh(c): it is the carried cell gradient only, without dh * o * (1 - tanh(c)^2)",
                 LSTMCore.Variant(missingOutputPath: true), keeping: all))
-        let forget = "the cell gradient carried to the previous step misses the forget gate: dprev_c = dc instead of dc * f"
+        let forget = "the cell gradient carried to the previous step misses the forget gate: it is dc instead of dc * \(w.gates[1])"
         slips.append(
             replay(
                 .missingPath, forget, LSTMCore.Variant(missingForgetGate: true), keeping: sequence ? all : [dc!],
                 minimumSteps: sequence ? 2 : 1))
-        for (name, order) in LSTMCore.wrongOrders {
+        for order in LSTMCore.wrongOrders {
+            let name = order.map { w.gates[$0] }.joined(separator: ", ")
+            let right = w.gates.joined(separator: ", ")
+            if w.stacked {
+                slips.append(
+                    replay(
+                        .gateOrder,
+                        "da stacks the gates as \(name) where the forward's slices are \(right): every gradient computed from da is off",
+                        LSTMCore.Variant(stackedOrder: order), keeping: sequence ? all : withoutCell))
+            }
+            let message =
+                w.stacked
+                ? "\(w.parameters) are assembled with the gates' slices in the order \(name) instead of \(right)"
+                : "the gates' weight and bias gradients are assigned to the wrong gates: those of \(right) hold the gradients of \(name)"
             slips.append(
-                replay(
-                    .gateOrder,
-                    "da stacks the gates as \(name) where the forward's slices are i, f, o, g: every gradient computed from da is off",
-                    LSTMCore.Variant(stackedOrder: order), keeping: sequence ? all : withoutCell))
-            slips.append(
-                LayerSlip(.gateOrder, "dWx, dWh and db are assembled with the gates' slices in the order \(name) instead of i, f, o, g") {
-                    [self] inputs, upstream in
+                LayerSlip(.gateOrder, message) { [self] inputs, upstream in
                     let right = run(inputs, upstream, .right)
-                    return only(right, Self.parameters).mapValues { tensor in
-                        let hidden = tensor.shape.last! / 4
-                        let rows = tensor.count / (4 * hidden)
-                        return Tensor(
-                            shape: tensor.shape, values: LSTMCore.reorderedGates(tensor.values, rows: rows, hidden: hidden, order: order))
-                    }
+                    return convert(
+                        only(right, Self.parameters).mapValues { tensor in
+                            let hidden = tensor.shape.last! / 4
+                            let rows = tensor.count / (4 * hidden)
+                            let values = LSTMCore.reorderedGates(tensor.values, rows: rows, hidden: hidden, order: order)
+                            return Tensor(shape: tensor.shape, values: values)
+                        })
                 })
         }
         slips.append(
@@ -83,15 +114,16 @@ struct LSTMSlips: Sendable {
         slips.append(
             replay(
                 .wrongActivationDerivative,
-                "every gate's derivative is sigmoid'(s) (tanh'(g)) of the gate's value, activated twice, instead of s(1 - s) (1 - g^2)",
+                "every gate's derivative is sigmoid'(s) (tanh'(\(w.gates[3]))) of the gate's value, activated twice, instead of s(1 - s) (1 - \(w.gates[3])^2)",
                 LSTMCore.Variant(gateDerivatives: Array(repeating: .ofActivation, count: 4)), keeping: sequence ? all : withoutCell))
-        for (gate, name) in LSTMCore.gateNames.enumerated() {
+        for gate in 0..<4 {
             var derivatives = Array(repeating: LSTMCore.GateDerivative.right, count: 4)
             derivatives[gate] = .fromPreActivation
+            let name = w.gates[gate]
             let message =
                 gate < 3
                 ? "gate \(name)'s sigmoid derivative is taken from its pre-activation a, a(1 - a), instead of \(name)(1 - \(name))"
-                : "gate g's tanh derivative is taken from its pre-activation a, 1 - a^2, instead of 1 - g^2"
+                : "gate \(name)'s tanh derivative is taken from its pre-activation a, 1 - a^2, instead of 1 - \(name)^2"
             slips.append(
                 replay(
                     .wrongActivationDerivative, message, LSTMCore.Variant(gateDerivatives: derivatives),
@@ -102,10 +134,11 @@ struct LSTMSlips: Sendable {
                 .wrongActivationDerivative, "tanh'(c) is taken as 1 - c^2 (from tanh's argument) instead of 1 - tanh(c)^2",
                 LSTMCore.Variant(cellDerivativeFromArgument: true), keeping: all))
         slips.append(
-            LayerSlip(.scaled, "dWx, dWh and db carry an extra 1/N: the backward does not average over the batch (the loss does)") {
+            LayerSlip(.scaled, "\(w.parameters) carry an extra 1/\(w.batch): the backward does not average over the batch (the loss does)")
+            {
                 [self] inputs, upstream in
                 let n = Double(batch(inputs))
-                return only(run(inputs, upstream, .right), Self.parameters).mapValues { (1 / n) * $0 }
+                return convert(only(run(inputs, upstream, .right), Self.parameters).mapValues { (1 / n) * $0 })
             })
         return slips
     }

@@ -67,8 +67,8 @@ public struct LSTMStepLayer: LayerFunction {
 
     public var slips: [LayerSlip] {
         LSTMSlips(
-            run: { inputs, upstream, variant in backward(inputs, upstream: upstream, variant: variant) },
-            dx: "dx", dh: "dprev_h", dc: "dprev_c", steps: { _ in 1 }, batch: { $0["x"]!.shape[0] }
+            run: { inputs, upstream, variant in backward(inputs, upstream: upstream, variant: variant) }, convert: { $0 },
+            words: .cs231n, dh: "dprev_h", dc: "dprev_c", steps: { _ in 1 }, batch: { $0["x"]!.shape[0] }
         ).slips
     }
 }

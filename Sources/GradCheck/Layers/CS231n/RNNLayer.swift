@@ -60,45 +60,9 @@ public struct RNNLayer: LayerFunction {
     public func forwardOperations(_ inputs: LayerInputs) -> Double { RNNCore.operations(sizes(inputs)) }
 
     public var slips: [LayerSlip] {
-        [
-            LayerSlip(
-                .upstreamNotAdded,
-                "dh[:, t] is not added to the gradient carried back from step t + 1: only the last step's upstream dh[:, T-1] enters"
-            ) { inputs, upstream in
-                guard inputs["x"]!.shape[1] > 1 else { return nil }
-                return backward(inputs, upstream: upstream, variant: RNNCore.Variant(upstream: .lastOnly))
-            },
-            LayerSlip(
-                .upstreamNotAdded,
-                "the gradient carried back from step t + 1 is replaced by dh[:, t] instead of added to it"
-            ) { inputs, upstream in
-                guard inputs["x"]!.shape[1] > 1 else { return nil }
-                return backward(inputs, upstream: upstream, variant: RNNCore.Variant(upstream: .replaced))
-            },
-            LayerSlip(
-                .overwritten,
-                "dWx, dWh and db are assigned (=) instead of accumulated (+=) across time: they hold step 0's terms only"
-            ) { inputs, upstream in
-                guard inputs["x"]!.shape[1] > 1 else { return nil }
-                let slipped = backward(inputs, upstream: upstream, variant: RNNCore.Variant(overwritten: true))
-                return slipped.filter { ["dWx", "dWh", "db"].contains($0.key) }
-            },
-            LayerSlip(.scaled, "dWx, dWh and db carry an extra 1/N: the backward does not average over the batch (the loss does)") {
-                inputs, upstream in
-                let n = Double(inputs["x"]!.shape[0])
-                let right = backward(inputs, upstream: upstream)
-                return ["dWx": (1 / n) * right["dWx"]!, "dWh": (1 / n) * right["dWh"]!, "db": (1 / n) * right["db"]!]
-            },
-            LayerSlip(.scaled, "every gradient carries an extra 1/N: the upstream dh is averaged over the batch") { inputs, upstream in
-                let n = Double(inputs["x"]!.shape[0])
-                return backward(inputs, upstream: upstream).mapValues { (1 / n) * $0 }
-            },
-            LayerSlip(
-                .wrongActivationDerivative,
-                "tanh's derivative is taken from the pre-activation, 1 - a_t^2 with a_t = x_t Wx + h_{t-1} Wh + b, instead of 1 - h_t^2"
-            ) { inputs, upstream in
-                backward(inputs, upstream: upstream, variant: RNNCore.Variant(derivativeFromPreActivation: true))
-            },
-        ]
+        RNNSlips(
+            run: { inputs, upstream, variant in backward(inputs, upstream: upstream, variant: variant) }, convert: { $0 },
+            words: .cs231nSequence, sequence: true, steps: { $0["x"]!.shape[1] }, batch: { $0["x"]!.shape[0] }
+        ).slips
     }
 }

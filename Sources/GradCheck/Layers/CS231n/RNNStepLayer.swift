@@ -59,23 +59,9 @@ public struct RNNStepLayer: LayerFunction {
     public func forwardOperations(_ inputs: LayerInputs) -> Double { RNNCore.operations(sizes(inputs)) }
 
     public var slips: [LayerSlip] {
-        [
-            LayerSlip(
-                .wrongActivationDerivative,
-                "tanh's derivative is taken from the pre-activation, 1 - a^2 with a = x Wx + prev_h Wh + b, instead of 1 - next_h^2"
-            ) { inputs, upstream in
-                backward(inputs, upstream: upstream, variant: RNNCore.Variant(derivativeFromPreActivation: true))
-            },
-            LayerSlip(.scaled, "dWx, dWh and db carry an extra 1/N: the step's backward does not average over the batch (the loss does)") {
-                inputs, upstream in
-                let n = Double(inputs["x"]!.shape[0])
-                let right = backward(inputs, upstream: upstream)
-                return ["dWx": (1 / n) * right["dWx"]!, "dWh": (1 / n) * right["dWh"]!, "db": (1 / n) * right["db"]!]
-            },
-            LayerSlip(.scaled, "every gradient carries an extra 1/N: the upstream dnext_h is averaged over the batch") { inputs, upstream in
-                let n = Double(inputs["x"]!.shape[0])
-                return backward(inputs, upstream: upstream).mapValues { (1 / n) * $0 }
-            },
-        ]
+        RNNSlips(
+            run: { inputs, upstream, variant in backward(inputs, upstream: upstream, variant: variant) }, convert: { $0 },
+            words: .cs231nStep, sequence: false, steps: { _ in 1 }, batch: { $0["x"]!.shape[0] }
+        ).slips
     }
 }
