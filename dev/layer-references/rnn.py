@@ -235,3 +235,217 @@ right = lstm_run()
 write("lstm", "lstm", {}, {"x": x, "h0": h0, "Wx": Wx, "Wh": Wh, "b": b}, {"dh": dh},
       [lstm_forward(x, h0, c0, Wx, Wh, b)[0]], right)
 write_slips("lstm", lstm_slips(lstm_run, right, ["dx", "dh0", "dWx", "dWh", "db"], ["dWx", "dWh", "db"], sequence=True))
+
+
+# ---------------------------------------------------------------- deeplearning.ai (examples as columns)
+# The right gradients are written in the notebooks' own notation; the slips reuse the CS231n
+# slipped backward above through the layouts (x = xt.T, Wx = Wax.T, sequences (n_x, m, T) ->
+# (m, T, n_x), the four gate weights as the column blocks i, f, o, g of Wx and Wh).
+
+def dlai_rnn_cell_backward(da_next, xt, a_prev, Wax, Waa, ba):
+    a_next = np.tanh(Wax @ xt + Waa @ a_prev + ba)
+    dz = da_next * (1 - a_next ** 2)
+    return {"dxt": Wax.T @ dz, "da_prev": Waa.T @ dz, "dWax": dz @ xt.T, "dWaa": dz @ a_prev.T,
+            "dba": dz.sum(axis=1, keepdims=True)}
+
+
+def dlai_rnn_forward(x, a0, Wax, Waa, ba):
+    a = np.zeros((a0.shape[0], x.shape[1], x.shape[2]))
+    a_prev = a0
+    for t in range(x.shape[2]):
+        a_prev = np.tanh(Wax @ x[:, :, t] + Waa @ a_prev + ba)
+        a[:, :, t] = a_prev
+    return a
+
+
+def dlai_rnn_backward(da, x, a0, Wax, Waa, ba):
+    a = dlai_rnn_forward(x, a0, Wax, Waa, ba)
+    g = {"dx": np.zeros_like(x), "dWax": np.zeros_like(Wax), "dWaa": np.zeros_like(Waa), "dba": np.zeros_like(ba)}
+    da_prevt = np.zeros_like(a0)
+    for t in reversed(range(x.shape[2])):
+        a_prev = a[:, :, t - 1] if t > 0 else a0
+        step = dlai_rnn_cell_backward(da[:, :, t] + da_prevt, x[:, :, t], a_prev, Wax, Waa, ba)
+        g["dx"][:, :, t] = step["dxt"]
+        da_prevt = step["da_prev"]
+        for k in ("dWax", "dWaa", "dba"):
+            g[k] += step[k]
+    g["da0"] = da_prevt
+    return g
+
+
+def rnn_to_dlai(g):
+    names = {"dx": "dxt", "dprev_h": "da_prev", "dh0": "da0", "dWx": "dWax", "dWh": "dWaa"}
+    out = {}
+    for k, v in g.items():
+        if k == "db":
+            out["dba"] = v.reshape(-1, 1)
+        elif k == "dx" and v.ndim == 3:
+            out["dx"] = v.transpose(2, 0, 1)
+        else:
+            out[names[k]] = v.T
+    return out
+
+
+n_x, m, n_a = 3, 4, 5
+xt = r.standard_normal((n_x, m)); a_prev = r.standard_normal((n_a, m))
+Wax = 0.5 * r.standard_normal((n_a, n_x)); Waa = 0.5 * r.standard_normal((n_a, n_a)); ba = r.standard_normal((n_a, 1))
+da_next = r.standard_normal((n_a, m))
+right = dlai_rnn_cell_backward(da_next, xt, a_prev, Wax, Waa, ba)
+write("dlai_rnn_cell", "rnn_cell", {}, {"xt": xt, "a_prev": a_prev, "Wax": Wax, "Waa": Waa, "ba": ba}, {"da_next": da_next},
+      [np.tanh(Wax @ xt + Waa @ a_prev + ba)], right, convention="dlai")
+cs = (xt.T, a_prev.T, Wax.T, Waa.T, ba.ravel(), da_next.T)
+cs_right = rnn_step_gradients(*cs)
+write_slips("dlai_rnn_cell", [
+    ("wrong_activation_derivative", rnn_to_dlai(rnn_step_gradients(*cs, pre_derivative=True))),
+    ("scaled", rnn_to_dlai(params_over_n(cs_right, m))),
+    ("scaled", rnn_to_dlai({k: v / m for k, v in cs_right.items()})),
+])
+
+n_x, m, T_x, n_a = 3, 2, 4, 5
+x = r.standard_normal((n_x, m, T_x)); a0 = r.standard_normal((n_a, m))
+Wax = 0.5 * r.standard_normal((n_a, n_x)); Waa = 0.5 * r.standard_normal((n_a, n_a)); ba = r.standard_normal((n_a, 1))
+da = r.standard_normal((n_a, m, T_x))
+right = dlai_rnn_backward(da, x, a0, Wax, Waa, ba)
+write("dlai_rnn", "rnn", {}, {"x": x, "a0": a0, "Wax": Wax, "Waa": Waa, "ba": ba}, {"da": da},
+      [dlai_rnn_forward(x, a0, Wax, Waa, ba)], right, convention="dlai")
+cs = (x.transpose(1, 2, 0), a0.T, Wax.T, Waa.T, ba.ravel(), da.transpose(1, 2, 0))
+cs_right = rnn_backward(*cs)
+overwritten = rnn_backward(*cs, overwritten=True)
+write_slips("dlai_rnn", [
+    ("upstream_not_added", rnn_to_dlai(rnn_backward(*cs, upstream="last_only"))),
+    ("upstream_not_added", rnn_to_dlai(rnn_backward(*cs, upstream="replaced"))),
+    ("overwritten", rnn_to_dlai({k: overwritten[k] for k in ("dWx", "dWh", "db")})),
+    ("scaled", rnn_to_dlai(params_over_n(cs_right, m))),
+    ("scaled", rnn_to_dlai({k: v / m for k, v in cs_right.items()})),
+    ("wrong_activation_derivative", rnn_to_dlai(rnn_backward(*cs, pre_derivative=True))),
+])
+
+
+def dlai_lstm_cell(xt, a_prev, c_prev, p):
+    concat = np.vstack([a_prev, xt])
+    ft = sigmoid(p["Wf"] @ concat + p["bf"]); it = sigmoid(p["Wi"] @ concat + p["bi"])
+    cct = np.tanh(p["Wc"] @ concat + p["bc"]); ot = sigmoid(p["Wo"] @ concat + p["bo"])
+    c_next = ft * c_prev + it * cct
+    return ot * np.tanh(c_next), c_next, (ft, it, cct, ot, concat)
+
+
+def dlai_lstm_cell_backward(da_next, dc_next, xt, a_prev, c_prev, p):
+    a_next, c_next, (ft, it, cct, ot, concat) = dlai_lstm_cell(xt, a_prev, c_prev, p)
+    n_a = a_prev.shape[0]
+    dc = dc_next + da_next * ot * (1 - np.tanh(c_next) ** 2)
+    dot = da_next * np.tanh(c_next) * ot * (1 - ot)
+    dcct = dc * it * (1 - cct ** 2)
+    dit = dc * cct * it * (1 - it)
+    dft = dc * c_prev * ft * (1 - ft)
+    g = {"dWf": dft @ concat.T, "dWi": dit @ concat.T, "dWc": dcct @ concat.T, "dWo": dot @ concat.T,
+         "dbf": dft.sum(axis=1, keepdims=True), "dbi": dit.sum(axis=1, keepdims=True),
+         "dbc": dcct.sum(axis=1, keepdims=True), "dbo": dot.sum(axis=1, keepdims=True)}
+    dconcat = p["Wf"].T @ dft + p["Wi"].T @ dit + p["Wc"].T @ dcct + p["Wo"].T @ dot
+    g["da_prev"] = dconcat[:n_a]; g["dxt"] = dconcat[n_a:]; g["dc_prev"] = dc * ft
+    return g
+
+
+def dlai_lstm_forward(x, a0, p):
+    a = np.zeros((a0.shape[0], x.shape[1], x.shape[2])); c = np.zeros_like(a)
+    a_prev, c_prev = a0, np.zeros_like(a0)
+    for t in range(x.shape[2]):
+        a_prev, c_prev, _ = dlai_lstm_cell(x[:, :, t], a_prev, c_prev, p)
+        a[:, :, t] = a_prev; c[:, :, t] = c_prev
+    return a, c
+
+
+def dlai_lstm_backward(da, x, a0, p):
+    a, c = dlai_lstm_forward(x, a0, p)
+    T = x.shape[2]
+    g = {k: np.zeros_like(p[k[1:]]) for k in ("dWf", "dWi", "dWc", "dWo", "dbf", "dbi", "dbc", "dbo")}
+    g["dx"] = np.zeros_like(x)
+    da_prevt = np.zeros_like(a0); dc_prevt = np.zeros_like(a0)
+    for t in reversed(range(T)):
+        a_prev = a[:, :, t - 1] if t > 0 else a0
+        c_prev = c[:, :, t - 1] if t > 0 else np.zeros_like(a0)
+        step = dlai_lstm_cell_backward(da[:, :, t] + da_prevt, dc_prevt, x[:, :, t], a_prev, c_prev, p)
+        g["dx"][:, :, t] = step["dxt"]
+        da_prevt, dc_prevt = step["da_prev"], step["dc_prev"]
+        for k in ("dWf", "dWi", "dWc", "dWo", "dbf", "dbi", "dbc", "dbo"):
+            g[k] += step[k]
+    g["da0"] = da_prevt
+    return g
+
+
+def packed(p, n_a):
+    """The gate weights as CS231n's Wx, Wh, b (blocks i, f, o, g = Wi, Wf, Wo, Wc)."""
+    order = ["i", "f", "o", "c"]
+    W = np.hstack([p["W" + k].T for k in order])  # (n_a + n_x, 4 n_a)
+    return W[n_a:], W[:n_a], np.concatenate([p["b" + k].ravel() for k in order])
+
+
+def lstm_to_dlai(g, n_a):
+    out = {}
+    names = {"dprev_h": "da_prev", "dh0": "da0", "dprev_c": "dc_prev"}
+    for k, v in g.items():
+        if k in names:
+            out[names[k]] = v.T
+        elif k == "dx":
+            out["dxt" if v.ndim == 2 else "dx"] = v.T if v.ndim == 2 else v.transpose(2, 0, 1)
+    if "dWx" in g:
+        W = np.vstack([g["dWh"], g["dWx"]])
+        for k, gate in enumerate(["i", "f", "o", "c"]):
+            out["dW" + gate] = W[:, k * n_a:(k + 1) * n_a].T
+    if "db" in g:
+        for k, gate in enumerate(["i", "f", "o", "c"]):
+            out["db" + gate] = g["db"][k * n_a:(k + 1) * n_a].reshape(-1, 1)
+    return out
+
+
+def dlai_lstm_slips(cs_slips, n_a):
+    """The CS231n slips in deeplearning.ai's names, without the stacked gate orders (separate gate
+    weights have no stacked da): of each order's two gate_order slips, the second is kept."""
+    slips = []
+    orders = 0
+    for kind, g in cs_slips:
+        if kind == "gate_order":
+            orders += 1
+            if orders % 2 == 1:
+                continue
+        slips.append((kind, lstm_to_dlai(g, n_a)))
+    return slips
+
+
+def gate_parameters(n_a, n_x):
+    p = {}
+    for k in ("f", "i", "c", "o"):
+        p["W" + k] = 0.5 * r.standard_normal((n_a, n_a + n_x)); p["b" + k] = 0.5 * r.standard_normal((n_a, 1))
+    return p
+
+
+n_x, m, n_a = 3, 4, 3
+xt = r.standard_normal((n_x, m)); a_prev = r.standard_normal((n_a, m)); c_prev = r.standard_normal((n_a, m))
+p = gate_parameters(n_a, n_x)
+da_next = r.standard_normal((n_a, m)); dc_next = r.standard_normal((n_a, m))
+a_next, c_next, _ = dlai_lstm_cell(xt, a_prev, c_prev, p)
+right = dlai_lstm_cell_backward(da_next, dc_next, xt, a_prev, c_prev, p)
+write("dlai_lstm_cell", "lstm_cell", {}, dict(xt=xt, a_prev=a_prev, c_prev=c_prev, **p), {"da_next": da_next, "dc_next": dc_next},
+      [a_next, c_next], right, convention="dlai")
+x, prev_h, prev_c = xt.T, a_prev.T, c_prev.T
+Wx, Wh, b = packed(p, n_a)
+dnext_h, dnext_c = da_next.T, dc_next.T
+cs_right = lstm_step_run()
+assert all(np.allclose(v, right[k]) for k, v in lstm_to_dlai(cs_right, n_a).items())
+write_slips("dlai_lstm_cell", dlai_lstm_slips(
+    lstm_slips(lstm_step_run, cs_right, ["dx", "dprev_h", "dprev_c", "dWx", "dWh", "db"], ["dWx", "dWh", "db"], sequence=False),
+    n_a))
+
+n_x, m, T_x, n_a = 3, 2, 4, 3
+x_dlai = r.standard_normal((n_x, m, T_x)); a0 = r.standard_normal((n_a, m))
+p = gate_parameters(n_a, n_x)
+da = r.standard_normal((n_a, m, T_x))
+right = dlai_lstm_backward(da, x_dlai, a0, p)
+write("dlai_lstm", "lstm", {}, dict(x=x_dlai, a0=a0, **p), {"da": da}, [dlai_lstm_forward(x_dlai, a0, p)[0]], right,
+      convention="dlai")
+x, h0, c0 = x_dlai.transpose(1, 2, 0), a0.T, np.zeros((m, n_a))
+Wx, Wh, b = packed(p, n_a)
+dh = da.transpose(1, 2, 0)
+cs_right = lstm_run()
+assert all(np.allclose(v, right[k]) for k, v in lstm_to_dlai(cs_right, n_a).items())
+write_slips("dlai_lstm", dlai_lstm_slips(
+    lstm_slips(lstm_run, cs_right, ["dx", "dh0", "dWx", "dWh", "db"], ["dWx", "dWh", "db"], sequence=True), n_a))

@@ -7,7 +7,7 @@ import Testing
 /// the right backward and equals the numpy generator's own slipped backward
 /// (Tests/Fixtures/layer-slips, dev/layer-references/rnn.py).
 @Suite struct RNNSlipTests {
-    static let layers = ["rnn_step", "rnn", "lstm_step", "lstm"]
+    static let layers = ["rnn_step", "rnn", "lstm_step", "lstm", "dlai_rnn_cell", "dlai_rnn", "dlai_lstm_cell", "dlai_lstm"]
 
     /// f = sum_k <upstream_k, forward_k>.
     static func objective(_ layer: any LayerFunction, _ inputs: LayerInputs, _ upstream: [Tensor]) -> Double {
@@ -113,6 +113,17 @@ import Testing
         var step = try LayerReference.load("rnn_step").inputs
         step["prev_h"] = Tensor(zeros: [2, 5])
         #expect(throws: LayerError.self) { try RNNStepLayer().outputShapes(step) }
+    }
+
+    @Test func dlaiShapeErrorsNameTheArgument() throws {
+        var cell = try LayerReference.load("dlai_lstm_cell").inputs
+        cell["Wc"] = Tensor(zeros: [3, 5])
+        #expect(throws: LayerError.shapes("Wc", [3, 5], expected: [3, 6], because: "xt (3, 4) and a_prev (3, 4)")) {
+            try DLAILSTMCellLayer().outputShapes(cell)
+        }
+        var rnn = try LayerReference.load("dlai_rnn").inputs
+        rnn["ba"] = Tensor(zeros: [5])
+        #expect(throws: LayerError.shapes("ba", [5], expected: [5, 1], because: "Wax (5, 3)")) { try DLAIRNNLayer().outputShapes(rnn) }
     }
 
     @Test func slipsThatNeedSeveralStepsAreNilAtOneStep() throws {
