@@ -39,7 +39,7 @@ def rnn_forward(x, h0, Wx, Wh, b):
     return h, a
 
 
-def rnn_backward(x, h0, Wx, Wh, b, dh, upstream="added", pre_derivative=False, overwritten=False):
+def rnn_backward(x, h0, Wx, Wh, b, dh, upstream="added", pre_derivative=False, overwritten=False, twice=False):
     """The loop over t = T-1 ... 0 with dnext the gradient carried from step t + 1."""
     N, T, D = x.shape
     h, a = rnn_forward(x, h0, Wx, Wh, b)
@@ -52,7 +52,12 @@ def rnn_backward(x, h0, Wx, Wh, b, dh, upstream="added", pre_derivative=False, o
             total = dh[:, t] if t == T - 1 else dnext
         else:  # replaced
             total = dh[:, t]
-        da = total * ((1 - a[:, t] ** 2) if pre_derivative else (1 - h[:, t] ** 2))
+        if pre_derivative:
+            da = total * (1 - a[:, t] ** 2)
+        elif twice:  # tanh' evaluated at the activation: 1 - tanh(h)^2
+            da = total * (1 - np.tanh(h[:, t]) ** 2)
+        else:
+            da = total * (1 - h[:, t] ** 2)
         prev = h[:, t - 1] if t > 0 else h0
         dx[:, t] = da @ Wx.T
         if overwritten:
@@ -82,6 +87,7 @@ right = rnn_step_gradients(x, prev_h, Wx, Wh, b, dnext_h)
 write("rnn_step", "rnn_step", {}, inputs, {"dnext_h": dnext_h}, [np.tanh(x @ Wx + prev_h @ Wh + b)], right)
 write_slips("rnn_step", [
     ("wrong_activation_derivative", rnn_step_gradients(x, prev_h, Wx, Wh, b, dnext_h, pre_derivative=True)),
+    ("wrong_activation_derivative", rnn_step_gradients(x, prev_h, Wx, Wh, b, dnext_h, twice=True)),
     ("scaled", params_over_n(right, N)),
     ("scaled", {k: v / N for k, v in right.items()}),
 ])
@@ -100,6 +106,7 @@ write_slips("rnn", [
     ("scaled", params_over_n(right, N)),
     ("scaled", {k: v / N for k, v in right.items()}),
     ("wrong_activation_derivative", rnn_backward(x, h0, Wx, Wh, b, dh, pre_derivative=True)),
+    ("wrong_activation_derivative", rnn_backward(x, h0, Wx, Wh, b, dh, twice=True)),
 ])
 
 
@@ -297,6 +304,7 @@ cs = (xt.T, a_prev.T, Wax.T, Waa.T, ba.ravel(), da_next.T)
 cs_right = rnn_step_gradients(*cs)
 write_slips("dlai_rnn_cell", [
     ("wrong_activation_derivative", rnn_to_dlai(rnn_step_gradients(*cs, pre_derivative=True))),
+    ("wrong_activation_derivative", rnn_to_dlai(rnn_step_gradients(*cs, twice=True))),
     ("scaled", rnn_to_dlai(params_over_n(cs_right, m))),
     ("scaled", rnn_to_dlai({k: v / m for k, v in cs_right.items()})),
 ])
@@ -318,6 +326,7 @@ write_slips("dlai_rnn", [
     ("scaled", rnn_to_dlai(params_over_n(cs_right, m))),
     ("scaled", rnn_to_dlai({k: v / m for k, v in cs_right.items()})),
     ("wrong_activation_derivative", rnn_to_dlai(rnn_backward(*cs, pre_derivative=True))),
+    ("wrong_activation_derivative", rnn_to_dlai(rnn_backward(*cs, twice=True))),
 ])
 
 

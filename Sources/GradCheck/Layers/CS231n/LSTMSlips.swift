@@ -137,6 +137,7 @@ struct LSTMSlips: Sendable {
             LayerSlip(.scaled, "\(w.parameters) carry an extra 1/\(w.batch): the backward does not average over the batch (the loss does)")
             {
                 [self] inputs, upstream in
+                guard batch(inputs) > 1 else { return nil }
                 let n = Double(batch(inputs))
                 return convert(only(run(inputs, upstream, .right), Self.parameters).mapValues { (1 / n) * $0 })
             })

@@ -27,12 +27,21 @@ enum RNNCore {
             case replaced
         }
         var upstream = Upstream.added
-        /// tanh' taken as 1 - a^2 from the pre-activation a instead of 1 - tanh(a)^2.
-        var derivativeFromPreActivation = false
+        var derivative = Derivative.right
         /// `dWx = ...` instead of `+=` in a backward loop over t = T-1 ... 0: step 0's terms only.
         var overwritten = false
 
         static let right = Variant()
+    }
+
+    /// How tanh' is taken at step t.
+    enum Derivative: Sendable {
+        /// 1 - h_t^2.
+        case right
+        /// 1 - a_t^2, from the pre-activation a_t.
+        case fromPreActivation
+        /// 1 - tanh(h_t)^2: tanh' evaluated at the activation h_t, tanh applied twice.
+        case ofActivation
     }
 
     struct Gradients {
@@ -71,7 +80,7 @@ enum RNNCore {
         variant: Variant = .right
     ) -> Gradients {
         let (n, steps, d, hidden) = (s.n, s.t, s.d, s.h)
-        let (h, pre) = forward(x: x, h0: h0, wx: wx, wh: wh, b: b, sizes: s, keepPreActivation: variant.derivativeFromPreActivation)
+        let (h, pre) = forward(x: x, h0: h0, wx: wx, wh: wh, b: b, sizes: s, keepPreActivation: variant.derivative == .fromPreActivation)
         var dA = [Double](repeating: 0, count: n * steps * hidden)
         var carry = [Double](repeating: 0, count: n * hidden)
         var step = [Double](repeating: 0, count: n * hidden)
@@ -87,10 +96,12 @@ enum RNNCore {
                     case .replaced: total = dh[at + j]
                     }
                     let derivative: Double
-                    if variant.derivativeFromPreActivation {
-                        derivative = 1 - pre[at + j] * pre[at + j]
-                    } else {
-                        derivative = 1 - h[at + j] * h[at + j]
+                    switch variant.derivative {
+                    case .right: derivative = 1 - h[at + j] * h[at + j]
+                    case .fromPreActivation: derivative = 1 - pre[at + j] * pre[at + j]
+                    case .ofActivation:
+                        let twice = Foundation.tanh(h[at + j])
+                        derivative = 1 - twice * twice
                     }
                     let da = total * derivative
                     dA[at + j] = da

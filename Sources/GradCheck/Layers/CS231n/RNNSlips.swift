@@ -66,12 +66,14 @@ struct RNNSlips: Sendable {
             LayerSlip(
                 .scaled, "\(w.parameters) carry an extra 1/\(w.batch): the backward does not average over the batch (the loss does)"
             ) { [self] inputs, upstream in
+                guard batch(inputs) > 1 else { return nil }
                 let scale = 1 / Double(batch(inputs))
                 return convert(run(inputs, upstream, .right).filter { Self.parameters.contains($0.key) }.mapValues { scale * $0 })
             })
         slips.append(
             LayerSlip(.scaled, "every gradient carries an extra 1/\(w.batch): the upstream \(w.upstream) is averaged over the batch") {
                 [self] inputs, upstream in
+                guard batch(inputs) > 1 else { return nil }
                 let scale = 1 / Double(batch(inputs))
                 return convert(run(inputs, upstream, .right).mapValues { scale * $0 })
             })
@@ -80,7 +82,14 @@ struct RNNSlips: Sendable {
                 .wrongActivationDerivative,
                 "tanh's derivative is taken from the pre-activation, 1 - a^2 with \(w.preActivation), instead of 1 - \(w.state)^2"
             ) { [self] inputs, upstream in
-                convert(run(inputs, upstream, RNNCore.Variant(derivativeFromPreActivation: true)))
+                convert(run(inputs, upstream, RNNCore.Variant(derivative: .fromPreActivation)))
+            })
+        slips.append(
+            LayerSlip(
+                .wrongActivationDerivative,
+                "tanh's derivative is evaluated at the activation, 1 - tanh(\(w.state))^2 (tanh applied twice), instead of 1 - \(w.state)^2"
+            ) { [self] inputs, upstream in
+                convert(run(inputs, upstream, RNNCore.Variant(derivative: .ofActivation)))
             })
         return slips
     }
