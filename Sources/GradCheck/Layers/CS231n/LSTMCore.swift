@@ -58,7 +58,12 @@ enum LSTMCore {
         var dx: [Double], dh0: [Double], dc0: [Double], dWx: [Double], dWh: [Double], db: [Double]
     }
 
-    static func sigmoid(_ a: Double) -> Double { a >= 0 ? 1 / (1 + exp(-a)) : exp(a) / (1 + exp(a)) }
+    /// One exp whatever the sign, never overflowing.
+    @inline(__always)
+    static func sigmoid(_ a: Double) -> Double {
+        let e = exp(-abs(a))
+        return a >= 0 ? 1 / (1 + e) : e / (1 + e)
+    }
 
     static func forward(
         x: [Double], h0: [Double], c0: [Double]?, wx: [Double], wh: [Double], b: [Double], sizes s: Sizes,
@@ -68,33 +73,31 @@ enum LSTMCore {
         let width = 4 * hidden
         // x_t Wx for every step at once, then turned into the gates in place.
         var gates = LayerMath.matmul(x, wx, m: n * steps, k: s.d, n: width)
-        var pre = keepPreActivation ? [Double](repeating: 0, count: gates.count) : []
+        var pre = [Double](repeating: 0, count: keepPreActivation ? gates.count : 0)
         var h = [Double](repeating: 0, count: n * steps * hidden)
         var c = h
         var previous = h0
-        var cell = c0 ?? [Double](repeating: 0, count: n * hidden)
+        let initialCell = c0 ?? [Double](repeating: 0, count: n * hidden)
         var product = [Double](repeating: 0, count: n * width)
         for t in 0..<steps {
             RecurrentMath.multiply(previous, wh, into: &product, m: n, k: hidden, n: width)
             for row in 0..<n {
                 let at = row * steps + t
                 let g0 = at * width
-                let own = row * hidden
+                let p0 = row * width
                 for k in 0..<width {
-                    let a = gates[g0 + k] + product[row * width + k] + b[k]
+                    let a = gates[g0 + k] + product[p0 + k] + b[k]
                     if keepPreActivation { pre[g0 + k] = a }
                     gates[g0 + k] = k < 3 * hidden ? sigmoid(a) : Foundation.tanh(a)
                 }
+                let own = row * hidden
+                let c0 = at * hidden
                 for j in 0..<hidden {
-                    let i = gates[g0 + j]
-                    let f = gates[g0 + hidden + j]
-                    let o = gates[g0 + 2 * hidden + j]
-                    let g = gates[g0 + 3 * hidden + j]
-                    let next = f * cell[own + j] + i * g
-                    let value = o * Foundation.tanh(next)
-                    c[at * hidden + j] = next
-                    h[at * hidden + j] = value
-                    cell[own + j] = next
+                    let cPrev = t > 0 ? c[c0 - hidden + j] : initialCell[own + j]
+                    let next = gates[g0 + hidden + j] * cPrev + gates[g0 + j] * gates[g0 + 3 * hidden + j]
+                    let value = gates[g0 + 2 * hidden + j] * Foundation.tanh(next)
+                    c[c0 + j] = next
+                    h[c0 + j] = value
                     previous[own + j] = value
                 }
             }
@@ -174,7 +177,9 @@ enum LSTMCore {
             }
             RecurrentMath.multiply(step, wh, into: &carryH, m: n, k: width, n: hidden, transposeB: true)
         }
-        let dx = LayerMath.matmul(dA, wx, m: n * steps, k: width, n: d, transposeB: true)
+        // dA Wx^T as row-by-row dot products (both operands read contiguously).
+        var dx = [Double](repeating: 0, count: n * steps * d)
+        RecurrentMath.multiply(dA, wx, into: &dx, m: n * steps, k: width, n: d, transposeB: true)
         let (dWx, dWh, db): ([Double], [Double], [Double])
         if v.overwritten {
             // The last assignment of a loop over t = T-1 ... 0 is step 0's.

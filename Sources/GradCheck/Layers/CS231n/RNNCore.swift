@@ -110,7 +110,9 @@ enum RNNCore {
             }
             RecurrentMath.multiply(step, wh, into: &carry, m: n, k: hidden, n: hidden, transposeB: true)
         }
-        let dx = LayerMath.matmul(dA, wx, m: n * steps, k: hidden, n: d, transposeB: true)
+        // dA Wx^T as row-by-row dot products (both operands read contiguously).
+        var dx = [Double](repeating: 0, count: n * steps * d)
+        RecurrentMath.multiply(dA, wx, into: &dx, m: n * steps, k: hidden, n: d, transposeB: true)
         let previous = RecurrentMath.previousStates(h, initial: h0, n: n, steps: steps, width: hidden)
         let (dWx, dWh, db): ([Double], [Double], [Double])
         if variant.overwritten {

@@ -72,7 +72,7 @@ public struct DLAILSTMCellLayer: LayerFunction {
         let step = step
         return LSTMSlips(
             run: { inputs, upstream, variant in step.backward(cs231n(inputs), upstream: cs231nUpstream(upstream), variant: variant) },
-            convert: Self.converted, words: .dlai, dh: "dprev_h", dc: "dprev_c", steps: { _ in 1 }, batch: { $0["xt"]!.shape[1] }
+            convert: { Self.converted($0) }, words: .dlai, dh: "dprev_h", dc: "dprev_c", steps: { _ in 1 }, batch: { $0["xt"]!.shape[1] }
         ).slips
     }
 }

@@ -65,7 +65,7 @@ public struct DLAILSTMLayer: LayerFunction {
             run: { inputs, upstream, variant in
                 sequence.backward(cs231n(inputs), upstream: [DLAIRecurrentLayout.rowsFirst(upstream[0])], variant: variant)
             },
-            convert: Self.converted, words: .dlai, dh: "dh0", dc: nil, steps: { $0["x"]!.shape[2] }, batch: { $0["x"]!.shape[1] }
+            convert: { Self.converted($0) }, words: .dlai, dh: "dh0", dc: nil, steps: { $0["x"]!.shape[2] }, batch: { $0["x"]!.shape[1] }
         ).slips
     }
 }

@@ -69,7 +69,7 @@ public struct DLAIRNNCellLayer: LayerFunction {
             run: { inputs, upstream, variant in
                 step.backward(cs231n(inputs), upstream: [DLAIRecurrentLayout.transposed(upstream[0])], variant: variant)
             },
-            convert: Self.converted,
+            convert: { Self.converted($0) },
             words: RNNSlips.Words(
                 parameters: "dWax, dWaa and dba", upstreamAtT: "da_next", upstream: "da_next",
                 preActivation: "z = Wax xt + Waa a_prev + ba", state: "a_next", batch: "m"),

@@ -70,7 +70,7 @@ public struct DLAIRNNLayer: LayerFunction {
             run: { inputs, upstream, variant in
                 sequence.backward(cs231n(inputs), upstream: [DLAIRecurrentLayout.rowsFirst(upstream[0])], variant: variant)
             },
-            convert: Self.converted,
+            convert: { Self.converted($0) },
             words: RNNSlips.Words(
                 parameters: "dWax, dWaa and dba", upstreamAtT: "da[:, :, t]", upstream: "da",
                 preActivation: "z_t = Wax x_t + Waa a_{t-1} + ba", state: "a_t", batch: "m"),
