@@ -39,7 +39,8 @@ def rnn_forward(x, h0, Wx, Wh, b):
     return h, a
 
 
-def rnn_backward(x, h0, Wx, Wh, b, dh, upstream="added", pre_derivative=False, overwritten=False, twice=False):
+def rnn_backward(x, h0, Wx, Wh, b, dh, upstream="added", pre_derivative=False, overwritten=False, twice=False,
+                 untransposed=False):
     """The loop over t = T-1 ... 0 with dnext the gradient carried from step t + 1."""
     N, T, D = x.shape
     h, a = rnn_forward(x, h0, Wx, Wh, b)
@@ -64,7 +65,7 @@ def rnn_backward(x, h0, Wx, Wh, b, dh, upstream="added", pre_derivative=False, o
             dWx = x[:, t].T @ da; dWh = prev.T @ da; db = da.sum(axis=0)
         else:
             dWx += x[:, t].T @ da; dWh += prev.T @ da; db += da.sum(axis=0)
-        dnext = da @ Wh.T
+        dnext = da @ Wh if untransposed else da @ Wh.T  # Wh is square: the slip's shape fits
     return {"dx": dx, "dh0": dnext, "dWx": dWx, "dWh": dWh, "db": db}
 
 
@@ -90,6 +91,8 @@ write_slips("rnn_step", [
     ("wrong_activation_derivative", rnn_step_gradients(x, prev_h, Wx, Wh, b, dnext_h, twice=True)),
     ("scaled", params_over_n(right, N)),
     ("scaled", {k: v / N for k, v in right.items()}),
+    ("transposed", {"dWh": right["dWh"].T}),
+    ("transposed", {"dprev_h": rnn_step_gradients(x, prev_h, Wx, Wh, b, dnext_h, untransposed=True)["dprev_h"]}),
 ])
 
 N, T, D, H = 3, 4, 3, 5
@@ -107,6 +110,8 @@ write_slips("rnn", [
     ("scaled", {k: v / N for k, v in right.items()}),
     ("wrong_activation_derivative", rnn_backward(x, h0, Wx, Wh, b, dh, pre_derivative=True)),
     ("wrong_activation_derivative", rnn_backward(x, h0, Wx, Wh, b, dh, twice=True)),
+    ("transposed", {"dWh": right["dWh"].T}),
+    ("transposed", rnn_backward(x, h0, Wx, Wh, b, dh, untransposed=True)),
 ])
 
 
@@ -307,6 +312,8 @@ write_slips("dlai_rnn_cell", [
     ("wrong_activation_derivative", rnn_to_dlai(rnn_step_gradients(*cs, twice=True))),
     ("scaled", rnn_to_dlai(params_over_n(cs_right, m))),
     ("scaled", rnn_to_dlai({k: v / m for k, v in cs_right.items()})),
+    ("transposed", {"dWaa": right["dWaa"].T}),
+    ("transposed", {"da_prev": Waa @ (da_next * (1 - np.tanh(Wax @ xt + Waa @ a_prev + ba) ** 2))}),
 ])
 
 n_x, m, T_x, n_a = 3, 2, 4, 5
@@ -327,6 +334,8 @@ write_slips("dlai_rnn", [
     ("scaled", rnn_to_dlai({k: v / m for k, v in cs_right.items()})),
     ("wrong_activation_derivative", rnn_to_dlai(rnn_backward(*cs, pre_derivative=True))),
     ("wrong_activation_derivative", rnn_to_dlai(rnn_backward(*cs, twice=True))),
+    ("transposed", {"dWaa": right["dWaa"].T}),
+    ("transposed", rnn_to_dlai(rnn_backward(*cs, untransposed=True))),
 ])
 
 

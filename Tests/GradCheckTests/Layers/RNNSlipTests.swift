@@ -115,6 +115,31 @@ import Testing
         #expect(throws: LayerError.self) { try RNNStepLayer().outputShapes(step) }
     }
 
+    /// An adapter prices what the CS231n layer it wraps does on the same arrays.
+    @Test func dlaiAdaptersPriceLikeTheirCS231nLayers() {
+        let (nx, m, steps, na) = (3, 2, 4, 5)
+        let dlaiRNN: LayerInputs = [
+            "x": Tensor(zeros: [nx, m, steps]), "a0": Tensor(zeros: [na, m]), "Wax": Tensor(zeros: [na, nx]),
+            "Waa": Tensor(zeros: [na, na]), "ba": Tensor(zeros: [na, 1]),
+        ]
+        let rnn: LayerInputs = [
+            "x": Tensor(zeros: [m, steps, nx]), "h0": Tensor(zeros: [m, na]), "Wx": Tensor(zeros: [nx, na]), "Wh": Tensor(zeros: [na, na]),
+            "b": Tensor(zeros: [na]),
+        ]
+        #expect(DLAIRNNLayer().forwardOperations(dlaiRNN) == RNNLayer().forwardOperations(rnn))
+        var dlaiLSTM: LayerInputs = ["x": Tensor(zeros: [nx, m, steps]), "a0": Tensor(zeros: [na, m])]
+        for gate in ["f", "i", "c", "o"] {
+            dlaiLSTM["W" + gate] = Tensor(zeros: [na, na + nx])
+            dlaiLSTM["b" + gate] = Tensor(zeros: [na, 1])
+        }
+        let lstm: LayerInputs = [
+            "x": Tensor(zeros: [m, steps, nx]), "h0": Tensor(zeros: [m, na]), "Wx": Tensor(zeros: [nx, 4 * na]),
+            "Wh": Tensor(zeros: [na, 4 * na]), "b": Tensor(zeros: [4 * na]),
+        ]
+        #expect(DLAILSTMLayer().forwardOperations(dlaiLSTM) == LSTMLayer().forwardOperations(lstm))
+        #expect(LSTMLayer().forwardOperations(lstm) > RNNLayer().forwardOperations(rnn))
+    }
+
     @Test func dlaiShapeErrorsNameTheArgument() throws {
         var cell = try LayerReference.load("dlai_lstm_cell").inputs
         cell["Wc"] = Tensor(zeros: [3, 5])

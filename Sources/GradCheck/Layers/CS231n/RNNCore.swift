@@ -30,6 +30,8 @@ enum RNNCore {
         var derivative = Derivative.right
         /// `dWx = ...` instead of `+=` in a backward loop over t = T-1 ... 0: step 0's terms only.
         var overwritten = false
+        /// The carry da_t Wh instead of da_t Wh^T (Wh is square, so the shapes fit).
+        var carryUntransposed = false
 
         static let right = Variant()
     }
@@ -108,7 +110,7 @@ enum RNNCore {
                     step[own + j] = da
                 }
             }
-            RecurrentMath.multiply(step, wh, into: &carry, m: n, k: hidden, n: hidden, transposeB: true)
+            RecurrentMath.multiply(step, wh, into: &carry, m: n, k: hidden, n: hidden, transposeB: !variant.carryUntransposed)
         }
         // dA Wx^T as row-by-row dot products (both operands read contiguously).
         var dx = [Double](repeating: 0, count: n * steps * d)

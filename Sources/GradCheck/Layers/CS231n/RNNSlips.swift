@@ -13,13 +13,17 @@ struct RNNSlips: Sendable {
         let preActivation: String, state: String
         /// The batch size ("N").
         let batch: String
+        /// The recurrent weight's gradient ("dWh"), the previous state's ("dprev_h"), and the
+        /// product that gives the latter ("da Wh^T", "Waa^T dz").
+        let recurrentGradient: String, stateGradient: String, stateProduct: String
 
         static let cs231nStep = Words(
             parameters: "dWx, dWh and db", upstreamAtT: "dnext_h", upstream: "dnext_h", preActivation: "a = x Wx + prev_h Wh + b",
-            state: "next_h", batch: "N")
+            state: "next_h", batch: "N", recurrentGradient: "dWh", stateGradient: "dprev_h", stateProduct: "da Wh^T")
         static let cs231nSequence = Words(
             parameters: "dWx, dWh and db", upstreamAtT: "dh[:, t]", upstream: "dh", preActivation: "a_t = x_t Wx + h_{t-1} Wh + b",
-            state: "h_t", batch: "N")
+            state: "h_t", batch: "N", recurrentGradient: "dWh", stateGradient: "dh0 and the gradient carried to h_{t-1}",
+            stateProduct: "da_t Wh^T")
     }
 
     /// The backward with a variant, in CS231n's names.
@@ -90,6 +94,21 @@ struct RNNSlips: Sendable {
                 "tanh's derivative is evaluated at the activation, 1 - tanh(\(w.state))^2 (tanh applied twice), instead of 1 - \(w.state)^2"
             ) { [self] inputs, upstream in
                 convert(run(inputs, upstream, RNNCore.Variant(derivative: .ofActivation)))
+            })
+        slips.append(
+            LayerSlip(
+                .transposed,
+                "\(w.recurrentGradient) is transposed: the product taken in the wrong order (the recurrent weight is square, so the shape fits)"
+            ) { [self] inputs, upstream in
+                convert(run(inputs, upstream, .right).filter { $0.key == "dWh" }.mapValues { $0.transposed([1, 0]) })
+            })
+        slips.append(
+            LayerSlip(
+                .transposed,
+                "\(w.stateGradient) multiplies by the recurrent weight untransposed, where the right product is \(w.stateProduct)"
+            ) { [self] inputs, upstream in
+                let slipped = run(inputs, upstream, RNNCore.Variant(carryUntransposed: true))
+                return convert(sequence ? slipped : slipped.filter { $0.key == "dprev_h" })
             })
         return slips
     }

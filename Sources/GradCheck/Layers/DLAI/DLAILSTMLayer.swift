@@ -57,7 +57,10 @@ public struct DLAILSTMLayer: LayerFunction {
         Self.converted(sequence.backward(cs231n(inputs), upstream: [DLAIRecurrentLayout.rowsFirst(upstream[0])]))
     }
 
-    public func forwardOperations(_ inputs: LayerInputs) -> Double { sequence.forwardOperations(cs231n(inputs)) }
+    public func forwardOperations(_ inputs: LayerInputs) -> Double {
+        let (x, a0) = (inputs["x"]!, inputs["a0"]!)
+        return LSTMCore.operations(LSTMCore.Sizes(n: x.shape[1], t: x.shape[2], d: x.shape[0], h: a0.shape[0]))
+    }
 
     public var slips: [LayerSlip] {
         let sequence = sequence

@@ -61,7 +61,10 @@ public struct DLAIRNNCellLayer: LayerFunction {
         Self.converted(step.backward(cs231n(inputs), upstream: [DLAIRecurrentLayout.transposed(upstream[0])]))
     }
 
-    public func forwardOperations(_ inputs: LayerInputs) -> Double { step.forwardOperations(cs231n(inputs)) }
+    public func forwardOperations(_ inputs: LayerInputs) -> Double {
+        let (xt, wax) = (inputs["xt"]!, inputs["Wax"]!)
+        return RNNCore.operations(RNNCore.Sizes(n: xt.shape[1], t: 1, d: xt.shape[0], h: wax.shape[0]))
+    }
 
     public var slips: [LayerSlip] {
         let step = step
@@ -72,7 +75,8 @@ public struct DLAIRNNCellLayer: LayerFunction {
             convert: { Self.converted($0) },
             words: RNNSlips.Words(
                 parameters: "dWax, dWaa and dba", upstreamAtT: "da_next", upstream: "da_next",
-                preActivation: "z = Wax xt + Waa a_prev + ba", state: "a_next", batch: "m"),
+                preActivation: "z = Wax xt + Waa a_prev + ba", state: "a_next", batch: "m", recurrentGradient: "dWaa",
+                stateGradient: "da_prev", stateProduct: "Waa^T dz"),
             sequence: false, steps: { _ in 1 }, batch: { $0["xt"]!.shape[1] }
         ).slips
     }

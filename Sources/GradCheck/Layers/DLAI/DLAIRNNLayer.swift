@@ -62,7 +62,10 @@ public struct DLAIRNNLayer: LayerFunction {
         Self.converted(sequence.backward(cs231n(inputs), upstream: [DLAIRecurrentLayout.rowsFirst(upstream[0])]))
     }
 
-    public func forwardOperations(_ inputs: LayerInputs) -> Double { sequence.forwardOperations(cs231n(inputs)) }
+    public func forwardOperations(_ inputs: LayerInputs) -> Double {
+        let (x, wax) = (inputs["x"]!, inputs["Wax"]!)
+        return RNNCore.operations(RNNCore.Sizes(n: x.shape[1], t: x.shape[2], d: x.shape[0], h: wax.shape[0]))
+    }
 
     public var slips: [LayerSlip] {
         let sequence = sequence
@@ -73,7 +76,8 @@ public struct DLAIRNNLayer: LayerFunction {
             convert: { Self.converted($0) },
             words: RNNSlips.Words(
                 parameters: "dWax, dWaa and dba", upstreamAtT: "da[:, :, t]", upstream: "da",
-                preActivation: "z_t = Wax x_t + Waa a_{t-1} + ba", state: "a_t", batch: "m"),
+                preActivation: "z_t = Wax x_t + Waa a_{t-1} + ba", state: "a_t", batch: "m", recurrentGradient: "dWaa",
+                stateGradient: "da0 and the gradient carried to a_{t-1}", stateProduct: "Waa^T dz_t"),
             sequence: true, steps: { $0["x"]!.shape[2] }, batch: { $0["x"]!.shape[1] }
         ).slips
     }
