@@ -5,8 +5,8 @@ import Testing
 /// The recurrent layers (rnn_step, rnn, lstm_step, lstm and their dlai adapters): each backward
 /// agrees with central differences computed here, and each slip's replay is distinguishable from
 /// the right backward and equals the numpy generator's own slipped backward
-/// (Tests/Fixtures/layer-slips, dev/layer-references/rnn.py).
-@Suite struct RNNSlipTests {
+/// (Tests/Fixtures/layer-slips, dev/layer-references/rnn.py). Named with "Layer" so `--filter Layer` runs it.
+@Suite struct RNNLayerSlipTests {
     static let layers = ["rnn_step", "rnn", "lstm_step", "lstm", "dlai_rnn_cell", "dlai_rnn", "dlai_lstm_cell", "dlai_lstm"]
 
     /// f = sum_k <upstream_k, forward_k>.
