@@ -142,7 +142,7 @@ def gate_derivative(mode, gate, value, a):
 
 
 def lstm_backward(x, h0, c0, Wx, Wh, b, dh, dc_last, upstream="added", overwritten=False, missing_output_path=False,
-                  missing_forget=False, cell_from_argument=False, derivatives=("right",) * 4, stack="ifog"):
+                  missing_forget=False, cell_from_argument=False, cell_dropped=False, derivatives=("right",) * 4, stack="ifog"):
     N, T, D = x.shape
     H = h0.shape[1]
     h, c, gates, pre = lstm_forward(x, h0, c0, Wx, Wh, b)
@@ -173,7 +173,10 @@ def lstm_backward(x, h0, c0, Wx, Wh, b, dh, dc_last, upstream="added", overwritt
         else:
             dWx += x[:, t].T @ da; dWh += prev_h.T @ da; db += da.sum(axis=0)
         dnext_h = da @ Wh.T
-        dnext_c = dc if missing_forget else dc * value["f"]
+        if cell_dropped:  # zeros passed as the next step's dnext_c
+            dnext_c = np.zeros_like(dc)
+        else:
+            dnext_c = dc if missing_forget else dc * value["f"]
     return {"dx": dx, "dh0": dnext_h, "dc0": dnext_c, "dWx": dWx, "dWh": dWh, "db": db}
 
 
@@ -199,6 +202,8 @@ def lstm_slips(run, right, names, params, sequence):
                   ("overwritten", keep(run(overwritten=True), params))]
     slips.append(("missing_path", keep(run(missing_output_path=True), names)))
     slips.append(("missing_path", keep(run(missing_forget=True), names if sequence else ["dprev_c"])))
+    if sequence:
+        slips.append(("missing_path", keep(run(cell_dropped=True), names)))
     for order in WRONG_ORDERS:
         slips.append(("gate_order", keep(run(stack=order), cellless)))
         slips.append(("gate_order", {k: reorder(right[k], order) for k in params}))

@@ -26,6 +26,9 @@ enum LSTMCore {
         var missingOutputPath = false
         /// dprev_c = dc: the forget gate missing from the carried cell gradient.
         var missingForgetGate = false
+        /// The cell gradient not carried across time: each step starts from dc = 0 (a sequence's
+        /// loop that passes zeros as dnext_c).
+        var cellCarryDropped = false
         /// tanh'(c) taken as 1 - c^2 (from tanh's argument) instead of 1 - tanh(c)^2.
         var cellDerivativeFromArgument = false
         /// Per gate (i, f, o, g): how its activation's derivative is taken.
@@ -147,7 +150,7 @@ enum LSTMCore {
                     if !v.missingOutputPath {
                         dc += total * o * (v.cellDerivativeFromArgument ? 1 - c * c : 1 - tc * tc)
                     }
-                    carryC[own + j] = v.missingForgetGate ? dc : dc * f
+                    carryC[own + j] = v.cellCarryDropped ? 0 : v.missingForgetGate ? dc : dc * f
                     local[0] = dc * g
                     local[1] = dc * cPrev
                     local[2] = total * tc

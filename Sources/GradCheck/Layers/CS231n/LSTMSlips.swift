@@ -80,6 +80,13 @@ struct LSTMSlips: Sendable {
             replay(
                 .missingPath, forget, LSTMCore.Variant(missingForgetGate: true), keeping: sequence ? all : [dc!],
                 minimumSteps: sequence ? 2 : 1))
+        if sequence {
+            slips.append(
+                replay(
+                    .missingPath,
+                    "the cell gradient is not carried back across time: each step's dc starts from zero instead of dc * f of step t + 1",
+                    LSTMCore.Variant(cellCarryDropped: true), keeping: all, minimumSteps: 2))
+        }
         for order in LSTMCore.wrongOrders {
             let name = order.map { w.gates[$0] }.joined(separator: ", ")
             let right = w.gates.joined(separator: ", ")
