@@ -159,5 +159,7 @@ import Testing
         let sequenceOnly = RNNLayer().slips.filter { [.upstreamNotAdded, .overwritten].contains($0.kind) }
         #expect(sequenceOnly.count == 3)
         for slip in sequenceOnly { #expect(slip.replay(inputs, upstream) == nil) }
+        let carry = try #require(RNNLayer().slips.last { $0.kind == .transposed })
+        #expect(carry.replay(inputs, upstream).map { Array($0.keys) } == ["dh0"])
     }
 }

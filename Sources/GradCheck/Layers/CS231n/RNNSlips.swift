@@ -108,7 +108,10 @@ struct RNNSlips: Sendable {
                 "\(w.stateGradient) multiplies by the recurrent weight untransposed, where the right product is \(w.stateProduct)"
             ) { [self] inputs, upstream in
                 let slipped = run(inputs, upstream, RNNCore.Variant(carryUntransposed: true))
-                return convert(sequence ? slipped : slipped.filter { $0.key == "dprev_h" })
+                // Over one step only the state's own gradient changes; over more, everything
+                // earlier steps feed.
+                let changed = sequence && steps(inputs) > 1 ? slipped : slipped.filter { ["dprev_h", "dh0"].contains($0.key) }
+                return convert(changed)
             })
         return slips
     }
