@@ -1028,12 +1028,18 @@ public enum OpenAPIDocument {
                 "enum": [
                   "affine",
                   "leaky_relu",
+                  "lstm",
+                  "lstm_cell",
+                  "lstm_step",
                   "relu",
+                  "rnn",
+                  "rnn_cell",
+                  "rnn_step",
                   "sigmoid",
                   "sigmoid_loss",
                   "tanh"
                 ],
-                "description": "cs231n: affine, relu, leaky_relu, tanh, sigmoid, sigmoid_loss"
+                "description": "cs231n: affine, relu, leaky_relu, tanh, sigmoid, sigmoid_loss, rnn_step, rnn, lstm_step, lstm. dlai: rnn_cell, rnn, lstm_cell, lstm"
               }
             },
             "description": "The layer type and its hyper-parameters (stride, pad, pool_height, eps, p and dropout's mask, G, alpha, f, mode). A hyper-parameter the layer does not take is a 422 listing those it does."
@@ -1159,12 +1165,18 @@ public enum OpenAPIDocument {
                   "enum": [
                     "affine",
                     "leaky_relu",
+                    "lstm",
+                    "lstm_cell",
+                    "lstm_step",
                     "relu",
+                    "rnn",
+                    "rnn_cell",
+                    "rnn_step",
                     "sigmoid",
                     "sigmoid_loss",
                     "tanh"
                   ],
-                  "description": "cs231n: affine, relu, leaky_relu, tanh, sigmoid, sigmoid_loss"
+                  "description": "cs231n: affine, relu, leaky_relu, tanh, sigmoid, sigmoid_loss, rnn_step, rnn, lstm_step, lstm. dlai: rnn_cell, rnn, lstm_cell, lstm"
                 },
                 "params": {
                   "allOf": [

@@ -9,5 +9,9 @@ public enum CS231nLayers {
         LayerType("tanh", .cs231n) { _ throws(LayerError) in ElementwiseLayer(.tanh) },
         LayerType("sigmoid", .cs231n) { _ throws(LayerError) in ElementwiseLayer(.sigmoid) },
         LayerType("sigmoid_loss", .cs231n) { _ throws(LayerError) in SigmoidLossLayer() },
+        LayerType("rnn_step", .cs231n) { _ throws(LayerError) in RNNStepLayer() },
+        LayerType("rnn", .cs231n) { _ throws(LayerError) in RNNLayer() },
+        LayerType("lstm_step", .cs231n) { _ throws(LayerError) in LSTMStepLayer() },
+        LayerType("lstm", .cs231n) { _ throws(LayerError) in LSTMLayer() },
     ]
 }
