@@ -8,5 +8,8 @@ public enum CS231nLayers {
         },
         LayerType("tanh", .cs231n) { _ throws(LayerError) in ElementwiseLayer(.tanh) },
         LayerType("sigmoid", .cs231n) { _ throws(LayerError) in ElementwiseLayer(.sigmoid) },
+        LayerType("conv", .cs231n) { hyper throws(LayerError) in
+            ConvLayer(stride: try hyper.integer("stride", default: 1, atLeast: 1), pad: try hyper.integer("pad", default: 0, atLeast: 0))
+        },
     ]
 }

@@ -1,0 +1,145 @@
+import Foundation
+import GradCheck
+import TestSupport
+import Testing
+
+/// The conv family (conv, pooling, dropout, word embedding, temporal affine, the losses, and the
+/// dlai conv and pool adapters): each backward against a central difference computed here, and
+/// each slip against the slipped backward of the numpy generator (dev/layer-references/conv.py,
+/// Tests/Fixtures/layer-slips): replayed exactly, distinguishable from the right gradient, and
+/// nil only where numpy has no such slip.
+@Suite struct ConvFamilySlipTests {
+    static let slipFixtures: [String] = {
+        let folder = Fixtures.url("layer-slips")
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return files.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
+    }()
+
+    @Test func slipFixturesExist() {
+        #expect(Self.slipFixtures.count >= 3)
+    }
+
+    @Test(arguments: slipFixtures)
+    func everySlipIsNumpysSlippedBackward(_ name: String) throws {
+        let reference = try LayerReference.load(name)
+        let layer = try reference.layer()
+        let upstream = reference.orderedUpstream(layer)
+        let right = layer.backward(reference.inputs, upstream: upstream)
+        let expected = try ConvFamilyKit.slips(name)
+        let replays = layer.slips.compactMap { slip in slip.replay(reference.inputs, upstream).map { (slip, $0) } }
+        #expect(replays.count == expected.count, "\(name): \(replays.count) slips apply, numpy wrote \(expected.count)")
+        for (kind, gradients) in expected {
+            let found = replays.contains { slip, replay in
+                slip.kind.rawValue == kind && Set(replay.keys) == Set(gradients.keys)
+                    && gradients.allSatisfy { key, value in
+                        replay[key]!.shape == value.shape && relativeDifference(replay[key]!, value) <= 1e-12
+                    }
+            }
+            #expect(found, "\(name): no \(kind) slip replays numpy's \(gradients.keys.sorted())")
+        }
+        for (slip, replay) in replays {
+            for (gradient, value) in replay {
+                let correct = try #require(right[gradient], "\(name): \(slip.kind) returns an unknown gradient \(gradient)")
+                let differs = value.shape != correct.shape || relativeDifference(value, correct) > 1e-8
+                #expect(differs, "\(name): \(slip.kind) (\(slip.message)) leaves \(gradient) right")
+            }
+        }
+    }
+
+    @Test(arguments: ConvFamilyKit.cases.keys.sorted())
+    func backwardAgreesWithCentralDifferences(_ name: String) throws {
+        let (layer, inputs, upstream) = ConvFamilyKit.cases[name]!()
+        _ = try layer.outputShapes(inputs)
+        let analytic = layer.backward(inputs, upstream: upstream)
+        for (gradient, input) in layer.gradientInputs {
+            let numeric = ConvFamilyKit.centralDifference(layer, inputs, upstream, input: input)
+            let got = try #require(analytic[gradient])
+            #expect(got.shape == numeric.shape, "\(name).\(gradient): shape")
+            let error = relativeDifference(got, numeric)
+            #expect(error < 1e-6, "\(name).\(gradient): differs from the central difference by \(error)")
+        }
+    }
+
+    @Test(arguments: ConvFamilyKit.cases.keys.sorted())
+    func everyApplicableSlipDiffersOnRandomInputs(_ name: String) throws {
+        let (layer, inputs, upstream) = ConvFamilyKit.cases[name]!()
+        let right = layer.backward(inputs, upstream: upstream)
+        for slip in layer.slips {
+            guard let replay = slip.replay(inputs, upstream) else { continue }
+            for (gradient, value) in replay {
+                let correct = try #require(right[gradient])
+                let differs = value.shape != correct.shape || relativeDifference(value, correct) > 1e-8
+                #expect(differs, "\(name): \(slip.kind) leaves \(gradient) right")
+            }
+        }
+    }
+}
+
+/// The tests' own helpers: small random layers and a central-difference gradient.
+enum ConvFamilyKit {
+    typealias Case = @Sendable () -> (any LayerFunction, LayerInputs, [Tensor])
+
+    static func gaussian(_ shape: [Int], _ rng: inout SplitMix64) -> Tensor {
+        Tensor(shape: shape, values: (0..<Tensor.count(of: shape)).map { _ in rng.nextGaussian() })
+    }
+
+    /// A layer with standard normal inputs (`integers` given) and upstream, at the given shapes.
+    static func make(_ layer: any LayerFunction, _ shapes: [String: [Int]], integers: LayerInputs = [:], seed: UInt64) -> (
+        any LayerFunction, LayerInputs, [Tensor]
+    ) {
+        var rng = SplitMix64(seed: seed)
+        var inputs = integers
+        for name in layer.inputNames where inputs[name] == nil { inputs[name] = gaussian(shapes[name]!, &rng) }
+        let outputs = (try? layer.outputShapes(inputs)) ?? []
+        let upstream = layer.isLoss ? [] : outputs.map { gaussian($0, &rng) }
+        return (layer, inputs, upstream)
+    }
+
+    static func integers(_ shape: [Int], _ values: [Double]) -> Tensor { Tensor(shape: shape, values: values) }
+
+    static let cases: [String: Case] = [
+        "conv s1 p1": { make(ConvLayer(stride: 1, pad: 1), ["x": [2, 2, 4, 4], "w": [3, 2, 3, 3], "b": [3]], seed: 1) },
+        "conv s2 p1": { make(ConvLayer(stride: 2, pad: 1), ["x": [1, 2, 5, 7], "w": [2, 2, 3, 3], "b": [2]], seed: 2) },
+        "conv s2 p0 1x3": { make(ConvLayer(stride: 2, pad: 0), ["x": [2, 1, 5, 7], "w": [2, 1, 1, 3], "b": [2]], seed: 3) },
+    ]
+
+    /// f = sum(upstream * forward) (a loss: the loss itself).
+    static func objective(_ layer: any LayerFunction, _ inputs: LayerInputs, _ upstream: [Tensor]) -> Double {
+        let outputs = layer.forward(inputs)
+        if layer.isLoss { return outputs[0].values[0] }
+        var total = 0.0
+        for (output, up) in zip(outputs, upstream) {
+            for (a, b) in zip(output.values, up.values) { total += a * b }
+        }
+        return total
+    }
+
+    /// (f(v + h) - f(v - h)) / 2h for every entry v of `input`, h = 1e-6.
+    static func centralDifference(_ layer: any LayerFunction, _ inputs: LayerInputs, _ upstream: [Tensor], input: String) -> Tensor {
+        let h = 1e-6
+        var perturbed = inputs
+        let original = inputs[input]!
+        var gradient = Tensor(zeros: original.shape)
+        for index in 0..<original.count {
+            var plus = original
+            plus.values[index] += h
+            perturbed[input] = plus
+            let up = objective(layer, perturbed, upstream)
+            var minus = original
+            minus.values[index] -= h
+            perturbed[input] = minus
+            let down = objective(layer, perturbed, upstream)
+            gradient.values[index] = (up - down) / (2 * h)
+        }
+        return gradient
+    }
+
+    /// The numpy generator's slipped gradients for one reference: (kind, gradients).
+    static func slips(_ name: String) throws -> [(String, [String: Tensor])] {
+        let data = try Data(contentsOf: Fixtures.url("layer-slips/\(name).json"))
+        let list = try JSONSerialization.jsonObject(with: data) as! [[String: Any]]
+        return list.map { entry in
+            (entry["kind"] as! String, (entry["gradients"] as! [String: Any]).mapValues(LayerReference.tensor))
+        }
+    }
+}

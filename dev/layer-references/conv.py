@@ -1,0 +1,100 @@
+"""References for conv, pooling, dropout, word embedding, temporal affine and the losses (CS231n
+convention) and deeplearning.ai's conv and pool, from the math (numpy only, no course code).
+
+Each backward below is written once with switches for the classic slips (issue 23); the slipped
+gradients go to Tests/Fixtures/layer-slips/<name>.json beside the reference, where the Swift
+slip tests compare each layer's replays with them."""
+import json
+import os
+import numpy as np
+from common import OUT, rng, write
+
+SLIPS = os.path.join(OUT, "..", "layer-slips")
+r = rng(2312)
+
+
+def write_ties(name, groups):
+    """The tied windows of a max pool: flat indices into its input, in the windows' order."""
+    folder = os.path.join(OUT, "..", "layer-ties")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, name + ".json"), "w") as f:
+        json.dump([[int(i) for i in g] for g in groups], f)
+        f.write("\n")
+
+
+def write_slips(name, slips):
+    """slips: a list of (kind, {gradient: array}): what the slipped backward returns."""
+    body = [{"kind": kind, "gradients": {k: np.asarray(v, dtype=float).tolist() for k, v in grads.items()}}
+            for kind, grads in slips]
+    os.makedirs(SLIPS, exist_ok=True)
+    with open(os.path.join(SLIPS, name + ".json"), "w") as f:
+        json.dump(body, f, separators=(",", ":"))
+        f.write("\n")
+
+
+# ---------------------------------------------------------------- conv
+def conv_forward(x, w, b, stride, pad):
+    N, C, H, W = x.shape
+    F, _, HH, WW = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    Ho = 1 + (H + 2 * pad - HH) // stride
+    Wo = 1 + (W + 2 * pad - WW) // stride
+    out = np.zeros((N, F, Ho, Wo))
+    for oh in range(Ho):
+        for ow in range(Wo):
+            window = xp[:, :, oh * stride:oh * stride + HH, ow * stride:ow * stride + WW]
+            out[:, :, oh, ow] = np.tensordot(window, w, axes=([1, 2, 3], [1, 2, 3])) + b
+    return out
+
+
+def conv_backward(x, w, dout, stride, pad, step=None, unpadded_dw=False):
+    """dxp (padded), dw, db of f = sum(dout * out). step: the stride the windows move by in the
+    backward (the stride-ignored slip uses 1); unpadded_dw reads dw's windows from x placed at the
+    origin of a zero array of the padded size (the slip's x[.., h:h+HH] with zeros past the end)."""
+    step = stride if step is None else step
+    N, C, H, W = x.shape
+    F, _, HH, WW = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    source = np.pad(x, ((0, 0), (0, 0), (0, 2 * pad), (0, 2 * pad))) if unpadded_dw else xp
+    Ho, Wo = dout.shape[2], dout.shape[3]
+    dxp = np.zeros_like(xp)
+    dw = np.zeros_like(w)
+    for oh in range(Ho):
+        for ow in range(Wo):
+            rows = slice(oh * step, oh * step + HH)
+            cols = slice(ow * step, ow * step + WW)
+            d = dout[:, :, oh, ow]                                 # (N, F)
+            dw += np.einsum("nf,nchw->fchw", d, source[:, :, rows, cols])
+            dxp[:, :, rows, cols] += np.einsum("nf,fchw->nchw", d, w)
+    return dxp, dw, dout.sum(axis=(0, 2, 3))
+
+
+def conv_case(name, shape_x, shape_w, stride, pad):
+    x = r.standard_normal(shape_x); w = r.standard_normal(shape_w); b = r.standard_normal(shape_w[0])
+    out = conv_forward(x, w, b, stride, pad)
+    dout = r.standard_normal(out.shape)
+    dxp, dw, db = conv_backward(x, w, dout, stride, pad)
+    H, W = shape_x[2], shape_x[3]
+    dx = dxp[:, :, pad:pad + H, pad:pad + W]
+    write(name, "conv", {"stride": stride, "pad": pad}, {"x": x, "w": w, "b": b}, {"dout": dout}, [out],
+          {"dx": dx, "dw": dw, "db": db})
+    slips = [("flipped_kernel", {"dw": dw[:, :, ::-1, ::-1]}),
+             ("wrong_axis", {"db": dout.sum(axis=0)}),
+             ("wrong_axis", {"db": dout.sum(axis=(2, 3))}),
+             ("wrong_axis", {"db": np.full(shape_w[0], dout.sum())})]
+    if pad > 0:
+        slips += [("padding_not_removed", {"dx": dxp}),
+                  ("padding_not_removed", {"dx": dxp[:, :, pad:, pad:]}),
+                  ("padding_not_removed", {"dx": dxp[:, :, :-pad, :-pad]}),
+                  ("padding_not_removed", {"dx": dxp[:, :, :H, :W]}),
+                  ("unpadded_input", {"dw": conv_backward(x, w, dout, stride, pad, unpadded_dw=True)[1]})]
+    if stride > 1:
+        sxp, sdw, _ = conv_backward(x, w, dout, stride, pad, step=1)
+        slips.append(("stride_ignored", {"dx": sxp[:, :, pad:pad + H, pad:pad + W], "dw": sdw}))
+    write_slips(name, slips)
+    return x, w, b, dout, out, dx, dw, db
+
+
+conv_case("conv", (2, 3, 5, 5), (4, 3, 3, 3), 1, 1)
+conv_case("conv_stride2", (2, 2, 7, 5), (3, 2, 3, 3), 2, 1)
+conv_case("conv_nopad", (1, 2, 4, 7), (2, 2, 2, 3), 2, 0)
