@@ -98,3 +98,103 @@ def conv_case(name, shape_x, shape_w, stride, pad):
 conv_case("conv", (2, 3, 5, 5), (4, 3, 3, 3), 1, 1)
 conv_case("conv_stride2", (2, 2, 7, 5), (3, 2, 3, 3), 2, 1)
 conv_case("conv_nopad", (1, 2, 4, 7), (2, 2, 2, 3), 2, 0)
+
+
+# ---------------------------------------------------------------- pooling
+def windows(shape, ph, pw, stride):
+    """(n, c, oh, ow, rows, cols) for every window in numpy's order."""
+    N, C, H, W = shape
+    for n in range(N):
+        for c in range(C):
+            for oh in range((H - ph) // stride + 1):
+                for ow in range((W - pw) // stride + 1):
+                    yield n, c, oh, ow, slice(oh * stride, oh * stride + ph), slice(ow * stride, ow * stride + pw)
+
+
+def max_pool(x, ph, pw, stride):
+    N, C, H, W = x.shape
+    out = np.zeros((N, C, (H - ph) // stride + 1, (W - pw) // stride + 1))
+    for n, c, oh, ow, rows, cols in windows(x.shape, ph, pw, stride):
+        out[n, c, oh, ow] = x[n, c, rows, cols].max()
+    return out
+
+
+def max_pool_backward(x, dout, ph, pw, stride, slip=None):
+    """dx; slip: 'every' (x == max mask), 'assign_window' (dx[window] = mask * dout),
+    'assign_entry' (dx[argmax] = dout)."""
+    dx = np.zeros_like(x)
+    for n, c, oh, ow, rows, cols in windows(x.shape, ph, pw, stride):
+        window = x[n, c, rows, cols]
+        first = np.zeros(window.shape)
+        first[np.unravel_index(np.argmax(window), window.shape)] = 1
+        d = dout[n, c, oh, ow]
+        if slip == "every":
+            dx[n, c, rows, cols] += (window == window.max()) * d
+        elif slip == "assign_window":
+            dx[n, c, rows, cols] = first * d
+        elif slip == "assign_entry":
+            i, j = np.unravel_index(np.argmax(window), window.shape)
+            dx[n, c, rows.start + i, cols.start + j] = d
+        else:
+            dx[n, c, rows, cols] += first * d
+    return dx
+
+
+def max_pool_case(name, x, ph, pw, stride):
+    out = max_pool(x, ph, pw, stride)
+    dout = r.standard_normal(out.shape)
+    dx = max_pool_backward(x, dout, ph, pw, stride)
+    write(name, "max_pool", {"pool_height": ph, "pool_width": pw, "stride": stride}, {"x": x}, {"dout": dout}, [out],
+          {"dx": dx})
+    slips = []
+    for slip, kind in [("every", "every_maximum"), ("assign_window", "overwritten"), ("assign_entry", "overwritten")]:
+        slipped = max_pool_backward(x, dout, ph, pw, stride, slip)
+        if not np.array_equal(slipped, dx):
+            slips.append((kind, {"dx": slipped}))
+    write_slips(name, slips)
+    ties = []
+    for n, c, oh, ow, rows, cols in windows(x.shape, ph, pw, stride):
+        hs, ws = np.nonzero(x[n, c, rows, cols] == x[n, c, rows, cols].max())
+        if len(hs) > 1:
+            ties.append(np.ravel_multi_index((np.full(len(hs), n), np.full(len(hs), c), hs + rows.start, ws + cols.start), x.shape))
+    write_ties(name, ties)
+
+
+def avg_pool(x, ph, pw, stride):
+    N, C, H, W = x.shape
+    out = np.zeros((N, C, (H - ph) // stride + 1, (W - pw) // stride + 1))
+    for n, c, oh, ow, rows, cols in windows(x.shape, ph, pw, stride):
+        out[n, c, oh, ow] = x[n, c, rows, cols].mean()
+    return out
+
+
+def avg_pool_backward(x, dout, ph, pw, stride, scale=None, assign=False):
+    scale = 1 / (ph * pw) if scale is None else scale
+    dx = np.zeros_like(x)
+    for n, c, oh, ow, rows, cols in windows(x.shape, ph, pw, stride):
+        if assign:
+            dx[n, c, rows, cols] = dout[n, c, oh, ow] * scale
+        else:
+            dx[n, c, rows, cols] += dout[n, c, oh, ow] * scale
+    return dx
+
+
+def avg_pool_case(name, x, ph, pw, stride):
+    out = avg_pool(x, ph, pw, stride)
+    dout = r.standard_normal(out.shape)
+    dx = avg_pool_backward(x, dout, ph, pw, stride)
+    write(name, "avg_pool", {"pool_height": ph, "pool_width": pw, "stride": stride}, {"x": x}, {"dout": dout}, [out],
+          {"dx": dx})
+    area = ph * pw
+    slips = [("scaled", {"dx": avg_pool_backward(x, dout, ph, pw, stride, scale=1.0)}),
+             ("scaled", {"dx": avg_pool_backward(x, dout, ph, pw, stride, scale=1.0 / area ** 2)})]
+    if stride < ph or stride < pw:
+        slips.append(("overwritten", {"dx": avg_pool_backward(x, dout, ph, pw, stride, assign=True)}))
+    write_slips(name, slips)
+
+
+max_pool_case("max_pool", r.standard_normal((2, 3, 4, 4)), 2, 2, 2)
+# Whole numbers 0..3: windows with tied maxima, overlapping windows (stride 2 < pool 3).
+max_pool_case("max_pool_ties_overlap", r.integers(0, 4, (2, 2, 5, 5)).astype(float), 3, 3, 2)
+avg_pool_case("avg_pool", r.standard_normal((2, 2, 4, 4)), 2, 2, 2)
+avg_pool_case("avg_pool_overlap", r.standard_normal((1, 2, 4, 6)), 2, 3, 1)

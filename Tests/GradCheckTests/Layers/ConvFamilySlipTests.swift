@@ -60,6 +60,17 @@ import Testing
         }
     }
 
+    @Test(arguments: ["max_pool", "max_pool_ties_overlap"])
+    func tiedWindowsAreNumpys(_ name: String) throws {
+        let reference = try LayerReference.load(name)
+        let layer = try reference.layer()
+        let data = try Data(contentsOf: Fixtures.url("layer-ties/\(name).json"))
+        let expected = try JSONSerialization.jsonObject(with: data) as! [[Int]]
+        let input = layer.inputNames[0]
+        #expect((layer.tiedGroups(reference.inputs)[input] ?? []) == expected, "\(name): tied windows")
+        #expect(name == "max_pool" || !expected.isEmpty, "\(name): the fixture plants ties")
+    }
+
     @Test(arguments: ConvFamilyKit.cases.keys.sorted())
     func everyApplicableSlipDiffersOnRandomInputs(_ name: String) throws {
         let (layer, inputs, upstream) = ConvFamilyKit.cases[name]!()
@@ -101,6 +112,10 @@ enum ConvFamilyKit {
         "conv s1 p1": { make(ConvLayer(stride: 1, pad: 1), ["x": [2, 2, 4, 4], "w": [3, 2, 3, 3], "b": [3]], seed: 1) },
         "conv s2 p1": { make(ConvLayer(stride: 2, pad: 1), ["x": [1, 2, 5, 7], "w": [2, 2, 3, 3], "b": [2]], seed: 2) },
         "conv s2 p0 1x3": { make(ConvLayer(stride: 2, pad: 0), ["x": [2, 1, 5, 7], "w": [2, 1, 1, 3], "b": [2]], seed: 3) },
+        "max_pool 2x2 s2": { make(MaxPoolLayer(poolHeight: 2, poolWidth: 2, stride: 2), ["x": [2, 2, 4, 4]], seed: 4) },
+        "max_pool 3x2 s1": { make(MaxPoolLayer(poolHeight: 3, poolWidth: 2, stride: 1), ["x": [1, 2, 5, 4]], seed: 5) },
+        "avg_pool 2x3 s1": { make(AvgPoolLayer(poolHeight: 2, poolWidth: 3, stride: 1), ["x": [1, 2, 4, 6]], seed: 6) },
+        "avg_pool 2x2 s2": { make(AvgPoolLayer(poolHeight: 2, poolWidth: 2, stride: 2), ["x": [2, 1, 4, 4]], seed: 7) },
     ]
 
     /// f = sum(upstream * forward) (a loss: the loss itself).

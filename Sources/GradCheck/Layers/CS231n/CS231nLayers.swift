@@ -11,5 +11,17 @@ public enum CS231nLayers {
         LayerType("conv", .cs231n) { hyper throws(LayerError) in
             ConvLayer(stride: try hyper.integer("stride", default: 1, atLeast: 1), pad: try hyper.integer("pad", default: 0, atLeast: 0))
         },
+        LayerType("max_pool", .cs231n) { hyper throws(LayerError) in
+            MaxPoolLayer(
+                poolHeight: try hyper.integer("pool_height", default: 2, atLeast: 1),
+                poolWidth: try hyper.integer("pool_width", default: 2, atLeast: 1),
+                stride: try hyper.integer("stride", default: 2, atLeast: 1))
+        },
+        LayerType("avg_pool", .cs231n) { hyper throws(LayerError) in
+            AvgPoolLayer(
+                poolHeight: try hyper.integer("pool_height", default: 2, atLeast: 1),
+                poolWidth: try hyper.integer("pool_width", default: 2, atLeast: 1),
+                stride: try hyper.integer("stride", default: 2, atLeast: 1))
+        },
     ]
 }
