@@ -198,3 +198,42 @@ max_pool_case("max_pool", r.standard_normal((2, 3, 4, 4)), 2, 2, 2)
 max_pool_case("max_pool_ties_overlap", r.integers(0, 4, (2, 2, 5, 5)).astype(float), 3, 3, 2)
 avg_pool_case("avg_pool", r.standard_normal((2, 2, 4, 4)), 2, 2, 2)
 avg_pool_case("avg_pool_overlap", r.standard_normal((1, 2, 4, 6)), 2, 3, 1)
+
+
+# ---------------------------------------------------------------- dropout (p = keep probability)
+x = r.standard_normal((3, 5)); p = 0.7
+mask = (r.random((3, 5)) < p).astype(float)
+dout = r.standard_normal((3, 5))
+write("dropout", "dropout", {"p": p, "mask": mask}, {"x": x}, {"dout": dout}, [x * mask / p], {"dx": dout * mask / p})
+write_slips("dropout", [("mask_not_applied", {"dx": dout / p}),
+                        ("scaled", {"dx": dout * mask}),
+                        ("scaled", {"dx": dout * mask / p ** 2}),
+                        ("keep_drop_swapped", {"dx": dout * mask / (1 - p)})])
+
+
+# ---------------------------------------------------------------- word embedding
+V, D = 6, 4
+x = np.array([[0, 3, 5, 3], [2, 0, 1, 4], [5, 5, 2, 1]])   # repeated indices: 0, 3, 5, 2, 1
+W = r.standard_normal((V, D))
+dout = r.standard_normal((3, 4, D))
+dW = np.zeros_like(W)
+np.add.at(dW, x, dout)
+write("word_embedding", "word_embedding", {}, {"x": x, "W": W}, {"dout": dout}, [W[x]], {"dW": dW})
+lost = np.zeros_like(W)
+lost[x] = dout                                               # numpy keeps the last write per index
+write_slips("word_embedding", [("overwritten", {"dW": lost})])
+
+
+# ---------------------------------------------------------------- temporal affine
+N, T, D, M = 2, 3, 4, 5
+x = r.standard_normal((N, T, D)); w = r.standard_normal((D, M)); b = r.standard_normal(M)
+dout = r.standard_normal((N, T, M))
+x2, dout2 = x.reshape(N * T, D), dout.reshape(N * T, M)
+dw = x2.T @ dout2; db = dout2.sum(axis=0)
+write("temporal_affine", "temporal_affine", {}, {"x": x, "w": w, "b": b}, {"dout": dout},
+      [(x2 @ w + b).reshape(N, T, M)], {"dx": (dout2 @ w.T).reshape(N, T, D), "dw": dw, "db": db})
+write_slips("temporal_affine", [("transposed", {"dw": dout2.T @ x2}),
+                                ("scaled", {"dw": dw / N, "db": db / N}),
+                                ("wrong_axis", {"db": dout.sum(axis=0)}),
+                                ("wrong_axis", {"db": np.full(M, dout.sum())}),
+                                ("wrong_axis", {"dx": dout2 @ w.T})])

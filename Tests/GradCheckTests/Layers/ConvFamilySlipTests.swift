@@ -116,6 +116,14 @@ enum ConvFamilyKit {
         "max_pool 3x2 s1": { make(MaxPoolLayer(poolHeight: 3, poolWidth: 2, stride: 1), ["x": [1, 2, 5, 4]], seed: 5) },
         "avg_pool 2x3 s1": { make(AvgPoolLayer(poolHeight: 2, poolWidth: 3, stride: 1), ["x": [1, 2, 4, 6]], seed: 6) },
         "avg_pool 2x2 s2": { make(AvgPoolLayer(poolHeight: 2, poolWidth: 2, stride: 2), ["x": [2, 1, 4, 4]], seed: 7) },
+        "dropout p 0.6": {
+            let mask = integers([3, 4], [1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 1, 0])
+            return make(DropoutLayer(p: 0.6, mask: mask), ["x": [3, 4]], seed: 8)
+        },
+        "word_embedding": {
+            make(WordEmbeddingLayer(), ["W": [5, 3]], integers: ["x": integers([2, 3], [0, 3, 3, 4, 0, 2])], seed: 9)
+        },
+        "temporal_affine": { make(TemporalAffineLayer(), ["x": [2, 3, 4], "w": [4, 5], "b": [5]], seed: 10) },
     ]
 
     /// f = sum(upstream * forward) (a loss: the loss itself).

@@ -23,5 +23,8 @@ public enum CS231nLayers {
                 poolWidth: try hyper.integer("pool_width", default: 2, atLeast: 1),
                 stride: try hyper.integer("stride", default: 2, atLeast: 1))
         },
+        LayerType("dropout", .cs231n) { hyper throws(LayerError) in try DropoutLayer.make(&hyper) },
+        LayerType("word_embedding", .cs231n) { _ throws(LayerError) in WordEmbeddingLayer() },
+        LayerType("temporal_affine", .cs231n) { _ throws(LayerError) in TemporalAffineLayer() },
     ]
 }
