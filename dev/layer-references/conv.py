@@ -237,3 +237,37 @@ write_slips("temporal_affine", [("transposed", {"dw": dout2.T @ x2}),
                                 ("wrong_axis", {"db": dout.sum(axis=0)}),
                                 ("wrong_axis", {"db": np.full(M, dout.sum())}),
                                 ("wrong_axis", {"dx": dout2 @ w.T})])
+
+
+# ---------------------------------------------------------------- losses (no upstream; one scalar)
+def softmax(x):
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+N, C = 4, 5
+x = r.standard_normal((N, C)); y = r.integers(0, C, N)
+prob = softmax(x)
+onehot = np.eye(C)[y]
+write("softmax_loss", "softmax_loss", {}, {"x": x, "y": y}, {}, [-np.log(prob[np.arange(N), y]).mean()],
+      {"dx": (prob - onehot) / N})
+write_slips("softmax_loss", [("scaled", {"dx": prob - onehot})])
+
+margins = np.maximum(0, x - x[np.arange(N), y][:, None] + 1)
+margins[np.arange(N), y] = 0
+active = (margins > 0).astype(float)
+dsvm = active.copy()
+dsvm[np.arange(N), y] -= active.sum(axis=1)
+write("svm_loss", "svm_loss", {}, {"x": x, "y": y}, {}, [margins.sum() / N], {"dx": dsvm / N})
+write_slips("svm_loss", [("scaled", {"dx": dsvm})])
+
+N, T, V = 2, 4, 5
+x = r.standard_normal((N, T, V)); y = r.integers(0, V, (N, T))
+mask = np.array([[1, 1, 1, 0], [1, 1, 0, 0]])
+prob = softmax(x)
+logp = np.log(prob[np.arange(N)[:, None], np.arange(T)[None, :], y])
+dfull = prob - np.eye(V)[y]
+write("temporal_softmax_loss", "temporal_softmax_loss", {}, {"x": x, "y": y, "mask": mask}, {},
+      [-(mask * logp).sum() / N], {"dx": dfull * mask[:, :, None] / N})
+write_slips("temporal_softmax_loss", [("mask_ignored", {"dx": dfull / N}),
+                                      ("scaled", {"dx": dfull * mask[:, :, None]})])

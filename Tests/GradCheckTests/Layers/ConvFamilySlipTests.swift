@@ -124,6 +124,13 @@ enum ConvFamilyKit {
             make(WordEmbeddingLayer(), ["W": [5, 3]], integers: ["x": integers([2, 3], [0, 3, 3, 4, 0, 2])], seed: 9)
         },
         "temporal_affine": { make(TemporalAffineLayer(), ["x": [2, 3, 4], "w": [4, 5], "b": [5]], seed: 10) },
+        "softmax_loss": { make(SoftmaxLossLayer(), ["x": [3, 4]], integers: ["y": integers([3], [0, 3, 1])], seed: 11) },
+        "svm_loss": { make(SVMLossLayer(), ["x": [3, 4]], integers: ["y": integers([3], [2, 0, 1])], seed: 12) },
+        "temporal_softmax_loss": {
+            let y = integers([2, 3], [0, 4, 1, 2, 2, 3])
+            let mask = integers([2, 3], [1, 1, 0, 1, 0, 0])
+            return make(TemporalSoftmaxLossLayer(), ["x": [2, 3, 5]], integers: ["y": y, "mask": mask], seed: 13)
+        },
     ]
 
     /// f = sum(upstream * forward) (a loss: the loss itself).

@@ -26,5 +26,8 @@ public enum CS231nLayers {
         LayerType("dropout", .cs231n) { hyper throws(LayerError) in try DropoutLayer.make(&hyper) },
         LayerType("word_embedding", .cs231n) { _ throws(LayerError) in WordEmbeddingLayer() },
         LayerType("temporal_affine", .cs231n) { _ throws(LayerError) in TemporalAffineLayer() },
+        LayerType("softmax_loss", .cs231n) { _ throws(LayerError) in SoftmaxLossLayer() },
+        LayerType("svm_loss", .cs231n) { _ throws(LayerError) in SVMLossLayer() },
+        LayerType("temporal_softmax_loss", .cs231n) { _ throws(LayerError) in TemporalSoftmaxLossLayer() },
     ]
 }
