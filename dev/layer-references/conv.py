@@ -271,3 +271,147 @@ write("temporal_softmax_loss", "temporal_softmax_loss", {}, {"x": x, "y": y, "ma
       [-(mask * logp).sum() / N], {"dx": dfull * mask[:, :, None] / N})
 write_slips("temporal_softmax_loss", [("mask_ignored", {"dx": dfull / N}),
                                       ("scaled", {"dx": dfull * mask[:, :, None]})])
+
+
+# ---------------------------------------------------------------- deeplearning.ai conv and pool (NHWC)
+# Written in the notebooks' layout directly (slices A_prev_pad[i, vs:ve, hs:he, :]), not through
+# the NCHW functions above, so the Swift adapters' transpositions are checked too.
+def dlai_conv(A_prev, W, b, stride, pad):
+    m, H, Wd, C = A_prev.shape
+    f, _, _, F = W.shape
+    Ap = np.pad(A_prev, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
+    nH = int((H - f + 2 * pad) / stride) + 1
+    nW = int((Wd - f + 2 * pad) / stride) + 1
+    Z = np.zeros((m, nH, nW, F))
+    for i in range(m):
+        for h in range(nH):
+            for w in range(nW):
+                piece = Ap[i, h * stride:h * stride + f, w * stride:w * stride + f, :]
+                Z[i, h, w, :] = np.tensordot(piece, W, axes=([0, 1, 2], [0, 1, 2])) + b[0, 0, 0]
+    return Z
+
+
+def dlai_conv_backward(A_prev, W, dZ, stride, pad, step=None, unpadded_dW=False):
+    step = stride if step is None else step
+    f = W.shape[0]
+    Ap = np.pad(A_prev, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
+    source = np.pad(A_prev, ((0, 0), (0, 2 * pad), (0, 2 * pad), (0, 0))) if unpadded_dW else Ap
+    dAp = np.zeros_like(Ap); dW = np.zeros_like(W)
+    m, nH, nW, F = dZ.shape
+    for i in range(m):
+        for h in range(nH):
+            for w in range(nW):
+                rows, cols = slice(h * step, h * step + f), slice(w * step, w * step + f)
+                for c in range(F):
+                    dAp[i, rows, cols, :] += W[:, :, :, c] * dZ[i, h, w, c]
+                    dW[:, :, :, c] += source[i, rows, cols, :] * dZ[i, h, w, c]
+    return dAp, dW, dZ.sum(axis=(0, 1, 2)).reshape(1, 1, 1, F)
+
+
+def dlai_conv_case(name, shape_a, f, F, stride, pad):
+    A_prev = r.standard_normal(shape_a); W = r.standard_normal((f, f, shape_a[3], F)); b = r.standard_normal((1, 1, 1, F))
+    Z = dlai_conv(A_prev, W, b, stride, pad)
+    dZ = r.standard_normal(Z.shape)
+    dAp, dW, db = dlai_conv_backward(A_prev, W, dZ, stride, pad)
+    H, Wd = shape_a[1], shape_a[2]
+    dA = dAp[:, pad:pad + H, pad:pad + Wd, :]
+    write(name, "conv", {"stride": stride, "pad": pad}, {"A_prev": A_prev, "W": W, "b": b}, {"dZ": dZ}, [Z],
+          {"dA_prev": dA, "dW": dW, "db": db}, convention="dlai")
+    slips = [("flipped_kernel", {"dW": dW[::-1, ::-1]}),
+             ("wrong_axis", {"db": dZ.sum(axis=0)}),
+             ("wrong_axis", {"db": dZ.sum(axis=(1, 2))}),
+             ("wrong_axis", {"db": np.full((1, 1, 1, F), dZ.sum())})]
+    if pad > 0:
+        slips += [("padding_not_removed", {"dA_prev": dAp}),
+                  ("padding_not_removed", {"dA_prev": dAp[:, pad:, pad:, :]}),
+                  ("padding_not_removed", {"dA_prev": dAp[:, :-pad, :-pad, :]}),
+                  ("padding_not_removed", {"dA_prev": dAp[:, :H, :Wd, :]}),
+                  ("unpadded_input", {"dW": dlai_conv_backward(A_prev, W, dZ, stride, pad, unpadded_dW=True)[1]})]
+    if stride > 1:
+        sAp, sdW, _ = dlai_conv_backward(A_prev, W, dZ, stride, pad, step=1)
+        slips.append(("stride_ignored", {"dA_prev": sAp[:, pad:pad + H, pad:pad + Wd, :], "dW": sdW}))
+    write_slips(name, slips)
+
+
+dlai_conv_case("dlai_conv", (2, 5, 7, 3), 3, 4, 2, 1)          # the notebook's shapes, smaller
+dlai_conv_case("dlai_conv_floor", (1, 6, 5, 2), 3, 2, 2, 1)    # int((6 - 3 + 2) / 2) + 1 = 3: floored
+
+
+def dlai_pool(A_prev, f, stride, mode):
+    m, H, Wd, C = A_prev.shape
+    nH, nW = int(1 + (H - f) / stride), int(1 + (Wd - f) / stride)
+    A = np.zeros((m, nH, nW, C))
+    for i in range(m):
+        for h in range(nH):
+            for w in range(nW):
+                piece = A_prev[i, h * stride:h * stride + f, w * stride:w * stride + f, :]
+                A[i, h, w, :] = piece.max(axis=(0, 1)) if mode == "max" else piece.mean(axis=(0, 1))
+    return A
+
+
+def dlai_pool_backward(A_prev, dA, f, stride, mode, slip=None, scale=None):
+    """slip (max): 'every', 'assign_window', 'assign_entry'; (average): 'assign'; scale: the
+    average's share (1 / f^2 right)."""
+    scale = 1 / (f * f) if scale is None else scale
+    dA_prev = np.zeros_like(A_prev)
+    m, nH, nW, C = dA.shape
+    for i in range(m):
+        for c in range(C):
+            for h in range(nH):
+                for w in range(nW):
+                    rows, cols = slice(h * stride, h * stride + f), slice(w * stride, w * stride + f)
+                    d = dA[i, h, w, c]
+                    piece = A_prev[i, rows, cols, c]
+                    if mode == "average":
+                        if slip == "assign":
+                            dA_prev[i, rows, cols, c] = d * scale
+                        else:
+                            dA_prev[i, rows, cols, c] += d * scale
+                        continue
+                    first = np.zeros(piece.shape)
+                    k, l = np.unravel_index(np.argmax(piece), piece.shape)
+                    first[k, l] = 1
+                    if slip == "every":
+                        dA_prev[i, rows, cols, c] += (piece == piece.max()) * d
+                    elif slip == "assign_window":
+                        dA_prev[i, rows, cols, c] = first * d
+                    elif slip == "assign_entry":
+                        dA_prev[i, h * stride + k, w * stride + l, c] = d
+                    else:
+                        dA_prev[i, rows, cols, c] += first * d
+    return dA_prev
+
+
+def dlai_pool_case(name, A_prev, f, stride, mode):
+    A = dlai_pool(A_prev, f, stride, mode)
+    dA = r.standard_normal(A.shape)
+    right = dlai_pool_backward(A_prev, dA, f, stride, mode)
+    write(name, "pool", {"f": f, "stride": stride, "mode": mode}, {"A_prev": A_prev}, {"dA": dA}, [A],
+          {"dA_prev": right}, convention="dlai")
+    if mode == "max":
+        candidates = [("every_maximum", dlai_pool_backward(A_prev, dA, f, stride, mode, "every")),
+                      ("overwritten", dlai_pool_backward(A_prev, dA, f, stride, mode, "assign_window")),
+                      ("overwritten", dlai_pool_backward(A_prev, dA, f, stride, mode, "assign_entry"))]
+        slips = [(kind, {"dA_prev": g}) for kind, g in candidates if not np.array_equal(g, right)]
+        m, nH, nW, C = A.shape
+        ties = []
+        for i in range(m):
+            for c in range(C):
+                for h in range(nH):
+                    for w in range(nW):
+                        piece = A_prev[i, h * stride:h * stride + f, w * stride:w * stride + f, c]
+                        hs, ws = np.nonzero(piece == piece.max())
+                        if len(hs) > 1:
+                            index = (np.full(len(hs), i), hs + h * stride, ws + w * stride, np.full(len(hs), c))
+                            ties.append(np.ravel_multi_index(index, A_prev.shape))
+        write_ties(name, ties)
+    else:
+        slips = [("scaled", {"dA_prev": dlai_pool_backward(A_prev, dA, f, stride, mode, scale=1.0)}),
+                 ("scaled", {"dA_prev": dlai_pool_backward(A_prev, dA, f, stride, mode, scale=1.0 / f ** 4)})]
+        if stride < f:
+            slips.append(("overwritten", {"dA_prev": dlai_pool_backward(A_prev, dA, f, stride, mode, "assign")}))
+    write_slips(name, slips)
+
+
+dlai_pool_case("dlai_pool_max", r.integers(0, 4, (2, 5, 6, 3)).astype(float), 3, 2, "max")   # ties, overlap, floored width
+dlai_pool_case("dlai_pool_average", r.standard_normal((2, 5, 5, 3)), 3, 1, "average")

@@ -60,7 +60,7 @@ import Testing
         }
     }
 
-    @Test(arguments: ["max_pool", "max_pool_ties_overlap"])
+    @Test(arguments: ["max_pool", "max_pool_ties_overlap", "dlai_pool_max"])
     func tiedWindowsAreNumpys(_ name: String) throws {
         let reference = try LayerReference.load(name)
         let layer = try reference.layer()
@@ -69,6 +69,59 @@ import Testing
         let input = layer.inputNames[0]
         #expect((layer.tiedGroups(reference.inputs)[input] ?? []) == expected, "\(name): tied windows")
         #expect(name == "max_pool" || !expected.isEmpty, "\(name): the fixture plants ties")
+    }
+
+    @Test func shapeErrorsNameTheArgumentAndBothShapes() throws {
+        func error(_ layer: any LayerFunction, _ inputs: LayerInputs) -> LayerError? {
+            do {
+                _ = try layer.outputShapes(inputs)
+                return nil
+            } catch { return error }
+        }
+        let conv = ConvLayer(stride: 2, pad: 0)
+        let x = Tensor(zeros: [1, 2, 4, 4])
+        let notWhole = error(conv, ["x": x, "w": Tensor(zeros: [3, 2, 3, 3]), "b": Tensor(zeros: [3])])
+        #expect(notWhole?.field == "x" && notWhole?.message.contains("stride 2") == true, "\(String(describing: notWhole))")
+        let channels = error(conv, ["x": x, "w": Tensor(zeros: [3, 1, 2, 2]), "b": Tensor(zeros: [3])])
+        #expect(
+            channels?.field == "w" && channels?.message.contains("(3, 1, 2, 2)") == true
+                && channels?.message.contains("(3, 2, 2, 2)") == true)
+        let bias = error(conv, ["x": x, "w": Tensor(zeros: [3, 2, 2, 2]), "b": Tensor(zeros: [2])])
+        #expect(bias?.field == "b" && bias?.message.contains("(2,)") == true && bias?.message.contains("(3,)") == true)
+        let pool = error(MaxPoolLayer(poolHeight: 2, poolWidth: 2, stride: 2), ["x": Tensor(zeros: [1, 1, 5, 4])])
+        #expect(pool?.field == "x" && pool?.message.contains("not a multiple of stride 2") == true)
+
+        let mask = Tensor(shape: [2, 2], values: [1, 0, 1, 1])
+        let dropout = error(DropoutLayer(p: 0.5, mask: mask), ["x": Tensor(zeros: [2, 3])])
+        #expect(
+            dropout?.field == "layer.mask" && dropout?.message.contains("(2, 2)") == true && dropout?.message.contains("(2, 3)") == true)
+        var hyper = HyperReader(["p": .number(0.5), "mask": .tensor(Tensor(shape: [2], values: [1, 2]))], prefix: "layer.")
+        #expect(throws: LayerError.self) { _ = try LayerCatalog.make("dropout", convention: .cs231n, hyper: &hyper, field: "layer.type") }
+        do {
+            var again = HyperReader(["p": .number(0.5), "mask": .tensor(Tensor(shape: [2], values: [1, 2]))], prefix: "layer.")
+            _ = try LayerCatalog.make("dropout", convention: .cs231n, hyper: &again, field: "layer.type")
+        } catch { #expect(error.field == "layer.mask" && error.message.contains("[1]")) }
+
+        let embedding = error(WordEmbeddingLayer(), ["x": Tensor(shape: [1, 2], values: [0, 5]), "W": Tensor(zeros: [5, 3])])
+        #expect(embedding?.field == "x" && embedding?.message.contains("[0, 1]") == true && embedding?.message.contains("0..<5") == true)
+        let labels = error(SoftmaxLossLayer(), ["x": Tensor(zeros: [2, 3]), "y": Tensor(shape: [2], values: [0, 3])])
+        #expect(labels?.field == "y" && labels?.message.contains("0..<3") == true)
+        let steps = error(
+            TemporalSoftmaxLossLayer(),
+            ["x": Tensor(zeros: [1, 2, 3]), "y": Tensor(zeros: [1, 2]), "mask": Tensor(shape: [1, 2], values: [1, 2])])
+        #expect(steps?.field == "mask")
+        let dlai = error(
+            DLAIConvLayer(stride: 1, pad: 0),
+            ["A_prev": Tensor(zeros: [1, 4, 4, 2]), "W": Tensor(zeros: [2, 2, 3, 4]), "b": Tensor(zeros: [1, 1, 1, 4])])
+        #expect(dlai?.field == "W" && dlai?.message.contains("(2, 2, 2, 4)") == true)
+        let big = error(DLAIPoolLayer(f: 5, stride: 1, mode: .max), ["A_prev": Tensor(zeros: [1, 4, 4, 2])])
+        #expect(big?.field == "A_prev")
+    }
+
+    @Test func dlaiAdaptersKeepEverySlipWithItsOwnMessage() {
+        #expect(DLAIConvLayer(stride: 1, pad: 1).slips.count == ConvLayer(stride: 1, pad: 1).slips.count)
+        #expect(DLAIPoolLayer(f: 2, stride: 1, mode: .max).slips.count == 3)
+        #expect(DLAIPoolLayer(f: 2, stride: 1, mode: .average).slips.count == 3)
     }
 
     @Test(arguments: ConvFamilyKit.cases.keys.sorted())
@@ -131,6 +184,11 @@ enum ConvFamilyKit {
             let mask = integers([2, 3], [1, 1, 0, 1, 0, 0])
             return make(TemporalSoftmaxLossLayer(), ["x": [2, 3, 5]], integers: ["y": y, "mask": mask], seed: 13)
         },
+        "dlai conv s2 p1": {
+            make(DLAIConvLayer(stride: 2, pad: 1), ["A_prev": [2, 5, 4, 2], "W": [3, 3, 2, 3], "b": [1, 1, 1, 3]], seed: 14)
+        },
+        "dlai pool max f3 s2": { make(DLAIPoolLayer(f: 3, stride: 2, mode: .max), ["A_prev": [2, 5, 6, 2]], seed: 15) },
+        "dlai pool average f2 s1": { make(DLAIPoolLayer(f: 2, stride: 1, mode: .average), ["A_prev": [1, 3, 4, 2]], seed: 16) },
     ]
 
     /// f = sum(upstream * forward) (a loss: the loss itself).
