@@ -415,3 +415,9 @@ def dlai_pool_case(name, A_prev, f, stride, mode):
 
 dlai_pool_case("dlai_pool_max", r.integers(0, 4, (2, 5, 6, 3)).astype(float), 3, 2, "max")   # ties, overlap, floored width
 dlai_pool_case("dlai_pool_average", r.standard_normal((2, 5, 5, 3)), 3, 1, "average")
+
+
+# ---------------------------------------------------------------- conv rows wide enough for the forward's
+# SIMD blocks of 16 and 4 and its scalar tail (output widths 21 and 23), at stride 1 and 2.
+conv_case("conv_wide", (1, 2, 3, 21), (2, 2, 3, 3), 1, 1)
+conv_case("conv_wide_stride2", (1, 2, 3, 45), (2, 2, 3, 3), 2, 1)

@@ -53,8 +53,9 @@ struct ConvGeometry: Sendable {
         return Tensor(shape: [n, c, rows, cols], values: result)
     }
 
-    /// out[n, f, oh, ow] = b[f] + sum_{c,i,j} w[f, c, i, j] xp[n, c, oh s + i, ow s + j]: one weight
-    /// at a time over a whole output plane, so the inner loop is a strided axpy.
+    /// out[n, f, oh, ow] = b[f] + sum_{c,i,j} w[f, c, i, j] xp[n, c, oh s + i, ow s + j], each
+    /// output summed in that order (b, then c, i, j) by `ConvRow`: an output row in blocks of 16
+    /// and 4 held in SIMD registers while the filter's weights stream past, then one by one.
     func forward(xp: [Double], w: [Double], b: [Double]) -> [Double] {
         var out = [Double](repeating: 0, count: n * f * ho * wo)
         let (planeOut, planeIn, filter) = (ho * wo, hp * wp, c * hh * ww)
@@ -63,24 +64,11 @@ struct ConvGeometry: Sendable {
                 out.withUnsafeMutableBufferPointer { out in
                     for image in 0..<n {
                         for k in 0..<f {
-                            let o = (image * f + k) * planeOut
-                            for p in 0..<planeOut { out[o + p] = b[k] }
-                            for channel in 0..<c {
-                                let xBase = (image * c + channel) * planeIn
-                                for i in 0..<hh {
-                                    for j in 0..<ww {
-                                        let weight = w[k * filter + (channel * hh + i) * ww + j]
-                                        for oh in 0..<ho {
-                                            let xRow = xBase + (oh * stride + i) * wp + j
-                                            let oRow = o + oh * wo
-                                            if stride == 1 {
-                                                for ow in 0..<wo { out[oRow + ow] += weight * xp[xRow + ow] }
-                                            } else {
-                                                for ow in 0..<wo { out[oRow + ow] += weight * xp[xRow + ow * stride] }
-                                            }
-                                        }
-                                    }
-                                }
+                            for oh in 0..<ho {
+                                let row = ConvRow(
+                                    x: xp.baseAddress! + image * c * planeIn + oh * stride * wp, w: w.baseAddress! + k * filter,
+                                    bias: b[k], geometry: self)
+                                row.compute(into: out.baseAddress! + (image * f + k) * planeOut + oh * wo)
                             }
                         }
                     }
