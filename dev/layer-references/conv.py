@@ -101,14 +101,16 @@ conv_case("conv_nopad", (1, 2, 4, 7), (2, 2, 2, 3), 2, 0)
 
 
 # ---------------------------------------------------------------- pooling
-def windows(shape, ph, pw, stride):
-    """(n, c, oh, ow, rows, cols) for every window in numpy's order."""
+def windows(shape, ph, pw, stride, step=None):
+    """(n, c, oh, ow, rows, cols) for every window in numpy's order; step: where the windows
+    start (the stride-ignored slip moves them by 1 over the same output grid)."""
+    step = stride if step is None else step
     N, C, H, W = shape
     for n in range(N):
         for c in range(C):
             for oh in range((H - ph) // stride + 1):
                 for ow in range((W - pw) // stride + 1):
-                    yield n, c, oh, ow, slice(oh * stride, oh * stride + ph), slice(ow * stride, ow * stride + pw)
+                    yield n, c, oh, ow, slice(oh * step, oh * step + ph), slice(ow * step, ow * step + pw)
 
 
 def max_pool(x, ph, pw, stride):
@@ -119,11 +121,11 @@ def max_pool(x, ph, pw, stride):
     return out
 
 
-def max_pool_backward(x, dout, ph, pw, stride, slip=None):
+def max_pool_backward(x, dout, ph, pw, stride, slip=None, step=None):
     """dx; slip: 'every' (x == max mask), 'assign_window' (dx[window] = mask * dout),
-    'assign_entry' (dx[argmax] = dout)."""
+    'assign_entry' (dx[argmax] = dout); step: where the windows start."""
     dx = np.zeros_like(x)
-    for n, c, oh, ow, rows, cols in windows(x.shape, ph, pw, stride):
+    for n, c, oh, ow, rows, cols in windows(x.shape, ph, pw, stride, step):
         window = x[n, c, rows, cols]
         first = np.zeros(window.shape)
         first[np.unravel_index(np.argmax(window), window.shape)] = 1
@@ -151,6 +153,8 @@ def max_pool_case(name, x, ph, pw, stride):
         slipped = max_pool_backward(x, dout, ph, pw, stride, slip)
         if not np.array_equal(slipped, dx):
             slips.append((kind, {"dx": slipped}))
+    if stride > 1:
+        slips.append(("stride_ignored", {"dx": max_pool_backward(x, dout, ph, pw, stride, step=1)}))
     write_slips(name, slips)
     ties = []
     for n, c, oh, ow, rows, cols in windows(x.shape, ph, pw, stride):
@@ -168,10 +172,10 @@ def avg_pool(x, ph, pw, stride):
     return out
 
 
-def avg_pool_backward(x, dout, ph, pw, stride, scale=None, assign=False):
+def avg_pool_backward(x, dout, ph, pw, stride, scale=None, assign=False, step=None):
     scale = 1 / (ph * pw) if scale is None else scale
     dx = np.zeros_like(x)
-    for n, c, oh, ow, rows, cols in windows(x.shape, ph, pw, stride):
+    for n, c, oh, ow, rows, cols in windows(x.shape, ph, pw, stride, step):
         if assign:
             dx[n, c, rows, cols] = dout[n, c, oh, ow] * scale
         else:
@@ -190,6 +194,8 @@ def avg_pool_case(name, x, ph, pw, stride):
              ("scaled", {"dx": avg_pool_backward(x, dout, ph, pw, stride, scale=1.0 / area ** 2)})]
     if stride < ph or stride < pw:
         slips.append(("overwritten", {"dx": avg_pool_backward(x, dout, ph, pw, stride, assign=True)}))
+    if stride > 1:
+        slips.append(("stride_ignored", {"dx": avg_pool_backward(x, dout, ph, pw, stride, step=1)}))
     write_slips(name, slips)
 
 
@@ -349,17 +355,18 @@ def dlai_pool(A_prev, f, stride, mode):
     return A
 
 
-def dlai_pool_backward(A_prev, dA, f, stride, mode, slip=None, scale=None):
+def dlai_pool_backward(A_prev, dA, f, stride, mode, slip=None, scale=None, step=None):
     """slip (max): 'every', 'assign_window', 'assign_entry'; (average): 'assign'; scale: the
-    average's share (1 / f^2 right)."""
+    average's share (1 / f^2 right); step: where the slices start (the stride by default)."""
     scale = 1 / (f * f) if scale is None else scale
+    step = stride if step is None else step
     dA_prev = np.zeros_like(A_prev)
     m, nH, nW, C = dA.shape
     for i in range(m):
         for c in range(C):
             for h in range(nH):
                 for w in range(nW):
-                    rows, cols = slice(h * stride, h * stride + f), slice(w * stride, w * stride + f)
+                    rows, cols = slice(h * step, h * step + f), slice(w * step, w * step + f)
                     d = dA[i, h, w, c]
                     piece = A_prev[i, rows, cols, c]
                     if mode == "average":
@@ -376,7 +383,7 @@ def dlai_pool_backward(A_prev, dA, f, stride, mode, slip=None, scale=None):
                     elif slip == "assign_window":
                         dA_prev[i, rows, cols, c] = first * d
                     elif slip == "assign_entry":
-                        dA_prev[i, h * stride + k, w * stride + l, c] = d
+                        dA_prev[i, h * step + k, w * step + l, c] = d
                     else:
                         dA_prev[i, rows, cols, c] += first * d
     return dA_prev
@@ -410,6 +417,8 @@ def dlai_pool_case(name, A_prev, f, stride, mode):
                  ("scaled", {"dA_prev": dlai_pool_backward(A_prev, dA, f, stride, mode, scale=1.0 / f ** 4)})]
         if stride < f:
             slips.append(("overwritten", {"dA_prev": dlai_pool_backward(A_prev, dA, f, stride, mode, "assign")}))
+    if stride > 1:
+        slips.append(("stride_ignored", {"dA_prev": dlai_pool_backward(A_prev, dA, f, stride, mode, step=1)}))
     write_slips(name, slips)
 
 

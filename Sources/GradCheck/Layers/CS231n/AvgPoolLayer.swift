@@ -48,12 +48,13 @@ public struct AvgPoolLayer: LayerFunction {
         return [Tensor(shape: g.outputShape, values: out)]
     }
 
-    /// dx[window] += dout * scale for each window (the right scale is 1 / area).
-    func spread(_ inputs: LayerInputs, _ upstream: [Tensor], scale: Double) -> Tensor {
+    /// dx[window] += dout * scale for each window (the right scale is 1 / area), the windows
+    /// moving by `step` (the right one is the stride).
+    func spread(_ inputs: LayerInputs, _ upstream: [Tensor], scale: Double, step: Int? = nil) -> Tensor {
         let x = inputs["x"]!
         let dout = upstream[0].values
         var dx = [Double](repeating: 0, count: x.count)
-        geometry(inputs).forEachWindow { window, out in
+        geometry(inputs).moving(by: step ?? stride).forEachWindow { window, out in
             let share = dout[out] * scale
             for index in window { dx[index] += share }
         }
@@ -90,6 +91,10 @@ public struct AvgPoolLayer: LayerFunction {
                     for index in window { dx[index] = dout[out] / g.area }
                 }
                 return ["dx": Tensor(shape: x.shape, values: dx)]
+            },
+            LayerSlip(.strideIgnored, "dx ignores the stride: the backward's windows move by 1 where the forward's moved by stride") {
+                inputs, upstream in
+                stride == 1 ? nil : ["dx": spread(inputs, upstream, scale: 1 / geometry(inputs).area, step: 1)]
             },
         ]
     }

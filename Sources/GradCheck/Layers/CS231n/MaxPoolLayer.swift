@@ -114,7 +114,21 @@ public struct MaxPoolLayer: LayerFunction {
                 inputs, upstream in
                 overwritten(inputs, upstream) { window, x, dx, d in dx[Self.argmax(window, x)] = d }
             },
+            LayerSlip(.strideIgnored, "dx ignores the stride: the backward's windows move by 1 where the forward's moved by stride") {
+                inputs, upstream in
+                strideIgnored(inputs, upstream)
+            },
         ]
+    }
+
+    /// dx from the right rule over windows that move by 1 (`geometry.moving(by: 1)`); nil at stride 1.
+    private func strideIgnored(_ inputs: LayerInputs, _ upstream: [Tensor]) -> [String: Tensor]? {
+        guard stride > 1 else { return nil }
+        let x = inputs["x"]!
+        let dout = upstream[0].values
+        var dx = [Double](repeating: 0, count: x.count)
+        geometry(inputs).moving(by: 1).forEachWindow { window, out in dx[Self.argmax(window, x.values)] += dout[out] }
+        return ["dx": Tensor(shape: x.shape, values: dx)]
     }
 
     /// dx written window by window in numpy's order by `write` (an assignment where the backward

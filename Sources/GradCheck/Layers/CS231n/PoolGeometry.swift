@@ -3,7 +3,8 @@
 /// H' = 1 + (H - pool_height) / stride (CS231n refuses a fraction; deeplearning.ai floors it).
 struct PoolGeometry: Sendable {
     let n: Int, c: Int, h: Int, w: Int
-    let ph: Int, pw: Int, stride: Int
+    let ph: Int, pw: Int
+    private(set) var stride: Int
     let ho: Int, wo: Int
 
     init(x: [Int], poolHeight: Int, poolWidth: Int, stride: Int) {
@@ -11,6 +12,13 @@ struct PoolGeometry: Sendable {
         (ph, pw, self.stride) = (poolHeight, poolWidth, stride)
         ho = (h - ph) / stride + 1
         wo = (w - pw) / stride + 1
+    }
+
+    /// The same output grid with windows that move by `step` (a backward that ignores the stride).
+    func moving(by step: Int) -> PoolGeometry {
+        var copy = self
+        copy.stride = step
+        return copy
     }
 
     var outputShape: [Int] { [n, c, ho, wo] }

@@ -67,12 +67,14 @@ public struct DLAIPoolLayer: LayerFunction {
                 "dA_prev sends a window's whole dA to every tied maximum (the notebook's mask x == np.max(x)) instead of one share of it",
                 "dA_prev assigns each window's gradient (dA_prev[slice] = mask * dA) where overlapping windows must add (+=)",
                 "dA_prev assigns dA to each window's maximum (=) where overlapping windows must add (+=)",
+                "dA_prev ignores the stride: the backward's slices move by 1 where the forward's moved by stride",
             ]
         case .average:
             return [
                 "dA_prev is not divided by the window's area f * f: distribute_value must share dA equally",
                 "dA_prev is divided by the window's area twice (dA / (f * f)^2)",
                 "dA_prev assigns each window's share (dA_prev[slice] = dA / (f * f)) where overlapping windows must add (+=)",
+                "dA_prev ignores the stride: the backward's slices move by 1 where the forward's moved by stride",
             ]
         }
     }
