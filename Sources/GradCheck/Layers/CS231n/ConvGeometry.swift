@@ -27,7 +27,7 @@ struct ConvGeometry: Sendable {
     /// x inside a zero (N, C, Hp, Wp) array with its corner at (top, top): `pad` is numpy's
     /// `np.pad`; 0 puts x at the origin (the unpadded input read where the padded one belongs).
     func placed(_ x: [Double], top: Int) -> [Double] {
-        if top == pad && pad == 0 { return x }
+        if pad == 0 { return x }
         var result = [Double](repeating: 0, count: n * c * hp * wp)
         for plane in 0..<(n * c) {
             for row in 0..<h {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// CS231n's `temporal_softmax_loss(x, y, mask)`: x (N, T, V) scores, y (N, T) labels, mask (N, T)
 /// 0/1 (which steps count); loss = -(1/N) sum_{n, t} mask[n, t] log softmax(x[n, t])[y[n, t]]
 /// (summed over the steps, divided by N only, as CS231n defines it); the backward is dx.
@@ -36,8 +38,11 @@ public struct TemporalSoftmaxLossLayer: LayerFunction {
         var loss = 0.0
         for step in labels.indices where mask[step] != 0 {
             let start = step * vocabulary
-            let row = Array(x.values[start..<(start + vocabulary)])
-            loss += SoftmaxLossLayer.softmax(row, labels: [labels[step]], classes: vocabulary).loss
+            var top = -Double.infinity
+            for k in start..<(start + vocabulary) { top = max(top, x.values[k]) }
+            var sum = 0.0
+            for k in start..<(start + vocabulary) { sum += exp(x.values[k] - top) }
+            loss += log(sum) - (x.values[start + Int(labels[step])] - top)
         }
         return [Tensor(scalar: loss / Double(x.shape[0]))]
     }
