@@ -276,7 +276,9 @@ dfull = prob - np.eye(V)[y]
 write("temporal_softmax_loss", "temporal_softmax_loss", {}, {"x": x, "y": y, "mask": mask}, {},
       [-(mask * logp).sum() / N], {"dx": dfull * mask[:, :, None] / N})
 write_slips("temporal_softmax_loss", [("mask_ignored", {"dx": dfull / N}),
-                                      ("scaled", {"dx": dfull * mask[:, :, None]})])
+                                      ("scaled", {"dx": dfull * mask[:, :, None]}),
+                                      ("scaled", {"dx": dfull * mask[:, :, None] / (N * T)}),
+                                      ("scaled", {"dx": dfull * mask[:, :, None] / mask.sum()})])
 
 
 # ---------------------------------------------------------------- deeplearning.ai conv and pool (NHWC)

@@ -78,6 +78,15 @@ public struct TemporalSoftmaxLossLayer: LayerFunction {
             LayerSlip(.scaled, "dx is missing the 1/N: the loss is divided by the batch size N, so its gradient is too") { inputs, _ in
                 inputs["x"]!.shape[0] == 1 ? nil : ["dx": gradient(inputs, scale: 1)]
             },
+            LayerSlip(.scaled, "dx is divided by N T (a mean over every step) where CS231n's loss divides by N only") { inputs, _ in
+                let x = inputs["x"]!
+                return x.shape[1] == 1 ? nil : ["dx": gradient(inputs, scale: 1 / Double(x.shape[0] * x.shape[1]))]
+            },
+            LayerSlip(.scaled, "dx is divided by the number of counted steps (mask.sum()) where CS231n's loss divides by N") { inputs, _ in
+                let counted = inputs["mask"]!.values.reduce(0, +)
+                let n = Double(inputs["x"]!.shape[0])
+                return counted == n || counted == 0 ? nil : ["dx": gradient(inputs, scale: 1 / counted)]
+            },
         ]
     }
 }
