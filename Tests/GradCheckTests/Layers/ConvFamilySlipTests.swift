@@ -118,6 +118,20 @@ import Testing
         #expect(big?.field == "A_prev")
     }
 
+    @Test func convFiltersForwardIsThoseFiltersOfTheForward() {
+        let (layer, inputs, _) = ConvFamilyKit.make(
+            ConvLayer(stride: 1, pad: 1), ["x": [2, 2, 4, 21], "w": [3, 2, 3, 3], "b": [3]], seed: 21)
+        let conv = layer as! ConvLayer
+        let full = conv.forward(inputs)[0]
+        let plane = full.shape[2] * full.shape[3]
+        let part = conv.forward(inputs, filters: 1..<3)
+        #expect(part.shape == [2, 2, full.shape[2], full.shape[3]])
+        for image in 0..<2 {
+            let expected = full.values[(image * 3 + 1) * plane..<(image * 3 + 3) * plane]
+            #expect(Array(part.values[image * 2 * plane..<(image + 1) * 2 * plane]) == Array(expected))
+        }
+    }
+
     @Test func dlaiAdaptersKeepEverySlipWithItsOwnMessage() {
         #expect(DLAIConvLayer(stride: 1, pad: 1).slips.count == ConvLayer(stride: 1, pad: 1).slips.count)
         #expect(DLAIPoolLayer(f: 2, stride: 1, mode: .max).slips.count == MaxPoolLayer(poolHeight: 2, poolWidth: 2, stride: 1).slips.count)

@@ -56,19 +56,23 @@ struct ConvGeometry: Sendable {
     /// out[n, f, oh, ow] = b[f] + sum_{c,i,j} w[f, c, i, j] xp[n, c, oh s + i, ow s + j], each
     /// output summed in that order (b, then c, i, j) by `ConvRow`: an output row in blocks of 16
     /// and 4 held in SIMD registers while the filter's weights stream past, then one by one.
-    func forward(xp: [Double], w: [Double], b: [Double]) -> [Double] {
-        var out = [Double](repeating: 0, count: n * f * ho * wo)
+    /// `filters` (all by default) gives out[:, filters] only, (N, filters.count, H', W'): what
+    /// changes when a weight or bias of one of those filters is perturbed.
+    func forward(xp: [Double], w: [Double], b: [Double], filters: Range<Int>? = nil) -> [Double] {
+        let filters = filters ?? 0..<f
+        let count = filters.count
+        var out = [Double](repeating: 0, count: n * count * ho * wo)
         let (planeOut, planeIn, filter) = (ho * wo, hp * wp, c * hh * ww)
         xp.withUnsafeBufferPointer { xp in
             w.withUnsafeBufferPointer { w in
                 out.withUnsafeMutableBufferPointer { out in
                     for image in 0..<n {
-                        for k in 0..<f {
+                        for (slot, k) in filters.enumerated() {
                             for oh in 0..<ho {
                                 let row = ConvRow(
                                     x: xp.baseAddress! + image * c * planeIn + oh * stride * wp, w: w.baseAddress! + k * filter,
                                     bias: b[k], geometry: self)
-                                row.compute(into: out.baseAddress! + (image * f + k) * planeOut + oh * wo)
+                                row.compute(into: out.baseAddress! + (image * count + slot) * planeOut + oh * wo)
                             }
                         }
                     }

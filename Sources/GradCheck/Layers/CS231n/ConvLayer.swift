@@ -66,6 +66,16 @@ public struct ConvLayer: LayerFunction {
         return [Tensor(shape: g.outputShape, values: g.forward(xp: xp, w: inputs["w"]!.values, b: inputs["b"]!.values))]
     }
 
+    /// The outputs of `filters` only, out[:, filters] as (N, filters.count, H', W'), equal to those
+    /// entries of `forward`: a perturbed w[f] or b[f] changes filter f's outputs alone, so a
+    /// checker that caches the rest recomputes 1/F of the layer per coordinate.
+    public func forward(_ inputs: LayerInputs, filters: Range<Int>) -> Tensor {
+        let g = geometry(inputs)
+        let xp = g.placed(inputs["x"]!.values, top: pad)
+        let values = g.forward(xp: xp, w: inputs["w"]!.values, b: inputs["b"]!.values, filters: filters)
+        return Tensor(shape: [g.n, filters.count, g.ho, g.wo], values: values)
+    }
+
     public func backward(_ inputs: LayerInputs, upstream: [Tensor]) -> [String: Tensor] {
         let g = geometry(inputs)
         let dout = upstream[0].values
