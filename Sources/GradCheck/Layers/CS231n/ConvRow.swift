@@ -18,7 +18,6 @@ struct ConvRow {
     private func compute<Loader: QuadLoader>(into out: UnsafeMutablePointer<Double>, _ loader: Loader) {
         let g = geometry
         let (s, planeIn) = (g.stride, g.hp * g.wp)
-        func load(_ p: UnsafePointer<Double>, _: Int) -> SIMD4<Double> { loader.load(p) }
         var ow = 0
         while ow + 16 <= g.wo {
             var a0 = SIMD4<Double>(repeating: bias)
@@ -30,10 +29,10 @@ struct ConvRow {
                     for j in 0..<g.ww {
                         let weight = SIMD4<Double>(repeating: wRow[j])
                         let p = xRow + j
-                        a0 += weight * load(p, s)
-                        a1 += weight * load(p + 4 * s, s)
-                        a2 += weight * load(p + 8 * s, s)
-                        a3 += weight * load(p + 12 * s, s)
+                        a0 += weight * loader.load(p)
+                        a1 += weight * loader.load(p + 4 * s)
+                        a2 += weight * loader.load(p + 8 * s)
+                        a3 += weight * loader.load(p + 12 * s)
                     }
                 }
             }
@@ -49,7 +48,7 @@ struct ConvRow {
                 for i in 0..<g.hh {
                     let xRow = x + channel * planeIn + i * g.wp + ow * s
                     let wRow = w + (channel * g.hh + i) * g.ww
-                    for j in 0..<g.ww { a += SIMD4<Double>(repeating: wRow[j]) * load(xRow + j, s) }
+                    for j in 0..<g.ww { a += SIMD4<Double>(repeating: wRow[j]) * loader.load(xRow + j) }
                 }
             }
             UnsafeMutableRawPointer(out + ow).storeBytes(of: a, as: SIMD4<Double>.self)
