@@ -118,6 +118,31 @@ import Testing
         #expect(big?.field == "A_prev")
     }
 
+    @Test func catalogMakesTheFamilyAndRefusesUnknownHyperParameters() {
+        let cs231n = Set(LayerCatalog.names(.cs231n))
+        for type in [
+            "conv", "max_pool", "avg_pool", "dropout", "word_embedding", "temporal_affine", "softmax_loss", "svm_loss",
+            "temporal_softmax_loss",
+        ] {
+            #expect(cs231n.contains(type), "cs231n has no \(type)")
+        }
+        #expect(Set(LayerCatalog.names(.dlai)).isSuperset(of: ["conv", "pool"]))
+        func refusal(_ type: String, _ convention: LayerConvention, _ values: [String: HyperValue]) -> LayerError? {
+            var hyper = HyperReader(values, prefix: "layer.")
+            do {
+                _ = try LayerCatalog.make(type, convention: convention, hyper: &hyper, field: "layer.type")
+                return nil
+            } catch { return error }
+        }
+        let typo = refusal("conv", .cs231n, ["stride": .number(1), "padding": .number(1)])
+        #expect(typo?.field == "layer.padding" && typo?.message.contains("stride, pad") == true, "\(String(describing: typo))")
+        #expect(refusal("pool", .dlai, ["f": .number(2), "mode": .text("min")])?.field == "layer.mode")
+        #expect(refusal("max_pool", .cs231n, ["pool_height": .number(0)])?.field == "layer.pool_height")
+        #expect(refusal("dropout", .cs231n, ["p": .number(0), "mask": .tensor(Tensor(zeros: [1]))])?.field == "layer.p")
+        #expect(refusal("dropout", .cs231n, ["p": .number(0.5)])?.field == "layer.mask")
+        #expect(refusal("pool", .dlai, ["f": .number(3), "stride": .number(1), "mode": .text("average")]) == nil)
+    }
+
     @Test func convFiltersForwardIsThoseFiltersOfTheForward() {
         let (layer, inputs, _) = ConvFamilyKit.make(
             ConvLayer(stride: 1, pad: 1), ["x": [2, 2, 4, 21], "w": [3, 2, 3, 3], "b": [3]], seed: 21)
