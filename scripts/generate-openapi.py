@@ -12,8 +12,10 @@ outputs = ["sigmoid", "softmax"]
 # Layer bodies: LayerConvention, LayerCatalog.names(convention), NetworkLoss, LayerSlipKind.
 conventions = ["cs231n", "dlai"]
 layer_types = {
-    "cs231n": ["affine", "relu", "leaky_relu", "tanh", "sigmoid", "sigmoid_loss", "rnn_step", "rnn", "lstm_step", "lstm"],
-    "dlai": ["rnn_cell", "rnn", "lstm_cell", "lstm"],
+    "cs231n": ["affine", "relu", "leaky_relu", "tanh", "sigmoid", "sigmoid_loss", "rnn_step", "rnn", "lstm_step", "lstm",
+               "conv", "max_pool", "avg_pool", "dropout", "word_embedding", "temporal_affine", "softmax_loss", "svm_loss",
+               "temporal_softmax_loss"],
+    "dlai": ["rnn_cell", "rnn", "lstm_cell", "lstm", "conv", "pool"],
 }
 losses = ["softmax", "svm", "sigmoid", "temporal_softmax"]
 layer_slip_kinds = ["scaled", "sign_flipped", "transposed", "wrong_axis", "flipped_kernel", "padding_not_removed", "stride_ignored",

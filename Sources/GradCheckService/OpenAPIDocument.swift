@@ -1027,19 +1027,29 @@ public enum OpenAPIDocument {
                 "type": "string",
                 "enum": [
                   "affine",
+                  "avg_pool",
+                  "conv",
+                  "dropout",
                   "leaky_relu",
                   "lstm",
                   "lstm_cell",
                   "lstm_step",
+                  "max_pool",
+                  "pool",
                   "relu",
                   "rnn",
                   "rnn_cell",
                   "rnn_step",
                   "sigmoid",
                   "sigmoid_loss",
-                  "tanh"
+                  "softmax_loss",
+                  "svm_loss",
+                  "tanh",
+                  "temporal_affine",
+                  "temporal_softmax_loss",
+                  "word_embedding"
                 ],
-                "description": "cs231n: affine, relu, leaky_relu, tanh, sigmoid, sigmoid_loss, rnn_step, rnn, lstm_step, lstm. dlai: rnn_cell, rnn, lstm_cell, lstm"
+                "description": "cs231n: affine, relu, leaky_relu, tanh, sigmoid, sigmoid_loss, rnn_step, rnn, lstm_step, lstm, conv, max_pool, avg_pool, dropout, word_embedding, temporal_affine, softmax_loss, svm_loss, temporal_softmax_loss. dlai: rnn_cell, rnn, lstm_cell, lstm, conv, pool"
               }
             },
             "description": "The layer type and its hyper-parameters (stride, pad, pool_height, eps, p and dropout's mask, G, alpha, f, mode). A hyper-parameter the layer does not take is a 422 listing those it does."
@@ -1164,19 +1174,29 @@ public enum OpenAPIDocument {
                   "type": "string",
                   "enum": [
                     "affine",
+                    "avg_pool",
+                    "conv",
+                    "dropout",
                     "leaky_relu",
                     "lstm",
                     "lstm_cell",
                     "lstm_step",
+                    "max_pool",
+                    "pool",
                     "relu",
                     "rnn",
                     "rnn_cell",
                     "rnn_step",
                     "sigmoid",
                     "sigmoid_loss",
-                    "tanh"
+                    "softmax_loss",
+                    "svm_loss",
+                    "tanh",
+                    "temporal_affine",
+                    "temporal_softmax_loss",
+                    "word_embedding"
                   ],
-                  "description": "cs231n: affine, relu, leaky_relu, tanh, sigmoid, sigmoid_loss, rnn_step, rnn, lstm_step, lstm. dlai: rnn_cell, rnn, lstm_cell, lstm"
+                  "description": "cs231n: affine, relu, leaky_relu, tanh, sigmoid, sigmoid_loss, rnn_step, rnn, lstm_step, lstm, conv, max_pool, avg_pool, dropout, word_embedding, temporal_affine, softmax_loss, svm_loss, temporal_softmax_loss. dlai: rnn_cell, rnn, lstm_cell, lstm, conv, pool"
                 },
                 "params": {
                   "allOf": [

@@ -21,7 +21,10 @@ struct PreparedLayer {
         type = request.type
         inputs = request.inputs
         let shapes: [[Int]]
-        do throws(LayerError) { shapes = try function.outputShapes(inputs) } catch { throw RequestError(error.nested(under: inputsField)) }
+        do throws(LayerError) { shapes = try function.outputShapes(inputs) } catch {
+            // An argument's error sits under inputs; a hyper-parameter's (dropout's mask) names its own field.
+            throw RequestError(function.inputNames.contains(error.field) ? error.nested(under: inputsField) : error)
+        }
         if function.isLoss {
             if request.upstream != nil {
                 throw RequestError.invalid(
@@ -108,7 +111,7 @@ struct PreparedNetwork {
             do throws(LayerError) { shapes = try function.outputShapes(arguments) } catch {
                 let what = error.field == data ? (k == 0 ? "X" : "its input (layers[\(k - 1)]'s output)") : nil
                 if let what { throw RequestError.invalid(field + "type", "\(what): \(error.message)") }
-                throw RequestError(error.nested(under: field + "params."))
+                throw RequestError(function.inputNames.contains(error.field) ? error.nested(under: field + "params.") : error)
             }
             suffix.append(function.forwardOperations(arguments))
             counts.append(input.count)

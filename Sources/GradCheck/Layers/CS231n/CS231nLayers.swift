@@ -13,5 +13,26 @@ public enum CS231nLayers {
         LayerType("rnn", .cs231n) { _ throws(LayerError) in RNNLayer() },
         LayerType("lstm_step", .cs231n) { _ throws(LayerError) in LSTMStepLayer() },
         LayerType("lstm", .cs231n) { _ throws(LayerError) in LSTMLayer() },
+        LayerType("conv", .cs231n) { hyper throws(LayerError) in
+            ConvLayer(stride: try hyper.integer("stride", default: 1, atLeast: 1), pad: try hyper.integer("pad", default: 0, atLeast: 0))
+        },
+        LayerType("max_pool", .cs231n) { hyper throws(LayerError) in
+            MaxPoolLayer(
+                poolHeight: try hyper.integer("pool_height", default: 2, atLeast: 1),
+                poolWidth: try hyper.integer("pool_width", default: 2, atLeast: 1),
+                stride: try hyper.integer("stride", default: 2, atLeast: 1))
+        },
+        LayerType("avg_pool", .cs231n) { hyper throws(LayerError) in
+            AvgPoolLayer(
+                poolHeight: try hyper.integer("pool_height", default: 2, atLeast: 1),
+                poolWidth: try hyper.integer("pool_width", default: 2, atLeast: 1),
+                stride: try hyper.integer("stride", default: 2, atLeast: 1))
+        },
+        LayerType("dropout", .cs231n) { hyper throws(LayerError) in try DropoutLayer.make(&hyper) },
+        LayerType("word_embedding", .cs231n) { _ throws(LayerError) in WordEmbeddingLayer() },
+        LayerType("temporal_affine", .cs231n) { _ throws(LayerError) in TemporalAffineLayer() },
+        LayerType("softmax_loss", .cs231n) { _ throws(LayerError) in SoftmaxLossLayer() },
+        LayerType("svm_loss", .cs231n) { _ throws(LayerError) in SVMLossLayer() },
+        LayerType("temporal_softmax_loss", .cs231n) { _ throws(LayerError) in TemporalSoftmaxLossLayer() },
     ]
 }

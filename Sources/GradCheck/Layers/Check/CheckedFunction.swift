@@ -38,14 +38,14 @@ public enum NumericalCheck {
         var evaluations = 2 * counts.reduce(0, +) + 1
         var verdicts: [GradientVerdict] = []
         for (k, t) in checked.enumerated() {
-            let tensorGroups = groups.indices.contains(t) ? groups[t] : []
-            let joint = tensorGroups.map { group in
-                (evaluate(t, group, h) - evaluate(t, group, -h)) / (2 * h)
+            let ties = TiedComponents(groups.indices.contains(t) ? groups[t] : [])
+            let joint = ties.components.map { component in
+                (evaluate(t, component, h) - evaluate(t, component, -h)) / (2 * h)
             }
-            evaluations += 2 * tensorGroups.count
+            evaluations += 2 * ties.components.count
             verdicts.append(
                 LayerJudge.judge(
-                    name: all[t].gradient, analytic: analytic[all[t].gradient]!, quotients: quotients[k], groups: tensorGroups,
+                    name: all[t].gradient, analytic: analytic[all[t].gradient]!, quotients: quotients[k], ties: ties,
                     joint: joint, noise: noise, threshold: threshold))
         }
         return (verdicts, evaluations)

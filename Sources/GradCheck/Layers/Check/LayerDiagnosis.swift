@@ -49,7 +49,8 @@ public enum LayerDiagnosis {
         }
         if nn > 0 {
             let c = zip(a, n).reduce(0) { $0 + $1.0 * $1.1 } / nn
-            if difference(a, n.map { c * $0 }) <= limit {
+            // A factor of 1 is no slip: the gradient is right where the comparison says so.
+            if abs(c - 1) > 1e-6, difference(a, n.map { c * $0 }) <= limit {
                 if abs(c + 1) <= 1e-6 {
                     return LayerRootCause(
                         gradient: name, kind: .signFlipped, factor: -1, entries: [], message: "\(name) has the wrong sign everywhere")

@@ -31,22 +31,28 @@ public enum LayerJudge {
         100 * noise + 1e-4 * (abs(q.left) + abs(q.right))
     }
 
-    /// `joint[g]` is the central quotient along every entry of `groups[g]` together.
+    /// `joint[c]` is the central quotient along every entry of `ties.components[c]` together.
     public static func judge(
-        name: String, analytic: Tensor, quotients: [Quotients], groups: [[Int]], joint: [Double],
+        name: String, analytic: Tensor, quotients: [Quotients], ties: TiedComponents, joint: [Double],
         noise: Double, threshold: Double
     ) -> GradientVerdict {
         var numeric = [Double](repeating: 0, count: analytic.count)
         var kinks = 0
         for (i, q) in quotients.enumerated() {
             let a = analytic.values[i]
-            if abs(q.right - q.left) > kinkGap(q, noise: noise) {
+            if ties.shared.contains(i) {
+                // Tied in two or more groups: its share of each is free, and the one-sided
+                // quotients only bound sums of shares of one sign; its component's sum judges it.
+                kinks += 1
+                numeric[i] = a
+            } else if abs(q.right - q.left) > kinkGap(q, noise: noise) {
                 kinks += 1
                 numeric[i] = min(max(a, min(q.left, q.right)), max(q.left, q.right))
             } else {
                 numeric[i] = q.central
             }
         }
+        let groups = ties.components
         for (group, along) in zip(groups, joint) {
             let excess = group.reduce(0) { $0 + analytic.values[$1] } - along
             if abs(excess) > 10 * noise * Double(group.count).squareRoot() + 1e-6 * abs(along) {

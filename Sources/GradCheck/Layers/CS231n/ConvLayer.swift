@@ -1,0 +1,95 @@
+/// CS231n's `conv_forward_naive`/`conv_backward_naive`: x (N, C, H, W), w (F, C, HH, WW), b (F),
+/// hyper-parameters `stride` and `pad`; out (N, F, H', W') with H' = 1 + (H + 2 pad - HH) / stride.
+///
+/// Derivation: with xp = x zero-padded by `pad`,
+///     out[n, f, oh, ow] = b[f] + sum_{c, i, j} w[f, c, i, j] xp[n, c, oh s + i, ow s + j],
+/// so for f = sum dout * out every output entry that read an input entry sends it its weight:
+///     dxp[n, c, oh s + i, ow s + j] += w[f, c, i, j] dout[n, f, oh, ow]   (then dx = dxp without
+///                                                                           its padding),
+///     dw[f, c, i, j] = sum_{n, oh, ow} dout[n, f, oh, ow] xp[n, c, oh s + i, ow s + j],
+///     db[f]          = sum_{n, oh, ow} dout[n, f, oh, ow].
+public struct ConvLayer: LayerFunction {
+    public let stride: Int
+    public let pad: Int
+    /// Whether an output size that is not whole is floored (deeplearning.ai's `int(...)`) rather
+    /// than refused (CS231n's assertion).
+    public let floorsOutput: Bool
+
+    public init(stride: Int, pad: Int, floorsOutput: Bool = false) {
+        self.stride = stride
+        self.pad = pad
+        self.floorsOutput = floorsOutput
+    }
+
+    public var inputNames: [String] { ["x", "w", "b"] }
+    public var gradientInputs: [(gradient: String, input: String)] { [("dx", "x"), ("dw", "w"), ("db", "b")] }
+
+    public func outputShapes(_ inputs: LayerInputs) throws(LayerError) -> [[Int]] {
+        let x = inputs["x"]!
+        let w = inputs["w"]!
+        let b = inputs["b"]!
+        guard x.rank == 4 else { throw LayerError("x", "has shape \(x.shapeDescription); expected (N, C, H, W)") }
+        guard w.rank == 4, w.shape[1] == x.shape[1] else {
+            let f = w.rank == 4 ? w.shape[0] : 0
+            let (hh, ww) = w.rank == 4 ? (w.shape[2], w.shape[3]) : (0, 0)
+            throw LayerError.shapes("w", w.shape, expected: [f, x.shape[1], hh, ww], because: "x \(x.shapeDescription) (N, C, H, W)")
+        }
+        guard b.shape == [w.shape[0]] else {
+            throw LayerError.shapes("b", b.shape, expected: [w.shape[0]], because: "w \(w.shapeDescription) (F, C, HH, WW)")
+        }
+        for (axis, name) in [(2, "height"), (3, "width")] {
+            let padded = x.shape[axis] + 2 * pad
+            let filter = w.shape[axis]
+            guard padded >= filter else {
+                throw LayerError(
+                    "w",
+                    "has shape \(w.shapeDescription): its \(name) \(filter) exceeds the padded input's \(padded) (x \(x.shapeDescription), pad \(pad))"
+                )
+            }
+            guard floorsOutput || (padded - filter) % stride == 0 else {
+                throw LayerError(
+                    "x",
+                    "has shape \(x.shapeDescription): its \(name) + 2 pad - the filter's = \(padded - filter) is not a multiple of stride \(stride), so the output \(name) 1 + \(padded - filter)/\(stride) is not whole"
+                )
+            }
+        }
+        return [geometry(inputs).outputShape]
+    }
+
+    func geometry(_ inputs: LayerInputs) -> ConvGeometry {
+        ConvGeometry(x: inputs["x"]!.shape, w: inputs["w"]!.shape, stride: stride, pad: pad)
+    }
+
+    public func forward(_ inputs: LayerInputs) -> [Tensor] {
+        let g = geometry(inputs)
+        let xp = g.placed(inputs["x"]!.values, top: pad)
+        return [Tensor(shape: g.outputShape, values: g.forward(xp: xp, w: inputs["w"]!.values, b: inputs["b"]!.values))]
+    }
+
+    /// The outputs of `filters` only, out[:, filters] as (N, filters.count, H', W'), equal to those
+    /// entries of `forward`: a perturbed w[f] or b[f] changes filter f's outputs alone, so a
+    /// checker that caches the rest recomputes 1/F of the layer per coordinate.
+    public func forward(_ inputs: LayerInputs, filters: Range<Int>) -> Tensor {
+        let g = geometry(inputs)
+        let xp = g.placed(inputs["x"]!.values, top: pad)
+        let values = g.forward(xp: xp, w: inputs["w"]!.values, b: inputs["b"]!.values, filters: filters)
+        return Tensor(shape: [g.n, filters.count, g.ho, g.wo], values: values)
+    }
+
+    public func backward(_ inputs: LayerInputs, upstream: [Tensor]) -> [String: Tensor] {
+        let g = geometry(inputs)
+        let dout = upstream[0].values
+        let xp = g.placed(inputs["x"]!.values, top: pad)
+        let (dxp, dw) = g.backward(source: xp, w: inputs["w"]!.values, dout: dout, step: stride)
+        return [
+            "dx": g.cropped(dxp, top: pad, rows: g.h, left: pad, cols: g.w),
+            "dw": Tensor(shape: inputs["w"]!.shape, values: dw),
+            "db": Tensor(shape: [g.f], values: g.biasGradient(dout)),
+        ]
+    }
+
+    public func forwardOperations(_ inputs: LayerInputs) -> Double {
+        let g = geometry(inputs)
+        return 2 * Double(g.n * g.f) * Double(g.ho * g.wo) * Double(g.c * g.hh * g.ww) + Double(g.n * g.c * g.hp * g.wp)
+    }
+}

@@ -1,0 +1,148 @@
+/// CS231n's `max_pool_forward_naive`/`max_pool_backward_naive`: x (N, C, H, W), hyper-parameters
+/// `pool_height`, `pool_width`, `stride`; out[n, c, oh, ow] = the window's maximum.
+///
+/// Derivation: where the window's maximum is one entry, out is that entry, so dout[n, c, oh, ow]
+/// flows to it alone (dx[argmax] += dout: windows that overlap add). Where entries tie, max is not
+/// differentiable: any split of dout among the tied entries (each a share of its sign, the shares
+/// summing to dout) is a subgradient; the backward sends it all to the first maximum in numpy's
+/// argmax order, and `tiedGroups` tells the checker to judge those entries jointly.
+public struct MaxPoolLayer: LayerFunction {
+    public let poolHeight: Int
+    public let poolWidth: Int
+    public let stride: Int
+    /// Whether an output size that is not whole is floored (deeplearning.ai) rather than refused.
+    public let floorsOutput: Bool
+
+    public init(poolHeight: Int, poolWidth: Int, stride: Int, floorsOutput: Bool = false) {
+        (self.poolHeight, self.poolWidth, self.stride, self.floorsOutput) = (poolHeight, poolWidth, stride, floorsOutput)
+    }
+
+    public var inputNames: [String] { ["x"] }
+    public var gradientInputs: [(gradient: String, input: String)] { [("dx", "x")] }
+
+    func geometry(_ inputs: LayerInputs) -> PoolGeometry {
+        PoolGeometry(x: inputs["x"]!.shape, poolHeight: poolHeight, poolWidth: poolWidth, stride: stride)
+    }
+
+    public func outputShapes(_ inputs: LayerInputs) throws(LayerError) -> [[Int]] {
+        try PoolGeometry.check(inputs["x"]!, poolHeight: poolHeight, poolWidth: poolWidth, stride: stride, floors: floorsOutput)
+        return [geometry(inputs).outputShape]
+    }
+
+    public func forward(_ inputs: LayerInputs) -> [Tensor] {
+        let g = geometry(inputs)
+        var out = [Double](repeating: 0, count: g.n * g.c * g.ho * g.wo)
+        inputs["x"]!.values.withUnsafeBufferPointer { x in
+            var o = 0
+            for plane in 0..<(g.n * g.c) {
+                for oh in 0..<g.ho {
+                    for ow in 0..<g.wo {
+                        var best = -Double.infinity
+                        for i in 0..<g.ph {
+                            let row = (plane * g.h + oh * g.stride + i) * g.w + ow * g.stride
+                            for j in 0..<g.pw where x[row + j] > best || x[row + j].isNaN { best = x[row + j] }
+                        }
+                        out[o] = best
+                        o += 1
+                    }
+                }
+            }
+        }
+        return [Tensor(shape: g.outputShape, values: out)]
+    }
+
+    /// The first maximum of a window (numpy's argmax: the first in row-major order).
+    static func argmax(_ window: [Int], _ x: [Double]) -> Int {
+        var best = window[0]
+        for index in window.dropFirst() where x[index] > x[best] { best = index }
+        return best
+    }
+
+    public func backward(_ inputs: LayerInputs, upstream: [Tensor]) -> [String: Tensor] {
+        let x = inputs["x"]!
+        let dout = upstream[0].values
+        var dx = [Double](repeating: 0, count: x.count)
+        geometry(inputs).forEachWindow { window, out in dx[Self.argmax(window, x.values)] += dout[out] }
+        return ["dx": Tensor(shape: x.shape, values: dx)]
+    }
+
+    public func forwardOperations(_ inputs: LayerInputs) -> Double {
+        let g = geometry(inputs)
+        return Double(g.n * g.c * g.ho * g.wo) * g.area
+    }
+
+    /// Each window whose maximum is reached by two or more entries (exact equality): their flat
+    /// indices into x.
+    public func tiedGroups(_ inputs: LayerInputs) -> [String: [[Int]]] {
+        let x = inputs["x"]!.values
+        var groups: [[Int]] = []
+        geometry(inputs).forEachWindow { window, _ in
+            let best = x[Self.argmax(window, x)]
+            let tied = window.filter { x[$0] == best }
+            if tied.count > 1 { groups.append(tied) }
+        }
+        return groups.isEmpty ? [:] : ["x": groups]
+    }
+
+    public var slips: [LayerSlip] {
+        [
+            LayerSlip(
+                .everyMaximum,
+                "dx sends a window's whole upstream to every tied maximum (an x == max mask) instead of one share of it"
+            ) { inputs, upstream in
+                guard tiedGroups(inputs)["x"] != nil else { return nil }
+                let x = inputs["x"]!
+                let dout = upstream[0].values
+                var dx = [Double](repeating: 0, count: x.count)
+                geometry(inputs).forEachWindow { window, out in
+                    let best = x.values[Self.argmax(window, x.values)]
+                    for index in window where x.values[index] == best { dx[index] += dout[out] }
+                }
+                return ["dx": Tensor(shape: x.shape, values: dx)]
+            },
+            LayerSlip(.overwritten, "dx assigns each window's gradient (dx[window] = mask * dout) where overlapping windows must add (+=)")
+            {
+                inputs, upstream in
+                overwritten(inputs, upstream) { window, x, dx, d in
+                    let best = Self.argmax(window, x)
+                    for index in window { dx[index] = index == best ? d : 0 }
+                }
+            },
+            LayerSlip(
+                .overwritten, "dx assigns the upstream to each window's maximum (dx[argmax] = dout) where overlapping windows must add (+=)"
+            ) {
+                inputs, upstream in
+                overwritten(inputs, upstream) { window, x, dx, d in dx[Self.argmax(window, x)] = d }
+            },
+            LayerSlip(.strideIgnored, "dx ignores the stride: the backward's windows move by 1 where the forward's moved by stride") {
+                inputs, upstream in
+                strideIgnored(inputs, upstream)
+            },
+        ]
+    }
+
+    /// dx from the right rule over windows that move by 1 (`geometry.moving(by: 1)`); nil at stride 1.
+    private func strideIgnored(_ inputs: LayerInputs, _ upstream: [Tensor]) -> [String: Tensor]? {
+        guard stride > 1 else { return nil }
+        let x = inputs["x"]!
+        let dout = upstream[0].values
+        var dx = [Double](repeating: 0, count: x.count)
+        geometry(inputs).moving(by: 1).forEachWindow { window, out in dx[Self.argmax(window, x.values)] += dout[out] }
+        return ["dx": Tensor(shape: x.shape, values: dx)]
+    }
+
+    /// dx written window by window in numpy's order by `write` (an assignment where the backward
+    /// adds); nil when no window overlaps another in a way that changes dx.
+    private func overwritten(
+        _ inputs: LayerInputs, _ upstream: [Tensor], write: ([Int], [Double], inout [Double], Double) -> Void
+    ) -> [String: Tensor]? {
+        let g = geometry(inputs)
+        guard g.overlaps else { return nil }
+        let x = inputs["x"]!
+        let dout = upstream[0].values
+        var dx = [Double](repeating: 0, count: x.count)
+        g.forEachWindow { window, out in write(window, x.values, &dx, dout[out]) }
+        let slipped = Tensor(shape: x.shape, values: dx)
+        return slipped == backward(inputs, upstream: upstream)["dx"]! ? nil : ["dx": slipped]
+    }
+}
