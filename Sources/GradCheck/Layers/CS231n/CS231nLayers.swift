@@ -8,5 +8,8 @@ public enum CS231nLayers {
         },
         LayerType("tanh", .cs231n) { _ throws(LayerError) in ElementwiseLayer(.tanh) },
         LayerType("sigmoid", .cs231n) { _ throws(LayerError) in ElementwiseLayer(.sigmoid) },
+        LayerType("batchnorm", .cs231n) { hyper throws(LayerError) in
+            BatchNormLayer(eps: try hyper.number("eps", default: 1e-5, atLeast: 0))
+        },
     ]
 }

@@ -1,0 +1,179 @@
+import Foundation
+import GradCheck
+import TestSupport
+import Testing
+
+/// Batch, layer, spatial batch and group norm: the backward against central differences of
+/// f = sum(upstream * forward), and every slip's replay distinguishable from the right backward
+/// and equal to the numpy generator's own slipped backward (Tests/Fixtures/layer-slips, written
+/// by dev/layer-references/norm.py in the staged and one-line styles students write).
+@Suite struct NormSlipTests {
+    static let types = ["batchnorm"]
+
+    static func make(_ type: String, _ hyper: [String: HyperValue] = [:]) throws -> any LayerFunction {
+        var reader = HyperReader(hyper, prefix: "layer.")
+        return try LayerCatalog.make(type, convention: .cs231n, hyper: &reader, field: "layer.type")
+    }
+
+    /// A small random case of `type`: x shifted and scaled (like CS231n's notebook), a random
+    /// upstream (an all-ones one makes batch norm's dx exactly zero and hides slips).
+    static func randomCase(_ type: String, seed: UInt64) throws -> (layer: any LayerFunction, inputs: LayerInputs, upstream: [Tensor]) {
+        var rng = SplitMix64(seed: seed)
+        func gaussian(_ shape: [Int], scale: Double = 1, shift: Double = 0) -> Tensor {
+            Tensor(shape: shape, values: (0..<Tensor.count(of: shape)).map { _ in shift + scale * rng.nextGaussian() })
+        }
+        let (xShape, parameterShape, hyper): ([Int], [Int], [String: HyperValue]) =
+            switch type {
+            case "batchnorm": ([5, 4], [4], [:])
+            case "layernorm": ([4, 5], [5], ["eps": .number(1e-3)])
+            case "spatial_batchnorm": ([2, 3, 2, 3], [3], [:])
+            default: ([2, 6, 2, 2], [1, 6, 1, 1], ["G": .number(3)])
+            }
+        let layer = try make(type, hyper)
+        let inputs = ["x": gaussian(xShape, scale: 3, shift: 2), "gamma": gaussian(parameterShape), "beta": gaussian(parameterShape)]
+        return (layer, inputs, [gaussian(xShape)])
+    }
+
+    /// max |a - b| / max |b|, infinite when the shapes differ.
+    static func difference(_ a: Tensor, _ b: Tensor) -> Double {
+        a.shape == b.shape ? relativeDifference(a, b) : .infinity
+    }
+
+    /// f = sum(upstream * forward) differentiated by central differences (step 1e-6), every real
+    /// input entry, by gradient name.
+    static func centralDifferences(_ layer: any LayerFunction, _ inputs: LayerInputs, _ upstream: [Tensor]) -> [String: Tensor] {
+        func f(_ inputs: LayerInputs) -> Double {
+            zip(layer.forward(inputs), upstream).reduce(0) { total, pair in
+                total + zip(pair.0.values, pair.1.values).reduce(0) { $0 + $1.0 * $1.1 }
+            }
+        }
+        let h = 1e-6
+        var estimates: [String: Tensor] = [:]
+        for (gradient, input) in layer.gradientInputs where !layer.integerInputs.contains(input) {
+            var perturbed = inputs
+            var estimate = Tensor(zeros: inputs[input]!.shape)
+            for k in 0..<estimate.count {
+                let original = inputs[input]!.values[k]
+                perturbed[input]!.values[k] = original + h
+                let plus = f(perturbed)
+                perturbed[input]!.values[k] = original - h
+                let minus = f(perturbed)
+                perturbed[input]!.values[k] = original
+                estimate.values[k] = (plus - minus) / (2 * h)
+            }
+            estimates[gradient] = estimate
+        }
+        return estimates
+    }
+
+    @Test(arguments: types)
+    func backwardAgreesWithCentralDifferences(_ type: String) throws {
+        for seed: UInt64 in [1, 2] {
+            let (layer, inputs, upstream) = try Self.randomCase(type, seed: seed)
+            #expect(try layer.outputShapes(inputs) == [inputs["x"]!.shape])
+            let gradients = layer.backward(inputs, upstream: upstream)
+            let estimates = Self.centralDifferences(layer, inputs, upstream)
+            #expect(Set(estimates.keys) == ["dx", "dgamma", "dbeta"])
+            for (name, estimate) in estimates {
+                let got = try #require(gradients[name])
+                #expect(got.shape == inputs[String(name.dropFirst())]!.shape, "\(type).\(name) shape")
+                let error = Self.difference(got, estimate)
+                #expect(error < 1e-6, "\(type).\(name): relative error \(error) against central differences")
+            }
+        }
+    }
+
+    @Test(arguments: types)
+    func everySlipDiffersFromTheRightBackward(_ type: String) throws {
+        let (layer, inputs, upstream) = try Self.randomCase(type, seed: 7)
+        let right = layer.backward(inputs, upstream: upstream)
+        #expect(layer.slips.count >= 14)
+        for slip in layer.slips {
+            let replay = try #require(slip.replay(inputs, upstream), "\(type): \(slip.message) is nil at a generic input")
+            #expect(!replay.isEmpty)
+            for (name, value) in replay {
+                let reference = try #require(right[name], "\(type): \(slip.message) returns an unknown \(name)")
+                // Different, and by far more than rounding (eps slips differ by about eps / var).
+                let difference = Self.difference(value, reference)
+                #expect(difference > 1e-9, "\(type).\(name): \(slip.message) is the right gradient (\(difference))")
+                #expect(value.values.allSatisfy { $0.isFinite })
+            }
+        }
+    }
+
+    @Test(arguments: types)
+    func everySlipMatchesNumpysSlippedBackward(_ type: String) throws {
+        let reference = try LayerReference.load(type)
+        let layer = try reference.layer()
+        let upstream = reference.orderedUpstream(layer)
+        let fixture = try Fixtures.json("layer-slips/\(type).json")
+        let numpy = (fixture["slips"] as! [[String: Any]]).map { entry in
+            (
+                kind: entry["kind"] as! String,
+                gradients: (entry["gradients"] as! [String: Any]).mapValues(LayerReference.tensor)
+            )
+        }
+        let replays = layer.slips.map { ($0, $0.replay(reference.inputs, upstream)) }
+        func matches(_ kind: LayerSlipKind, _ replay: [String: Tensor]?, _ entry: (kind: String, gradients: [String: Tensor])) -> Bool {
+            guard let replay, kind.rawValue == entry.kind, Set(replay.keys) == Set(entry.gradients.keys) else { return false }
+            return replay.allSatisfy { Self.difference($0.value, entry.gradients[$0.key]!) <= 1e-11 }
+        }
+        #expect(replays.count == numpy.count, "\(type): \(replays.count) slips in Swift, \(numpy.count) in numpy")
+        for (slip, replay) in replays {
+            #expect(numpy.contains { matches(slip.kind, replay, $0) }, "\(type): no numpy slip gives \(slip.kind): \(slip.message)")
+        }
+        for entry in numpy {
+            #expect(
+                replays.contains { matches($0.0.kind, $0.1, entry) },
+                "\(type): numpy's \(entry.kind) slip with \(entry.gradients.keys.sorted()) has no replay")
+        }
+    }
+
+    @Test func slipsThatCannotHappenHereAreNil() throws {
+        func unavailable(_ layer: any LayerFunction, _ inputs: LayerInputs) -> [String] {
+            let upstream = [Tensor(shape: inputs["x"]!.shape, values: inputs["x"]!.values.map { $0 * 0.5 - 1 })]
+            return layer.slips.filter { $0.replay(inputs, upstream) == nil }.map(\.message)
+        }
+        func ramp(_ shape: [Int]) -> Tensor {
+            Tensor(shape: shape, values: (0..<Tensor.count(of: shape)).map { Double(($0 * 7) % 5) + 0.25 * Double($0) })
+        }
+        // eps = 0: the eps slips are the right backward.
+        let noEps = try Self.make("batchnorm", ["eps": .number(0)])
+        let eps = unavailable(noEps, ["x": ramp([4, 3]), "gamma": ramp([3]), "beta": ramp([3])])
+        #expect(eps.count == 4 && eps.allSatisfy { $0.contains("eps") }, "\(eps)")
+        // One example: no N - 1, no variance term; a single feature has no per-example statistics.
+        let one = unavailable(try Self.make("batchnorm"), ["x": ramp([1, 3]), "gamma": ramp([3]), "beta": ramp([3])])
+        #expect(one.contains { $0.contains("N - 1") } && one.contains { $0.contains("std treated as a constant") }, "\(one)")
+    }
+
+    @Test func shapeErrorsNameTheArgumentAndBothShapes() throws {
+        let x = Tensor(zeros: [4, 3])
+        let batchnorm = try Self.make("batchnorm")
+        #expect(throws: LayerError("gamma", "has shape (4,) but x (4, 3) (one per feature) needs (3,)")) {
+            try batchnorm.outputShapes(["x": x, "gamma": Tensor(zeros: [4]), "beta": Tensor(zeros: [3])])
+        }
+        #expect(throws: LayerError("beta", "has shape (3, 1) but x (4, 3) (one per feature) needs (3,)")) {
+            try batchnorm.outputShapes(["x": x, "gamma": Tensor(zeros: [3]), "beta": Tensor(zeros: [3, 1])])
+        }
+        #expect(throws: LayerError.self) {
+            try batchnorm.outputShapes(["x": Tensor(zeros: [2, 3, 4]), "gamma": Tensor(zeros: [3]), "beta": Tensor(zeros: [3])])
+        }
+        // (1, D) gamma and beta are the same per-feature vectors: accepted, gradients in their shape.
+        let row = [
+            "x": Tensor(shape: [3, 2], values: [1, 2, 4, 3, 0, 7]), "gamma": Tensor(shape: [1, 2], values: [1, 2]),
+            "beta": Tensor(zeros: [1, 2]),
+        ]
+        #expect(try batchnorm.outputShapes(row) == [[3, 2]])
+        #expect(batchnorm.backward(row, upstream: [Tensor(shape: [3, 2], values: [1, -2, 0.5, 3, 2, 1])])["dgamma"]!.shape == [1, 2])
+
+    }
+
+    /// Why the checks draw a random upstream: with dout all ones, batch norm's dx is zero, so
+    /// `missing_norm_terms` (dx = gamma / std) is the only slip left visible.
+    @Test func anAllOnesUpstreamMakesBatchNormsDxZero() throws {
+        let (layer, inputs, _) = try Self.randomCase("batchnorm", seed: 3)
+        let ones = Tensor(shape: inputs["x"]!.shape, values: Array(repeating: 1, count: inputs["x"]!.count))
+        let dx = layer.backward(inputs, upstream: [ones])["dx"]!
+        #expect(dx.values.allSatisfy { abs($0) < 1e-12 })
+    }
+}
