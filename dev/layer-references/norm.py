@@ -153,3 +153,18 @@ reference("batchnorm", "batchnorm", {}, x, gamma, beta, dout, EPS, bn, [
     ("wrong_axis", {"dgamma": (dout * xhat).sum(axis=1)}),
     ("wrong_axis", {"dbeta": dout.sum(axis=1)}),
 ])
+
+# layernorm: x (N, D), statistics over axis 1 (the batch norm of x.T), eps given.
+N, D = 4, 6
+eps = 1e-4
+x = 2 * r.standard_normal((N, D)) - 1
+gamma = r.standard_normal(D); beta = r.standard_normal(D); dout = r.standard_normal((N, D))
+ln = View(lambda a: a.T, lambda z: z.T, 0, (D,))
+bn = View(lambda a: a, lambda z: z, 0, (D,))
+_, per_column = layer_forward_backward(x, gamma, beta, dout, eps, bn)
+xhat = normalized(x, eps, ln)
+reference("layernorm", "layernorm", {"eps": eps}, x, gamma, beta, dout, eps, ln, [
+    ("wrong_axis", {"dx": per_column["dx"], "dgamma": per_column["dgamma"]}),  # a batch norm
+    ("wrong_axis", {"dgamma": (dout * xhat).sum(axis=1)}),
+    ("wrong_axis", {"dbeta": dout.sum(axis=1)}),
+])

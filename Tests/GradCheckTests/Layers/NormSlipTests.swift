@@ -8,7 +8,7 @@ import Testing
 /// and equal to the numpy generator's own slipped backward (Tests/Fixtures/layer-slips, written
 /// by dev/layer-references/norm.py in the staged and one-line styles students write).
 @Suite struct NormSlipTests {
-    static let types = ["batchnorm"]
+    static let types = ["batchnorm", "layernorm"]
 
     static func make(_ type: String, _ hyper: [String: HyperValue] = [:]) throws -> any LayerFunction {
         var reader = HyperReader(hyper, prefix: "layer.")

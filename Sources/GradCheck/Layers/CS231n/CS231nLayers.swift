@@ -11,5 +11,8 @@ public enum CS231nLayers {
         LayerType("batchnorm", .cs231n) { hyper throws(LayerError) in
             BatchNormLayer(eps: try hyper.number("eps", default: 1e-5, atLeast: 0))
         },
+        LayerType("layernorm", .cs231n) { hyper throws(LayerError) in
+            LayerNormLayer(eps: try hyper.number("eps", default: 1e-5, atLeast: 0))
+        },
     ]
 }
