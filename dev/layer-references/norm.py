@@ -168,3 +168,22 @@ reference("layernorm", "layernorm", {"eps": eps}, x, gamma, beta, dout, eps, ln,
     ("wrong_axis", {"dgamma": (dout * xhat).sum(axis=1)}),
     ("wrong_axis", {"dbeta": dout.sum(axis=1)}),
 ])
+
+# spatial_batchnorm: x (N, C, H, W), batch norm per channel over N, H, W.
+N, C, H, W = 2, 3, 2, 3
+x = 3 * r.standard_normal((N, C, H, W)) + 1
+gamma = r.standard_normal(C); beta = r.standard_normal(C); dout = r.standard_normal((N, C, H, W))
+sbn = View(lambda a: a.transpose(0, 2, 3, 1).reshape(-1, C),
+           lambda z: z.reshape(N, H, W, C).transpose(0, 3, 1, 2), (0, 2, 3), (C,))
+g4 = gamma.reshape(1, C, 1, 1); b4 = beta.reshape(1, C, 1, 1)
+_, right = layer_forward_backward(x, g4, b4, dout, EPS, sbn)
+# Reshaped without the transpose: the (N*H*W, C) view of x's memory, gamma on its columns.
+Z = x.reshape(-1, C); dZ = dout.reshape(-1, C)
+zhat, zcache = normalize(Z, EPS)
+no_transpose = {"dx": compact_dx(dZ * gamma, zhat, zcache[2]).reshape(N, C, H, W),
+                "dgamma": (dZ * zhat).sum(axis=0), "dbeta": dZ.sum(axis=0)}
+# Transposed in, but reshaped straight back out: the (N, H, W, C) gradient read as (N, C, H, W).
+not_back = {"dx": right["dx"].transpose(0, 2, 3, 1).reshape(N, C, H, W)}
+# gamma and beta broadcast as (1, C, 1, 1) and are sent as (C,), like CS231n's.
+reference("spatial_batchnorm", "spatial_batchnorm", {}, x, g4, b4, dout, EPS, sbn,
+          [("wrong_axis", no_transpose), ("wrong_axis", not_back)], sent=(gamma, beta))

@@ -8,7 +8,7 @@ import Testing
 /// and equal to the numpy generator's own slipped backward (Tests/Fixtures/layer-slips, written
 /// by dev/layer-references/norm.py in the staged and one-line styles students write).
 @Suite struct NormSlipTests {
-    static let types = ["batchnorm", "layernorm"]
+    static let types = ["batchnorm", "layernorm", "spatial_batchnorm"]
 
     static func make(_ type: String, _ hyper: [String: HyperValue] = [:]) throws -> any LayerFunction {
         var reader = HyperReader(hyper, prefix: "layer.")
@@ -144,6 +144,9 @@ import Testing
         // One example: no N - 1, no variance term; a single feature has no per-example statistics.
         let one = unavailable(try Self.make("batchnorm"), ["x": ramp([1, 3]), "gamma": ramp([3]), "beta": ramp([3])])
         #expect(one.contains { $0.contains("N - 1") } && one.contains { $0.contains("std treated as a constant") }, "\(one)")
+        // H * W = 1: the transpose changes nothing.
+        let flat = unavailable(try Self.make("spatial_batchnorm"), ["x": ramp([3, 2, 1, 1]), "gamma": ramp([2]), "beta": ramp([2])])
+        #expect(flat.count == 2 && flat.allSatisfy { $0.contains("reshape") }, "\(flat)")
     }
 
     @Test func shapeErrorsNameTheArgumentAndBothShapes() throws {
@@ -166,6 +169,10 @@ import Testing
         #expect(try batchnorm.outputShapes(row) == [[3, 2]])
         #expect(batchnorm.backward(row, upstream: [Tensor(shape: [3, 2], values: [1, -2, 0.5, 3, 2, 1])])["dgamma"]!.shape == [1, 2])
 
+        let spatial = try Self.make("spatial_batchnorm")
+        #expect(throws: LayerError("gamma", "has shape (2,) but x (2, 3, 2, 2) (one per channel) needs (3,)")) {
+            try spatial.outputShapes(["x": Tensor(zeros: [2, 3, 2, 2]), "gamma": Tensor(zeros: [2]), "beta": Tensor(zeros: [3])])
+        }
     }
 
     /// Why the checks draw a random upstream: with dout all ones, batch norm's dx is zero, so

@@ -14,5 +14,8 @@ public enum CS231nLayers {
         LayerType("layernorm", .cs231n) { hyper throws(LayerError) in
             LayerNormLayer(eps: try hyper.number("eps", default: 1e-5, atLeast: 0))
         },
+        LayerType("spatial_batchnorm", .cs231n) { hyper throws(LayerError) in
+            SpatialBatchNormLayer(eps: try hyper.number("eps", default: 1e-5, atLeast: 0))
+        },
     ]
 }
