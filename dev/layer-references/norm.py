@@ -187,3 +187,30 @@ not_back = {"dx": right["dx"].transpose(0, 2, 3, 1).reshape(N, C, H, W)}
 # gamma and beta broadcast as (1, C, 1, 1) and are sent as (C,), like CS231n's.
 reference("spatial_batchnorm", "spatial_batchnorm", {}, x, g4, b4, dout, EPS, sbn,
           [("wrong_axis", no_transpose), ("wrong_axis", not_back)], sent=(gamma, beta))
+
+# spatial_groupnorm: x (N, C, H, W), G groups of C / G consecutive channels, gamma (1, C, 1, 1).
+N, C, H, W, G = 2, 6, 2, 2, 3
+x = 2 * r.standard_normal((N, C, H, W)) + 0.5
+gamma = r.standard_normal((1, C, 1, 1)); beta = r.standard_normal((1, C, 1, 1)); dout = r.standard_normal((N, C, H, W))
+
+
+def grouped(groups, strided=False):
+    if strided:  # channel c in group c % G
+        to_z = lambda a: a.reshape(N, C // groups, groups, H, W).transpose(0, 2, 1, 3, 4).reshape(N * groups, -1).T
+        from_z = lambda z: z.T.reshape(N, groups, C // groups, H, W).transpose(0, 2, 1, 3, 4).reshape(N, C, H, W)
+    else:
+        to_z = lambda a: a.reshape(N * groups, -1).T
+        from_z = lambda z: z.T.reshape(N, C, H, W)
+    return View(to_z, from_z, (0, 2, 3), (1, C, 1, 1))
+
+
+def dx_dgamma(view):
+    _, g = layer_forward_backward(x, gamma, beta, dout, EPS, view)
+    return {"dx": g["dx"], "dgamma": g["dgamma"]}
+
+
+reference("spatial_groupnorm", "spatial_groupnorm", {"G": G}, x, gamma, beta, dout, EPS, grouped(G), [
+    ("wrong_axis", dx_dgamma(grouped(G, strided=True))),
+    ("wrong_axis", dx_dgamma(grouped(1))),
+    ("wrong_axis", dx_dgamma(grouped(C))),
+])

@@ -8,7 +8,7 @@ import Testing
 /// and equal to the numpy generator's own slipped backward (Tests/Fixtures/layer-slips, written
 /// by dev/layer-references/norm.py in the staged and one-line styles students write).
 @Suite struct NormSlipTests {
-    static let types = ["batchnorm", "layernorm", "spatial_batchnorm"]
+    static let types = ["batchnorm", "layernorm", "spatial_batchnorm", "spatial_groupnorm"]
 
     static func make(_ type: String, _ hyper: [String: HyperValue] = [:]) throws -> any LayerFunction {
         var reader = HyperReader(hyper, prefix: "layer.")
@@ -147,6 +147,11 @@ import Testing
         // H * W = 1: the transpose changes nothing.
         let flat = unavailable(try Self.make("spatial_batchnorm"), ["x": ramp([3, 2, 1, 1]), "gamma": ramp([2]), "beta": ramp([2])])
         #expect(flat.count == 2 && flat.allSatisfy { $0.contains("reshape") }, "\(flat)")
+        // G = C: strided groups are the consecutive ones, and each group is one channel already.
+        let perChannel = unavailable(
+            try Self.make("spatial_groupnorm", ["G": .number(2)]),
+            ["x": ramp([2, 2, 2, 2]), "gamma": ramp([1, 2, 1, 1]), "beta": ramp([1, 2, 1, 1])])
+        #expect(perChannel.count == 2, "\(perChannel)")
     }
 
     @Test func shapeErrorsNameTheArgumentAndBothShapes() throws {
@@ -173,6 +178,30 @@ import Testing
         #expect(throws: LayerError("gamma", "has shape (2,) but x (2, 3, 2, 2) (one per channel) needs (3,)")) {
             try spatial.outputShapes(["x": Tensor(zeros: [2, 3, 2, 2]), "gamma": Tensor(zeros: [2]), "beta": Tensor(zeros: [3])])
         }
+        let group = try Self.make("spatial_groupnorm", ["G": .number(2)])
+        #expect(throws: LayerError("beta", "has shape (1, 3, 1) but x (2, 4, 2, 2) (one per channel) needs (1, 4, 1, 1)")) {
+            try group.outputShapes([
+                "x": Tensor(zeros: [2, 4, 2, 2]), "gamma": Tensor(zeros: [1, 4, 1, 1]), "beta": Tensor(zeros: [1, 3, 1]),
+            ])
+        }
+    }
+
+    @Test func groupNormRefusesAGThatDoesNotDivideC() throws {
+        let group = try Self.make("spatial_groupnorm", ["G": .number(4)])
+        do {
+            _ = try group.outputShapes([
+                "x": Tensor(zeros: [2, 6, 2, 2]), "gamma": Tensor(zeros: [1, 6, 1, 1]), "beta": Tensor(zeros: [1, 6, 1, 1]),
+            ])
+            Issue.record("G = 4 with C = 6 accepted")
+        } catch {
+            #expect(error.field == "layer.G")
+            #expect(error.message.contains("G = 4") && error.message.contains("6 channels"))
+        }
+        // G is required and at least 1; eps must not be negative.
+        #expect(throws: LayerError.self) { try Self.make("spatial_groupnorm") }
+        #expect(throws: LayerError.self) { try Self.make("spatial_groupnorm", ["G": .number(0)]) }
+        #expect(throws: LayerError.self) { try Self.make("batchnorm", ["eps": .number(-1)]) }
+        #expect(throws: LayerError.self) { try Self.make("layernorm", ["momentum": .number(0.9)]) }
     }
 
     /// Why the checks draw a random upstream: with dout all ones, batch norm's dx is zero, so

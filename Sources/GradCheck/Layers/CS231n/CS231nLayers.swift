@@ -17,5 +17,9 @@ public enum CS231nLayers {
         LayerType("spatial_batchnorm", .cs231n) { hyper throws(LayerError) in
             SpatialBatchNormLayer(eps: try hyper.number("eps", default: 1e-5, atLeast: 0))
         },
+        LayerType("spatial_groupnorm", .cs231n) { hyper throws(LayerError) in
+            let groups = try hyper.integer("G", default: nil, atLeast: 1)
+            return SpatialGroupNormLayer(groups: groups, eps: try hyper.number("eps", default: 1e-5, atLeast: 0))
+        },
     ]
 }
