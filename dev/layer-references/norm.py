@@ -28,9 +28,9 @@ def normalize(Z, eps, ddof=0, eps_mode="inside"):
     return xc / std, (xc, var, std)
 
 
-def compact_dx(dxhat, xhat, std):
-    """CS231n's one-line backward, from the cached xhat and std."""
-    m = dxhat.shape[0]
+def compact_dx(dxhat, xhat, std, m=None):
+    """CS231n's one-line backward, from the cached xhat and std (m: the count it divides by)."""
+    m = m or dxhat.shape[0]
     return (1.0 / m) / std * (m * dxhat - dxhat.sum(axis=0) - xhat * (dxhat * xhat).sum(axis=0))
 
 
@@ -102,6 +102,7 @@ def common_slips(x, gamma, beta, dout, eps, view):
         ("scaled", run(dx, slip="no_two")),
         ("scaled", run(dx, slip="no_half")),
         ("bessel_mismatch", run(dx, slip="bessel_backward")),
+        ("bessel_mismatch", {"dx": view.from_z(compact_dx(dxhat_z, xhat_z, cache[2], m=Z.shape[0] - 1))}),  # every N as N - 1
         ("bessel_mismatch", run(dxg, ddof=1)),  # forward unbiased, backward by m
         ("bessel_mismatch", run(dxg, ddof=1, slip="bessel_both")),
         ("eps_misplaced", run(dxg, eps_mode="missing", compact=True)),
@@ -184,9 +185,12 @@ no_transpose = {"dx": compact_dx(dZ * gamma, zhat, zcache[2]).reshape(N, C, H, W
                 "dgamma": (dZ * zhat).sum(axis=0), "dbeta": dZ.sum(axis=0)}
 # Transposed in, but reshaped straight back out: the (N, H, W, C) gradient read as (N, C, H, W).
 not_back = {"dx": right["dx"].transpose(0, 2, 3, 1).reshape(N, C, H, W)}
+# Reshaped to (N, C*H*W): batch norm per pixel, over the batch only; gamma applied per channel.
+_, per_pixel = layer_forward_backward(x, g4, b4, dout, EPS, View(lambda a: a.reshape(N, -1), lambda z: z.reshape(N, C, H, W), (0, 2, 3), (C,)))
 # gamma and beta broadcast as (1, C, 1, 1) and are sent as (C,), like CS231n's.
 reference("spatial_batchnorm", "spatial_batchnorm", {}, x, g4, b4, dout, EPS, sbn,
-          [("wrong_axis", no_transpose), ("wrong_axis", not_back)], sent=(gamma, beta))
+          [("wrong_axis", no_transpose), ("wrong_axis", not_back),
+           ("wrong_axis", {"dx": per_pixel["dx"], "dgamma": per_pixel["dgamma"]})], sent=(gamma, beta))
 
 # spatial_groupnorm: x (N, C, H, W), G groups of C / G consecutive channels, gamma (1, C, 1, 1).
 N, C, H, W, G = 2, 6, 2, 2, 3

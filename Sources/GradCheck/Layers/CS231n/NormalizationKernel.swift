@@ -31,6 +31,9 @@ public enum NormalizationKernel {
         public var derivative = Derivative.fromStd
         /// The backward's variance term divides by m - 1.
         public var backwardBessel = false
+        /// The backward's term through the mean divides by m - 1 too (the one-line backward with
+        /// every N written N - 1).
+        public var meanBessel = false
         /// dx keeps the term through the mean.
         public var meanTerm = true
         /// dx keeps the term through the variance.
@@ -172,7 +175,7 @@ public enum NormalizationKernel {
                 dsdv = -1 / ((root + eps) * (root + eps)) / (2 * root)
             case .epsMissing: dsdv = -0.5 / (v * v.squareRoot())
             }
-            let meanShift = variant.meanTerm ? -s * sumG / Double(m) : 0
+            let meanShift = variant.meanTerm ? -s * sumG / Double(variant.meanBessel ? m - 1 : m) : 0
             let varianceSlope = variant.varianceTerm ? variant.varianceFactor * 2 * dsdv * sumGC / varianceDivisor : 0
             for p in range {
                 let o = stats.offsets[p]

@@ -120,6 +120,8 @@ extension NormalizationLayer {
         backwardBessel.backwardBessel = true
         var forwardBessel = NormalizationKernel.Variant()
         forwardBessel.forwardBessel = true
+        var everyNBessel = backwardBessel
+        everyNBessel.meanBessel = true
         var bothBessel = forwardBessel
         bothBessel.backwardBessel = true
         var epsMissing = NormalizationKernel.Variant()
@@ -150,6 +152,10 @@ extension NormalizationLayer {
                 .besselMismatch,
                 "dx's term through the variance divides by \(m) - 1 while the forward's variance divides by \(m) (a Bessel mismatch)",
                 changes: ["dx"], needs: 2, variant: backwardBessel),
+            kernelSlip(
+                .besselMismatch,
+                "dx divides by \(m) - 1 where it divides by \(m), in the terms through the mean and the variance (the forward's variance divides by \(m))",
+                changes: ["dx"], needs: 2, variant: everyNBessel),
             kernelSlip(
                 .besselMismatch,
                 "the forward's variance divides by \(m) - 1 (ddof=1, the unbiased variance) while the backward's divides by \(m): dx and dgamma follow the wrong std",

@@ -30,6 +30,18 @@ public struct SpatialBatchNormLayer: NormalizationLayer {
                     let (c, plane) = (x.shape[1], x.shape[2] * x.shape[3])
                     return c > 1 && plane > 1 ? .columns(rows: x.count / c, columns: c) : nil
                 }),
+            kernelSlip(
+                .wrongAxis,
+                "x is reshaped to (N, C*H*W) (x.reshape(N, -1)): the statistics are per pixel over the batch only, instead of per channel over N, H and W",
+                changes: ["dx", "dgamma"],
+                layout: { x in
+                    let (n, c, plane) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
+                    guard plane > 1 else { return nil }
+                    var layout = NormLayout.columns(rows: n, columns: c * plane)
+                    layout.channelStride = plane
+                    layout.channelCount = c
+                    return layout
+                }),
             LayerSlip(
                 .wrongAxis,
                 "dx is reshaped back to (N, C, H, W) without the inverse transpose: it is the (N, H, W, C) gradient's values read as (N, C, H, W)"
