@@ -55,21 +55,36 @@ public struct NormLayout: Sendable, Equatable {
             channelStride: plane, channelCount: c)
     }
 
-    /// The flat index in x of every group-major position: `offsets[g * groupSize + j]` is group
-    /// g's j-th entry.
-    public func offsets() -> [Int] {
-        var offsets = [Int](repeating: 0, count: groupCount * groupSize)
-        var position = 0
-        for g in 0..<groupCount {
-            let base = (g / groupsPerBlock) * blockStride + (g % groupsPerBlock) * groupStride
-            for a in 0..<outerCount {
-                let row = base + a * outerStride
-                for b in 0..<innerCount {
-                    offsets[position] = row + b
-                    position += 1
+    /// The flat index in x of every group-major position (`offsets[g * groupSize + j]` is group
+    /// g's j-th entry) and the channel of gamma and beta that entry takes: one division per row of
+    /// a group, none per entry.
+    public func indexMaps() -> (offsets: [Int], channels: [Int]) {
+        let count = groupCount * groupSize
+        var offsets = [Int](repeating: 0, count: count)
+        var channels = [Int](repeating: 0, count: count)
+        offsets.withUnsafeMutableBufferPointer { offsets in
+            channels.withUnsafeMutableBufferPointer { channels in
+                var position = 0
+                for g in 0..<groupCount {
+                    let base = (g / groupsPerBlock) * blockStride + (g % groupsPerBlock) * groupStride
+                    for a in 0..<outerCount {
+                        let row = base + a * outerStride
+                        var channel = (row / channelStride) % channelCount
+                        var within = row % channelStride
+                        for b in 0..<innerCount {
+                            offsets[position] = row + b
+                            channels[position] = channel
+                            position += 1
+                            within += 1
+                            if within == channelStride {
+                                within = 0
+                                channel = channel + 1 == channelCount ? 0 : channel + 1
+                            }
+                        }
+                    }
                 }
             }
         }
-        return offsets
+        return (offsets, channels)
     }
 }

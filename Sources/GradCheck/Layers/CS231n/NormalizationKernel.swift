@@ -46,9 +46,11 @@ public enum NormalizationKernel {
         public static let right = Variant()
     }
 
-    /// Per group: the centred entries (group-major), the variance and 1/std.
+    /// Per group: the centred entries (group-major, with their offsets in x and channels), the
+    /// variance and 1/std.
     struct Statistics {
         let offsets: [Int]
+        let channels: [Int]
         let centred: [Double]
         let variance: [Double]
         let inverseStd: [Double]
@@ -57,7 +59,7 @@ public enum NormalizationKernel {
     /// Mean first, then the centred squares for the variance (numpy's order, so forward and
     /// backward agree with it to rounding).
     static func statistics(_ x: [Double], _ layout: NormLayout, eps: Double, variant: Variant) -> Statistics {
-        let offsets = layout.offsets()
+        let (offsets, channels) = layout.indexMaps()
         let m = layout.groupSize
         let divisor = Double(variant.forwardBessel ? m - 1 : m)
         var centred = [Double](repeating: 0, count: offsets.count)
@@ -88,7 +90,7 @@ public enum NormalizationKernel {
                 }
             }
         }
-        return Statistics(offsets: offsets, centred: centred, variance: variance, inverseStd: inverseStd)
+        return Statistics(offsets: offsets, channels: channels, centred: centred, variance: variance, inverseStd: inverseStd)
     }
 
     /// out = gamma * (x - mean) / std + beta, per group and channel.
@@ -99,12 +101,21 @@ public enum NormalizationKernel {
         let m = layout.groupSize
         var out = [Double](repeating: 0, count: x.count)
         out.withUnsafeMutableBufferPointer { out in
-            for g in 0..<layout.groupCount {
-                let s = stats.inverseStd[g]
-                for p in (g * m)..<((g + 1) * m) {
-                    let o = stats.offsets[p]
-                    let channel = (o / layout.channelStride) % layout.channelCount
-                    out[o] = gamma[channel] * (stats.centred[p] * s) + beta[channel]
+            stats.offsets.withUnsafeBufferPointer { offsets in
+                stats.channels.withUnsafeBufferPointer { channels in
+                    stats.centred.withUnsafeBufferPointer { centred in
+                        gamma.withUnsafeBufferPointer { gamma in
+                            beta.withUnsafeBufferPointer { beta in
+                                for g in 0..<layout.groupCount {
+                                    let s = stats.inverseStd[g]
+                                    for p in (g * m)..<((g + 1) * m) {
+                                        let channel = channels[p]
+                                        out[offsets[p]] = gamma[channel] * (centred[p] * s) + beta[channel]
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -152,6 +163,9 @@ public enum NormalizationKernel {
         var dx = [Double](repeating: 0, count: x.count)
         var dgamma = [Double](repeating: 0, count: layout.channelCount)
         var dbeta = [Double](repeating: 0, count: layout.channelCount)
+        let offsets = stats.offsets
+        let channels = stats.channels
+        let centred = stats.centred
         for g in 0..<layout.groupCount {
             let s = stats.inverseStd[g]
             let v = stats.variance[g]
@@ -159,12 +173,12 @@ public enum NormalizationKernel {
             var sumG = 0.0
             var sumGC = 0.0
             for p in range {
-                let o = stats.offsets[p]
-                let channel = (o / layout.channelStride) % layout.channelCount
+                let o = offsets[p]
+                let channel = channels[p]
                 let gj = dout[o] * gamma[channel]
                 sumG += gj
-                sumGC += gj * stats.centred[p]
-                dgamma[channel] += dout[o] * (stats.centred[p] * s)
+                sumGC += gj * centred[p]
+                dgamma[channel] += dout[o] * (centred[p] * s)
                 dbeta[channel] += dout[o]
             }
             let dsdv: Double
@@ -178,9 +192,8 @@ public enum NormalizationKernel {
             let meanShift = variant.meanTerm ? -s * sumG / Double(variant.meanBessel ? m - 1 : m) : 0
             let varianceSlope = variant.varianceTerm ? variant.varianceFactor * 2 * dsdv * sumGC / varianceDivisor : 0
             for p in range {
-                let o = stats.offsets[p]
-                let channel = (o / layout.channelStride) % layout.channelCount
-                dx[o] = s * dout[o] * gamma[channel] + meanShift + varianceSlope * stats.centred[p]
+                let o = offsets[p]
+                dx[o] = s * dout[o] * gamma[channels[p]] + meanShift + varianceSlope * centred[p]
             }
         }
         return (dx, dgamma, dbeta)
