@@ -166,6 +166,9 @@ import Testing
         #expect(throws: LayerError.self) {
             try batchnorm.outputShapes(["x": Tensor(zeros: [2, 3, 4]), "gamma": Tensor(zeros: [3]), "beta": Tensor(zeros: [3])])
         }
+        #expect(throws: LayerError("x", "has shape (4, 0): every axis needs at least one entry")) {
+            try Self.make("layernorm").outputShapes(["x": Tensor(zeros: [4, 0]), "gamma": Tensor(zeros: [0]), "beta": Tensor(zeros: [0])])
+        }
         // (1, D) gamma and beta are the same per-feature vectors: accepted, gradients in their shape.
         let row = [
             "x": Tensor(shape: [3, 2], values: [1, 2, 4, 3, 0, 7]), "gamma": Tensor(shape: [1, 2], values: [1, 2]),

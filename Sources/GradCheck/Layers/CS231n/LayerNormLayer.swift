@@ -17,6 +17,7 @@ public struct LayerNormLayer: NormalizationLayer {
     public func outputShapes(_ inputs: LayerInputs) throws(LayerError) -> [[Int]] {
         let x = inputs["x"]!
         guard x.rank == 2 else { throw LayerError("x", "has shape \(x.shapeDescription); layernorm takes x (N, D)") }
+        try checkNotEmpty(x)
         let d = x.shape[1]
         try checkScaleAndShift(inputs, shape: [d], alternative: [1, d], because: "x \(x.shapeDescription) (one per feature)")
         return [x.shape]

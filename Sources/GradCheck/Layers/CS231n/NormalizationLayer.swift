@@ -73,6 +73,11 @@ extension NormalizationLayer {
         }
     }
 
+    /// Every axis of x must have entries: a group of none has no mean.
+    func checkNotEmpty(_ x: Tensor) throws(LayerError) {
+        guard x.count > 0 else { throw LayerError("x", "has shape \(x.shapeDescription): every axis needs at least one entry") }
+    }
+
     /// gamma and beta must have `shape` (or `alternative`, the same channels with other axes of 1).
     func checkScaleAndShift(_ inputs: LayerInputs, shape: [Int], alternative: [Int], because reason: String) throws(LayerError) {
         for name in ["gamma", "beta"] {

@@ -13,6 +13,7 @@ public struct SpatialBatchNormLayer: NormalizationLayer {
     public func outputShapes(_ inputs: LayerInputs) throws(LayerError) -> [[Int]] {
         let x = inputs["x"]!
         guard x.rank == 4 else { throw LayerError("x", "has shape \(x.shapeDescription); spatial_batchnorm takes x (N, C, H, W)") }
+        try checkNotEmpty(x)
         let c = x.shape[1]
         try checkScaleAndShift(inputs, shape: [c], alternative: [1, c, 1, 1], because: "x \(x.shapeDescription) (one per channel)")
         return [x.shape]

@@ -17,6 +17,7 @@ public struct SpatialGroupNormLayer: NormalizationLayer {
     public func outputShapes(_ inputs: LayerInputs) throws(LayerError) -> [[Int]] {
         let x = inputs["x"]!
         guard x.rank == 4 else { throw LayerError("x", "has shape \(x.shapeDescription); spatial_groupnorm takes x (N, C, H, W)") }
+        try checkNotEmpty(x)
         let c = x.shape[1]
         guard c % groups == 0 else {
             throw LayerError(
