@@ -141,6 +141,11 @@ import Testing
         let noEps = try Self.make("batchnorm", ["eps": .number(0)])
         let eps = unavailable(noEps, ["x": ramp([4, 3]), "gamma": ramp([3]), "beta": ramp([3])])
         #expect(eps.count == 4 && eps.allSatisfy { $0.contains("eps") }, "\(eps)")
+        // eps = 0 over a constant column: the right backward is not finite (and does not trap),
+        // and no slip that divides by sqrt(var) replays.
+        let constant: LayerInputs = ["x": Tensor(shape: [3, 2], values: [1, 2, 1, 5, 1, -1]), "gamma": ramp([2]), "beta": ramp([2])]
+        #expect(noEps.backward(constant, upstream: [ramp([3, 2])])["dx"]!.values.contains { !$0.isFinite })
+        #expect(unavailable(noEps, constant).count >= 4)
         // One example: no N - 1, no variance term; a single feature has no per-example statistics.
         let one = unavailable(try Self.make("batchnorm"), ["x": ramp([1, 3]), "gamma": ramp([3]), "beta": ramp([3])])
         #expect(one.contains { $0.contains("N - 1") } && one.contains { $0.contains("std treated as a constant") }, "\(one)")

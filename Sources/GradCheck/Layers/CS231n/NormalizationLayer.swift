@@ -25,7 +25,7 @@ extension NormalizationLayer {
     }
 
     public func backward(_ inputs: LayerInputs, upstream: [Tensor]) -> [String: Tensor] {
-        normGradients(inputs, upstream)!
+        normGradients(inputs, upstream)
     }
 
     /// Two passes over x for the statistics, one for the output, a square root per group.
@@ -35,18 +35,16 @@ extension NormalizationLayer {
     }
 
     /// The backward with `variant` over `layout` (the layer's own when nil), its gradients shaped
-    /// like x, gamma and beta when the layout's channels fit them (else as a flat channel vector);
-    /// nil when an entry is not finite (eps missing over a constant group).
+    /// like x, gamma and beta when the layout's channels fit them (else as a flat channel vector).
     func normGradients(
         _ inputs: LayerInputs, _ upstream: [Tensor], layout: NormLayout? = nil, variant: NormalizationKernel.Variant = .right
-    ) -> [String: Tensor]? {
+    ) -> [String: Tensor] {
         let x = inputs["x"]!
         let gamma = inputs["gamma"]!
         let beta = inputs["beta"]!
         let layout = layout ?? self.layout(x)
         let (dx, dgamma, dbeta) = NormalizationKernel.backward(
             x: x.values, gamma: gamma.values, dout: upstream[0].values, layout: layout, eps: eps, variant: variant)
-        guard dx.allSatisfy(\.isFinite), dgamma.allSatisfy(\.isFinite) else { return nil }
         return [
             "dx": Tensor(shape: x.shape, values: dx),
             "dgamma": Tensor(shape: dgamma.count == gamma.count ? gamma.shape : [dgamma.count], values: dgamma),
@@ -55,7 +53,8 @@ extension NormalizationLayer {
     }
 
     /// A slip replayed by the kernel: `changes` are the gradients it changes; nil when the
-    /// groups are too small for it (`needs` entries per group) or it is the right backward here.
+    /// groups are too small for it (`needs` entries per group), it is the right backward here
+    /// (eps = 0), or an entry is not finite (eps missing over a constant group).
     func kernelSlip(
         _ kind: LayerSlipKind, _ message: String, changes: [String], needs: Int = 1, needsEps: Bool = false,
         layout: (@Sendable (Tensor) -> NormLayout?)? = nil, variant: NormalizationKernel.Variant = .right
@@ -68,8 +67,8 @@ extension NormalizationLayer {
                 chosen = other
             }
             guard chosen.groupSize >= needs, !needsEps || eps > 0 else { return nil }
-            guard let gradients = normGradients(inputs, upstream, layout: chosen, variant: variant) else { return nil }
-            return gradients.filter { changes.contains($0.key) }
+            let gradients = normGradients(inputs, upstream, layout: chosen, variant: variant).filter { changes.contains($0.key) }
+            return gradients.values.allSatisfy { $0.values.allSatisfy(\.isFinite) } ? gradients : nil
         }
     }
 
