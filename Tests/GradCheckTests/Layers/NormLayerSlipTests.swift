@@ -7,7 +7,7 @@ import Testing
 /// f = sum(upstream * forward), and every slip's replay distinguishable from the right backward
 /// and equal to the numpy generator's own slipped backward (Tests/Fixtures/layer-slips, written
 /// by dev/layer-references/norm.py in the staged and one-line styles students write).
-@Suite struct NormSlipTests {
+@Suite struct NormLayerSlipTests {
     static let types = ["batchnorm", "layernorm", "spatial_batchnorm", "spatial_groupnorm"]
 
     static func make(_ type: String, _ hyper: [String: HyperValue] = [:]) throws -> any LayerFunction {
