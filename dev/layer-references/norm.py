@@ -164,8 +164,14 @@ ln = View(lambda a: a.T, lambda z: z.T, 0, (D,))
 bn = View(lambda a: a, lambda z: z, 0, (D,))
 _, per_column = layer_forward_backward(x, gamma, beta, dout, eps, bn)
 xhat = normalized(x, eps, ln)
+# Batch norm's one-liner with gamma factored out, reused row by row: right only when gamma is
+# constant over the sums, which for a layer norm it is not.
+mu = x.mean(axis=1, keepdims=True)
+std = np.sqrt(((x - mu) ** 2).mean(axis=1, keepdims=True) + eps)
+factored = gamma / (D * std) * (D * dout - dout.sum(axis=1, keepdims=True) - xhat * (dout * xhat).sum(axis=1, keepdims=True))
 reference("layernorm", "layernorm", {"eps": eps}, x, gamma, beta, dout, eps, ln, [
     ("wrong_axis", {"dx": per_column["dx"], "dgamma": per_column["dgamma"]}),  # a batch norm
+    ("gamma_factored_out", {"dx": factored}),
     ("wrong_axis", {"dgamma": (dout * xhat).sum(axis=1)}),
     ("wrong_axis", {"dbeta": dout.sum(axis=1)}),
 ])
@@ -213,7 +219,11 @@ def dx_dgamma(view):
     return {"dx": g["dx"], "dgamma": g["dgamma"]}
 
 
-reference("spatial_groupnorm", "spatial_groupnorm", {"G": G}, x, gamma, beta, dout, EPS, grouped(G), [
+view = grouped(G)
+zhat, zcache = normalize(view.to_z(x), EPS)
+factored = gamma * view.from_z(compact_dx(view.to_z(dout), zhat, zcache[2]))  # gamma out of the group sums
+reference("spatial_groupnorm", "spatial_groupnorm", {"G": G}, x, gamma, beta, dout, EPS, view, [
+    ("gamma_factored_out", {"dx": factored}),
     ("wrong_axis", dx_dgamma(grouped(G, strided=True))),
     ("wrong_axis", dx_dgamma(grouped(1))),
     ("wrong_axis", dx_dgamma(grouped(C))),

@@ -152,11 +152,16 @@ import Testing
         // H * W = 1: the transpose changes nothing.
         let flat = unavailable(try Self.make("spatial_batchnorm"), ["x": ramp([3, 2, 1, 1]), "gamma": ramp([2]), "beta": ramp([2])])
         #expect(flat.count == 3 && flat.allSatisfy { $0.contains("reshape") }, "\(flat)")
-        // G = C: strided groups are the consecutive ones, and each group is one channel already.
+        // G = C: strided groups are the consecutive ones, each group is one channel already, and
+        // gamma is constant over each group (factoring it out is right).
         let perChannel = unavailable(
             try Self.make("spatial_groupnorm", ["G": .number(2)]),
             ["x": ramp([2, 2, 2, 2]), "gamma": ramp([1, 2, 1, 1]), "beta": ramp([1, 2, 1, 1])])
-        #expect(perChannel.count == 2, "\(perChannel)")
+        #expect(perChannel.count == 3, "\(perChannel)")
+        // Batch norms' gamma is constant over each group: no gamma_factored_out slip at all.
+        for type in ["batchnorm", "spatial_batchnorm"] {
+            #expect(!(try Self.make(type).slips.contains { $0.kind == .gammaFactoredOut }))
+        }
     }
 
     @Test func shapeErrorsNameTheArgumentAndBothShapes() throws {

@@ -31,7 +31,7 @@ public struct BatchNormLayer: NormalizationLayer {
 
     public func layout(_ x: Tensor) -> NormLayout { .columns(rows: x.shape[0], columns: x.shape[1]) }
 
-    public var axisSlips: [LayerSlip] {
+    public var ownSlips: [LayerSlip] {
         [
             kernelSlip(
                 .wrongAxis, "the mean and variance are taken over axis 1 (per example: a layer norm) instead of over the batch, axis 0",

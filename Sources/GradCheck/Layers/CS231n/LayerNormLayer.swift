@@ -25,11 +25,12 @@ public struct LayerNormLayer: NormalizationLayer {
 
     public func layout(_ x: Tensor) -> NormLayout { .rows(rows: x.shape[0], columns: x.shape[1]) }
 
-    public var axisSlips: [LayerSlip] {
+    public var ownSlips: [LayerSlip] {
         [
             kernelSlip(
                 .wrongAxis, "the mean and variance are taken over axis 0 (over the batch: a batch norm) instead of per example, axis 1",
-                changes: ["dx", "dgamma"], layout: { x in x.shape[0] > 1 ? .columns(rows: x.shape[0], columns: x.shape[1]) : nil })
+                changes: ["dx", "dgamma"], layout: { x in x.shape[0] > 1 ? .columns(rows: x.shape[0], columns: x.shape[1]) : nil }),
+            gammaFactoredOutSlip(over: "each example's features") { x in x.shape[1] > 1 },
         ] + rowSumSlips
     }
 }

@@ -40,6 +40,9 @@ public enum NormalizationKernel {
         public var varianceTerm = true
         /// A stray factor on the variance term (a dropped 2 or 1/2).
         public var varianceFactor = 1.0
+        /// gamma factored out of the sums over a group: dx = gamma * (the backward of dout), right
+        /// only where gamma is constant over each group (batch norm).
+        public var gammaFactoredOut = false
 
         public init() {}
 
@@ -153,7 +156,8 @@ public enum NormalizationKernel {
     //
     // The slips change one piece each: the variance's divisor m -> m - 1 in the forward (v) or in
     // the variance term's 2/m; s and ds/dv with eps missing or outside the square root; the mean or
-    // variance term dropped; a stray factor 2 on the variance term; and, in the layout, the groups.
+    // variance term dropped; a stray factor 2 on the variance term; gamma factored out of the sums
+    // (g_j = dout_j inside them, dx_i multiplied by gamma_i after); and, in the layout, the groups.
     public static func backward(
         x: [Double], gamma: [Double], dout: [Double], layout: NormLayout, eps: Double, variant: Variant = .right
     ) -> (dx: [Double], dgamma: [Double], dbeta: [Double]) {
@@ -175,7 +179,7 @@ public enum NormalizationKernel {
             for p in range {
                 let o = offsets[p]
                 let channel = channels[p]
-                let gj = dout[o] * gamma[channel]
+                let gj = variant.gammaFactoredOut ? dout[o] : dout[o] * gamma[channel]
                 sumG += gj
                 sumGC += gj * centred[p]
                 dgamma[channel] += dout[o] * (centred[p] * s)
@@ -191,9 +195,16 @@ public enum NormalizationKernel {
             }
             let meanShift = variant.meanTerm ? -s * sumG / Double(variant.meanBessel ? m - 1 : m) : 0
             let varianceSlope = variant.varianceTerm ? variant.varianceFactor * 2 * dsdv * sumGC / varianceDivisor : 0
-            for p in range {
-                let o = offsets[p]
-                dx[o] = s * dout[o] * gamma[channels[p]] + meanShift + varianceSlope * centred[p]
+            if variant.gammaFactoredOut {
+                for p in range {
+                    let o = offsets[p]
+                    dx[o] = gamma[channels[p]] * (s * dout[o] + meanShift + varianceSlope * centred[p])
+                }
+            } else {
+                for p in range {
+                    let o = offsets[p]
+                    dx[o] = s * dout[o] * gamma[channels[p]] + meanShift + varianceSlope * centred[p]
+                }
             }
         }
         return (dx, dgamma, dbeta)

@@ -9,8 +9,8 @@ public protocol NormalizationLayer: LayerFunction {
     func layout(_ x: Tensor) -> NormLayout
     /// What the statistics' count is called in messages: `N` (batch norm), `D` (layer norm).
     var groupSizeName: String { get }
-    /// The layer's own slips: statistics, dgamma or dbeta over the wrong axes.
-    var axisSlips: [LayerSlip] { get }
+    /// The layer's own slips: statistics, dgamma or dbeta over the wrong axes, gamma factored out.
+    var ownSlips: [LayerSlip] { get }
 }
 
 extension NormalizationLayer {
@@ -70,6 +70,18 @@ extension NormalizationLayer {
             let gradients = normGradients(inputs, upstream, layout: chosen, variant: variant).filter { changes.contains($0.key) }
             return gradients.values.allSatisfy { $0.values.allSatisfy(\.isFinite) } ? gradients : nil
         }
+    }
+
+    /// gamma factored out of dx's sums over a group (batch norm's one-liner reused), a slip where
+    /// gamma varies within a group: `groupName` says over what the sums run; nil unless
+    /// `channelsVary(x)` (a group spans more than one channel).
+    func gammaFactoredOutSlip(over groupName: String, channelsVary: @escaping @Sendable (Tensor) -> Bool) -> LayerSlip {
+        var variant = NormalizationKernel.Variant()
+        variant.gammaFactoredOut = true
+        return kernelSlip(
+            .gammaFactoredOut,
+            "dx has gamma factored out of the sums over \(groupName) (batch norm's one-line backward), but gamma varies within them: the sums must be of dout * gamma",
+            changes: ["dx"], layout: { x in channelsVary(x) ? self.layout(x) : nil }, variant: variant)
     }
 
     /// Every axis of x must have entries: a group of none has no mean.
@@ -181,6 +193,6 @@ extension NormalizationLayer {
             kernelSlip(
                 .epsMisplaced, "dx's term through the variance leaves eps out: dvar uses var^(-3/2) instead of (var + eps)^(-3/2)",
                 changes: ["dx"], needs: 2, needsEps: true, variant: epsMissingInDvar),
-        ] + axisSlips
+        ] + ownSlips
     }
 }

@@ -21,7 +21,7 @@ public struct SpatialBatchNormLayer: NormalizationLayer {
 
     public func layout(_ x: Tensor) -> NormLayout { .channels(n: x.shape[0], c: x.shape[1], plane: x.shape[2] * x.shape[3]) }
 
-    public var axisSlips: [LayerSlip] {
+    public var ownSlips: [LayerSlip] {
         [
             kernelSlip(
                 .wrongAxis,

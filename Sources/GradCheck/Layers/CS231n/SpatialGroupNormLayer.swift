@@ -29,7 +29,7 @@ public struct SpatialGroupNormLayer: NormalizationLayer {
 
     public func layout(_ x: Tensor) -> NormLayout { .groups(n: x.shape[0], c: x.shape[1], plane: x.shape[2] * x.shape[3], g: groups) }
 
-    public var axisSlips: [LayerSlip] {
+    public var ownSlips: [LayerSlip] {
         let g = groups
         return [
             kernelSlip(
@@ -52,6 +52,7 @@ public struct SpatialGroupNormLayer: NormalizationLayer {
                     let c = x.shape[1]
                     return g < c ? .groups(n: x.shape[0], c: c, plane: x.shape[2] * x.shape[3], g: c) : nil
                 }),
+            gammaFactoredOutSlip(over: "each group's channels") { x in x.shape[1] / g > 1 },
         ]
     }
 }
