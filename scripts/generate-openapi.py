@@ -14,14 +14,11 @@ conventions = ["cs231n", "dlai"]
 layer_types = {
     "cs231n": ["affine", "relu", "leaky_relu", "tanh", "sigmoid", "sigmoid_loss", "rnn_step", "rnn", "lstm_step", "lstm",
                "conv", "max_pool", "avg_pool", "dropout", "word_embedding", "temporal_affine", "softmax_loss", "svm_loss",
-               "temporal_softmax_loss"],
+               "temporal_softmax_loss", "batchnorm", "layernorm", "spatial_batchnorm", "spatial_groupnorm"],
     "dlai": ["rnn_cell", "rnn", "lstm_cell", "lstm", "conv", "pool"],
 }
 losses = ["softmax", "svm", "sigmoid", "temporal_softmax"]
-layer_slip_kinds = ["scaled", "sign_flipped", "transposed", "wrong_axis", "flipped_kernel", "padding_not_removed", "stride_ignored",
-                    "unpadded_input", "every_maximum", "overwritten", "missing_norm_terms", "bessel_mismatch", "eps_misplaced",
-                    "mask_not_applied", "keep_drop_swapped", "upstream_not_added", "wrong_activation_derivative", "gate_order",
-                    "missing_path", "mask_ignored", "missing_l2", "zero", "wrong_entries", "unexplained"]
+layer_slip_kinds = ["scaled", "sign_flipped", "transposed", "wrong_axis", "flipped_kernel", "padding_not_removed", "stride_ignored", "unpadded_input", "every_maximum", "overwritten", "missing_norm_terms", "bessel_mismatch", "eps_misplaced", "gamma_factored_out", "mask_not_applied", "keep_drop_swapped", "upstream_not_added", "wrong_activation_derivative", "gate_order", "missing_path", "mask_ignored", "missing_l2", "zero", "wrong_entries", "unexplained"]
 matrix = {"type": "array", "minItems": 1, "items": {"type": "array", "minItems": 1, "items": {"type": "number"}},
           "description": "Row-major nested list of numbers, as numpy's .tolist() gives; all rows the same length."}
 vector_or_matrix = {"oneOf": [{"$ref": "#/components/schemas/Matrix"},

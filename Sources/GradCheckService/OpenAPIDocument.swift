@@ -1028,8 +1028,10 @@ public enum OpenAPIDocument {
                 "enum": [
                   "affine",
                   "avg_pool",
+                  "batchnorm",
                   "conv",
                   "dropout",
+                  "layernorm",
                   "leaky_relu",
                   "lstm",
                   "lstm_cell",
@@ -1043,13 +1045,15 @@ public enum OpenAPIDocument {
                   "sigmoid",
                   "sigmoid_loss",
                   "softmax_loss",
+                  "spatial_batchnorm",
+                  "spatial_groupnorm",
                   "svm_loss",
                   "tanh",
                   "temporal_affine",
                   "temporal_softmax_loss",
                   "word_embedding"
                 ],
-                "description": "cs231n: affine, relu, leaky_relu, tanh, sigmoid, sigmoid_loss, rnn_step, rnn, lstm_step, lstm, conv, max_pool, avg_pool, dropout, word_embedding, temporal_affine, softmax_loss, svm_loss, temporal_softmax_loss. dlai: rnn_cell, rnn, lstm_cell, lstm, conv, pool"
+                "description": "cs231n: affine, relu, leaky_relu, tanh, sigmoid, sigmoid_loss, rnn_step, rnn, lstm_step, lstm, conv, max_pool, avg_pool, dropout, word_embedding, temporal_affine, softmax_loss, svm_loss, temporal_softmax_loss, batchnorm, layernorm, spatial_batchnorm, spatial_groupnorm. dlai: rnn_cell, rnn, lstm_cell, lstm, conv, pool"
               }
             },
             "description": "The layer type and its hyper-parameters (stride, pad, pool_height, eps, p and dropout's mask, G, alpha, f, mode). A hyper-parameter the layer does not take is a 422 listing those it does."
@@ -1175,8 +1179,10 @@ public enum OpenAPIDocument {
                   "enum": [
                     "affine",
                     "avg_pool",
+                    "batchnorm",
                     "conv",
                     "dropout",
+                    "layernorm",
                     "leaky_relu",
                     "lstm",
                     "lstm_cell",
@@ -1190,13 +1196,15 @@ public enum OpenAPIDocument {
                     "sigmoid",
                     "sigmoid_loss",
                     "softmax_loss",
+                    "spatial_batchnorm",
+                    "spatial_groupnorm",
                     "svm_loss",
                     "tanh",
                     "temporal_affine",
                     "temporal_softmax_loss",
                     "word_embedding"
                   ],
-                  "description": "cs231n: affine, relu, leaky_relu, tanh, sigmoid, sigmoid_loss, rnn_step, rnn, lstm_step, lstm, conv, max_pool, avg_pool, dropout, word_embedding, temporal_affine, softmax_loss, svm_loss, temporal_softmax_loss. dlai: rnn_cell, rnn, lstm_cell, lstm, conv, pool"
+                  "description": "cs231n: affine, relu, leaky_relu, tanh, sigmoid, sigmoid_loss, rnn_step, rnn, lstm_step, lstm, conv, max_pool, avg_pool, dropout, word_embedding, temporal_affine, softmax_loss, svm_loss, temporal_softmax_loss, batchnorm, layernorm, spatial_batchnorm, spatial_groupnorm. dlai: rnn_cell, rnn, lstm_cell, lstm, conv, pool"
                 },
                 "params": {
                   "allOf": [
@@ -1390,6 +1398,7 @@ public enum OpenAPIDocument {
               "missing_norm_terms",
               "bessel_mismatch",
               "eps_misplaced",
+              "gamma_factored_out",
               "mask_not_applied",
               "keep_drop_swapped",
               "upstream_not_added",

@@ -26,6 +26,9 @@ public enum LayerSlipKind: String, Sendable, CaseIterable {
     case besselMismatch = "bessel_mismatch"
     /// batch/layer/group norm: eps missing or outside the square root.
     case epsMisplaced = "eps_misplaced"
+    /// layer/group norm: gamma factored out of the backward's sums over a group, where it varies
+    /// within the group (batch norm's one-line backward, whose gamma is constant per group, reused).
+    case gammaFactoredOut = "gamma_factored_out"
     /// dropout: the mask not applied.
     case maskNotApplied = "mask_not_applied"
     /// dropout: keep and drop probability swapped (scaled by 1/(1 - p)).

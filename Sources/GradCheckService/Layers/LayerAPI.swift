@@ -103,7 +103,7 @@ extension GradCheckAPI {
                         prefix: "\(RequestField.gradients.rawValue).")
                 } catch { throw .request(RequestError(error)) }
             }
-            let operations = Double(2 * layer.coordinates + 1) * layer.forwardOperations
+            let operations = Double(2 * layer.coordinates + 1) * (layer.forwardOperations + Self.evaluationOverhead)
             try admit(operations, field: .layerInputs)
             try hold.reserve(layer.bytes * Double(cores + 2) + Double(layer.coordinates) * 64, for: "the check's copies and results")
             let stop = layerStop(operations, isCancelled: isCancelled, progress: progress)
@@ -158,7 +158,7 @@ extension GradCheckAPI {
                     }
                 }
             }
-            let operations = prepared.checkOperations(checkedInputs: checkedInputs)
+            let operations = prepared.checkOperations(checkedInputs: checkedInputs, overhead: Self.evaluationOverhead)
             try admit(operations, field: .layers)
             try hold.reserve(prepared.bytes * Double(cores + 3), for: "the check's copies, activations and results")
             let stop = layerStop(operations, isCancelled: isCancelled, progress: progress)
@@ -207,10 +207,23 @@ extension GradCheckAPI {
                 field: field.rawValue))
     }
 
+    /// What one evaluation costs beyond its arithmetic (copies of the arguments' dictionary, the
+    /// outputs' allocations), in operations: it is most of a small layer's price.
+    static let evaluationOverhead = 5000.0
+
+    /// Debug builds (the test suite's) run the layers' loops tens of times slower than the
+    /// release build the rate of operations is measured on; their deadline allows for it.
+    #if DEBUG
+    static let buildSlowdown = 50.0
+    #else
+    static let buildSlowdown = 1.0
+    #endif
+
     private func layerStop(_ operations: Double, isCancelled: @escaping Cancellation, progress: CheckProgress?) -> StopSignal {
         let cores = cores
         let stop = StopSignal(
-            budget: limits.maxOperations, allowance: { WorkEstimate.allowedSeconds(operations: $0, cores: cores) },
+            budget: limits.maxOperations,
+            allowance: { WorkEstimate.allowedSeconds(operations: $0 * Self.buildSlowdown, cores: cores) },
             isCancelled: isCancelled)
         stop.price(operations: operations)
         progress?.attach(stop)

@@ -150,13 +150,14 @@ struct PreparedNetwork {
         network = LayerNetwork(layers: layers, loss: loss, lossInputs: lossInputs, reg: request.reg, x: request.x)
     }
 
-    /// A full check's work: two runs from layer k to the loss per coordinate of layer k.
-    func checkOperations(checkedInputs: Set<Int>) -> Double {
+    /// A full check's work: two runs from layer k to the loss per coordinate of layer k, each
+    /// with `overhead` operations per layer run beyond its arithmetic.
+    func checkOperations(checkedInputs: Set<Int>, overhead: Double) -> Double {
         var total = suffixOperations[0]
         for (k, layer) in network.layers.enumerated() {
             var count = layer.checkedParams.reduce(0) { $0 + layer.params[$1]!.count }
             if checkedInputs.contains(k) { count += inputCounts[k] }
-            total += 2 * Double(count) * suffixOperations[k]
+            total += 2 * Double(count) * (suffixOperations[k] + overhead * Double(network.layers.count - k + 1))
         }
         return total
     }

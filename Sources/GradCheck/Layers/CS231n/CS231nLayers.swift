@@ -34,5 +34,18 @@ public enum CS231nLayers {
         LayerType("softmax_loss", .cs231n) { _ throws(LayerError) in SoftmaxLossLayer() },
         LayerType("svm_loss", .cs231n) { _ throws(LayerError) in SVMLossLayer() },
         LayerType("temporal_softmax_loss", .cs231n) { _ throws(LayerError) in TemporalSoftmaxLossLayer() },
+        LayerType("batchnorm", .cs231n) { hyper throws(LayerError) in
+            BatchNormLayer(eps: try hyper.number("eps", default: 1e-5, atLeast: 0))
+        },
+        LayerType("layernorm", .cs231n) { hyper throws(LayerError) in
+            LayerNormLayer(eps: try hyper.number("eps", default: 1e-5, atLeast: 0))
+        },
+        LayerType("spatial_batchnorm", .cs231n) { hyper throws(LayerError) in
+            SpatialBatchNormLayer(eps: try hyper.number("eps", default: 1e-5, atLeast: 0))
+        },
+        LayerType("spatial_groupnorm", .cs231n) { hyper throws(LayerError) in
+            let groups = try hyper.integer("G", default: nil, atLeast: 1)
+            return SpatialGroupNormLayer(groups: groups, eps: try hyper.number("eps", default: 1e-5, atLeast: 0))
+        },
     ]
 }
