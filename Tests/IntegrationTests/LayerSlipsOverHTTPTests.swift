@@ -68,3 +68,44 @@ import Testing
         }
     }
 }
+
+/// A layer check's report formats: HTML with heatmaps per filter, SVG, and Gradescope hints
+/// that name the slip's kind without values.
+@Suite struct LayerReportsOverHTTPTests {
+    func flippedKernelBody() throws -> [UInt8] {
+        let data = try Data(contentsOf: Fixtures.url("layer-slips/conv.json"))
+        let slips = try JSONSerialization.jsonObject(with: data) as! [[String: Any]]
+        let flipped = try #require(slips.first { $0["kind"] as? String == "flipped_kernel" })
+        var gradients = try Fixtures.json("layers/conv.json")["gradients"] as! [String: Any]
+        for (name, value) in flipped["gradients"] as! [String: Any] { gradients[name] = value }
+        return Bodies.json(try LayersOverHTTPTests.body("conv", gradients: gradients))
+    }
+
+    @Test(arguments: Transport.allCases)
+    func htmlSvgAndGradescope(_ transport: Transport) throws {
+        let client = try ServiceClient(transport)
+        defer { client.close() }
+        let body = try flippedKernelBody()
+        let html = try client.post("/gradcheck", body: body, headers: [("Accept", "text/html")])
+        #expect(html.status == 200)
+        #expect(html.header("Content-Type")?.hasPrefix("text/html") == true)
+        let page = String(decoding: html.body, as: UTF8.self)
+        #expect(page.contains("FAILED"))
+        #expect(page.contains("data-tensor=\"dw\" data-passed=\"false\""))
+        #expect(page.contains("dw[0] ("), "one heatmap per filter")
+        #expect(page.contains("rotated by 180 degrees"))
+        let svg = try client.post("/gradcheck", body: body, headers: [("Accept", "image/svg+xml")])
+        #expect(svg.status == 200)
+        #expect(String(decoding: svg.body, as: UTF8.self).hasPrefix("<?xml"))
+        let gradescope = try client.post("/gradcheck", body: body, headers: [("Accept", "application/vnd.gradescope+json")])
+        #expect(gradescope.status == 200)
+        let results = try #require(Bodies.object(gradescope))
+        let tests = try #require(results["tests"] as? [[String: Any]])
+        #expect(tests.map { $0["name"] as? String } == ["dx", "dw", "db"])
+        let dw = try #require(tests.first { $0["name"] as? String == "dw" })
+        #expect(dw["status"] as? String == "failed")
+        let hint = dw["output"] as? String ?? ""
+        #expect(hint.contains("rotated by 180 degrees"))
+        #expect(hint.rangeOfCharacter(from: .decimalDigits.subtracting(CharacterSet(charactersIn: "018"))) == nil, "no values: \(hint)")
+    }
+}

@@ -85,13 +85,8 @@ extension GradCheckAPI {
         _ request: ServiceRequest, format: ReportFormat, hold: MemoryHold, isCancelled: @escaping Cancellation,
         progress: CheckProgress?
     ) throws(APIFailure) -> APIResponse {
-        guard format == .json || format == .ndjson else {
-            throw .request(
-                .invalidBody(
-                    "layer and network checks answer application/json (or application/x-ndjson); the HTML, SVG and Gradescope reports cover the notebook's network body"
-                ))
-        }
         let report: LayerCheckReport
+        let title: String
         var describe: (inout JSONWriter) throws(JSONWriteError) -> Void
         switch request {
         case let .layer(body):
@@ -114,6 +109,7 @@ extension GradCheckAPI {
                 checked.drawnUpstreamSeed = layer.drawnSeed
                 report = checked
             } catch { throw .check(error) }
+            title = "layer \(body.type) (\(body.convention.rawValue))"
             describe = { writer throws(JSONWriteError) in
                 try writer.member("layer", string: body.type)
                 try writer.member("convention", string: body.convention.rawValue)
@@ -166,6 +162,7 @@ extension GradCheckAPI {
                 report = try LayerNetworkChecker.check(
                     network, gradients: body.gradients, epsilon: body.epsilon, threshold: body.threshold, stop: stop, cores: cores)
             } catch { throw .check(error) }
+            title = "network of \(body.layers.count) layers, \(body.loss.rawValue) loss (\(body.convention.rawValue))"
             describe = { writer throws(JSONWriteError) in
                 try writer.member("convention", string: body.convention.rawValue)
                 try writer.member("loss", string: body.loss.rawValue)
@@ -176,8 +173,17 @@ extension GradCheckAPI {
         metrics?.recordCheck(
             passed: report.passed, method: DifferenceMethod.central.rawValue,
             mode: request.isLayerNetwork ? "network" : "layer", costEvaluations: report.costEvaluations)
-        return .json(
-            try Self.encodedAnswer { writer throws(JSONWriteError) in try LayerReportEncoder.write(report, describe, to: &writer) })
+        switch format {
+        case .json, .ndjson:
+            return .json(
+                try Self.encodedAnswer { writer throws(JSONWriteError) in try LayerReportEncoder.write(report, describe, to: &writer) })
+        case .html: return .report(LayerReportHTML.document(report, title: title), format: .html)
+        case .svg: return .report(LayerReportSVG.document(report), format: .svg)
+        case .gradescope:
+            return .report(
+                try Self.encodedAnswer { writer throws(JSONWriteError) in try LayerGradescopeEncoder.write(report, to: &writer) },
+                format: .gradescope)
+        }
     }
 
     private func prepared(_ body: LayerRequest, passes: Double, hold: MemoryHold) throws(APIFailure) -> PreparedLayer {

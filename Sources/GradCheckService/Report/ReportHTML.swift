@@ -25,7 +25,7 @@ enum ReportHTML {
         }
     }
 
-    private static func wrap(_ content: (inout String) -> Void) -> [UInt8] {
+    static func wrap(_ content: (inout String) -> Void) -> [UInt8] {
         var out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         out += "<title>gradcheck report</title><style>\(ReportStyle.css)</style></head>\n<body>"
@@ -61,7 +61,7 @@ enum ReportHTML {
         for tensor in tensors { section(tensor, threshold: report.threshold, into: &out) }
     }
 
-    private static func verdict(passed: Bool, message: String, into out: inout String) {
+    static func verdict(passed: Bool, message: String, into out: inout String) {
         out +=
             "<p class=\"verdict \(passed ? "pass" : "fail")\" id=\"verdict\"><strong>\(passed ? "PASSED" : "FAILED")</strong>: \(Markup.escape(message))</p>"
     }
@@ -107,7 +107,7 @@ enum ReportHTML {
     }
 
     /// `value` must already be markup (escaped text or a number).
-    private static func fact(_ term: String, _ value: String, into out: inout String) {
+    static func fact(_ term: String, _ value: String, into out: inout String) {
         out += "<dt>\(term)</dt><dd>\(value)</dd>"
     }
 }
