@@ -25,8 +25,9 @@ check() { # NAME FILE
 }
 curl -sS -o "$WORK/page.html" "$base/"
 check "GET /" "$WORK/page.html"
-for body in "$ROOT"/scripts/examples/*.json; do
-    name=$(basename "$body")
+for body in "$ROOT"/scripts/examples/*.json "$ROOT"/scripts/examples/layers/*.json; do
+    [ -f "$body" ] || continue
+    name=${body#"$ROOT"/scripts/examples/}
     curl -sS -o "$WORK/report.html" -H 'Accept: text/html' --data-binary "@$body" "$base/gradcheck"
     check "report of $name" "$WORK/report.html"
     curl -sS -o "$WORK/report.svg" -H 'Accept: image/svg+xml' --data-binary "@$body" "$base/gradcheck"

@@ -9,6 +9,8 @@ enum LayerHeatmaps {
 
     struct Slice {
         let label: String
+        /// The heatmap's name in markup ids: letters, digits and dashes only (`conv1-dw-0`).
+        let id: String
         let entries: TensorEntries
     }
 
@@ -24,7 +26,8 @@ enum LayerHeatmaps {
                     entries.record(EntryIndex(row: r, col: c), analytic: a[k], numeric: n[k], crossesKink: false)
                 }
             }
-            return Slice(label: label, entries: entries)
+            let id = String(label.prefix { $0 != " " }.map { $0.isLetter || $0.isNumber ? $0 : "-" })
+            return Slice(label: label, id: id, entries: entries)
         }
         switch shape.count {
         case 0: return ([slice(verdict.name, offset: 0, rows: 1, cols: 1)], 0)

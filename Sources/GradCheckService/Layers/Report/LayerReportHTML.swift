@@ -44,7 +44,7 @@ enum LayerReportHTML {
         let (slices, omitted) = LayerHeatmaps.slices(verdict)
         for slice in slices {
             if slices.count > 1 { out += "<p class=\"note\">\(Markup.escape(slice.label))</p>" }
-            HeatmapSVG.heatmap(slice.label, HeatmapGrid(slice.entries, threshold: threshold), into: &out)
+            HeatmapSVG.heatmap(slice.id, HeatmapGrid(slice.entries, threshold: threshold), into: &out)
         }
         if omitted > 0 { out += "<p class=\"note\">\(omitted) more not drawn</p>" }
         out += "</div><dl class=\"facts\">"

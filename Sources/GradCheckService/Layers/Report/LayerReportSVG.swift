@@ -22,7 +22,7 @@ enum LayerReportSVG {
                     body += "<text x=\"0\" y=\"\(y + 12)\" font-size=\"12\" font-family=\"sans-serif\">\(Markup.escape(slice.label))</text>"
                     y += 16
                 }
-                HeatmapSVG.heatmap(slice.label, grid, x: 0, y: y, into: &body)
+                HeatmapSVG.heatmap(slice.id, grid, x: 0, y: y, into: &body)
                 let size = HeatmapSVG.size(grid)
                 y += size.height + 12
                 width = max(width, size.width)
