@@ -200,7 +200,10 @@ import Testing
                 #"{"foo": 1}"#, 422,
                 "foo: unknown field; expected one of X, Y, parameters, activation, output, lambd, gradients, epsilon, threshold, method, mode, samples, directions, seed, dtype, only, shard"
             ),
-            (#"{}"#, 422, "expected a network body (X, Y, parameters) or a scalar body (x, theta); got keys: none"),
+            (
+                #"{}"#, 422,
+                "expected a network body (X, Y, parameters), a layer check (layer, inputs), a network of layers (X, y, layers, loss) or a scalar body (x, theta); got keys: none"
+            ),
             (#"[1, 2]"#, 422, "the body is an array; expected a JSON object with X, Y and parameters (or x and theta)"),
             (#"{"x": 1e999, "theta": 1}"#, 422, "x: at byte 6: number 1e999 is out of range for a 64-bit float"),
             (

@@ -21,17 +21,22 @@ import Testing
         return files.flatMap { file -> [Case] in
             let name = String(file.dropLast(5))
             let data = (try? Data(contentsOf: folder.appendingPathComponent(file))) ?? Data()
-            let slips = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]] ?? []
+            let slips = ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any])?["slips"] as? [[String: Any]] ?? []
             return slips.enumerated().map { Case(fixture: name, index: $0.offset, kind: $0.element["kind"] as? String ?? "") }
         }
     }()
+
+    @Test func everySlipFileIsRead() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Fixtures.url("layer-slips").path).filter { $0.hasSuffix(".json") }
+        #expect(Set(Self.cases.map(\.fixture)).count == files.count)
+    }
 
     @Test(arguments: cases)
     func aPlantedSlipIsNamed(_ testCase: Case) throws {
         let client = try ServiceClient(.inProcess)
         defer { client.close() }
         let data = try Data(contentsOf: Fixtures.url("layer-slips/\(testCase.fixture).json"))
-        let slip = (try JSONSerialization.jsonObject(with: data) as! [[String: Any]])[testCase.index]
+        let slip = ((try JSONSerialization.jsonObject(with: data) as! [String: Any])["slips"] as! [[String: Any]])[testCase.index]
         let slipped = slip["gradients"] as! [String: Any]
         let reference = try LayerReference.load(testCase.fixture)
         var gradients = try Fixtures.json("layers/\(testCase.fixture).json")["gradients"] as! [String: Any]
@@ -57,14 +62,29 @@ import Testing
         }
         #expect(response.status == 200, "\(testCase): \(answer)")
         guard !changed.isEmpty else { return }
-        #expect(answer["passed"] as? Bool == false, "\(testCase)")
         let causes = answer["root_causes"] as? [[String: Any]] ?? []
+        let notes = answer["notes"] as? [String] ?? []
+        let failed = answer["failed"] as? [String] ?? []
+        let all = (try JSONSerialization.jsonObject(with: data) as! [String: Any])["slips"] as! [[String: Any]]
         for name in changed {
-            let cause = causes.first { $0["gradient"] as? String == name }
-            #expect(cause != nil, "\(testCase): \(name) not named; failed \(answer["failed"] ?? "")")
-            #expect(
-                cause?["kind"] as? String == testCase.kind,
-                "\(testCase): \(name) named \(cause?["kind"] ?? "nothing"): \(cause?["message"] ?? "")")
+            // Two slips can give the same numbers for one gradient: either name is right.
+            let mine = LayerReference.tensor(slipped[name]!)
+            let kinds = Set(
+                all.compactMap { other -> String? in
+                    guard let value = (other["gradients"] as? [String: Any])?[name] else { return nil }
+                    let tensor = LayerReference.tensor(value)
+                    return tensor.shape == mine.shape && relativeDifference(tensor, mine) <= 1e-9 ? other["kind"] as? String : nil
+                })
+            if failed.contains(name) {
+                let cause = causes.first { $0["gradient"] as? String == name }
+                #expect(
+                    kinds.contains(cause?["kind"] as? String ?? ""),
+                    "\(testCase): \(name) named \(cause?["kind"] ?? "nothing"): \(cause?["message"] ?? "")")
+            } else {
+                // Within the notebook's threshold (a slip the size of eps): said in a note.
+                let note = notes.first { $0.hasPrefix("\(name) passes the threshold") }
+                #expect(kinds.contains { note?.contains("(\($0))") == true }, "\(testCase): \(name) passed without a note: \(notes)")
+            }
         }
     }
 }
@@ -74,7 +94,7 @@ import Testing
 @Suite struct LayerReportsOverHTTPTests {
     func flippedKernelBody() throws -> [UInt8] {
         let data = try Data(contentsOf: Fixtures.url("layer-slips/conv.json"))
-        let slips = try JSONSerialization.jsonObject(with: data) as! [[String: Any]]
+        let slips = (try JSONSerialization.jsonObject(with: data) as! [String: Any])["slips"] as! [[String: Any]]
         let flipped = try #require(slips.first { $0["kind"] as? String == "flipped_kernel" })
         var gradients = try Fixtures.json("layers/conv.json")["gradients"] as! [String: Any]
         for (name, value) in flipped["gradients"] as! [String: Any] { gradients[name] = value }

@@ -32,3 +32,18 @@ def write(name, layer_type, hyper, inputs, upstream, outputs, gradients, convent
     with open(os.path.join(OUT, name + ".json"), "w") as f:
         json.dump(body, f, separators=(",", ":"))
         f.write("\n")
+
+
+SLIPS = os.path.join(OUT, "..", "layer-slips")
+
+
+def write_slips(name, slips):
+    """Tests/Fixtures/layer-slips/<name>.json: {"slips": [{kind, gradients}]}, each slip's
+    gradients from the generator's own backward written with the slip, at the same inputs and
+    upstream as the layer fixture `name` (only the gradients the slip changes)."""
+    body = {"slips": [{"kind": kind, "gradients": {k: np.asarray(v, dtype=float).tolist() for k, v in g.items()}}
+                      for kind, g in slips]}
+    os.makedirs(SLIPS, exist_ok=True)
+    with open(os.path.join(SLIPS, name + ".json"), "w") as f:
+        json.dump(body, f, separators=(",", ":"))
+        f.write("\n")

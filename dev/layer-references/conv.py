@@ -7,7 +7,7 @@ slip tests compare each layer's replays with them."""
 import json
 import os
 import numpy as np
-from common import OUT, rng, write
+from common import OUT, rng, write, write_slips
 
 SLIPS = os.path.join(OUT, "..", "layer-slips")
 r = rng(2312)
@@ -22,14 +22,6 @@ def write_ties(name, groups):
         f.write("\n")
 
 
-def write_slips(name, slips):
-    """slips: a list of (kind, {gradient: array}): what the slipped backward returns."""
-    body = [{"kind": kind, "gradients": {k: np.asarray(v, dtype=float).tolist() for k, v in grads.items()}}
-            for kind, grads in slips]
-    os.makedirs(SLIPS, exist_ok=True)
-    with open(os.path.join(SLIPS, name + ".json"), "w") as f:
-        json.dump(body, f, separators=(",", ":"))
-        f.write("\n")
 
 
 # ---------------------------------------------------------------- conv

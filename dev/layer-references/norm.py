@@ -9,7 +9,7 @@ channels: batchnorm Z = x, layernorm Z = x.T, spatial batch norm Z = x.transpose
 import json
 import os
 import numpy as np
-from common import OUT, rng, write
+from common import OUT, rng, write, write_slips
 
 SLIPS = os.path.join(OUT, "..", "layer-slips")
 
@@ -112,13 +112,6 @@ def common_slips(x, gamma, beta, dout, eps, view):
     ]
 
 
-def write_slips(name, slips):
-    os.makedirs(SLIPS, exist_ok=True)
-    body = {"slips": [{"kind": kind, "gradients": {k: np.asarray(v, dtype=float).tolist() for k, v in g.items()}}
-                      for kind, g in slips]}
-    with open(os.path.join(SLIPS, name + ".json"), "w") as f:
-        json.dump(body, f, separators=(",", ":"))
-        f.write("\n")
 
 
 def normalized(x, eps, view):

@@ -7,19 +7,11 @@ layer fixture), which RNNSlipTests holds the Swift replays to."""
 import json
 import os
 import numpy as np
-from common import rng, write
+from common import rng, write, write_slips
 
 SLIPS = os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "Fixtures", "layer-slips")
 
 
-def write_slips(name, slips):
-    """slips: a list of (kind, {gradient: array}) for the layer fixture `name`."""
-    os.makedirs(SLIPS, exist_ok=True)
-    body = {"slips": [{"kind": kind, "gradients": {k: np.asarray(v, dtype=float).tolist() for k, v in g.items()}}
-                      for kind, g in slips]}
-    with open(os.path.join(SLIPS, name + ".json"), "w") as f:
-        json.dump(body, f, separators=(",", ":"))
-        f.write("\n")
 
 
 def sigmoid(a):

@@ -71,6 +71,10 @@ public enum LayerChecker {
         if !unsent.isEmpty {
             notes.append("not sent, so not checked: \(unsent.joined(separator: ", "))")
         }
+        notes += verdicts.filter(\.passed).compactMap {
+            LayerDiagnosis.slipWithinThreshold(
+                $0, gradient: $0.name, layer: layer, inputs: inputs, upstream: upstream, right: right[$0.name]!)
+        }
         let rootCauses = verdicts.filter { !$0.passed && !$0.inconclusive }.map {
             LayerDiagnosis.diagnose(
                 $0, gradient: $0.name, layer: layer, inputs: inputs, upstream: upstream, right: right[$0.name]!, threshold: threshold)

@@ -36,6 +36,35 @@ public enum LayerDiagnosis {
         return generic(verdict, right: right, limit: limit)
     }
 
+    /// A gradient that passed the notebook's threshold but is exactly one of the layer's slips
+    /// (eps outside the square root moves batch norm's dx by about eps): said in a note, since the
+    /// verdict follows the notebook's rule. "Exactly" compares two analytic computations, whose
+    /// float64 rounding is far below the central differences' (`analyticTolerance`): the caller's
+    /// gradient must match the slip's replay to that tolerance and be `separation` times further
+    /// from the right gradient than from the replay.
+    public static func slipWithinThreshold(
+        _ verdict: GradientVerdict, gradient: String, layer: any LayerFunction, inputs: LayerInputs, upstream: [Tensor],
+        right: Tensor
+    ) -> String? {
+        let caller = verdict.analytic
+        let fromRight = difference(caller.values, right.values)
+        guard fromRight > analyticTolerance else { return nil }
+        for slip in layer.slips {
+            guard let replay = slip.replay(inputs, upstream)?[gradient], replay.shape == caller.shape else { continue }
+            let fromReplay = difference(caller.values, replay.values)
+            if fromReplay <= analyticTolerance && fromRight > separation * fromReplay {
+                return
+                    "\(verdict.name) passes the threshold, but it is exactly a known slip (\(slip.kind.rawValue)), not rounding: \(slip.message)"
+            }
+        }
+        return nil
+    }
+
+    /// Two float64 computations of the same gradient in different orders agree to about 1e-13
+    /// in the notebook's difference; 1e-9 leaves room for long sums.
+    static let analyticTolerance = 1e-9
+    static let separation = 100.0
+
     /// The slips any tensor can make, judged against the right values.
     static func generic(_ verdict: GradientVerdict, right: Tensor, limit: Double) -> LayerRootCause {
         let a = verdict.analytic.values
