@@ -91,7 +91,7 @@ class CheckResult:
             "PASSED" if self.passed else "FAILED", shown, self.json.get("threshold", "1e-07"))]
         if self.message:
             lines.append(self.message)
-        if self.explanation:
+        if self.explanation and self.passed:  # which rule passed it (float32 rounding, say)
             lines.append(self.explanation)
         if self.failed:
             lines.append("wrong: " + ", ".join(self.wrong_gradients))
