@@ -35,13 +35,23 @@ enum ReportHTML {
         return Array(out.utf8)
     }
 
+    /// "no ReLU kinks", or "2 at a ReLU kink, checked as subgradients" (kinks are checked, not
+    /// left out: the value must lie between the one-sided quotients).
+    static func kinkSummary(_ count: Int) -> String {
+        switch count {
+        case 0: return "no ReLU kinks"
+        case 1: return "1 at a ReLU kink, checked as a subgradient"
+        default: return "\(count) at a ReLU kink, checked as subgradients"
+        }
+    }
+
     private static func body(_ report: GradientCheckReport, into out: inout String) {
         verdict(passed: report.passed, message: report.message, into: &out)
         out += "<dl class=\"summary\">"
         fact("difference", Markup.number(report.difference), into: &out)
         fact("threshold", Markup.number(report.threshold), into: &out)
         fact("method", report.methodUsed.rawValue + ", epsilon " + Markup.number(report.epsilon), into: &out)
-        fact("mode", report.mode.kind.rawValue + ", \(report.checkedCount) checked, \(report.kinkCount) kink(s) left out", into: &out)
+        fact("mode", report.mode.kind.rawValue + ", \(report.checkedCount) checked, " + kinkSummary(report.kinkCount), into: &out)
         if let convention = report.diagnosis.convention { fact("convention", convention.rawValue, into: &out) }
         out += "</dl>"
         diagnosis(report.diagnosis, into: &out)
@@ -93,7 +103,7 @@ enum ReportHTML {
         fact("difference", Markup.number(tensor.difference), into: &out)
         if let ratio = tensor.ratio, ratio.isFinite { fact("ratio", Markup.number(ratio), into: &out) }
         if let diagnosis = tensor.diagnosis { fact("diagnosis", Markup.escape(diagnosis), into: &out) }
-        fact("checked", "\(tensor.checkedCount) entries", into: &out)
+        fact("checked", "\(tensor.checkedCount) \(tensor.checkedCount == 1 ? "entry" : "entries")", into: &out)
         if let note = tensor.kinkNote { fact("kinks", Markup.escape(note), into: &out) }
         if let grid, let entries = tensor.entries {
             let shape = "\(entries.rows) x \(entries.cols)"
