@@ -113,7 +113,7 @@ struct TensorComparison {
         let wrong = analytic.indices.filter { abs(analytic[$0] - numeric[$0]) > tolerance }.count
         return (
             nil,
-            "\(wrong) of \(analytic.count) \(analytic.count == 1 ? "entry" : "entries") of \(name) \(wrong == 1 ? "disagrees" : "disagree") with the numerical gradient"
+            "\(wrong) of \(analytic.count) \(analytic.count == 1 ? "entry" : "entries") of \(name) disagree with the numerical gradient"
         )
     }
 

@@ -76,11 +76,18 @@ def test_keys_that_are_not_gradients_are_reported_not_fatal(server_url, case):
     assert sorted(result.wrong_gradients) == ["dW2", "db1"]
 
 
-def test_a_float32_run_passes_as_float32(server_url, notebook):
+def test_a_float32_run_passes_with_the_float32_note(server_url, notebook):
     X, Y, parameters = ref.arrays(notebook, dtype=np.float32)
     _, values = ref.forward(X, Y, parameters)
     gradients = ref.backward(X, Y, parameters, values)
     assert all(value.dtype == np.float32 for value in gradients.values())
+    # Without dtype: judged as float64, it passes, and the answer says the difference is float32
+    # rounding and how to say so.
+    result = gc.check(parameters, gradients, X=X, Y=Y, url=server_url)
+    assert result.passed, str(result)
+    assert any("float32" in note and '"dtype": "float32"' in note for note in result.notes), result.notes
+    assert "float32 values" in result.explanation and "float64 rounding" not in result.explanation
+    assert "float32" in str(result)
     result = gc.check(parameters, gradients, X=X, Y=Y, dtype="float32", url=server_url)
     assert result.passed, str(result)
     assert result["dtype"] == "float32"
