@@ -44,7 +44,8 @@ struct WorkRefusal: Sendable, Equatable {
             let priced =
                 "is estimated at \(WorkEstimate.scientific(operations)) operations (about \(WorkEstimate.scientific(seconds)) s on \(Self.quotedCores) cores; \(estimate.comparisons) coordinates, \(estimate.costEvaluations) cost evaluations), \(over)"
             if let shard = estimate.shard { return "this shard \(priced); \(moreShards(estimate, shard))" }
-            let perCoordinate = (operations - estimate.repeatedOperations) / Double(max(1, estimate.comparisons))
+            let perCoordinate = max(
+                estimate.operationsPerSampledCoordinate, (operations - estimate.repeatedOperations) / Double(max(1, estimate.comparisons)))
             guard let sample = sampleAdvice(perCoordinate: perCoordinate, setup: estimate.repeatedOperations) else {
                 return "this check \(priced); \(Self.cheaperModes)"
             }

@@ -29,15 +29,20 @@ import Testing
         func random(_ rows: Int, _ cols: Int) -> Matrix {
             Matrix(rows: rows, cols: cols, values: (0..<(rows * cols)).map { _ in Double(rng.nextIndex(below: 2001)) / 1000 - 1 })
         }
-        let (x, w1, b1, w2, b2) = (random(30, 16), random(30, 30), random(30, 1), random(1, 30), random(1, 1))
+        // Wide enough that a sampled coordinate costs several times a full check's average one.
+        let (x, w1, b1, w2, b2, w3, b3) = (
+            random(64, 64), random(64, 64), random(64, 1), random(32, 64), random(32, 1), random(1, 32), random(1, 1)
+        )
         let network: [String: Any] = [
-            "X": Self.rows(x), "Y": [(0..<16).map { Double($0 % 2) }],
-            "parameters": ["W1": Self.rows(w1), "b1": Self.rows(b1), "W2": Self.rows(w2), "b2": Self.rows(b2)],
+            "X": Self.rows(x), "Y": [(0..<64).map { Double($0 % 2) }],
+            "parameters": [
+                "W1": Self.rows(w1), "b1": Self.rows(b1), "W2": Self.rows(w2), "b2": Self.rows(b2), "W3": Self.rows(w3),
+                "b3": Self.rows(b3),
+            ],
             "activation": "tanh",
         ]
-        let priced = WorkEstimate(
-            network: Network(layers: [Layer(weights: w1, bias: b1), Layer(weights: w2, bias: b2)], activation: .tanh), examples: 16,
-            options: GradientCheckOptions())
+        let layers = [Layer(weights: w1, bias: b1), Layer(weights: w2, bias: b2), Layer(weights: w3, bias: b3)]
+        let priced = WorkEstimate(network: Network(layers: layers, activation: .tanh), examples: 64, options: GradientCheckOptions())
         let api = GradCheckAPI(limits: ComputeLimits(maxOperations: priced.operations / 4))
         let refused = api.gradcheck(try Self.body(network))
         #expect(refused.status == 422)
