@@ -35,13 +35,16 @@ enum ReportHTML {
         return Array(out.utf8)
     }
 
-    /// "no ReLU kinks", or "2 at a ReLU kink, checked as subgradients" (kinks are checked, not
-    /// left out: the value must lie between the one-sided quotients).
-    static func kinkSummary(_ count: Int) -> String {
-        switch count {
-        case 0: return "no ReLU kinks"
-        case 1: return "1 at a ReLU kink, checked as a subgradient"
-        default: return "\(count) at a ReLU kink, checked as subgradients"
+    /// "no ReLU kinks", or "2 at a ReLU kink, checked as subgradients" (the value must lie
+    /// between the one-sided quotients); those that could not be checked so are counted apart.
+    static func kinkSummary(_ count: Int, subgradients: Int) -> String {
+        switch (count, subgradients) {
+        case (0, _): return "no ReLU kinks"
+        case (1, 1): return "1 at a ReLU kink, checked as a subgradient"
+        case _ where subgradients == count: return "\(count) at a ReLU kink, checked as subgradients"
+        default:
+            return
+                "\(count) at a ReLU kink (\(subgradients) checked as \(subgradients == 1 ? "a subgradient" : "subgradients"), \(count - subgradients) left out)"
         }
     }
 
@@ -51,7 +54,10 @@ enum ReportHTML {
         fact("difference", Markup.number(report.difference), into: &out)
         fact("threshold", Markup.number(report.threshold), into: &out)
         fact("method", report.methodUsed.rawValue + ", epsilon " + Markup.number(report.epsilon), into: &out)
-        fact("mode", report.mode.kind.rawValue + ", \(report.checkedCount) checked, " + kinkSummary(report.kinkCount), into: &out)
+        fact(
+            "mode",
+            report.mode.kind.rawValue + ", \(report.checkedCount) checked, "
+                + kinkSummary(report.kinkCount, subgradients: report.parameters.reduce(0) { $0 + $1.subgradientCount }), into: &out)
         if let convention = report.diagnosis.convention { fact("convention", convention.rawValue, into: &out) }
         out += "</dl>"
         diagnosis(report.diagnosis, into: &out)

@@ -91,7 +91,8 @@ import FoundationXML
         let report = String(decoding: api.gradcheck(Array(kinked.utf8), accept: "text/html").body, as: UTF8.self)
         #expect(report.contains("2 at a ReLU kink, checked as subgradients"))
         #expect(report.contains("at a kink, checked as a subgradient"))
-        #expect(ReportHTML.kinkSummary(1) == "1 at a ReLU kink, checked as a subgradient")
+        #expect(ReportHTML.kinkSummary(1, subgradients: 1) == "1 at a ReLU kink, checked as a subgradient")
+        #expect(ReportHTML.kinkSummary(3, subgradients: 1) == "3 at a ReLU kink (1 checked as a subgradient, 2 left out)")
     }
 
     @Test func bandsSayAcceptableWithKinksOnlyWhereThereAreKinks() throws {
