@@ -2,7 +2,8 @@
 """Drives a real headless Chromium (Debian's, through /usr/bin/chromedriver) against a running
 gradcheck-server: opens /, uploads scripts/examples/notebook-buggy.json, presses Check with the
 keyboard, waits (bounded) for the report, and checks what a person would see. Then sends a hostile
-body and checks the API's detail is shown as text. Then, as a keyboard-only user on a phone-sized
+body and checks the API's detail is shown as text. Then clicks "Load the notebook's buggy
+gradients" on a fresh page and sees the report name the lines to fix. Then, as a keyboard-only user on a phone-sized
 window: every control is labelled and reached with Tab in reading order, a body typed into the
 text area is checked with Enter, and the page and its report fit the narrow screen (no sideways
 scrolling of the page; a wide heatmap scrolls inside its own box). Saves a screenshot; prints its
@@ -84,16 +85,40 @@ def main():
             fail("the problem's detail is not shown as text: %r" % detail)
         if driver.find_elements(By.CSS_SELECTOR, "#error img") or driver.title == "1":
             fail("the problem's detail became markup")
+        example_buttons(driver, base)
         keyboard_and_narrow_screen(driver, base)
         print("browser test passed: report shown %.2f s after opening /; W2 and b1 wrong, the others right; "
-              "W2 has 15 cells (%d outlined); a hostile detail stayed text; keyboard alone and a 360 px "
-              "screen work" % (shown, len(wrong)))
+              "W2 has 15 cells (%d outlined); a hostile detail stayed text; the notebook's example buttons "
+              "show a report with a click; keyboard alone and a 360 px screen work" % (shown, len(wrong)))
         print("screenshot: " + screenshot)
     finally:
         driver.quit()
 
 
-CONTROLS = ["body-file", "body-text", "method", "mode", "epsilon", "check"]
+CONTROLS = ["load-example", "load-buggy", "body-file", "body-text", "method", "mode", "epsilon", "check"]
+
+
+def example_buttons(driver, base):
+    """A first visit: one click on "Load the notebook's buggy gradients" shows the failing report
+    with the two lines to fix; "Load the notebook example" then shows a passing one."""
+    driver.get_log("browser")  # drop what came before (the hostile body's 422 is logged there)
+    driver.get(base + "/")
+    driver.find_element(By.ID, "load-buggy").click()
+    WebDriverWait(driver, WAIT_SECONDS).until(ready.presence_of_element_located((By.CSS_SELECTOR, "#result #verdict")))
+    verdict = driver.find_element(By.CSS_SELECTOR, "#result #verdict").text
+    if not verdict.startswith("FAILED"):
+        fail("the buggy example's verdict is %r" % verdict)
+    report = driver.find_element(By.ID, "result").text
+    if "dW2" not in report or "db1" not in report or "multiplies by 4" not in report:
+        fail("the buggy example's report does not name the lines to fix: %r" % report[:600])
+    if '"dZ1"' not in driver.find_element(By.ID, "body-text").get_attribute("value"):
+        fail("the buggy example did not put the notebook's whole gradients dict in the text area")
+    driver.find_element(By.ID, "load-example").click()
+    WebDriverWait(driver, WAIT_SECONDS).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "#result #verdict").text.startswith("PASSED"))
+    errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    if errors:
+        fail("the browser console has errors after the example buttons: %r" % errors)
 
 
 def keyboard_and_narrow_screen(driver, base):

@@ -17,8 +17,6 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
 IMAGE=${IMAGE:-gradcheck:container-test}
-STANDIN_RUNTIME=localhost/gradcheck-runtime-base:bookworm
-STANDIN_SWIFT=localhost/gradcheck-swift-base:6.3-bookworm
 PREFIX=gradcheck-ct-$$
 WORK=$(mktemp -d /tmp/gradcheck-container.XXXXXX)
 STALLED_PID=""
@@ -27,7 +25,7 @@ STARTED=$(date +%s.%N)
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
     if [ -n "$STALLED_PID" ]; then kill "$STALLED_PID" 2>/dev/null || true; fi
-    for name in default port env memory; do
+    for name in default port env memory run; do
         "$ENGINE" rm -f "$PREFIX-$name" >/dev/null 2>&1 || true
     done
     rm -rf "$WORK"
@@ -47,85 +45,29 @@ timed() {
     printf '  [%6s s] %s\n' "$(since "$start")" "$label"
 }
 
-# --- the engine -------------------------------------------------------------------------------
-# podman on this kind of host (Debian 12, podman 4.3, hybrid cgroups, root): runc (crun refuses
-# the cgroup layout), cgroupfs (no systemd), events in a file, and ulimits root can actually
-# grant. Passed through CONTAINERS_CONF so nothing in /etc changes.
-podman_conf() {
-    cat >"$WORK/containers.conf" <<'CONF'
-[containers]
-default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-CONF
-    export CONTAINERS_CONF=$WORK/containers.conf
-}
-
-if [ -z "${ENGINE:-}" ]; then
-    if command -v docker >/dev/null 2>&1 && timeout 10 docker info >/dev/null 2>&1; then
-        ENGINE=docker
-    elif command -v podman >/dev/null 2>&1; then
-        ENGINE=podman
-    else
-        echo "SKIP: container test: no docker daemon answers and podman is not installed (scripts/setup.sh installs it)"
-        exit 0
-    fi
+# --- the engine and the bases: the settings scripts/container.sh uses too -----------------------
+# shellcheck source-path=SCRIPTDIR source=lib-container.sh
+. "$ROOT/scripts/lib-container.sh"
+if ! choose_engine; then
+    echo "SKIP: container test: no docker daemon answers and podman is not installed (scripts/setup.sh installs it)"
+    exit 0
 fi
-[ "$ENGINE" = podman ] && podman_conf
 trap cleanup EXIT
 if ! timeout 30 "$ENGINE" info >/dev/null 2>"$WORK/info.err"; then
     echo "SKIP: container test: '$ENGINE info' fails on this machine:" >&2
     cat "$WORK/info.err" >&2
     exit 0
 fi
-BUILD_FLAGS=()
-# The OCI format podman builds by default has no HEALTHCHECK; the docker format keeps it.
-[ "$ENGINE" = podman ] && BUILD_FLAGS+=(--format docker)
 echo "== container test with $ENGINE ($("$ENGINE" --version))"
 
-# --- the bases --------------------------------------------------------------------------------
-image_exists() { "$ENGINE" image inspect "$1" >/dev/null 2>&1; }
-
-build_standin_runtime() {
-    mmdebstrap --quiet --variant=minbase bookworm - \
-        | "$ENGINE" import --change 'CMD ["bash"]' - "$STANDIN_RUNTIME" >/dev/null
-}
-
-# The packages the official Swift images carry, and the toolchain this machine builds with.
-build_standin_swift() {
-    local toolchain
-    toolchain=$(cd "$(dirname "$(command -v swift)")/../.." && pwd)
-    mmdebstrap --quiet --variant=minbase \
-        --include=binutils,git,libc6-dev,libcurl4-openssl-dev,libedit2,libgcc-12-dev,libncurses6,libpython3-dev,libsqlite3-0,libstdc++-12-dev,libxml2-dev,libz3-dev,pkg-config,tzdata,zlib1g-dev,unzip \
-        --customize-hook="mkdir -p \"\$1/opt\" && cp -a '$toolchain' \"\$1/opt/swift\"" bookworm - \
-        | "$ENGINE" import --change 'ENV PATH=/opt/swift/usr/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-            --change 'CMD ["bash"]' - "$STANDIN_SWIFT" >/dev/null
-}
-
-# choose VARIABLE OFFICIAL STANDIN BUILDER: the caller's choice, else the official image if it is
-# here or can be pulled, else the stand-in (built once, then reused).
-choose() {
-    local variable=$1 official=$2 standin=$3 builder=$4
-    if [ -n "${!variable:-}" ]; then return; fi
-    if image_exists "$official"; then printf -v "$variable" '%s' "$official"; return; fi
-    if image_exists "$standin"; then printf -v "$variable" '%s' "$standin"; return; fi
-    if timeout 60 "$ENGINE" pull -q "$official" >/dev/null 2>&1; then printf -v "$variable" '%s' "$official"; return; fi
-    command -v mmdebstrap >/dev/null || fail "$official cannot be pulled and mmdebstrap (for a stand-in) is missing"
-    echo "  $official cannot be pulled: building the stand-in $standin"
-    timed "stand-in $standin" "$builder"
-    printf -v "$variable" '%s' "$standin"
-}
-timed "runtime base" choose RUNTIME_IMAGE ubuntu:noble "$STANDIN_RUNTIME" build_standin_runtime
-timed "builder base" choose SWIFT_IMAGE swift:6.3-noble "$STANDIN_SWIFT" build_standin_swift
+timed "runtime base" choose_runtime_base
+timed "builder base" choose_swift_base
 echo "  bases: SWIFT_IMAGE=$SWIFT_IMAGE RUNTIME_IMAGE=$RUNTIME_IMAGE"
+export ENGINE SWIFT_IMAGE RUNTIME_IMAGE
 
-build() {
-    "$ENGINE" build "${BUILD_FLAGS[@]}" -q --build-arg SWIFT_IMAGE="$SWIFT_IMAGE" \
-        --build-arg RUNTIME_IMAGE="$RUNTIME_IMAGE" -t "$IMAGE" . >/dev/null
-}
-timed "docker build (the real Dockerfile)" build
+# The build a newcomer runs (the README's command), on the bases chosen above.
+build_as_documented() { IMAGE=$IMAGE scripts/container.sh build >/dev/null; }
+timed "scripts/container.sh build (the real Dockerfile)" build_as_documented
 SIZE=$("$ENGINE" image inspect --format '{{.Size}}' "$IMAGE")
 echo "  image $IMAGE: $SIZE bytes ($((SIZE / 1000000)) MB)"
 
@@ -184,6 +126,26 @@ runs_as_10001() {
     [ "$uid" = 10001 ] || fail "the server runs as UID '$uid', not 10001"
     echo "  ok: the server (PID 1) runs as UID $uid"
 }
+
+# The run a newcomer starts (the README's command): serves on the port PORT names, stops on SIGINT.
+run_as_documented() {
+    local port pid status=0
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    CONTAINER_NAME=$PREFIX-run PORT=$port IMAGE=$IMAGE scripts/container.sh run >"$WORK/run-documented.log" 2>&1 &
+    pid=$!
+    for _ in $(seq 100); do
+        curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && break
+        sleep 0.1
+    done
+    URL=http://127.0.0.1:$port
+    serves
+    kill -INT "$pid"
+    wait "$pid" || status=$?
+    # 0, or 130 when the engine reports the interrupt itself.
+    { [ "$status" = 0 ] || [ "$status" = 130 ]; } || { cat "$WORK/run-documented.log" >&2; fail "scripts/container.sh run exited $status on Ctrl-C"; }
+    echo "  ok: scripts/container.sh run served on 127.0.0.1:$port and stopped on Ctrl-C (exit $status)"
+}
+timed "scripts/container.sh run" run_as_documented
 
 timed "run with defaults" start default 8080 "${HEALTH_FLAGS[@]}" --
 timed "healthz + notebook gradcheck" serves

@@ -51,3 +51,14 @@ if ! python3 -c 'import selenium' >/dev/null 2>&1; then
     echo "setup: pip install selenium"
     python3 -m pip install -q --root-user-action=ignore "selenium==4.51.0"
 fi
+
+# The Python client's tests (scripts/python-client-test.sh): pytest, and numpy for the notebook's
+# arrays and the tests' reference values.
+if ! python3 -c 'import pytest' >/dev/null 2>&1; then
+    echo "setup: pip install pytest"
+    python3 -m pip install -q --root-user-action=ignore "pytest==9.0.3"
+fi
+if ! python3 -c 'import numpy' >/dev/null 2>&1; then
+    echo "setup: pip install numpy"
+    python3 -m pip install -q --root-user-action=ignore "numpy==2.4.6"
+fi

@@ -34,6 +34,9 @@ swift test --skip-build
 echo "== HTML and SVG answers (tidy, XML)"
 scripts/html-check.sh
 
+echo "== the Python client (clients/python) against a live server, pytest"
+SKIP_BUILD=1 scripts/python-client-test.sh
+
 echo "== browser (headless Chromium through Selenium)"
 SKIP_BUILD=1 scripts/browser-test.sh
 

@@ -41,14 +41,27 @@ extension GradientCheckReport {
         let floor = outcome.floor
         let passed = difference <= VerdictRule.limit(threshold: settings.threshold, floor: floor) && !outcome.comparedNothing
         var notes = leadingNotes + outcome.notes + trailingNotes
-        if !passed, settings.precision == .float64,
-            difference <= VerdictRule.limit(threshold: settings.threshold, floor: floor * GradientChecker.float32Scale),
-            float32Gradients()
-        {
+        // Judged as float64 (the default) while the gradients are float32 values whose difference
+        // is beyond float64's rounding but within float32's: say so, passed or not.
+        let float32Floor = floor * GradientChecker.float32Scale
+        let looksFloat32 =
+            settings.precision == .float64 && !outcome.comparedNothing
+            && difference > VerdictRule.limit(threshold: 0, floor: floor)
+            && difference <= VerdictRule.limit(threshold: settings.threshold, floor: float32Floor) && float32Gradients()
+        if looksFloat32 && !passed {
             notes.append(
-                "every gradient you sent is a float32 value, and the difference is within what float32 rounding explains (floor \(WorkEstimate.scientific(floor * GradientChecker.float32Scale))): if your forward and backward ran in float32, send \"dtype\": \"float32\""
+                "every gradient you sent is a float32 value, and the difference is within what float32 rounding explains (floor \(WorkEstimate.scientific(float32Floor))): if your forward and backward ran in float32, send \"dtype\": \"float32\""
+            )
+        } else if looksFloat32 {
+            notes.append(
+                "every gradient you sent is a float32 value, and the difference \(WorkEstimate.scientific(difference)) is float32 rounding (float32's floor here is \(WorkEstimate.scientific(float32Floor))), not float64's: if your forward and backward ran in float32, send \"dtype\": \"float32\" to be judged against float32's rounding"
             )
         }
+        let explanation =
+            looksFloat32
+            ? Self.float32Explanation(difference: difference, threshold: settings.threshold, float32Floor: float32Floor, passed: passed)
+            : VerdictRule.explanation(
+                difference: difference, threshold: settings.threshold, floor: floor, precision: settings.precision, passed: passed)
         self.init(
             difference: difference, passed: passed,
             message: outcome.comparedNothing
@@ -57,8 +70,18 @@ extension GradientCheckReport {
             mode: settings.mode, costEvaluations: outcome.costEvaluations, elapsedSeconds: elapsedSeconds,
             checkedCount: outcome.checkedCount, kinkCount: outcome.kinkCount,
             parameters: outcome.parameters, directions: outcome.directions, notes: notes, precision: settings.precision,
-            floor: floor,
-            explanation: VerdictRule.explanation(
-                difference: difference, threshold: settings.threshold, floor: floor, precision: settings.precision, passed: passed))
+            floor: floor, explanation: explanation)
+    }
+
+    /// The rule's sentence when float32 gradients were judged as float64: it speaks of float32's
+    /// rounding, which is what the difference is, not of float64's.
+    static func float32Explanation(difference d: Double, threshold t: Double, float32Floor f: Double, passed: Bool) -> String {
+        let (dText, tText, fText) = (WorkEstimate.scientific(d), WorkEstimate.scientific(t), WorkEstimate.scientific(f))
+        if passed {
+            return
+                "passed by the notebook's rule: the difference \(dText) is at or below the threshold \(tText); your gradients are float32 values, whose rounding explains differences up to about \(fText) here"
+        }
+        return
+            "failed by the notebook's rule (dtype float64, the default): the difference \(dText) is above the threshold \(tText), but your gradients are float32 values and float32 rounding explains differences up to about \(fText) here: send \"dtype\": \"float32\" if they were computed in float32"
     }
 }

@@ -36,6 +36,10 @@ public enum NetworkBuilder {
             try checkFiniteAndNonEmpty(w, key: wKey)
             try checkFiniteAndNonEmpty(b, key: bKey)
             if w.cols != previousRows {
+                // A transposed X is the likelier slip than a W1 of the wrong shape: say so.
+                if l == 1 && (x.cols == w.cols || (x.rows == y.cols && x.cols != y.cols)) {
+                    throw .transposedInput(shape: x.shape, weights: w.shape, examples: y.cols)
+                }
                 throw .shapeMismatch(
                     key: wKey, shape: w.shape, expected: Shape(rows: w.rows, cols: previousRows),
                     otherKey: previousKey, otherShape: previousShape)

@@ -14,6 +14,10 @@ public enum NetworkError: Error, Sendable, Equatable, CustomStringConvertible {
     case raggedMatrix(key: String, row: Int, expected: Int, found: Int)
     /// `key` has shape `shape`, but `otherKey` (shape `otherShape`) requires `expected`.
     case shapeMismatch(key: String, shape: Shape, expected: Shape, otherKey: String, otherShape: Shape)
+    /// X (shape `shape`) does not fit W1 (`weights`), and it looks transposed: X.T has the
+    /// columns W1 expects, or X has one row per example (`examples`: Y's columns) where the
+    /// notebook's X has one column per example.
+    case transposedInput(shape: Shape, weights: Shape, examples: Int)
     /// A caller's gradient `key` has shape `shape` where `of` (and so the gradient) has `expected`;
     /// `hint` names the slip that produces that shape, when one does (`GradientShapeHint`).
     case gradientShape(key: String, shape: Shape, expected: Shape, of: String, hint: String?)
@@ -35,9 +39,18 @@ public enum NetworkError: Error, Sendable, Equatable, CustomStringConvertible {
         case .emptyMatrix(let key):
             return "\(key) is empty: every matrix needs at least one row and one column"
         case let .raggedMatrix(key, row, expected, found):
-            return "\(key) is ragged: row \(row) has \(found) entries, row 0 has \(expected)"
+            return "\(key) is ragged: row \(row) has \(found) \(found == 1 ? "entry" : "entries"), row 0 has \(expected)"
         case let .shapeMismatch(key, shape, expected, otherKey, otherShape):
             return "\(key) has shape \(shape) but \(otherKey) has shape \(otherShape), so \(key) must have shape \(expected)"
+        case let .transposedInput(shape, weights, examples):
+            let transposed = Shape(rows: shape.cols, cols: shape.rows)
+            if transposed.rows == weights.cols {
+                return "X has shape \(shape) but W1 has shape \(weights): X may be transposed: X.T has the shape W1 expects, "
+                    + "\(transposed), with one column per example; pass X.T (the notebook's X is features x examples)"
+            }
+            return "X has shape \(shape) but W1 has shape \(weights): X may be transposed: it has one row per example (Y has "
+                + "\(examples) columns) where the notebook's X has one column per example; X.T has shape \(transposed), "
+                + "and W1 needs \(weights.cols) rows"
         case let .gradientShape(key, shape, expected, of, hint):
             return "\(key) has shape \(shape) but \(of) has shape \(expected), so \(key) must have shape \(expected)"
                 + (hint.map { ": \($0)" } ?? "")
@@ -59,6 +72,7 @@ public enum NetworkError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .raggedMatrix(key, _, _, _), let .nonFinite(key, _, _): return key
         case let .shapeMismatch(key, _, _, _, _), let .softmaxNeedsTwoOutputs(key, _): return key
         case let .gradientShape(key, _, _, _, _): return key
+        case .transposedInput: return "X"
         }
     }
 }

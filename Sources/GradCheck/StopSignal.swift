@@ -9,7 +9,8 @@ public enum Interruption: Error, Sendable, Equatable {
     case deadlineExceeded(allowedSeconds: Double)
     /// Once the engine had looked at the check point, the work came out over the budget
     /// (for example, ReLU units switching everywhere take every coordinate off the fast path).
-    case overBudget(operations: Double, budget: Double)
+    /// `coordinates`: what the check was to compare, so the refusal can size a cheaper one.
+    case overBudget(operations: Double, budget: Double, coordinates: Int)
 }
 
 /// Tells long computations when to stop: the caller cancelled, a deadline passed, or a refined
@@ -107,7 +108,9 @@ public final class StopSignal: Sendable {
         case Self.deadlineCode:
             let limit = deadline.load(ordering: .relaxed)
             return .deadlineExceeded(allowedSeconds: Double(limit &- started) / 1e9)
-        case Self.budgetCode: return .overBudget(operations: pricedOperations.withLock { $0 }, budget: budget)
+        case Self.budgetCode:
+            return .overBudget(
+                operations: pricedOperations.withLock { $0 }, budget: budget, coordinates: total.load(ordering: .relaxed))
         default: return nil
         }
     }

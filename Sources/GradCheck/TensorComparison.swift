@@ -84,7 +84,7 @@ struct TensorComparison {
             gradient: gradient, difference: difference, passed: passed, checkedCount: checkedCount,
             worst: worst, ratio: ratio, diagnosis: diagnosis, kinkCount: kinks.count,
             kinkExamples: Array(kinks.prefix(Self.kinkExamplesShown)), subgradientCount: subgradientCount, floor: floor,
-            maxRelativeError: maxRelativeError, band: VerdictRule.Band(maxRelativeError: maxRelativeError),
+            maxRelativeError: maxRelativeError, band: VerdictRule.Band(maxRelativeError: maxRelativeError, kinks: kinks.count),
             entries: entries)
     }
 
@@ -111,7 +111,10 @@ struct TensorComparison {
         }
         let tolerance = 1e-6 * max(a, n) / Double(max(analytic.count, 1)).squareRoot()
         let wrong = analytic.indices.filter { abs(analytic[$0] - numeric[$0]) > tolerance }.count
-        return (nil, "\(wrong) of \(analytic.count) entries of \(name) disagree with the numerical gradient")
+        return (
+            nil,
+            "\(wrong) of \(analytic.count) \(analytic.count == 1 ? "entry" : "entries") of \(name) disagree with the numerical gradient"
+        )
     }
 
     /// A norm at or below this fraction of the other side's is (all) zero.

@@ -25,6 +25,10 @@ public struct WorkEstimate: Sendable, Equatable, CustomStringConvertible {
     public let comparisons: Int
     public let costEvaluations: Int
 
+    /// The sample `operationsPerSampledCoordinate` is priced from: small, so each coordinate
+    /// shares little with its row and the price per coordinate errs high.
+    static let pricedSample = 64
+
     /// Operations per second per core the estimate assumes when it speaks in seconds.
     public static let operationsPerSecondPerCore = 2.5e9
     /// Bookkeeping of one compared coordinate: its `Coordinate`, numerical value and kink flag,
@@ -48,6 +52,11 @@ public struct WorkEstimate: Sendable, Equatable, CustomStringConvertible {
     /// What every part of a split check repeats whatever its share: the engine's setup, the base
     /// forward pass and the backward pass. A budget at or below it fits no part.
     public let repeatedOperations: Double
+    /// What one coordinate of `mode: "sample"` adds to the price of this network's check (a
+    /// sampled coordinate shares less work with its row than a full check's average one), priced
+    /// from a small sample so that it errs high; 0 in directional mode. A refusal sizes the sample
+    /// it suggests with it.
+    public let operationsPerSampledCoordinate: Double
 
     /// `intermediates`: the caller's dZ_l / dA_l, checked numerically and replayed by the
     /// diagnosis (not in directional mode). `shard`: price only that part of a full check (its
@@ -111,6 +120,19 @@ public struct WorkEstimate: Sendable, Equatable, CustomStringConvertible {
             diagnosisBytes = Self.backwardBytes(of: network, examples: m) + Self.engineCacheBytes(of: network, examples: m) + 64 * entries
         }
         operations = numerical + perComparison + 3 * forward + diagnosis  // + the base forward and a backward (about two forwards)
+        if options.mode.kind == .directional || total == 0 {
+            operationsPerSampledCoordinate = 0
+        } else {
+            let sampled = min(Self.pricedSample, total)
+            let share = Double(sampled) / Double(total)
+            let coordinates = ids.map { max(1, Int((Double(network[$0].count) * share).rounded(.up))) }
+            let work = zip(ids, coordinates).reduce(0.0) { sum, item in
+                sum
+                    + FastEngine.estimatedOperations(
+                        of: network, examples: m, parameter: item.0, coordinates: item.1, method: options.method)
+            }
+            operationsPerSampledCoordinate = work / Double(coordinates.reduce(0, +)) + Self.operationsPerCoordinate
+        }
         repeatedOperations =
             (options.mode.kind == .directional ? 0 : FastEngine.setupOperations(of: network, examples: m)) + 3 * forward
         peakBytes =

@@ -59,8 +59,9 @@ enum APIFailure: Error {
                     detail:
                         "the check ran past the time its price allows (\(WorkEstimate.scientific(seconds)) s) and was stopped: this input is slower than the cost model says; use \"mode\": \"sample\" or \"directional\" for a cheaper check"
                 ))
-        case let .check(.interrupted(.overBudget(operations, budget))):
-            return APIFailure.overBudget(WorkRefusal(priced: .checkPoint, operations: operations, budget: budget)).response
+        case let .check(.interrupted(.overBudget(operations, budget, coordinates))):
+            return APIFailure.overBudget(WorkRefusal(priced: .checkPoint(coordinates: coordinates), operations: operations, budget: budget))
+                .response
         case let .check(.nonFinite(detail)):
             return .problem(RequestError(status: RequestError.invalidField, detail: "no verdict: \(detail)"))
         }

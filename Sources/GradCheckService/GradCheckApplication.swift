@@ -71,14 +71,14 @@ public enum GradCheckApplication {
                 status: .ok, json: page, contentType: "text/html; charset=utf-8",
                 headers: ["Content-Security-Policy": IndexPage.contentSecurityPolicy, "X-Content-Type-Options": "nosniff"])
         }
-        router.add(.get, "/app.js", execution: .inline) { _ in
+        router.add(.get, "/app.js", execution: .inline, listed: false) { _ in
             HTTPResponse(
                 status: .ok, json: script, contentType: "text/javascript; charset=utf-8",
                 headers: ["X-Content-Type-Options": "nosniff"])
         }
         // Browsers ask for it unprompted; a 404 would be an error in every console.
-        router.add(.get, "/favicon.ico", execution: .inline) { _ in HTTPResponse(status: .noContent) }
-        router.add(.get, "/app.css", execution: .inline) { _ in
+        router.add(.get, "/favicon.ico", execution: .inline, listed: false) { _ in HTTPResponse(status: .noContent) }
+        router.add(.get, "/app.css", execution: .inline, listed: false) { _ in
             HTTPResponse(
                 status: .ok, json: style, contentType: "text/css; charset=utf-8",
                 headers: ["X-Content-Type-Options": "nosniff"])

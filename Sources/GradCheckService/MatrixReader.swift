@@ -49,7 +49,9 @@ enum MatrixReader {
                 values.reserveCapacity(rows.count * columns)
             } else if entries.count != columns {
                 throw RequestError.invalid(
-                    field, "row \(r + 1) has \(entries.count) entries, row 1 has \(columns) (rows must all be the same length)")
+                    field,
+                    "row \(r + 1) has \(entries.count) \(entries.count == 1 ? "entry" : "entries"), row 1 has \(columns) (rows must all be the same length)"
+                )
             }
             values.append(contentsOf: try numbers(entries, field: field, row: r + 1))
         }

@@ -1,3 +1,4 @@
+import Foundation
 import GradCheck
 
 /// Work priced over `ComputeLimits.maxOperations`, worded for the client in one place. The core
@@ -10,8 +11,9 @@ struct WorkRefusal: Sendable, Equatable {
         case pass
         /// `/gradcheck`, priced before it starts.
         case check(WorkEstimate)
-        /// `/gradcheck`, re-priced by the engine once it had looked at the check point.
-        case checkPoint
+        /// `/gradcheck`, re-priced by the engine once it had looked at the check point (ReLU units
+        /// on their kinks); `coordinates`: what it was to compare.
+        case checkPoint(coordinates: Int)
     }
 
     let priced: Priced
@@ -39,12 +41,47 @@ struct WorkRefusal: Sendable, Equatable {
                 "this request is estimated at \(WorkEstimate.scientific(operations)) operations, \(over); send fewer examples or a smaller network"
         case let .check(estimate):
             let seconds = estimate.seconds(onCores: Self.quotedCores)
+            let priced =
+                "is estimated at \(WorkEstimate.scientific(operations)) operations (about \(WorkEstimate.scientific(seconds)) s on \(Self.quotedCores) cores; \(estimate.comparisons) coordinates, \(estimate.costEvaluations) cost evaluations), \(over)"
+            if let shard = estimate.shard { return "this shard \(priced); \(moreShards(estimate, shard))" }
+            let perCoordinate = max(
+                estimate.operationsPerSampledCoordinate, (operations - estimate.repeatedOperations) / Double(max(1, estimate.comparisons)))
+            guard let sample = sampleAdvice(perCoordinate: perCoordinate, setup: estimate.repeatedOperations) else {
+                return "this check \(priced); \(Self.cheaperModes)"
+            }
+            return "\(sample) first; the full check \(priced)"
+        case let .checkPoint(coordinates):
+            // The engine's price includes the setup; spread over the coordinates, it overstates
+            // a coordinate's share, so the sample it sizes fits with room to spare.
+            let advice =
+                sampleAdvice(perCoordinate: operations / Double(max(1, coordinates)), setup: 0) ?? Self.cheaperModes
             return
-                "this \(estimate.shard == nil ? "check" : "shard") is estimated at \(WorkEstimate.scientific(operations)) operations (about \(WorkEstimate.scientific(seconds)) s on \(Self.quotedCores) cores; \(estimate.comparisons) coordinates, \(estimate.costEvaluations) cost evaluations), \(over); \(estimate.shard.map { moreShards(estimate, $0) } ?? Self.cheaperModes)"
-        case .checkPoint:
-            return
-                "at this check point the check is priced at \(WorkEstimate.scientific(operations)) operations (units on their ReLU kinks take coordinates off the fast path), \(over); \(Self.cheaperModes)"
+                "\(advice) first; a full check of this ReLU network at this point is priced at \(WorkEstimate.scientific(operations)) operations, \(over) (many units sit at their kinks, and those coordinates cost more)"
         }
+    }
+
+    /// "use "mode": "sample" with "samples": 2000: about 0.4 s (or "mode": "directional" with
+    /// "directions": k)": a sample that fits in half of what the setup leaves of the budget (a
+    /// sampled coordinate can cost more than a full check's average), rounded down to 1, 2 or 5
+    /// times a power of ten (at most 10,000), and what it takes on the quoted cores. Nil when not
+    /// even 10 coordinates fit.
+    func sampleAdvice(perCoordinate: Double, setup: Double) -> String? {
+        guard perCoordinate > 0, budget > setup else { return nil }
+        let fits = min(10_000, 0.5 * (budget - setup) / perCoordinate)
+        guard fits >= 10 else { return nil }
+        let decade = Foundation.pow(10, Foundation.floor(Foundation.log10(fits)))
+        let samples = Int([5, 2, 1].map { $0 * decade }.first { $0 <= fits } ?? decade)
+        let seconds = (setup + Double(samples) * perCoordinate) / (Double(Self.quotedCores) * WorkEstimate.operationsPerSecondPerCore)
+        let mode = RequestField.mode.rawValue
+        return
+            "use \"\(mode)\": \"\(GradientCheckOptions.Mode.Kind.sample.rawValue)\" with \"\(RequestField.samples.rawValue)\": \(samples): \(Self.duration(seconds)) on \(Self.quotedCores) cores (or \"\(mode)\": \"\(GradientCheckOptions.Mode.Kind.directional.rawValue)\" with \"\(RequestField.directions.rawValue)\": k)"
+    }
+
+    /// "about 0.43 s", "about 12 s", "under 0.01 s": two significant digits, read by a person.
+    static func duration(_ value: Double) -> String {
+        guard value.isFinite, value >= 0.01 else { return "under 0.01 s" }
+        let digits = max(0, 1 - Int(Foundation.floor(Foundation.log10(value))))
+        return "about " + String(format: "%.\(digits)f", value) + " s"
     }
 
     /// The advice for a shard over the budget: the same check in more, smaller parts, when a part

@@ -218,7 +218,7 @@ final class HTTPConnection: @unchecked Sendable {
                 send(busy)
             }
         case .refused(let refusal):
-            send(HTTPRouter.answer(refusal, to: request))
+            send(server.router.answer(refusal, to: request))
         }
     }
 

@@ -36,13 +36,27 @@ public struct HTTPRouter: Sendable {
     static let echoedBytes = 40
 
     private var routes: [String: [HTTPMethod: Route]] = [:]
+    /// The routes a 404 lists, in the order they were added.
+    private var listed: [(method: HTTPMethod, path: String)] = []
 
     public init() {}
 
+    /// `listed: false` keeps a route out of the list a 404 gives (a page's stylesheet, say).
     public mutating func add(
-        _ method: HTTPMethod, _ path: String, execution: Execution = .pool, handler: @escaping Handler
+        _ method: HTTPMethod, _ path: String, execution: Execution = .pool, listed: Bool = true, handler: @escaping Handler
     ) {
+        if listed && routes[path]?[method] == nil { self.listed.append((method, path)) }
         routes[path, default: [:]][method] = Route(handler: handler, execution: execution)
+    }
+
+    /// "POST /forward, /backward; GET /healthz, /": the listed routes, grouped by method in the
+    /// order each method was first added.
+    var routeList: String {
+        var methods: [HTTPMethod] = []
+        for route in listed where !methods.contains(route.method) { methods.append(route.method) }
+        return methods.map { method in
+            "\(method) " + listed.filter { $0.method == method }.map(\.path).joined(separator: ", ")
+        }.joined(separator: "; ")
     }
 
     func resolve(method: HTTPMethod, path: String) -> Resolution {
@@ -59,24 +73,25 @@ public struct HTTPRouter: Sendable {
     public func respond(to request: HTTPRequest) -> HTTPResponse {
         switch resolve(method: request.method, path: request.path) {
         case .route(let route, _): route.handler(request)
-        case .refused(let refusal): Self.answer(refusal, to: request)
+        case .refused(let refusal): answer(refusal, to: request)
         }
     }
 
     /// The router's own answer when no route takes the request: 404, 405 with `Allow`, or 501.
-    static func answer(_ refusal: Refusal, to request: HTTPRequest) -> HTTPResponse {
+    func answer(_ refusal: Refusal, to request: HTTPRequest) -> HTTPResponse {
         switch refusal {
         case .notFound:
-            return .problem(status: .notFound, detail: "no route for \(echo(request.path))")
+            let known = listed.isEmpty ? "" : "; the routes are \(routeList)"
+            return .problem(status: .notFound, detail: "no route for \(Self.echo(request.path))\(known)")
         case .methodNotAllowed(let allow):
             return .problem(
-                status: .methodNotAllowed, detail: "\(request.method) is not allowed on \(echo(request.path)); allowed: \(allow)",
+                status: .methodNotAllowed, detail: "\(request.method) is not allowed on \(Self.echo(request.path)); allowed: \(allow)",
                 headers: ["Allow": allow])
         case .notImplemented:
             return .problem(
                 status: .notImplemented,
                 detail:
-                    "method \(echo(request.method.rawValue)) is not implemented by this server (methods are case-sensitive: GET, HEAD and POST are)"
+                    "method \(Self.echo(request.method.rawValue)) is not implemented by this server (methods are case-sensitive: GET, HEAD and POST are)"
             )
         }
     }

@@ -98,7 +98,7 @@ import Testing
         arguments: [
             (
                 #"{"X": [[1, 2], [3]], "Y": [1, 0], "parameters": {"W1": [[1]]}}"#, 422,
-                "X: row 2 has 1 entries, row 1 has 2 (rows must all be the same length)"
+                "X: row 2 has 1 entry, row 1 has 2 (rows must all be the same length)"
             ),
             (
                 #"{"X": [[1]], "Y": [1], "parameters": {"W1": [[1, 2, 3, 4, 5], [1, 2, 3, 4, 5], [1, 2, 3, 4]]}}"#, 422,

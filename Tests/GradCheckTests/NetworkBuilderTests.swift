@@ -77,6 +77,22 @@ import Testing
         #expect(e?.description == "W2 has shape (3, 4) but W1 has shape (5, 4), so W2 must have shape (3, 5)")
     }
 
+    @Test func transposedXIsNamedInsteadOfAskingToReshapeW1() {
+        let e = error(parameters(), x: Matrix(rows: 3, cols: 4, repeating: 0.5))
+        #expect(e == .transposedInput(shape: Shape(rows: 3, cols: 4), weights: Shape(rows: 5, cols: 4), examples: 3))
+        #expect(e?.key == "X")
+        let text = e?.description ?? ""
+        #expect(text.contains("X may be transposed: X.T has the shape W1 expects, (4, 3)"))
+        #expect(!text.contains("W1 must have shape"))
+    }
+
+    @Test func xWithOneRowPerExampleIsNamedEvenWhenItsTransposeDoesNotFitW1() {
+        // 3 examples as rows, 6 features: Y has 3 columns, X.T is (6, 3), W1 wants 4 rows.
+        let e = error(parameters(), x: Matrix(rows: 3, cols: 6, repeating: 0.5))
+        #expect(e == .transposedInput(shape: Shape(rows: 3, cols: 6), weights: Shape(rows: 5, cols: 4), examples: 3))
+        #expect(e?.description.contains("X may be transposed: it has one row per example (Y has 3 columns)") == true)
+    }
+
     @Test func firstWeightMustMatchX() {
         let e = error(parameters(), x: Matrix(rows: 2, cols: 3))
         #expect(e?.description == "W1 has shape (5, 4) but X has shape (2, 3), so W1 must have shape (5, 2)")
@@ -110,7 +126,7 @@ import Testing
         }
         #expect(
             NetworkError.raggedMatrix(key: "W2", row: 1, expected: 2, found: 1).description
-                == "W2 is ragged: row 1 has 1 entries, row 0 has 2")
+                == "W2 is ragged: row 1 has 1 entry, row 0 has 2")
     }
 
     @Test func nonFiniteValuesAndLambd() {

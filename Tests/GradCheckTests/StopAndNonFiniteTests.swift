@@ -83,11 +83,12 @@ import Testing
             _ = try checker.check(network, inputs: x, labels: y, options: options, stop: stop)
             Issue.record("an over-budget check ran")
         } catch {
-            guard case .interrupted(.overBudget(let operations, _)) = error else {
+            guard case .interrupted(.overBudget(let operations, _, let coordinates)) = error else {
                 Issue.record("\(error)")
                 return
             }
             #expect(operations > upFront.operations * 2)
+            #expect(coordinates == network.parameterCount)
         }
         // A smooth network prices its slow path up front: nothing to add.
         var tanh = network

@@ -62,6 +62,19 @@ import Testing
         }
         #expect(headOnly)
     }
+
+    @Test func notFoundListsTheRoutesThatExist() throws {
+        var router = HTTPRouter()
+        router.add("POST", "/forward") { _ in HTTPResponse(status: 200) }
+        router.add("GET", "/healthz") { _ in HTTPResponse(status: 200) }
+        router.add("POST", "/backward") { _ in HTTPResponse(status: 200) }
+        router.add("GET", "/app.css", listed: false) { _ in HTTPResponse(status: 200) }
+        let missing = router.respond(to: HTTPRequest(method: "GET", path: "/nope"))
+        #expect(missing.status == 404)
+        let problem = try #require(try JSONSerialization.jsonObject(with: Data(missing.body)) as? [String: Any])
+        #expect(problem["detail"] as? String == "no route for /nope; the routes are POST /forward, /backward; GET /healthz")
+        #expect(HTTPRouter().respond(to: HTTPRequest(method: "GET", path: "/x")).status == 404)
+    }
 }
 
 /// Lifecycle edges that need no traffic.

@@ -72,6 +72,10 @@ import Testing
         let client = try CurlClient()
         let missing = try client.get(service.url("/nope"))
         #expect(missing.status == 404 && Bodies.object(missing)?["status"] as? Int == 404)
+        #expect(
+            Bodies.object(missing)?["detail"] as? String
+                == "no route for /nope; the routes are POST /forward, /backward, /gradcheck, /gradcheck/merge; GET /healthz, /openapi.json, /, /readyz, /metrics"
+        )
         let wrongMethod = try client.get(service.url("/gradcheck"))
         #expect(wrongMethod.status == 405)
         #expect(wrongMethod.header("Allow") == "POST")

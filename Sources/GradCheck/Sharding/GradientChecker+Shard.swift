@@ -152,7 +152,7 @@ extension GradientChecker {
             gradient: t.gradient, difference: difference, passed: passed, checkedCount: t.checkedCount,
             worst: t.worst, ratio: ratio, diagnosis: diagnosis, kinkCount: t.kinkCount,
             kinkExamples: t.kinkExamples, subgradientCount: t.subgradientCount, floor: floor,
-            maxRelativeError: t.maxRelativeError, band: VerdictRule.Band(maxRelativeError: t.maxRelativeError),
+            maxRelativeError: t.maxRelativeError, band: VerdictRule.Band(maxRelativeError: t.maxRelativeError, kinks: t.kinkCount),
             entries: nil)
     }
 
@@ -169,7 +169,7 @@ extension GradientChecker {
         }
         return (
             nil,
-            "\(name) disagrees with the numerical gradient (\(t.comparedCount) entries compared; the worst is at \(t.worst.map(\.index.description) ?? "none"))"
+            "\(name) disagrees with the numerical gradient (\(t.comparedCount) \(t.comparedCount == 1 ? "entry" : "entries") compared; the worst is at \(t.worst.map(\.index.description) ?? "none"))"
         )
     }
 }

@@ -16,20 +16,22 @@ public enum VerdictRule {
     }
 
     /// CS231n's per-entry bands for max |a - n| / max(|a|, |n|): > 1e-2 wrong, 1e-2..1e-4
-    /// uncomfortable, 1e-4..1e-7 acceptable with kinks (too high without them), < 1e-7 good.
+    /// uncomfortable, 1e-4..1e-7 acceptable with kinks, < 1e-7 good. A tensor with no kinks is
+    /// never "acceptable with kinks": CS231n calls 1e-4..1e-7 too high without them, so it is
+    /// uncomfortable there.
     public enum Band: String, Sendable {
         case good
         case acceptableWithKinks = "acceptable with kinks"
         case uncomfortable
         case wrong
 
-        public init(maxRelativeError e: Double) {
+        public init(maxRelativeError e: Double, kinks: Int) {
             if !(e <= 1e-2) {
                 self = .wrong
             } else if e > 1e-4 {
                 self = .uncomfortable
             } else if e > 1e-7 {
-                self = .acceptableWithKinks
+                self = kinks > 0 ? .acceptableWithKinks : .uncomfortable
             } else {
                 self = .good
             }

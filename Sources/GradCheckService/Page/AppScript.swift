@@ -1,4 +1,5 @@
-/// `GET /app.js`: the page's behaviour. It sends the body to `POST /gradcheck` with
+/// `GET /app.js`: the page's behaviour. The example buttons load `PageExamples`' bodies and check
+/// them. It sends the body to `POST /gradcheck` with
 /// `Accept: text/html` and inserts the report's `<main>`; a problem answer shows its `detail` as
 /// text. Nothing from the answer is evaluated: the report is parsed by DOMParser (its scripts,
 /// if any, never run) and the error is set with textContent.
@@ -13,6 +14,20 @@ enum AppScript {
           const error = document.getElementById("error");
           const result = document.getElementById("result");
           const button = document.getElementById("check");
+
+          // The notebook's bodies (scripts/examples/notebook.json and notebook-buggy-full.json):
+          // a button puts one in the text area and checks it, so a first visit shows a report.
+          const examples = {
+            "load-example": { name: "the notebook's example (the service checks its own backward)", body: \#(PageExamples.notebook) },
+            "load-buggy": { name: "the notebook's buggy gradients (its backward_propagation_n dict)", body: \#(PageExamples.notebookBuggy) }
+          };
+          Object.keys(examples).forEach(function (id) {
+            document.getElementById(id).addEventListener("click", function () {
+              text.value = JSON.stringify(examples[id].body, null, 1);
+              status.textContent = "Loaded " + examples[id].name + ".";
+              form.requestSubmit();
+            });
+          });
 
           file.addEventListener("change", async function () {
             if (file.files.length === 0) return;

@@ -9,6 +9,8 @@ enum AppStyle {
         .options .field{flex:1 1 10rem}
         select,input,button,textarea{font-size:1rem}
         button{padding:.5rem 1.5rem;margin:.5rem 0}
+        .examples{display:flex;flex-wrap:wrap;gap:0 .75rem}
+        .examples button{padding:.4rem .9rem}
         :focus-visible{outline:3px solid #1565c0;outline-offset:2px}
         .error{background:#fdecea;border:2px solid #c62828;padding:.6rem;white-space:pre-wrap;overflow-wrap:anywhere}
 

@@ -1,5 +1,5 @@
-/// `GET /`: the page where a person pastes or uploads a request body, picks the method, mode and
-/// epsilon, and sees the HTML report. Its script and style are served from `/app.js` and
+/// `GET /`: the page where a person pastes or uploads a request body (or loads one of the
+/// notebook's, `PageExamples`), picks the method, mode and epsilon, and sees the HTML report. Its script and style are served from `/app.js` and
 /// `/app.css`, so the page's Content-Security-Policy allows nothing inline at all.
 enum IndexPage {
     /// The report's own stylesheet hash is allowed too: the page parses the report (DOMParser
@@ -18,8 +18,12 @@ enum IndexPage {
         <body>
         <header><h1>gradcheck</h1>
         <p>Paste or upload a request body (the same JSON as <code>POST /gradcheck</code>: <code>X</code>, <code>Y</code>,
-        <code>parameters</code> and, to check your own backward pass, <code>gradients</code>), then press Check.</p></header>
+        <code>parameters</code> and, to check your own backward pass, <code>gradients</code>), then press Check.
+        Or start from the "Gradient Checking" notebook's own network: each button loads its body and checks it.</p></header>
         <form id="check-form" novalidate>
+        <div class="examples">
+        <button type="button" id="load-example">Load the notebook example</button>
+        <button type="button" id="load-buggy">Load the notebook's buggy gradients</button></div>
         <div class="field"><label for="body-file">Upload a JSON file</label>
         <input type="file" id="body-file" accept="application/json,.json"></div>
         <div class="field"><label for="body-text">Request body (JSON)</label>

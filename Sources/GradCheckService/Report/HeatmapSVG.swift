@@ -61,7 +61,7 @@ enum HeatmapSVG {
         }
         switch cell.state {
         case .notChecked: return text + " not checked (not drawn by sample mode)"
-        case .kink: text += " crosses a kink (left out)"
+        case .kink: text += " at a kink, checked as a subgradient (the central quotient straddles it)"
         case .wrong: text += " WRONG"
         case .compared: break
         }
@@ -102,7 +102,7 @@ enum HeatmapSVG {
         out += "<text x=\"\(keys + 18)\" y=\"28\" font-size=\"11\" font-family=\"sans-serif\">wrong entry</text>"
         out +=
             "<rect x=\"\(keys)\" y=\"38\" width=\"12\" height=\"12\" fill=\"\(ErrorColourScale.kinkColour)\" stroke=\"#000\" stroke-dasharray=\"2 2\"/>"
-        out += "<text x=\"\(keys + 18)\" y=\"48\" font-size=\"11\" font-family=\"sans-serif\">kink (left out)</text>"
+        out += "<text x=\"\(keys + 18)\" y=\"48\" font-size=\"11\" font-family=\"sans-serif\">kink (subgradient)</text>"
         out += "</svg>"
     }
 }

@@ -35,13 +35,29 @@ enum ReportHTML {
         return Array(out.utf8)
     }
 
+    /// "no ReLU kinks", or "2 at a ReLU kink, checked as subgradients" (the value must lie
+    /// between the one-sided quotients); those that could not be checked so are counted apart.
+    static func kinkSummary(_ count: Int, subgradients: Int) -> String {
+        switch (count, subgradients) {
+        case (0, _): return "no ReLU kinks"
+        case (1, 1): return "1 at a ReLU kink, checked as a subgradient"
+        case _ where subgradients == count: return "\(count) at a ReLU kink, checked as subgradients"
+        default:
+            return
+                "\(count) at a ReLU kink (\(subgradients) checked as \(subgradients == 1 ? "a subgradient" : "subgradients"), \(count - subgradients) left out)"
+        }
+    }
+
     private static func body(_ report: GradientCheckReport, into out: inout String) {
         verdict(passed: report.passed, message: report.message, into: &out)
         out += "<dl class=\"summary\">"
         fact("difference", Markup.number(report.difference), into: &out)
         fact("threshold", Markup.number(report.threshold), into: &out)
         fact("method", report.methodUsed.rawValue + ", epsilon " + Markup.number(report.epsilon), into: &out)
-        fact("mode", report.mode.kind.rawValue + ", \(report.checkedCount) checked, \(report.kinkCount) kink(s) left out", into: &out)
+        fact(
+            "mode",
+            report.mode.kind.rawValue + ", \(report.checkedCount) checked, "
+                + kinkSummary(report.kinkCount, subgradients: report.parameters.reduce(0) { $0 + $1.subgradientCount }), into: &out)
         if let convention = report.diagnosis.convention { fact("convention", convention.rawValue, into: &out) }
         out += "</dl>"
         diagnosis(report.diagnosis, into: &out)
@@ -93,7 +109,7 @@ enum ReportHTML {
         fact("difference", Markup.number(tensor.difference), into: &out)
         if let ratio = tensor.ratio, ratio.isFinite { fact("ratio", Markup.number(ratio), into: &out) }
         if let diagnosis = tensor.diagnosis { fact("diagnosis", Markup.escape(diagnosis), into: &out) }
-        fact("checked", "\(tensor.checkedCount) entries", into: &out)
+        fact("checked", "\(tensor.checkedCount) \(tensor.checkedCount == 1 ? "entry" : "entries")", into: &out)
         if let note = tensor.kinkNote { fact("kinks", Markup.escape(note), into: &out) }
         if let grid, let entries = tensor.entries {
             let shape = "\(entries.rows) x \(entries.cols)"

@@ -78,6 +78,33 @@ import FoundationXML
         #expect(!html.contains("<script"))
     }
 
+    @Test func reportWordsKinksAndCountsAsTheyAre() throws {
+        let html = String(decoding: api.gradcheck(try Self.example("notebook-buggy.json"), accept: "text/html").body, as: UTF8.self)
+        // The notebook's network has no kinks: none "left out", and b3's one entry is "1 entry".
+        #expect(html.contains("full, 47 checked, no ReLU kinks"))
+        #expect(!html.contains("left out") && !html.contains("1 entries"))
+        #expect(html.contains("<dd>1 entry</dd>") && html.contains("<dd>20 entries</dd>"), "the checked counts")
+        #expect(html.contains("kink (subgradient)"))
+        // A unit sitting at 0 for one example: its kinks are checked as subgradients.
+        let kinked =
+            #"{"X": [[1, -1, 2]], "Y": [1, 0, 1], "parameters": {"W1": [[1], [0.5]], "b1": [-1, 0.25], "W2": [[1.5, -0.7]], "b2": [0.2]}}"#
+        let report = String(decoding: api.gradcheck(Array(kinked.utf8), accept: "text/html").body, as: UTF8.self)
+        #expect(report.contains("2 at a ReLU kink, checked as subgradients"))
+        #expect(report.contains("at a kink, checked as a subgradient"))
+        #expect(ReportHTML.kinkSummary(1, subgradients: 1) == "1 at a ReLU kink, checked as a subgradient")
+        #expect(ReportHTML.kinkSummary(3, subgradients: 1) == "3 at a ReLU kink (1 checked as a subgradient, 2 left out)")
+    }
+
+    @Test func bandsSayAcceptableWithKinksOnlyWhereThereAreKinks() throws {
+        let answer = try #require(
+            JSONSerialization.jsonObject(with: Data(api.gradcheck(try Self.example("notebook.json")).body)) as? [String: Any])
+        let parameters = try #require(answer["parameters"] as? [String: [String: Any]])
+        for (name, entry) in parameters {
+            let kinks = (entry["kinks"] as? [String: Any])?["count"] as? Int
+            #expect(kinks == 0 && entry["band"] as? String != "acceptable with kinks", "\(name): \(entry)")
+        }
+    }
+
     @Test func jsonIsUnchangedByNegotiation() throws {
         let body = try Self.example("notebook-buggy.json")
         func withoutSeconds(_ response: APIResponse) -> String {

@@ -34,6 +34,7 @@ import Testing
         #expect(!strict.passed, "float64 rule: difference \(strict.difference)")
         #expect(strict.notes.contains { $0.contains("\"dtype\": \"float32\"") }, "\(strict.notes)")
         #expect(strict.explanation.hasPrefix("failed"))
+        #expect(!strict.explanation.contains("float64 rounding"), "\(strict.explanation)")
         let lenient = try check(problem, gradients, .float32)
         #expect(lenient.passed, "difference \(lenient.difference), floor \(lenient.floor)")
         #expect(lenient.floor > strict.floor * 1e8)
@@ -53,6 +54,26 @@ import Testing
         #expect(report.explanation.contains("above what float32 rounding explains"), "\(report.explanation)")
     }
 
+    @Test func passingFloat32GradientsWithoutDtypeGetTheNoteAndAFloat32Explanation() throws {
+        // Few examples: the honest float32 error stays under the notebook's 1e-7, so the check
+        // passes as float64, but its difference is float32 rounding and the answer says so.
+        // The first of a few seeded networks whose float32 rounding stays under 1e-7.
+        let candidates = (20..<40).map { seed in
+            Float32Backward.rounded(
+                TestProblem.random(widths: [4, 5, 3, 1], m: 3, activation: .tanh, output: .sigmoid, lambd: 0, seed: UInt64(seed)))
+        }
+        let checked = try candidates.map { ($0, try check($0, Float32Backward.gradients($0), .float64)) }
+        let (problem, report) = try #require(checked.first { $0.1.passed }, "no seed passes at float64")
+        #expect(report.difference > 1e3 * report.floor, "difference \(report.difference), floor \(report.floor)")
+        #expect(report.notes.contains { $0.contains("float32 rounding") && $0.contains("\"dtype\": \"float32\"") }, "\(report.notes)")
+        #expect(report.explanation.hasPrefix("passed by the notebook's rule"))
+        #expect(report.explanation.contains("float32 values") && !report.explanation.contains("float64 rounding"), "\(report.explanation)")
+        // The same network's float64 gradients: no float32 note, float64's sentence.
+        let exact = checker.check(problem.network, inputs: problem.x, labels: problem.y)
+        #expect(exact.passed && !exact.notes.contains { $0.contains("float32") })
+        #expect(exact.explanation.contains("rounding in float64"))
+    }
+
     @Test func float64ChecksKeepTheNotebooksRuleAndExplainIt() throws {
         let problem = TestProblem.random(widths: [5, 4, 1], m: 6, activation: .tanh, output: .sigmoid, lambd: 0, seed: 2)
         let report = checker.check(problem.network, inputs: problem.x, labels: problem.y)
@@ -62,11 +83,12 @@ import Testing
     }
 
     @Test func cs231nBands() {
-        #expect(VerdictRule.Band(maxRelativeError: 1e-9) == .good)
-        #expect(VerdictRule.Band(maxRelativeError: 1e-5) == .acceptableWithKinks)
-        #expect(VerdictRule.Band(maxRelativeError: 1e-3) == .uncomfortable)
-        #expect(VerdictRule.Band(maxRelativeError: 0.5) == .wrong)
-        #expect(VerdictRule.Band(maxRelativeError: .nan) == .wrong)
+        #expect(VerdictRule.Band(maxRelativeError: 1e-9, kinks: 0) == .good)
+        #expect(VerdictRule.Band(maxRelativeError: 1e-5, kinks: 2) == .acceptableWithKinks)
+        #expect(VerdictRule.Band(maxRelativeError: 1e-5, kinks: 0) == .uncomfortable)
+        #expect(VerdictRule.Band(maxRelativeError: 1e-3, kinks: 2) == .uncomfortable)
+        #expect(VerdictRule.Band(maxRelativeError: 0.5, kinks: 0) == .wrong)
+        #expect(VerdictRule.Band(maxRelativeError: .nan, kinks: 0) == .wrong)
     }
 
     @Test func formatsKnowTheirOwnNumbers() {
