@@ -86,7 +86,7 @@ public enum LayerJudge {
         let spread = Double(analytic.count).squareRoot() * noise
         let floor = denominator == 0 ? (spread > 0 ? .infinity : 0) : spread / denominator
         let limit = VerdictRule.limit(threshold: threshold, floor: floor)
-        let band = VerdictRule.Band(maxRelativeError: worstBeyondRounding)
+        let band = VerdictRule.Band(maxRelativeError: worstBeyondRounding, kinks: kinks)
         let inconclusive = limit >= inconclusiveLimit && difference <= limit
         let passed = !inconclusive && difference <= limit && band != .wrong
         return GradientVerdict(
