@@ -111,8 +111,8 @@ extension GradCheckAPI {
             } catch { throw .check(error) }
             title = "layer \(body.type) (\(body.convention.rawValue))"
             describe = { writer throws(JSONWriteError) in
-                try writer.member("layer", string: body.type)
-                try writer.member("convention", string: body.convention.rawValue)
+                writer.member("layer", string: body.type)
+                writer.member("convention", string: body.convention.rawValue)
                 try LayerReportEncoder.writeUpstream(layer, to: &writer)
             }
         case let .layerNetwork(body):
@@ -164,8 +164,8 @@ extension GradCheckAPI {
             } catch { throw .check(error) }
             title = "network of \(body.layers.count) layers, \(body.loss.rawValue) loss (\(body.convention.rawValue))"
             describe = { writer throws(JSONWriteError) in
-                try writer.member("convention", string: body.convention.rawValue)
-                try writer.member("loss", string: body.loss.rawValue)
+                writer.member("convention", string: body.convention.rawValue)
+                writer.member("loss", string: body.loss.rawValue)
             }
         default:
             preconditionFailure("layerCheck takes layer bodies only")
