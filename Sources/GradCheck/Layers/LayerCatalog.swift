@@ -52,13 +52,16 @@ public enum LayerCatalog {
 
     /// Checks `inputs` against the layer's argument names: every argument present, none unknown,
     /// integer arguments whole numbers. `prefix` is where the inputs sit (`inputs.`).
-    public static func checkNames(_ inputs: LayerInputs, of layer: any LayerFunction, type: String, prefix: String) throws(LayerError) {
+    public static func checkNames(
+        _ inputs: LayerInputs, of layer: any LayerFunction, type: String, convention: LayerConvention, prefix: String
+    ) throws(LayerError) {
         let takes = layer.inputNames.joined(separator: ", ")
+        let which = "\(convention.rawValue)'s \(type)"
         for name in inputs.keys.sorted() where !layer.inputNames.contains(name) {
-            throw LayerError(prefix + name, "\(type) takes no argument \"\(name)\"; its arguments are \(takes)")
+            throw LayerError(prefix + name, "\(which) takes no argument \"\(name)\"; its arguments are \(takes)")
         }
         for name in layer.inputNames where inputs[name] == nil {
-            throw LayerError(prefix + name, "missing; \(type) takes \(takes)")
+            throw LayerError(prefix + name, "missing; \(which) takes \(takes)")
         }
         for name in layer.integerInputs.sorted() {
             if let tensor = inputs[name], let bad = tensor.values.firstIndex(where: { $0.rounded(.towardZero) != $0 }) {

@@ -16,7 +16,8 @@ struct PreparedLayer {
         do throws(LayerError) {
             function = try LayerCatalog.make(
                 request.type, convention: request.convention, hyper: &hyper, field: "\(RequestField.layer.rawValue).type")
-            try LayerCatalog.checkNames(request.inputs, of: function, type: request.type, prefix: inputsField)
+            try LayerCatalog.checkNames(
+                request.inputs, of: function, type: request.type, convention: request.convention, prefix: inputsField)
         } catch { throw RequestError(error) }
         type = request.type
         inputs = request.inputs
@@ -103,7 +104,8 @@ struct PreparedNetwork {
             }
             arguments[data] = input
             do throws(LayerError) {
-                try LayerCatalog.checkNames(arguments, of: function, type: spec.type, prefix: field + "params.")
+                try LayerCatalog.checkNames(
+                    arguments, of: function, type: spec.type, convention: request.convention, prefix: field + "params.")
             } catch {
                 throw RequestError(error)
             }
@@ -137,7 +139,7 @@ struct PreparedNetwork {
             lossInputs["mask"] = lossArguments["mask"]
         }
         do throws(LayerError) {
-            try LayerCatalog.checkNames(lossArguments, of: loss, type: request.loss.rawValue, prefix: "")
+            try LayerCatalog.checkNames(lossArguments, of: loss, type: request.loss.rawValue, convention: .cs231n, prefix: "")
             _ = try loss.outputShapes(lossArguments)
         } catch {
             let field = error.field == "x" ? RequestField.loss.rawValue : error.field

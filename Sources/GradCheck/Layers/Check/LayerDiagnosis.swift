@@ -30,7 +30,7 @@ public enum LayerDiagnosis {
             guard let replay = slip.replay(inputs, upstream)?[gradient], replay.shape == caller.shape else { continue }
             if difference(caller.values, replay.values) <= limit && difference(replay.values, right.values) > limit {
                 return LayerRootCause(
-                    gradient: verdict.name, kind: slip.kind, factor: nil, entries: [], message: "\(verdict.name): \(slip.message)")
+                    gradient: verdict.name, kind: slip.kind, factor: nil, entries: [], message: named(slip.message, verdict.name, gradient))
             }
         }
         return generic(verdict, right: right, limit: limit)
@@ -64,6 +64,15 @@ public enum LayerDiagnosis {
     /// in the notebook's difference; 1e-9 leaves room for long sums.
     static let analyticTolerance = 1e-9
     static let separation = 100.0
+
+    /// A slip's sentence under the answer's name of the gradient: as it is in a layer check
+    /// (it starts with the gradient's name), after the layer's name in a network
+    /// ("conv1: dw is rotated ...").
+    static func named(_ message: String, _ answerName: String, _ gradient: String) -> String {
+        if answerName == gradient { return message.hasPrefix(gradient) ? message : "\(gradient): \(message)" }
+        let layer = answerName.dropLast(gradient.count + 1)
+        return "\(layer): \(message)"
+    }
 
     /// The slips any tensor can make, judged against the right values.
     static func generic(_ verdict: GradientVerdict, right: Tensor, limit: Double) -> LayerRootCause {

@@ -69,58 +69,42 @@ public enum LayerNetworkChecker {
         var rootCauses: [LayerRootCause] = []
         var propagated: [String] = []
         var notes: [String] = []
-        // What flows into the current layer's output: right (the loss's own gradient), wrong, or
-        // unknown (the caller did not send the input gradient of the layer after it).
-        var inflowWrong: Bool? = false
+        // What flows into the current layer's output: right (the loss's own gradient, or an input
+        // gradient the caller sent that passed), wrong (one that failed), or unknown (not sent,
+        // below a layer with wrong gradients). `assumed`: an input gradient on the way was not
+        // sent, so "right" is inferred from the layers above having no wrong gradient.
+        enum Inflow { case right, wrong, unknown }
+        var inflow = Inflow.right
+        var assumed = false
         let (inputs, _) = network.activations()
         for k in network.layers.indices.reversed() {
             let layer = network.layers[k]
             let names = layer.function.gradientInputs.map { "\(layer.name).\($0.gradient)" }
             let wrong = names.compactMap { byName[$0] }.filter { !$0.passed && !$0.inconclusive }
-            if !wrong.isEmpty {
-                if inflowWrong == true || (inflowWrong == nil && !rootCauses.isEmpty) {
-                    propagated += wrong.map(\.name)
+            let next = k + 1 < network.layers.count ? network.layers[k + 1].name : nil
+            for verdict in wrong {
+                if inflow == .wrong {
+                    propagated.append(verdict.name)
+                    continue
+                }
+                let cause = cause(
+                    of: verdict, in: k, network: network, input: inputs[k], right: right, upstream: upstream[k], threshold: threshold)
+                // Below a layer whose input gradient was not sent, a wrong gradient is a mistake of
+                // its own only when one of its layer's slips (or a plain constant) reproduces it.
+                if inflow == .unknown && !rootCauses.isEmpty && !cause.isRecognised {
+                    propagated.append(verdict.name)
                 } else {
-                    let arguments = network.arguments(of: k, input: inputs[k])
-                    for verdict in wrong {
-                        let gradient = String(verdict.name.dropFirst(layer.name.count + 1))
-                        guard var reference = right[layer.name]?[gradient] else { continue }
-                        // The slips replay the layer's own backward, without the network's L2 term.
-                        var adjusted = verdict
-                        if let param = layer.function.gradientInputs.first(where: { $0.gradient == gradient })?.input,
-                            LayerNetwork.regularised.contains(param), network.reg != 0
-                        {
-                            let l2 = network.reg * layer.params[param]!
-                            reference = reference + (-1 * l2)
-                            let limit = VerdictRule.limit(threshold: threshold, floor: verdict.floor)
-                            if LayerDiagnosis.difference(verdict.analytic.values, reference.values) <= limit {
-                                rootCauses.append(
-                                    LayerRootCause(
-                                        gradient: verdict.name, kind: .missingL2, factor: nil, entries: [],
-                                        message:
-                                            "\(verdict.name) lacks the L2 term reg * \(param) (the loss adds 0.5 * reg * sum(\(param)**2))")
-                                )
-                                continue
-                            }
-                            adjusted = verdict.removing(l2)
-                        }
-                        var cause = LayerDiagnosis.diagnose(
-                            adjusted, gradient: gradient, layer: layer.function, inputs: arguments, upstream: upstream[k], right: reference,
-                            threshold: threshold)
-                        if inflowWrong == nil {
-                            cause = cause.inferredUpstream(k + 1 < network.layers.count ? network.layers[k + 1].name : nil)
-                        }
-                        rootCauses.append(cause)
-                    }
+                    rootCauses.append(assumed || inflow == .unknown ? cause.inferredUpstream(next) : cause)
                 }
             }
-            // What flows into layer k - 1 is layer k's input gradient, when the caller sent it.
+            // What flows into layer k - 1 is layer k's input gradient.
             if let data = layer.inputGradient, let verdict = byName["\(layer.name).\(data)"] {
-                inflowWrong = !verdict.passed && !verdict.inconclusive
+                inflow = !verdict.passed && !verdict.inconclusive ? .wrong : .right
+                assumed = false
             } else if !wrong.isEmpty {
-                inflowWrong = true
+                inflow = .unknown
             } else {
-                inflowWrong = inflowWrong == true ? true : nil
+                assumed = true
             }
         }
         if let first = rootCauses.first {
@@ -128,6 +112,48 @@ public enum LayerNetworkChecker {
         }
         return (rootCauses, propagated, notes)
     }
+}
+
+extension LayerNetworkChecker {
+    /// The slip behind a wrong gradient of layer k, replayed at the layer's own inputs and the
+    /// right upstream. The L2 term is the network's, not the layer's: a dw without it is
+    /// `missing_l2`; otherwise the layer's slips are replayed without it, and a constant factor
+    /// over the whole gradient (L2 term included) is tried when no slip reproduces it.
+    static func cause(
+        of verdict: GradientVerdict, in k: Int, network: LayerNetwork, input: Tensor, right: [String: [String: Tensor]],
+        upstream: [Tensor], threshold: Double
+    ) -> LayerRootCause {
+        let layer = network.layers[k]
+        let gradient = String(verdict.name.dropFirst(layer.name.count + 1))
+        let arguments = network.arguments(of: k, input: input)
+        let full = right[layer.name]?[gradient] ?? verdict.numeric
+        let limit = VerdictRule.limit(threshold: threshold, floor: verdict.floor)
+        guard let param = layer.function.gradientInputs.first(where: { $0.gradient == gradient })?.input,
+            LayerNetwork.regularised.contains(param), network.reg != 0
+        else {
+            return LayerDiagnosis.diagnose(
+                verdict, gradient: gradient, layer: layer.function, inputs: arguments, upstream: upstream, right: full, threshold: threshold
+            )
+        }
+        let l2 = network.reg * layer.params[param]!
+        let own = full + (-1 * l2)
+        if LayerDiagnosis.difference(verdict.analytic.values, own.values) <= limit {
+            return LayerRootCause(
+                gradient: verdict.name, kind: .missingL2, factor: nil, entries: [],
+                message: "\(verdict.name) lacks the L2 term reg * \(param) (the loss adds 0.5 * reg * sum(\(param)**2))")
+        }
+        let replayed = LayerDiagnosis.diagnose(
+            verdict.removing(l2), gradient: gradient, layer: layer.function, inputs: arguments, upstream: upstream, right: own,
+            threshold: threshold)
+        if replayed.isRecognised { return replayed }
+        let whole = LayerDiagnosis.generic(verdict, right: full, limit: limit)
+        return whole.isRecognised ? whole : replayed
+    }
+}
+
+extension LayerRootCause {
+    /// A slip or a plain pattern reproduced the numbers (not just "wrong here and there").
+    var isRecognised: Bool { kind != .unexplained && kind != .wrongEntries }
 }
 
 extension GradientVerdict {

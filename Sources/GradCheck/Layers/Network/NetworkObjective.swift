@@ -73,5 +73,13 @@ public struct NetworkObjective: CheckedFunction {
         }
     }
 
-    public func tiedGroups() -> [[[Int]]] { order.map { _ in [] } }
+    /// A layer's input checked as an intermediate has the layer's own ties (a max pool's tied
+    /// windows at its cached input); parameters have none.
+    public func tiedGroups() -> [[[Int]]] {
+        order.map { coordinate in
+            guard coordinate.param == nil, let data = network.layers[coordinate.layer].function.dataInput else { return [] }
+            let layer = network.layers[coordinate.layer]
+            return layer.function.tiedGroups(network.arguments(of: coordinate.layer, input: cached[coordinate.layer]))[data] ?? []
+        }
+    }
 }
