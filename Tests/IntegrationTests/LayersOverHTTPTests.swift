@@ -96,6 +96,15 @@ import Testing
         body = affine
         body["gradients"] = ["dz": [[1]]]
         #expect(try problem(body).1 == "gradients.dz")
+        // A few bytes describing terabytes: refused before anything is allocated.
+        let huge = try problem([
+            "layer": ["type": "conv", "stride": 1, "pad": 1_000_000], "inputs": ["x": [[[[1]]]], "w": [[[[1]]]], "b": [0]],
+        ])
+        #expect(huge.0 == 422 && huge.1 == "layer.type", "\(huge)")
+        let padded = try problem([
+            "layer": ["type": "conv", "stride": 100_000, "pad": 100_000], "inputs": ["x": [[[[1]]]], "w": [[[[1]]]], "b": [0]],
+        ])
+        #expect(padded.0 == 422 && padded.1 == "inputs.x", "\(padded)")
         body = affine
         body["inputs"] = ["x": [[[1, 2], [3]]], "w": [[1]], "b": [1]]
         let ragged = try problem(body, "/forward")

@@ -26,6 +26,7 @@ struct PreparedLayer {
             // An argument's error sits under inputs; a hyper-parameter's (dropout's mask) names its own field.
             throw RequestError(function.inputNames.contains(error.field) ? error.nested(under: inputsField) : error)
         }
+        try Self.refuseHuge(shapes, of: request.type, field: "\(RequestField.layer.rawValue).type")
         if function.isLoss {
             if request.upstream != nil {
                 throw RequestError.invalid(
@@ -58,6 +59,33 @@ struct PreparedLayer {
         } else {
             upstream = LayerChecker.drawnUpstream(shapes: shapes, seed: request.seed)
             drawnSeed = request.seed
+        }
+    }
+
+    /// Entries a layer's outputs may have in all: a stride of 1 with a pad of 1e6 describes an
+    /// output of terabytes in a body of a few bytes, and it would be allocated before the check's
+    /// price is known. 2^26 doubles are 512 MiB; no course layer comes near.
+    static let maxOutputEntries = 1 << 26
+
+    static func refuseHuge(_ shapes: [[Int]], of type: String, field: String) throws(RequestError) {
+        var total = 0
+        for shape in shapes {
+            var count = 1
+            for side in shape {
+                let (product, overflow) = count.multipliedReportingOverflow(by: side)
+                guard !overflow, product <= maxOutputEntries else {
+                    count = maxOutputEntries + 1
+                    break
+                }
+                count = product
+            }
+            total += count
+            guard total <= maxOutputEntries else {
+                throw RequestError.invalid(
+                    field,
+                    "\(type)'s output would have shape \(Tensor.describe(shape)), more than \(maxOutputEntries) entries in all; check the hyper-parameters (stride, pad, pool size) and the inputs' shapes"
+                )
+            }
         }
     }
 
@@ -115,6 +143,7 @@ struct PreparedNetwork {
                 if let what { throw RequestError.invalid(field + "type", "\(what): \(error.message)") }
                 throw RequestError(function.inputNames.contains(error.field) ? error.nested(under: field + "params.") : error)
             }
+            try PreparedLayer.refuseHuge(shapes, of: spec.type, field: field + "type")
             suffix.append(function.forwardOperations(arguments))
             counts.append(input.count)
             layers.append(NetworkLayer(name: spec.name, type: spec.type, function: function, params: spec.params))

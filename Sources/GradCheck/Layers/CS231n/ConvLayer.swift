@@ -53,8 +53,18 @@ public struct ConvLayer: LayerFunction {
                 )
             }
         }
+        // The forward and backward hold the padded input: a pad of 1e6 with a stride as large
+        // describes a small output over terabytes of zeros.
+        let padded = (x.shape[0] * x.shape[1]).multipliedReportingOverflow(by: (x.shape[2] + 2 * pad) * (x.shape[3] + 2 * pad))
+        guard !padded.overflow, padded.partialValue <= Self.maxPaddedEntries else {
+            throw LayerError(
+                "x", "padded by \(pad) it would have more than \(Self.maxPaddedEntries) entries; use a pad below the filter's size")
+        }
         return [geometry(inputs).outputShape]
     }
+
+    /// Entries the padded input may have (2^26 doubles: 512 MiB).
+    static let maxPaddedEntries = 1 << 26
 
     func geometry(_ inputs: LayerInputs) -> ConvGeometry {
         ConvGeometry(x: inputs["x"]!.shape, w: inputs["w"]!.shape, stride: stride, pad: pad)
