@@ -122,6 +122,8 @@ layer_request = {
         "epsilon": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "default": 1e-7, "description": "Step of the central differences."},
         "threshold": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "default": 1e-7, "description": "Largest difference that passes (the rounding floor may allow more)."},
         "seed": {"type": "integer", "minimum": 0, "maximum": 9007199254740992, "default": 0, "description": "Seed of the drawn upstream."},
+        "dtype": {"type": "string", "enum": dtypes, "default": "float64",
+                  "description": "The precision your backward ran in: each entry may then be off by a few of its roundoffs (and its subnormal spacing) beyond the central differences' own rounding."},
     },
 }
 layer_network_request = {
@@ -144,6 +146,7 @@ layer_network_request = {
                       "description": "/gradcheck only: keyed by layer name, then gradient name ({\"conv1\": {\"dw\": ..., \"db\": ...}}). A layer's input gradient (dx) is optional; when sent it is checked too, so the answer can say which layer's backward is the first wrong one. When absent, the service's own backward is checked."},
         "epsilon": layer_request["properties"]["epsilon"],
         "threshold": layer_request["properties"]["threshold"],
+        "dtype": layer_request["properties"]["dtype"],
     },
 }
 gradient_verdict = {

@@ -1111,6 +1111,17 @@ public enum OpenAPIDocument {
             "maximum": 9007199254740992,
             "default": 0,
             "description": "Seed of the drawn upstream."
+          },
+          "dtype": {
+            "type": "string",
+            "enum": [
+              "float64",
+              "float32",
+              "float16",
+              "bfloat16"
+            ],
+            "default": "float64",
+            "description": "The precision your backward ran in: each entry may then be off by a few of its roundoffs (and its subnormal spacing) beyond the central differences' own rounding."
           }
         }
       },
@@ -1265,6 +1276,17 @@ public enum OpenAPIDocument {
             "minimum": 0,
             "default": 1e-07,
             "description": "Largest difference that passes (the rounding floor may allow more)."
+          },
+          "dtype": {
+            "type": "string",
+            "enum": [
+              "float64",
+              "float32",
+              "float16",
+              "bfloat16"
+            ],
+            "default": "float64",
+            "description": "The precision your backward ran in: each entry may then be off by a few of its roundoffs (and its subnormal spacing) beyond the central differences' own rounding."
           }
         }
       },

@@ -18,11 +18,11 @@ public enum RequestField: String, Sendable, CaseIterable {
     ]
     /// The fields of a layer check: one layer function, like CS231n's notebooks check.
     public static let layerCheck: [RequestField] = [
-        .convention, .layer, .layerInputs, .upstream, .gradients, .epsilon, .threshold, .seed,
+        .convention, .layer, .layerInputs, .upstream, .gradients, .epsilon, .threshold, .seed, .dtype,
     ]
     /// The fields of a network of named layers ending in a loss.
     public static let layerNetwork: [RequestField] = [
-        .convention, .inputs, .y, .mask, .layers, .loss, .reg, .gradients, .epsilon, .threshold,
+        .convention, .inputs, .y, .mask, .layers, .loss, .reg, .gradients, .epsilon, .threshold, .dtype,
     ]
     /// The fields of the notebook's scalar body.
     public static let scalar: [RequestField] = [.x, .theta, .dtheta, .epsilon, .threshold, .method]

@@ -105,7 +105,7 @@ extension GradCheckAPI {
             do throws(GradientChecker.CheckFailure) {
                 var checked = try LayerChecker.check(
                     layer: layer.function, inputs: layer.inputs, upstream: layer.upstream, gradients: body.gradients,
-                    epsilon: body.epsilon, threshold: body.threshold, stop: stop, cores: cores)
+                    epsilon: body.epsilon, threshold: body.threshold, precision: body.precision, stop: stop, cores: cores)
                 checked.drawnUpstreamSeed = layer.drawnSeed
                 report = checked
             } catch { throw .check(error) }
@@ -160,7 +160,8 @@ extension GradCheckAPI {
             let stop = layerStop(operations, isCancelled: isCancelled, progress: progress)
             do throws(GradientChecker.CheckFailure) {
                 report = try LayerNetworkChecker.check(
-                    network, gradients: body.gradients, epsilon: body.epsilon, threshold: body.threshold, stop: stop, cores: cores)
+                    network, gradients: body.gradients, epsilon: body.epsilon, threshold: body.threshold, precision: body.precision,
+                    stop: stop, cores: cores)
             } catch { throw .check(error) }
             title = "network of \(body.layers.count) layers, \(body.loss.rawValue) loss (\(body.convention.rawValue))"
             describe = { writer throws(JSONWriteError) in

@@ -15,6 +15,8 @@ public struct LayerRequest: Sendable, Equatable {
     public var threshold: Double
     /// Seeds the drawn upstream.
     public var seed: UInt64
+    /// `dtype`: the precision the caller's backward ran in.
+    public var precision: Precision
 }
 
 /// One layer of a network body, as sent.
@@ -39,4 +41,5 @@ public struct LayerNetworkRequest: Sendable, Equatable {
     public var gradients: [String: [String: Tensor]]?
     public var epsilon: Double
     public var threshold: Double
+    public var precision: Precision
 }

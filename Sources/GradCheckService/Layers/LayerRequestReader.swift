@@ -22,7 +22,8 @@ extension RequestReader {
             convention: convention, type: type, hyper: hyper, inputs: inputs, upstream: upstream, gradients: gradients,
             epsilon: try FieldReader.number(object, .epsilon, default: RequestDefaults.epsilon(for: .central), above: 0),
             threshold: try FieldReader.number(object, .threshold, default: RequestDefaults.threshold, above: 0),
-            seed: UInt64(try FieldReader.integer(object, .seed, default: Int(RequestDefaults.seed), in: 0...(1 << 53))))
+            seed: UInt64(try FieldReader.integer(object, .seed, default: Int(RequestDefaults.seed), in: 0...(1 << 53))),
+            precision: try FieldReader.choice(object, .dtype, Precision.self, default: RequestDefaults.precision))
     }
 
     static func layerNetwork(_ object: JSONObject) throws(RequestError) -> LayerNetworkRequest {
@@ -80,7 +81,8 @@ extension RequestReader {
             reg: try FieldReader.number(object, .reg, default: 0, atLeast: 0),
             gradients: gradients,
             epsilon: try FieldReader.number(object, .epsilon, default: RequestDefaults.epsilon(for: .central), above: 0),
-            threshold: try FieldReader.number(object, .threshold, default: RequestDefaults.threshold, above: 0))
+            threshold: try FieldReader.number(object, .threshold, default: RequestDefaults.threshold, above: 0),
+            precision: try FieldReader.choice(object, .dtype, Precision.self, default: RequestDefaults.precision))
     }
 
     /// `{"type": ..., hyper-parameters...}`: the type and the other members as hyper-parameters

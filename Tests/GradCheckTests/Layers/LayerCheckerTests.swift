@@ -4,9 +4,9 @@ import Testing
 /// The layer check's verdicts: right gradients pass, planted slips fail and are named, kinks are
 /// subgradient points, and a check that rounding cannot decide is inconclusive.
 @Suite struct LayerCheckerTests {
-    static func random(_ shape: [Int], seed: UInt64) -> Tensor {
+    static func random(_ shape: [Int], seed: UInt64, scale: Double = 1) -> Tensor {
         var generator = SplitMix64(seed: seed)
-        return Tensor(shape: shape, values: (0..<Tensor.count(of: shape)).map { _ in generator.nextGaussian() })
+        return Tensor(shape: shape, values: (0..<Tensor.count(of: shape)).map { _ in scale * generator.nextGaussian() })
     }
 
     let affine = AffineLayer()
@@ -102,4 +102,41 @@ import Testing
 
 extension Array where Element == Double {
     func tensor(_ shape: [Int]) -> Tensor { Tensor(shape: shape, values: self) }
+}
+
+/// A backward run in float32 is judged against float32's rounding when the caller says so.
+@Suite struct LayerPrecisionTests {
+    /// affine's backward in float32, from the math: dw = x.T @ dout, accumulated in Float.
+    static func float32Backward(x: Tensor, dout: Tensor, d: Int, m: Int) -> Tensor {
+        let n = x.shape[0]
+        var dw = [Float](repeating: 0, count: d * m)
+        for i in 0..<n {
+            for p in 0..<d {
+                for j in 0..<m { dw[p * m + j] += Float(x.values[i * d + p]) * Float(dout.values[i * m + j]) }
+            }
+        }
+        return Tensor(shape: [d, m], values: dw.map(Double.init))
+    }
+
+    @Test func anHonestFloat32BackwardPassesAsFloat32AndAWrongOneFails() throws {
+        let (n, d, m) = (2048, 16, 4)
+        let x = LayerCheckerTests.random([n, d], seed: 21, scale: 3)
+        let w = LayerCheckerTests.random([d, m], seed: 22)
+        let b = LayerCheckerTests.random([m], seed: 23)
+        let dout = LayerCheckerTests.random([n, m], seed: 24, scale: 3)
+        let inputs: LayerInputs = ["x": x, "w": w, "b": b]
+        let dw = Self.float32Backward(x: x, dout: dout, d: d, m: m)
+        func check(_ gradient: Tensor, _ precision: Precision) throws -> LayerCheckReport {
+            try LayerChecker.check(
+                layer: AffineLayer(), inputs: inputs, upstream: [dout], gradients: ["dw": gradient], epsilon: 1e-3, threshold: 1e-7,
+                precision: precision, stop: .none)
+        }
+        let asFloat32 = try check(dw, .float32)
+        #expect(asFloat32.passed, "\(asFloat32.message)")
+        // The same numbers judged as float64 are beyond its rounding (f is linear in w, so a long
+        // step, 1e-3, has no truncation error and little rounding: the check is sharp).
+        #expect(!(try check(dw, .float64)).passed)
+        #expect(!(try check(-1 * dw, .float32)).passed)
+        #expect(!(try check(1.001 * dw, .float32)).passed)
+    }
 }

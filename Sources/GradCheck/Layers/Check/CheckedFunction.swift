@@ -11,6 +11,9 @@ public protocol CheckedFunction: Sendable {
     func makeEvaluator() -> DisplacedValue
     /// Per checked tensor, groups of entries to be compared jointly (tied maxima).
     func tiedGroups() -> [[[Int]]]
+    /// The most terms one gradient entry's sum can add up (the size of the largest array the
+    /// backward reads): the caller's rounding in a low precision grows with it.
+    var reductionLength: Int { get }
 }
 
 /// What the numerical side of a layer or network check found, gradient by gradient.
@@ -19,7 +22,7 @@ public enum NumericalCheck {
     /// function's order), with quotients at step `h`. Nil when `stop` stopped the work.
     public static func run(
         _ function: some CheckedFunction, analytic: [String: Tensor], step h: Double, threshold: Double,
-        stop: StopSignal, cores: Int
+        precision: Precision = .float64, stop: StopSignal, cores: Int
     ) -> (verdicts: [GradientVerdict], evaluations: Int)? {
         let all = function.coordinates
         let checked = all.indices.filter { analytic[all[$0].gradient] != nil }
@@ -46,7 +49,8 @@ public enum NumericalCheck {
             verdicts.append(
                 LayerJudge.judge(
                     name: all[t].gradient, analytic: analytic[all[t].gradient]!, quotients: quotients[k], ties: ties,
-                    joint: joint, noise: noise, threshold: threshold))
+                    joint: joint, noise: noise, threshold: threshold, precision: precision,
+                    reductionLength: function.reductionLength))
         }
         return (verdicts, evaluations)
     }

@@ -46,7 +46,8 @@ public enum LayerChecker {
     /// service); otherwise only the gradients sent are checked, and the answer says which were not.
     public static func check(
         layer: any LayerFunction, inputs: LayerInputs, upstream: [Tensor], gradients: [String: Tensor]?,
-        epsilon: Double, threshold: Double, stop: StopSignal, cores: Int = ProcessInfo.processInfo.activeProcessorCount
+        epsilon: Double, threshold: Double, precision: Precision = .float64, stop: StopSignal,
+        cores: Int = ProcessInfo.processInfo.activeProcessorCount
     ) throws(GradientChecker.CheckFailure) -> LayerCheckReport {
         let started = DispatchTime.now().uptimeNanoseconds
         let right = layer.backward(inputs, upstream: upstream)
@@ -63,7 +64,7 @@ public enum LayerChecker {
         }
         guard
             let (verdicts, evaluations) = NumericalCheck.run(
-                objective, analytic: analytic, step: epsilon, threshold: threshold, stop: stop, cores: cores)
+                objective, analytic: analytic, step: epsilon, threshold: threshold, precision: precision, stop: stop, cores: cores)
         else { throw .interrupted(stop.interruption ?? .cancelled) }
         let overall = LayerCheckReport.verdict(verdicts)
         var notes: [String] = []

@@ -26,6 +26,30 @@ public enum LayerJudge {
         2 * unitRoundoff * scale / h
     }
 
+    /// What a backward run in `precision` may be off by at one entry: its roundoff grows like the
+    /// square root of the terms a sum adds up (`reductionLength`, at most the upstream's or the
+    /// inputs' size), times a few for the products around it, relative to the entry; plus its
+    /// subnormal spacing where values are that small. Nothing for float64, whose rounding is far
+    /// below the central differences'.
+    static func callerRounding(_ a: Double, _ n: Double, _ precision: Precision, reductionLength: Int) -> Double {
+        guard precision != .float64 else { return 0 }
+        let roundoffs = callerRoundoffs * Double(max(1, reductionLength)).squareRoot()
+        return roundoffs * precision.unitRoundoff * max(abs(a), abs(n)) + subnormalSpacing(precision)
+    }
+
+    /// Roundoffs of the caller's precision per square root of a sum's terms.
+    static let callerRoundoffs = 8.0
+
+    /// The gap between consecutive subnormal numbers of the precision.
+    static func subnormalSpacing(_ precision: Precision) -> Double {
+        switch precision {
+        case .float64: 0x1p-1074
+        case .float32: 0x1p-149
+        case .float16: 0x1p-24
+        case .bfloat16: 0x1p-133
+        }
+    }
+
     /// One-sided quotients further apart than this are a kink, not curvature or rounding.
     static func kinkGap(_ q: Quotients, noise: Double) -> Double {
         100 * noise + 1e-4 * (abs(q.left) + abs(q.right))
@@ -34,7 +58,7 @@ public enum LayerJudge {
     /// `joint[c]` is the central quotient along every entry of `ties.components[c]` together.
     public static func judge(
         name: String, analytic: Tensor, quotients: [Quotients], ties: TiedComponents, joint: [Double],
-        noise: Double, threshold: Double
+        noise: Double, threshold: Double, precision: Precision = .float64, reductionLength: Int = 1
     ) -> GradientVerdict {
         var numeric = [Double](repeating: 0, count: analytic.count)
         var kinks = 0
@@ -66,16 +90,19 @@ public enum LayerJudge {
         var worst: (i: Int, gap: Double)?
         var wrong: [Int] = []
         var worstBeyondRounding = 0.0
+        var spreadSquares = 0.0
         for i in numeric.indices {
             let a = analytic.values[i]
             let n = numeric[i]
             let gap = abs(a - n)
+            let rounding = noise + callerRounding(a, n, precision, reductionLength: reductionLength)
+            spreadSquares += rounding * rounding
             normA += a * a
             normN += n * n
             normD += gap * gap
             relError = max(relError, gap / max(1e-8, abs(a) + abs(n)))
             if worst == nil || gap > worst!.gap { worst = (i, gap) }
-            if gap > 10 * noise {
+            if gap > 10 * rounding {
                 let relative = gap / max(abs(a), abs(n))
                 worstBeyondRounding = max(worstBeyondRounding, relative)
                 if relative > 1e-4 { wrong.append(i) }
@@ -83,7 +110,7 @@ public enum LayerJudge {
         }
         let denominator = normA.squareRoot() + normN.squareRoot()
         let difference = denominator == 0 ? 0 : normD.squareRoot() / denominator
-        let spread = Double(analytic.count).squareRoot() * noise
+        let spread = spreadSquares.squareRoot()
         let floor = denominator == 0 ? (spread > 0 ? .infinity : 0) : spread / denominator
         let limit = VerdictRule.limit(threshold: threshold, floor: floor)
         let band = VerdictRule.Band(maxRelativeError: worstBeyondRounding, kinks: kinks)

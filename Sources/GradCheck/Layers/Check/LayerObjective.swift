@@ -49,6 +49,10 @@ public struct LayerObjective: CheckedFunction {
         }
     }
 
+    public var reductionLength: Int {
+        max(inputs.values.map(\.count).max() ?? 1, upstream.map(\.count).max() ?? 1)
+    }
+
     public func tiedGroups() -> [[[Int]]] {
         let groups = layer.tiedGroups(inputs)
         return checkedInputs.map { groups[$0] ?? [] }

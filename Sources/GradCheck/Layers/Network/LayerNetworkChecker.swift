@@ -12,8 +12,8 @@ import Foundation
 /// cause is inferred: it is in layer k, or in an input gradient they did not send.
 public enum LayerNetworkChecker {
     public static func check(
-        _ network: LayerNetwork, gradients: [String: [String: Tensor]]?, epsilon: Double, threshold: Double, stop: StopSignal,
-        cores: Int = ProcessInfo.processInfo.activeProcessorCount
+        _ network: LayerNetwork, gradients: [String: [String: Tensor]]?, epsilon: Double, threshold: Double,
+        precision: Precision = .float64, stop: StopSignal, cores: Int = ProcessInfo.processInfo.activeProcessorCount
     ) throws(GradientChecker.CheckFailure) -> LayerCheckReport {
         let started = DispatchTime.now().uptimeNanoseconds
         let (right, upstream) = network.backward()
@@ -42,7 +42,7 @@ public enum LayerNetworkChecker {
         guard objective.value().f.isFinite else { throw .nonFinite("the loss is not finite at these parameters") }
         guard
             let (verdicts, evaluations) = NumericalCheck.run(
-                objective, analytic: analytic, step: epsilon, threshold: threshold, stop: stop, cores: cores)
+                objective, analytic: analytic, step: epsilon, threshold: threshold, precision: precision, stop: stop, cores: cores)
         else { throw .interrupted(stop.interruption ?? .cancelled) }
         let overall = LayerCheckReport.verdict(verdicts)
         let (rootCauses, propagated, notes) = diagnose(

@@ -73,6 +73,10 @@ public struct NetworkObjective: CheckedFunction {
         }
     }
 
+    public var reductionLength: Int {
+        max(cached.map(\.count).max() ?? 1, network.layers.flatMap { $0.params.values.map(\.count) }.max() ?? 1)
+    }
+
     /// A layer's input checked as an intermediate has the layer's own ties (a max pool's tied
     /// windows at its cached input); parameters have none.
     public func tiedGroups() -> [[[Int]]] {
