@@ -30,6 +30,8 @@ final class HTTPConnection: @unchecked Sendable {
 
     /// Read-buffer capacity kept between requests; a larger buffer is released once drained.
     static let retainedBufferBytes = 256 * 1024
+    /// Output-buffer capacity kept between answers; a larger one is released once written.
+    static let retainedOutputBytes = 16 * 1024
 
     private(set) var phase = Phase.idle
     /// When the current phase has run out of time; the server's sweep closes the connection.
@@ -351,13 +353,13 @@ final class HTTPConnection: @unchecked Sendable {
             && requestsServed < configuration.maxRequestsPerConnection
         request.closesAfterResponse = !keepAlive
         inFlight = request
-        let bytes = HTTPResponseEncoder.encode(
-            response, keepAlive: keepAlive, requestVersion: version, headOnly: request.headOnly, date: server.currentDate)
+        HTTPResponseEncoder.encode(
+            response, keepAlive: keepAlive, requestVersion: version, headOnly: request.headOnly, date: server.currentDate,
+            into: &output)
         server.logAccess(
             request.accessLogEntry(
                 status: response.status, bodyBytes: response.body.count, requestID: requestID, remote: remote,
                 rejection: response.rejection))
-        output.append(contentsOf: bytes)
         if response.stream != nil && streamWriter != nil {
             phase = .streaming
             streamChunked = !closeDelimited
@@ -385,7 +387,9 @@ final class HTTPConnection: @unchecked Sendable {
                 return
             }
         }
-        output.removeAll()
+        // A small output buffer is kept for the next answer (one allocation less per request);
+        // a big one is released, like the read buffer.
+        output.removeAll(keepingCapacity: output.capacity <= Self.retainedOutputBytes)
         outputOffset = 0
         suspendWrite()
         if phase == .streaming, streamUnwritten > 0 {
