@@ -55,6 +55,10 @@ final class HTTPConnection: @unchecked Sendable {
     private var streamWriter: HTTPStreamWriter?
     private var streamChunked = true
     private var streamUnwritten = 0
+    /// A streamed answer is logged when its body ends (or its connection closes), with the bytes
+    /// its producer wrote: `streamLog` waits for that, `streamedBytes` counts them.
+    private var streamLog: HTTPAccessLogEntry?
+    private var streamedBytes = 0
 
     init(fd: Int32, token: UInt64, server: HTTPServer) {
         self.fd = fd
@@ -239,6 +243,7 @@ final class HTTPConnection: @unchecked Sendable {
     /// One chunk of the streamed response (on the I/O queue, in the order the producer wrote).
     private func streamChunk(_ bytes: [UInt8]) {
         guard phase == .streaming, let writer = streamWriter else { return }
+        streamedBytes += bytes.count
         if inFlight?.headOnly == true {
             writer.drained(bytes.count)
             return
@@ -254,6 +259,7 @@ final class HTTPConnection: @unchecked Sendable {
         guard phase == .streaming, streamWriter === writer else { return }
         if streamChunked && inFlight?.headOnly != true { output.append(contentsOf: HTTPStreamWriter.lastChunk) }
         streamWriter = nil
+        logStreamedAnswer()
         phase = .writingResponse
         deadline = .now() + configuration.writeTimeout.dispatchInterval
         flush()
@@ -356,10 +362,15 @@ final class HTTPConnection: @unchecked Sendable {
         HTTPResponseEncoder.encode(
             response, keepAlive: keepAlive, requestVersion: version, headOnly: request.headOnly, date: server.currentDate,
             into: &output)
-        server.logAccess(
-            request.accessLogEntry(
-                status: response.status, bodyBytes: response.body.count, requestID: requestID, remote: remote,
-                rejection: response.rejection))
+        let entry = request.accessLogEntry(
+            status: response.status, bodyBytes: response.body.count, requestID: requestID, remote: remote,
+            rejection: response.rejection)
+        if response.stream != nil && streamWriter != nil {
+            streamLog = entry
+            streamedBytes = 0
+        } else {
+            server.logAccess(entry)
+        }
         if response.stream != nil && streamWriter != nil {
             phase = .streaming
             streamChunked = !closeDelimited
@@ -444,6 +455,12 @@ final class HTTPConnection: @unchecked Sendable {
         if phase == .idle || phase == .readingHead { close() }
     }
 
+    private func logStreamedAnswer() {
+        guard let entry = streamLog else { return }
+        streamLog = nil
+        server.logAccess(entry.with(bodyBytes: streamedBytes))
+    }
+
     private func leaveInFlight() {
         guard inFlight?.countedInGauge == true else { return }
         inFlight?.countedInGauge = false
@@ -461,6 +478,7 @@ final class HTTPConnection: @unchecked Sendable {
         output = []
         streamWriter?.connectionClosed()
         streamWriter = nil
+        logStreamedAnswer()  // cut short: the bytes written until the client left or the drain ended
         inFlight = nil
         server.memory.release(reservedBytes)
         reservedBytes = 0

@@ -8,7 +8,8 @@ public struct HTTPAccessLogEntry: Sendable {
     public let method: String
     public let path: String
     public let status: HTTPStatus
-    /// Bytes of the response body (Content-Length), not counting headers.
+    /// Bytes of the response body (Content-Length), not counting headers; for a streamed body,
+    /// the bytes its producer wrote (without the chunk framing), logged when it ends.
     public let bodyBytes: Int
     /// From the first byte of the request to the response being queued for writing.
     public let duration: Duration
@@ -31,6 +32,13 @@ public struct HTTPAccessLogEntry: Sendable {
         self.requestID = requestID
         self.remote = remote
         self.rejection = rejection
+    }
+
+    /// The same exchange with `bodyBytes` bytes of body (a streamed answer's, once it ends).
+    func with(bodyBytes: Int) -> HTTPAccessLogEntry {
+        HTTPAccessLogEntry(
+            method: method, path: path, status: status, bodyBytes: bodyBytes, duration: duration, requestID: requestID, remote: remote,
+            rejection: rejection)
     }
 }
 
