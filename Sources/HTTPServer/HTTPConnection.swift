@@ -3,7 +3,7 @@ import Dispatch
 /// One client connection: reads into a buffer, parses, hands requests to the router, writes
 /// responses back in order (pipelined requests wait until the previous response is written).
 ///
-/// `@unchecked Sendable` because every property is touched only on the server's serial I/O queue;
+/// `@unchecked Sendable` because every property is touched only on its event loop's serial queue;
 /// worker closures capture the connection but only to hop back onto that queue.
 final class HTTPConnection: @unchecked Sendable {
     enum Phase {
@@ -17,9 +17,11 @@ final class HTTPConnection: @unchecked Sendable {
     let token: UInt64
     /// The client's `address:port`, read once: the access log names it on every line.
     let remote: String
+    /// The loop that owns it: its queue, poll, read buffer; it lives and dies there.
+    private let loop: EventLoop
     private let server: HTTPServer
     private let configuration: HTTPServerConfiguration
-    /// What the server's `EventPoll` watches for on `fd`.
+    /// What its loop's `EventPoll` watches for on `fd`.
     private var wantsRead = true
     private var wantsWrite = false
 
@@ -36,9 +38,11 @@ final class HTTPConnection: @unchecked Sendable {
     private(set) var phase = Phase.idle
     /// When the current phase has run out of time; the server's sweep closes the connection.
     private(set) var deadline: DispatchTime
-    /// When the connection last became idle (no request in progress): the server closes the
-    /// longest-idle one to admit a new client when the connection cap is reached.
-    private(set) var idleSince = DispatchTime.now()
+    /// When the connection's last answer was queued (it is idle once that is written), in the
+    /// server's idle order: at the connection cap the server closes the longest-idle connection
+    /// to admit a new client. Taken before the answer's last bytes are sent, so a client that has
+    /// read its answer is already ordered before any later one, on every loop.
+    private(set) var idleOrder: UInt64
     /// The request being read, handled or answered (see `InFlightRequest`); nil between requests.
     private var inFlight: InFlightRequest?
     /// Bytes this connection has reserved in the server's `MemoryBudget`.
@@ -60,10 +64,12 @@ final class HTTPConnection: @unchecked Sendable {
     private var streamLog: HTTPAccessLogEntry?
     private var streamedBytes = 0
 
-    init(fd: Int32, token: UInt64, server: HTTPServer) {
+    init(fd: Int32, token: UInt64, loop: EventLoop) {
         self.fd = fd
         self.token = token
-        self.server = server
+        self.loop = loop
+        server = loop.server
+        idleOrder = loop.server.nextIdleOrder()
         remote = Socket.peerAddress(fd)
         configuration = server.configuration
         parser = HTTPRequestParser(limits: configuration)
@@ -73,10 +79,10 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     func start() {
-        if server.poll?.add(fd, token: token, readable: true, writable: false) != true { close() }
+        if loop.poll.add(fd, token: token, readable: true, writable: false) != true { close() }
     }
 
-    /// Readiness reported by the server's poll.
+    /// Readiness reported by its loop's poll.
     func handle(_ ready: EventPoll.Ready) {
         // Error and hang-up are reported even with no interest left: the read or the write
         // reports the cause; with neither wanted there is nothing left to save.
@@ -92,7 +98,7 @@ final class HTTPConnection: @unchecked Sendable {
 
     private func readable() {
         guard phase != .closed else { return }
-        let scratch = server.readScratch
+        let scratch = loop.readScratch
         switch Socket.read(fd, into: scratch) {
         case .wouldBlock:
             return
@@ -202,7 +208,7 @@ final class HTTPConnection: @unchecked Sendable {
             phase = .handling
             deadline = .distantFuture
             inFlight?.cancellation = request.cancellation
-            let queue = server.ioQueue
+            let queue = loop.queue
             let accepted = server.pool.submit { [self] in
                 // A request whose client left while it queued is not started at all.
                 if request.cancellation.isCancelled { return }
@@ -261,6 +267,7 @@ final class HTTPConnection: @unchecked Sendable {
         streamWriter = nil
         logStreamedAnswer()
         phase = .writingResponse
+        idleOrder = server.nextIdleOrder()
         deadline = .now() + configuration.writeTimeout.dispatchInterval
         flush()
     }
@@ -355,12 +362,12 @@ final class HTTPConnection: @unchecked Sendable {
         // An HTTP/1.0 client has no chunked coding: its streamed body ends with the connection.
         let closeDelimited = response.stream != nil && version != .http1_1
         let keepAlive =
-            after == .keepAliveIfAllowed && !closeDelimited && (head?.keepAlive ?? false) && !peerClosed && !server.isStopping
+            after == .keepAliveIfAllowed && !closeDelimited && (head?.keepAlive ?? false) && !peerClosed && !loop.isStopping
             && requestsServed < configuration.maxRequestsPerConnection
         request.closesAfterResponse = !keepAlive
         inFlight = request
         HTTPResponseEncoder.encode(
-            response, keepAlive: keepAlive, requestVersion: version, headOnly: request.headOnly, date: server.currentDate,
+            response, keepAlive: keepAlive, requestVersion: version, headOnly: request.headOnly, date: loop.currentDate,
             into: &output)
         let entry = request.accessLogEntry(
             status: response.status, bodyBytes: response.body.count, requestID: requestID, remote: remote,
@@ -377,6 +384,7 @@ final class HTTPConnection: @unchecked Sendable {
             streamUnwritten = 0
         } else {
             phase = .writingResponse
+            idleOrder = server.nextIdleOrder()
         }
         deadline = .now() + configuration.writeTimeout.dispatchInterval
         flush()
@@ -416,11 +424,10 @@ final class HTTPConnection: @unchecked Sendable {
         syncReservation()
         if closes {
             beginLinger()
-        } else if server.isStopping {
+        } else if loop.isStopping {
             close()
         } else {
             phase = .idle
-            idleSince = .now()
             deadline = .now() + configuration.keepAliveTimeout.dispatchInterval
             resumeRead()
             processBuffer()  // the next pipelined request may already be here
@@ -441,7 +448,7 @@ final class HTTPConnection: @unchecked Sendable {
 
     // MARK: lifecycle
 
-    /// Called by the server's sweep.
+    /// Called by its loop's sweep.
     func closeIfExpired(now: DispatchTime) {
         if phase != .closed && deadline < now { close() }
     }
@@ -471,8 +478,8 @@ final class HTTPConnection: @unchecked Sendable {
         guard phase != .closed else { return }
         phase = .closed
         leaveInFlight()
-        server.poll?.remove(fd)
-        server.connectionClosed(self)
+        loop.poll.remove(fd)
+        loop.connectionClosed(self)
         Socket.close(fd)  // after leaving the server's table: the number may be reused at once
         buffer = []
         output = []
@@ -493,7 +500,7 @@ final class HTTPConnection: @unchecked Sendable {
         guard phase != .closed, read != wantsRead || write != wantsWrite else { return }
         wantsRead = read
         wantsWrite = write
-        server.poll?.modify(fd, token: token, readable: read, writable: write)
+        loop.poll.modify(fd, token: token, readable: read, writable: write)
     }
 }
 

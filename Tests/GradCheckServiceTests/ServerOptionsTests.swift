@@ -40,6 +40,19 @@ import Testing
         #expect(!options.accessLog)
     }
 
+    @Test func ioThreadsAreOnePerCoreUnlessGiven() throws {
+        #expect(ServerOptions().ioThreads == HTTPServerConfiguration.coreCount)
+        guard case let .run(four) = try ServerOptions.parse(["--io-threads", "4"]),
+            case let .run(zero) = try ServerOptions.parse(["--io-threads", "0"])
+        else {
+            Issue.record("expected options")
+            return
+        }
+        #expect(four.ioThreads == 4 && zero.ioThreads == HTTPServerConfiguration.coreCount)
+        #expect(throws: ServerOptions.Failure.self) { _ = try ServerOptions.parse(["--io-threads", "-1"]) }
+        #expect(ServerOptions.usage.contains("--io-threads N"))
+    }
+
     @Test func helpIsRecognised() throws {
         #expect(try ServerOptions.parse(["--help"]) == .help)
         #expect(try ServerOptions.parse(["-h"]) == .help)
