@@ -85,8 +85,9 @@ public final class HTTPServer: @unchecked Sendable {
     private var acceptPaused = false
     private var boundPort: Int?
     private let lifetime = DispatchGroup()
-    /// Orders the moments connections fall idle, over every loop: a counter, not a clock, so the
-    /// order is the order the loops saw (clock readings on different cores need not be).
+    /// Orders the moments connections fall idle, over every loop: a counter ticked when an
+    /// answer is queued (see `HTTPConnection.idleOrder`), so the order across loops is the order
+    /// in which their answers were queued.
     private let idleClock = Atomic<UInt64>(0)
 
     /// The next tick of `idleClock`.
