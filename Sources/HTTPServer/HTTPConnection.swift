@@ -362,7 +362,7 @@ final class HTTPConnection: @unchecked Sendable {
         // An HTTP/1.0 client has no chunked coding: its streamed body ends with the connection.
         let closeDelimited = response.stream != nil && version != .http1_1
         let keepAlive =
-            after == .keepAliveIfAllowed && !closeDelimited && (head?.keepAlive ?? false) && !peerClosed && !loop.isStopping
+            after == .keepAliveIfAllowed && !closeDelimited && (head?.keepAlive ?? false) && !peerClosed && !serverIsDraining
             && requestsServed < configuration.maxRequestsPerConnection
         request.closesAfterResponse = !keepAlive
         inFlight = request
@@ -424,7 +424,7 @@ final class HTTPConnection: @unchecked Sendable {
         syncReservation()
         if closes {
             beginLinger()
-        } else if loop.isStopping {
+        } else if serverIsDraining {
             close()
         } else {
             phase = .idle
@@ -467,6 +467,10 @@ final class HTTPConnection: @unchecked Sendable {
         streamLog = nil
         server.logAccess(entry.with(bodyBytes: streamedBytes))
     }
+
+    /// The server's stop has begun. Its draining flag is raised before any loop hears of the
+    /// stop, and an answer that says "draining" (`/readyz`) must also close: read both.
+    private var serverIsDraining: Bool { server.gauges.isDraining || loop.isStopping }
 
     private func leaveInFlight() {
         guard inFlight?.countedInGauge == true else { return }
