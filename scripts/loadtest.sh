@@ -124,7 +124,7 @@ measure() {
     local rps p50_ms p99_ms socket_errors non2xx
     read -r rps p50_ms p99_ms _ _ socket_errors non2xx _ <<<"$line"
     printf '%-6s %-14s %-24s %10s %9s %9s %7s %7s\n' "$round" "$server" "$label" "$rps" "$p50_ms" "$p99_ms" "$socket_errors" "$non2xx"
-    printf '%s|%s|%s|%s|%s\n' "$server" "$label" "$rps" "$p50_ms" "$p99_ms" >>"$RESULTS"
+    printf '%s|%s|%s|%s|%s|%s\n' "$server" "$label" "$rps" "$p50_ms" "$p99_ms" "$round" >>"$RESULTS"
     if [ "$socket_errors" != 0 ] || [ "$non2xx" != 0 ]; then failures=$((failures + 1)); fi
 }
 
@@ -176,9 +176,10 @@ for round in $(seq "$ROUNDS"); do
 done
 
 # The medians over the rounds, with the ratios: /healthz to nginx's, and each endpoint to the
-# baseline's.
+# baseline's. A ratio is the median of the per-round ratios (each round's two measurements are a
+# minute apart, so a machine that slows down for a while moves both).
 echo
-echo "# medians of $ROUNDS rounds"
+echo "# medians of $ROUNDS rounds; x_ columns: median of the per-round req/s ratios"
 awk -F'|' '
     function median(list, n,    values, i, j, t) {
         n = split(list, values, " ")
@@ -189,17 +190,22 @@ awk -F'|' '
         key = $1 "|" $2
         if (!(key in rps)) order[++keys] = key
         rps[key] = rps[key] " " $3; p50[key] = p50[key] " " $4; p99[key] = p99[key] " " $5
+        byRound[key "|" $6] = $3; rounds[$6] = 1
+    }
+    # The median over the rounds of (req/s of key) / (req/s of other), "" when never paired.
+    function ratio(key, other,    r, list) {
+        list = ""
+        for (r in rounds) if ((key "|" r) in byRound && (other "|" r) in byRound && byRound[other "|" r] > 0)
+            list = list " " (byRound[key "|" r] / byRound[other "|" r])
+        return list == "" ? "" : sprintf("%.2f", median(list))
     }
     END {
         printf "%-14s %-24s %10s %9s %9s %9s %11s\n", "server", "endpoint", "req/s", "p50_ms", "p99_ms", "x_nginx", "x_baseline"
-        for (k = 1; k <= keys; k++) { key = order[k]; m[key] = median(rps[key]) }
         for (k = 1; k <= keys; k++) {
             key = order[k]; split(key, part, "|")
-            nginx = m["nginx|" part[2]]
-            base = part[1] ~ /^gradcheck/ ? m["baseline" substr(part[1], 10) "|" part[2]] : ""
-            printf "%-14s %-24s %10.0f %9.2f %9.2f %9s %11s\n", part[1], part[2], m[key], median(p50[key]), median(p99[key]),
-                (nginx != "" && part[1] != "nginx") ? sprintf("%.2f", m[key] / nginx) : "",
-                base != "" ? sprintf("%.2f", m[key] / base) : ""
+            printf "%-14s %-24s %10.0f %9.2f %9.2f %9s %11s\n", part[1], part[2], median(rps[key]), median(p50[key]), median(p99[key]),
+                part[1] != "nginx" ? ratio(key, "nginx|" part[2]) : "",
+                part[1] ~ /^gradcheck/ ? ratio(key, "baseline" substr(part[1], 10) "|" part[2]) : ""
         }
     }' "$RESULTS"
 
