@@ -20,10 +20,13 @@ build_server() {
     fi
 }
 
-# start_server [extra flags...]: waits (bounded) for the "listening on" line.
+# start_server [extra flags...]: waits (bounded) for the "listening on" line. The access log is
+# off unless ACCESS_LOG=1 (then its lines go to the server's log file, as to `docker logs`).
 start_server() {
+    local log_flags=(--no-access-log)
+    [ "${ACCESS_LOG:-0}" = 1 ] && log_flags=()
     SERVER_LOG=$(mktemp /tmp/gradcheck-server.XXXXXX)
-    "$SERVER_BIN" --host 127.0.0.1 --port 0 --no-access-log "$@" >"$SERVER_LOG" 2>&1 &
+    "$SERVER_BIN" --host 127.0.0.1 --port 0 "${log_flags[@]}" "$@" >"$SERVER_LOG" 2>&1 &
     SERVER_PID=$!
     local _
     for _ in $(seq 100); do

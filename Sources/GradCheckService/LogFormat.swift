@@ -9,26 +9,55 @@ public enum LogFormat: String, Sendable, CaseIterable {
 
     /// One access-log line. Text: `POST /gradcheck 200 2871B 1.234ms id=... remote=...`.
     public func accessLine(_ entry: HTTPAccessLogEntry, at time: Date = Date()) -> String {
-        let milliseconds = Self.milliseconds(entry.duration)
+        var bytes: [UInt8] = []
+        appendAccessLine(entry, at: time, to: &bytes)
+        bytes.removeLast()  // the newline
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The same line and its newline, appended byte by byte with no intermediate strings (the
+    /// access log formats one per request, into `BufferedLogWriter`'s buffer). `time` is read
+    /// only for JSON lines.
+    public func appendAccessLine(_ entry: HTTPAccessLogEntry, at time: @autoclosure () -> Date = Date(), to bytes: inout [UInt8]) {
         switch self {
         case .text:
-            return "\(entry.method) \(entry.path) \(entry.status) \(entry.bodyBytes)B \(String(format: "%.3f", milliseconds))ms"
-                + " id=\(entry.requestID) remote=\(entry.remote)"
+            bytes.append(contentsOf: entry.method.utf8)
+            bytes.append(UInt8(ascii: " "))
+            bytes.append(contentsOf: entry.path.utf8)
+            bytes.append(UInt8(ascii: " "))
+            LogDigits.append(entry.status.code, to: &bytes)
+            bytes.append(UInt8(ascii: " "))
+            LogDigits.append(entry.bodyBytes, to: &bytes)
+            bytes.append(contentsOf: "B ".utf8)
+            LogDigits.appendMilliseconds(entry.duration, trimmed: false, to: &bytes)
+            bytes.append(contentsOf: "ms id=".utf8)
+            bytes.append(contentsOf: entry.requestID.utf8)
+            bytes.append(contentsOf: " remote=".utf8)
+            bytes.append(contentsOf: entry.remote.utf8)
         case .json:
-            var writer = Self.jsonLine(at: time)
-            writer.member("method", string: entry.method)
-            writer.member("path", string: entry.path)
-            writer.member("status", integer: entry.status.code)
-            writer.member("bytes", integer: entry.bodyBytes)
-            writer.key("duration_ms")
-            try? writer.number((milliseconds * 1000).rounded() / 1000)
-            writer.member("request_id", string: entry.requestID)
-            writer.member("remote", string: entry.remote)
+            bytes.append(contentsOf: #"{"ts":""#.utf8)
+            LogDigits.appendTimestamp(time(), to: &bytes)
+            bytes.append(contentsOf: #"","method":"#.utf8)
+            JSONText.appendString(entry.method, to: &bytes)
+            bytes.append(contentsOf: #","path":"#.utf8)
+            JSONText.appendString(entry.path, to: &bytes)
+            bytes.append(contentsOf: #","status":"#.utf8)
+            LogDigits.append(entry.status.code, to: &bytes)
+            bytes.append(contentsOf: #","bytes":"#.utf8)
+            LogDigits.append(entry.bodyBytes, to: &bytes)
+            bytes.append(contentsOf: #","duration_ms":"#.utf8)
+            LogDigits.appendMilliseconds(entry.duration, trimmed: true, to: &bytes)
+            bytes.append(contentsOf: #","request_id":"#.utf8)
+            JSONText.appendString(entry.requestID, to: &bytes)
+            bytes.append(contentsOf: #","remote":"#.utf8)
+            JSONText.appendString(entry.remote, to: &bytes)
             if let rejection = entry.rejection {
-                writer.member("rejected", string: rejection)
+                bytes.append(contentsOf: #","rejected":"#.utf8)
+                JSONText.appendString(rejection, to: &bytes)
             }
-            return Self.finished(&writer)
+            bytes.append(UInt8(ascii: "}"))
         }
+        bytes.append(UInt8(ascii: "\n"))
     }
 
     /// A lifecycle line (listening, memory budget, draining, stopped). Text keeps the sentence
@@ -70,15 +99,8 @@ public enum LogFormat: String, Sendable, CaseIterable {
     /// RFC 3339 in UTC with milliseconds, `2026-12-02T10:22:12.123Z`, computed from the epoch
     /// without a formatter (DateFormatter is neither cheap nor Sendable).
     static func timestamp(_ time: Date) -> String {
-        let totalMilliseconds = Int((time.timeIntervalSince1970 * 1000).rounded())
-        let (days, millisecondOfDay) = totalMilliseconds.quotientAndRemainder(dividingBy: 86_400_000)
-        let (year, month, day) = HTTPDate.civil(fromDays: days)
-        let ms = millisecondOfDay
-        func pad(_ value: Int, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(ms / 3_600_000, 2)):\(pad(ms / 60_000 % 60, 2)):"
-            + "\(pad(ms / 1000 % 60, 2)).\(pad(ms % 1000, 3))Z"
+        var bytes: [UInt8] = []
+        LogDigits.appendTimestamp(time, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

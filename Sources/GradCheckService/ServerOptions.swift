@@ -61,6 +61,7 @@ public struct ServerOptions: Sendable, Equatable {
               --max-body-bytes N       largest request body (default \(defaults.maxBodyBytes) = \(defaults.maxBodyBytes >> 20) MiB)
               --max-connections N      open connections at once (default \(defaults.maxConnections))
               --workers N              handler threads, 0 = one per core (default 0)
+              --io-threads N           event loops doing the socket I/O, 0 = one per core (default 0)
               --header-timeout S       seconds to receive the request headers (default \(seconds(defaults.headerTimeout)))
               --body-timeout S         seconds to receive the request body (default \(seconds(defaults.bodyTimeout)))
               --idle-timeout S         seconds a keep-alive connection may idle (default \(seconds(defaults.keepAliveTimeout)))
@@ -117,6 +118,9 @@ public struct ServerOptions: Sendable, Equatable {
             case "--workers":
                 let workers = try integer(try value(), name: argument, in: 0...1024)
                 options.workerCount = workers == 0 ? HTTPServerConfiguration.coreCount : workers
+            case "--io-threads":
+                let loops = try integer(try value(), name: argument, in: 0...256)
+                options.ioThreads = loops == 0 ? HTTPServerConfiguration.coreCount : loops
             case "--header-timeout": options.headerTimeout = try seconds(try value(), name: argument)
             case "--body-timeout": options.bodyTimeout = try seconds(try value(), name: argument)
             case "--idle-timeout": options.keepAliveTimeout = try seconds(try value(), name: argument)

@@ -4,8 +4,8 @@ import CEpoll
 import Glibc
 #endif
 
-/// One level-triggered epoll set holding every connection of a server, waited on by the server's
-/// own poll thread.
+/// One level-triggered epoll set holding every connection of one event loop, waited on by the
+/// loop's own poll thread.
 ///
 /// Why not a DispatchSource per connection: libdispatch arms each source with EPOLLONESHOT, so
 /// every event costs an `epoll_ctl` to disarm, another to re-arm and an `ioctl` to size the data,

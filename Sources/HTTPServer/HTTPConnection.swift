@@ -3,7 +3,7 @@ import Dispatch
 /// One client connection: reads into a buffer, parses, hands requests to the router, writes
 /// responses back in order (pipelined requests wait until the previous response is written).
 ///
-/// `@unchecked Sendable` because every property is touched only on the server's serial I/O queue;
+/// `@unchecked Sendable` because every property is touched only on its event loop's serial queue;
 /// worker closures capture the connection but only to hop back onto that queue.
 final class HTTPConnection: @unchecked Sendable {
     enum Phase {
@@ -17,9 +17,11 @@ final class HTTPConnection: @unchecked Sendable {
     let token: UInt64
     /// The client's `address:port`, read once: the access log names it on every line.
     let remote: String
+    /// The loop that owns it: its queue, poll, read buffer; it lives and dies there.
+    private let loop: EventLoop
     private let server: HTTPServer
     private let configuration: HTTPServerConfiguration
-    /// What the server's `EventPoll` watches for on `fd`.
+    /// What its loop's `EventPoll` watches for on `fd`.
     private var wantsRead = true
     private var wantsWrite = false
 
@@ -30,13 +32,17 @@ final class HTTPConnection: @unchecked Sendable {
 
     /// Read-buffer capacity kept between requests; a larger buffer is released once drained.
     static let retainedBufferBytes = 256 * 1024
+    /// Output-buffer capacity kept between answers; a larger one is released once written.
+    static let retainedOutputBytes = 16 * 1024
 
     private(set) var phase = Phase.idle
     /// When the current phase has run out of time; the server's sweep closes the connection.
     private(set) var deadline: DispatchTime
-    /// When the connection last became idle (no request in progress): the server closes the
-    /// longest-idle one to admit a new client when the connection cap is reached.
-    private(set) var idleSince = DispatchTime.now()
+    /// When the connection's last answer was queued (it is idle once that is written), in the
+    /// server's idle order: at the connection cap the server closes the longest-idle connection
+    /// to admit a new client. Taken before the answer's last bytes are sent, so a client that has
+    /// read its answer is already ordered before any later one, on every loop.
+    private(set) var idleOrder: UInt64
     /// The request being read, handled or answered (see `InFlightRequest`); nil between requests.
     private var inFlight: InFlightRequest?
     /// Bytes this connection has reserved in the server's `MemoryBudget`.
@@ -53,11 +59,17 @@ final class HTTPConnection: @unchecked Sendable {
     private var streamWriter: HTTPStreamWriter?
     private var streamChunked = true
     private var streamUnwritten = 0
+    /// A streamed answer is logged when its body ends (or its connection closes), with the bytes
+    /// its producer wrote: `streamLog` waits for that, `streamedBytes` counts them.
+    private var streamLog: HTTPAccessLogEntry?
+    private var streamedBytes = 0
 
-    init(fd: Int32, token: UInt64, server: HTTPServer) {
+    init(fd: Int32, token: UInt64, loop: EventLoop) {
         self.fd = fd
         self.token = token
-        self.server = server
+        self.loop = loop
+        server = loop.server
+        idleOrder = loop.server.nextIdleOrder()
         remote = Socket.peerAddress(fd)
         configuration = server.configuration
         parser = HTTPRequestParser(limits: configuration)
@@ -67,10 +79,10 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     func start() {
-        if server.poll?.add(fd, token: token, readable: true, writable: false) != true { close() }
+        if loop.poll.add(fd, token: token, readable: true, writable: false) != true { close() }
     }
 
-    /// Readiness reported by the server's poll.
+    /// Readiness reported by its loop's poll.
     func handle(_ ready: EventPoll.Ready) {
         // Error and hang-up are reported even with no interest left: the read or the write
         // reports the cause; with neither wanted there is nothing left to save.
@@ -86,7 +98,7 @@ final class HTTPConnection: @unchecked Sendable {
 
     private func readable() {
         guard phase != .closed else { return }
-        let scratch = server.readScratch
+        let scratch = loop.readScratch
         switch Socket.read(fd, into: scratch) {
         case .wouldBlock:
             return
@@ -196,7 +208,7 @@ final class HTTPConnection: @unchecked Sendable {
             phase = .handling
             deadline = .distantFuture
             inFlight?.cancellation = request.cancellation
-            let queue = server.ioQueue
+            let queue = loop.queue
             let accepted = server.pool.submit { [self] in
                 // A request whose client left while it queued is not started at all.
                 if request.cancellation.isCancelled { return }
@@ -237,6 +249,7 @@ final class HTTPConnection: @unchecked Sendable {
     /// One chunk of the streamed response (on the I/O queue, in the order the producer wrote).
     private func streamChunk(_ bytes: [UInt8]) {
         guard phase == .streaming, let writer = streamWriter else { return }
+        streamedBytes += bytes.count
         if inFlight?.headOnly == true {
             writer.drained(bytes.count)
             return
@@ -252,7 +265,9 @@ final class HTTPConnection: @unchecked Sendable {
         guard phase == .streaming, streamWriter === writer else { return }
         if streamChunked && inFlight?.headOnly != true { output.append(contentsOf: HTTPStreamWriter.lastChunk) }
         streamWriter = nil
+        logStreamedAnswer()
         phase = .writingResponse
+        idleOrder = server.nextIdleOrder()
         deadline = .now() + configuration.writeTimeout.dispatchInterval
         flush()
     }
@@ -347,23 +362,29 @@ final class HTTPConnection: @unchecked Sendable {
         // An HTTP/1.0 client has no chunked coding: its streamed body ends with the connection.
         let closeDelimited = response.stream != nil && version != .http1_1
         let keepAlive =
-            after == .keepAliveIfAllowed && !closeDelimited && (head?.keepAlive ?? false) && !peerClosed && !server.isStopping
+            after == .keepAliveIfAllowed && !closeDelimited && (head?.keepAlive ?? false) && !peerClosed && !serverIsDraining
             && requestsServed < configuration.maxRequestsPerConnection
         request.closesAfterResponse = !keepAlive
         inFlight = request
-        let bytes = HTTPResponseEncoder.encode(
-            response, keepAlive: keepAlive, requestVersion: version, headOnly: request.headOnly, date: server.currentDate)
-        server.logAccess(
-            request.accessLogEntry(
-                status: response.status, bodyBytes: response.body.count, requestID: requestID, remote: remote,
-                rejection: response.rejection))
-        output.append(contentsOf: bytes)
+        HTTPResponseEncoder.encode(
+            response, keepAlive: keepAlive, requestVersion: version, headOnly: request.headOnly, date: loop.currentDate,
+            into: &output)
+        let entry = request.accessLogEntry(
+            status: response.status, bodyBytes: response.body.count, requestID: requestID, remote: remote,
+            rejection: response.rejection)
+        if response.stream != nil && streamWriter != nil {
+            streamLog = entry
+            streamedBytes = 0
+        } else {
+            server.logAccess(entry)
+        }
         if response.stream != nil && streamWriter != nil {
             phase = .streaming
             streamChunked = !closeDelimited
             streamUnwritten = 0
         } else {
             phase = .writingResponse
+            idleOrder = server.nextIdleOrder()
         }
         deadline = .now() + configuration.writeTimeout.dispatchInterval
         flush()
@@ -385,7 +406,9 @@ final class HTTPConnection: @unchecked Sendable {
                 return
             }
         }
-        output.removeAll()
+        // A small output buffer is kept for the next answer (one allocation less per request);
+        // a big one is released, like the read buffer.
+        output.removeAll(keepingCapacity: output.capacity <= Self.retainedOutputBytes)
         outputOffset = 0
         suspendWrite()
         if phase == .streaming, streamUnwritten > 0 {
@@ -401,11 +424,10 @@ final class HTTPConnection: @unchecked Sendable {
         syncReservation()
         if closes {
             beginLinger()
-        } else if server.isStopping {
+        } else if serverIsDraining {
             close()
         } else {
             phase = .idle
-            idleSince = .now()
             deadline = .now() + configuration.keepAliveTimeout.dispatchInterval
             resumeRead()
             processBuffer()  // the next pipelined request may already be here
@@ -426,7 +448,7 @@ final class HTTPConnection: @unchecked Sendable {
 
     // MARK: lifecycle
 
-    /// Called by the server's sweep.
+    /// Called by its loop's sweep.
     func closeIfExpired(now: DispatchTime) {
         if phase != .closed && deadline < now { close() }
     }
@@ -440,6 +462,16 @@ final class HTTPConnection: @unchecked Sendable {
         if phase == .idle || phase == .readingHead { close() }
     }
 
+    private func logStreamedAnswer() {
+        guard let entry = streamLog else { return }
+        streamLog = nil
+        server.logAccess(entry.with(bodyBytes: streamedBytes))
+    }
+
+    /// The server's stop has begun. Its draining flag is raised before any loop hears of the
+    /// stop, and an answer that says "draining" (`/readyz`) must also close: read both.
+    private var serverIsDraining: Bool { server.gauges.isDraining || loop.isStopping }
+
     private func leaveInFlight() {
         guard inFlight?.countedInGauge == true else { return }
         inFlight?.countedInGauge = false
@@ -450,13 +482,14 @@ final class HTTPConnection: @unchecked Sendable {
         guard phase != .closed else { return }
         phase = .closed
         leaveInFlight()
-        server.poll?.remove(fd)
-        server.connectionClosed(self)
+        loop.poll.remove(fd)
+        loop.connectionClosed(self)
         Socket.close(fd)  // after leaving the server's table: the number may be reused at once
         buffer = []
         output = []
         streamWriter?.connectionClosed()
         streamWriter = nil
+        logStreamedAnswer()  // cut short: the bytes written until the client left or the drain ended
         inFlight = nil
         server.memory.release(reservedBytes)
         reservedBytes = 0
@@ -471,7 +504,7 @@ final class HTTPConnection: @unchecked Sendable {
         guard phase != .closed, read != wantsRead || write != wantsWrite else { return }
         wantsRead = read
         wantsWrite = write
-        server.poll?.modify(fd, token: token, readable: read, writable: write)
+        loop.poll.modify(fd, token: token, readable: read, writable: write)
     }
 }
 

@@ -58,8 +58,16 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
 
+    /// ASCII case-insensitive equality (field names are tokens, ASCII only), byte by byte: no
+    /// lowercased copies, which cost two allocations per comparison on every lookup.
     static func namesMatch(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && a.lowercased() == b.lowercased()
+        let left = a.utf8
+        let right = b.utf8
+        guard left.count == right.count else { return false }
+        for (x, y) in zip(left, right) where x != y {
+            guard x | 0x20 == y | 0x20, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(x | 0x20) else { return false }
+        }
+        return true
     }
 }
 

@@ -8,7 +8,8 @@ public struct HTTPAccessLogEntry: Sendable {
     public let method: String
     public let path: String
     public let status: HTTPStatus
-    /// Bytes of the response body (Content-Length), not counting headers.
+    /// Bytes of the response body (Content-Length), not counting headers; for a streamed body,
+    /// the bytes its producer wrote (without the chunk framing), logged when it ends.
     public let bodyBytes: Int
     /// From the first byte of the request to the response being queued for writing.
     public let duration: Duration
@@ -32,17 +33,29 @@ public struct HTTPAccessLogEntry: Sendable {
         self.remote = remote
         self.rejection = rejection
     }
+
+    /// The same exchange with `bodyBytes` bytes of body (a streamed answer's, once it ends).
+    func with(bodyBytes: Int) -> HTTPAccessLogEntry {
+        HTTPAccessLogEntry(
+            method: method, path: path, status: status, bodyBytes: bodyBytes, duration: duration, requestID: requestID, remote: remote,
+            rejection: rejection)
+    }
 }
 
 /// An HTTP/1.1 server on POSIX sockets and Dispatch.
 ///
-/// All socket I/O, parsing and connection state live on one serial queue (`ioQueue`); handlers
-/// run on a bounded `WorkerPool`, or inline on the I/O queue when a route says so.
+/// `configuration.ioThreads` event loops (`EventLoop`) each own an epoll set, a poll thread, a
+/// serial queue and the connections on it: socket I/O, parsing and connection state never leave
+/// their loop. One acceptor (the listening socket's Dispatch source on `acceptQueue`) takes each
+/// new socket, counts it against the connection cap and hands it to the next loop in turn.
+/// Handlers run on one bounded `WorkerPool` shared by every loop, or inline on the loop's queue
+/// when a route says so.
 ///
-/// `@unchecked Sendable` because its mutable state is confined to `ioQueue`: the public methods
-/// and the poll thread reach it only through `ioQueue.sync`, and the accept source and sweep
-/// timer run their handlers on that queue.
-/// Do not call `stop()`, `port` or `connectionCount` from a handler (they wait on the I/O queue,
+/// `@unchecked Sendable` because its mutable state (running, stopping, the listener, the bound
+/// port, the loops, the round-robin index) is confined to `acceptQueue`: the public methods reach
+/// it through `acceptQueue.sync`, and the accept source runs its handler on that queue. The
+/// acceptor only ever waits on a loop's queue (never the reverse), so the two cannot deadlock.
+/// Do not call `stop()`, `port` or `connectionCount` from a handler (they wait on the queues,
 /// and `stop()` waits for handlers to finish).
 ///
 ///     var router = HTTPRouter()
@@ -56,7 +69,7 @@ public final class HTTPServer: @unchecked Sendable {
     public let configuration: HTTPServerConfiguration
     let router: HTTPRouter
     let pool: WorkerPool
-    let ioQueue = DispatchQueue(label: "HTTPServer.io", qos: .userInitiated)
+    private let acceptQueue = DispatchQueue(label: "HTTPServer.accept", qos: .userInitiated)
     /// Request bodies are reserved here as they arrive (see `HTTPConnection`); handlers share it.
     public let memory: MemoryBudget
     /// Connections, requests in flight, queue depth, draining: readable from any thread.
@@ -64,23 +77,21 @@ public final class HTTPServer: @unchecked Sendable {
     private let accessLog: (@Sendable (HTTPAccessLogEntry) -> Void)?
 
     private var listenSource: DispatchSourceRead?
-    private var sweepTimer: DispatchSourceTimer?
-    /// Every connection's descriptor, waited on by the poll thread (see `EventPoll`).
-    private(set) var poll: EventPoll?
-    private let pollStopped = Atomic<Bool>(false)
-    /// Open connections by their poll token (never reused, unlike descriptor numbers).
-    private var connections: [UInt64: HTTPConnection] = [:]
-    private var nextToken: UInt64 = 1
-    private(set) var isStopping = false
+    private var loops: [EventLoop] = []
+    /// The loop the next accepted socket goes to.
+    private var nextLoop = 0
+    private var isStopping = false
     private var isRunning = false
     private var acceptPaused = false
     private var boundPort: Int?
-    private var cachedDate: (second: Int, text: String) = (0, "")
-    private let drained = DispatchSemaphore(value: 0)
     private let lifetime = DispatchGroup()
-    /// Every connection reads into this one buffer and copies out what arrived: reads happen only
-    /// on `ioQueue`, one at a time, so one chunk of memory serves all connections.
-    let readScratch: UnsafeMutableRawBufferPointer
+    /// Orders the moments connections fall idle, over every loop: a counter ticked when an
+    /// answer is queued (see `HTTPConnection.idleOrder`), so the order across loops is the order
+    /// in which their answers were queued.
+    private let idleClock = Atomic<UInt64>(0)
+
+    /// The next tick of `idleClock`.
+    func nextIdleOrder() -> UInt64 { idleClock.add(1, ordering: .relaxed).newValue }
 
     public init(
         configuration: HTTPServerConfiguration = HTTPServerConfiguration(), router: HTTPRouter,
@@ -93,24 +104,27 @@ public final class HTTPServer: @unchecked Sendable {
         self.router = router
         self.accessLog = accessLog
         pool = WorkerPool(workers: configuration.workerCount, queueDepth: configuration.workerQueueDepth, gauges: gauges)
-        readScratch = .allocate(byteCount: max(1, configuration.readChunkBytes), alignment: 16)
-    }
-
-    deinit {
-        readScratch.deallocate()
     }
 
     /// The bound port once started (the real one when the configuration asked for port 0).
-    public var port: Int? { ioQueue.sync { boundPort } }
+    public var port: Int? { acceptQueue.sync { boundPort } }
 
-    /// Open connections right now (for tests and metrics).
-    public var connectionCount: Int { ioQueue.sync { connections.count } }
+    /// Open connections right now, over every loop (for tests and metrics).
+    public var connectionCount: Int { connectionsPerLoop.reduce(0, +) }
+
+    /// Open connections on each loop, in loop order (for tests).
+    var connectionsPerLoop: [Int] {
+        acceptQueue.sync { loops }.map { loop in loop.queue.sync { loop.connections.count } }
+    }
+
+    /// Event loops running (`configuration.ioThreads` while started, 0 before and after).
+    public var eventLoopCount: Int { acceptQueue.sync { loops.count } }
 
     /// Binds, listens and starts serving; returns the bound port. Throws if binding fails or the
     /// server was already started.
     @discardableResult
     public func start() throws -> Int {
-        try ioQueue.sync {
+        try acceptQueue.sync {
             guard !isRunning, !isStopping else { throw HTTPServerError.alreadyStarted }
             let (fd, port): (Int32, Int)
             do {
@@ -118,18 +132,22 @@ public final class HTTPServer: @unchecked Sendable {
             } catch {
                 throw HTTPServerError.bindFailed("\(error)")
             }
-            guard let poll = EventPoll() else {
-                Socket.close(fd)
-                throw HTTPServerError.bindFailed("epoll_create1 failed: out of descriptors")
+            var started: [EventLoop] = []
+            for index in 0..<max(1, configuration.ioThreads) {
+                guard let loop = EventLoop(index: index, server: self) else {
+                    for loop in started { loop.queue.sync { loop.finish() } }
+                    Socket.close(fd)
+                    throw HTTPServerError.bindFailed("epoll_create1 failed: out of descriptors")
+                }
+                loop.start(index: index)
+                started.append(loop)
             }
-            self.poll = poll
-            startPollThread(poll)
-            let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: ioQueue)
+            loops = started
+            let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: acceptQueue)
             source.setEventHandler { [self] in acceptPending(fd) }
             source.setCancelHandler { Socket.close(fd) }
             source.resume()
             listenSource = source
-            sweepTimer = makeSweepTimer()
             boundPort = port
             isRunning = true
             lifetime.enter()
@@ -140,28 +158,28 @@ public final class HTTPServer: @unchecked Sendable {
     /// Graceful stop: stop accepting, close idle connections, let in-flight requests finish
     /// (up to `drainTimeout`), close the rest, return. Safe to call more than once.
     public func stop() {
-        let first: Bool = ioQueue.sync {
-            guard isRunning, !isStopping else { return false }
+        let loops: [EventLoop]? = acceptQueue.sync {
+            guard isRunning, !isStopping else { return nil }
             isStopping = true
             gauges.drainingFlag.store(true, ordering: .releasing)
             resumeAccepting()  // a suspended source must not be released
             listenSource?.cancel()
             listenSource = nil
-            for connection in Array(connections.values) { connection.serverIsStopping() }
-            if connections.isEmpty { drained.signal() }
-            return true
+            return self.loops
         }
-        guard first else {
+        guard let loops else {
             waitUntilStopped()
             return
         }
-        _ = drained.wait(timeout: .now() + configuration.drainTimeout.dispatchInterval)
-        ioQueue.sync {
-            for connection in Array(connections.values) { connection.close() }
-            sweepTimer?.cancel()
-            sweepTimer = nil
-            pollStopped.store(true, ordering: .releasing)  // the thread closes the set on its way out
+        // Sockets handed over before the listener closed are queued ahead of this on their loop:
+        // they are adopted, then closed as idle.
+        for loop in loops { loop.queue.sync { loop.beginStopping() } }
+        let deadline = DispatchTime.now() + configuration.drainTimeout.dispatchInterval
+        for loop in loops { _ = loop.drained.wait(timeout: deadline) }
+        for loop in loops { loop.queue.sync { loop.finish() } }
+        acceptQueue.sync {
             isRunning = false
+            self.loops = []  // each loop holds the server: the cycle ends here
         }
         lifetime.leave()
     }
@@ -171,50 +189,14 @@ public final class HTTPServer: @unchecked Sendable {
         lifetime.wait()
     }
 
-    /// The longest the poll thread sleeps in epoll_wait: how late it may notice `stop()`.
-    private static let pollWakeMilliseconds: Int32 = 100
-
-    /// Connections accepted per readiness of the listener before reads get their turn, so a flood
-    /// of connects cannot starve reads on existing connections.
+    /// Connections accepted per readiness of the listener before other work gets its turn.
     private static let acceptsPerWakeUp = 64
 
     /// Out of descriptors, how long accepting pauses: closing connections frees some meanwhile,
     /// and a listener that stays readable is not spun on.
     private static let acceptPause = DispatchTimeInterval.milliseconds(100)
 
-    /// The sweep that closes timed-out connections runs four times per shortest timeout (so one
-    /// is closed at most a quarter late), but not more often than every 10 ms nor less often
-    /// than every second; Dispatch may shift it by 5 ms to batch wake-ups.
-    private static let sweepsPerTimeout = 4
-    private static let sweepInterval = Duration.milliseconds(10)...Duration.seconds(1)
-    private static let sweepLeeway = DispatchTimeInterval.milliseconds(5)
-
-    /// The poll thread blocks in epoll_wait and handles each batch on the I/O queue with `sync`,
-    /// which runs the block on this very thread when the queue is free: a client's bytes reach
-    /// their connection without any thread hand-off. It wakes at least every `pollWakeMilliseconds`
-    /// milliseconds to notice `stop()`.
-    private func startPollThread(_ poll: EventPoll) {
-        let thread = Thread { [self] in
-            let tokens = UnsafeMutablePointer<UInt64>.allocate(capacity: EventPoll.batch)
-            let flags = UnsafeMutablePointer<UInt32>.allocate(capacity: EventPoll.batch)
-            defer {
-                tokens.deallocate()
-                flags.deallocate()
-                poll.close()
-            }
-            while !pollStopped.load(ordering: .acquiring) {
-                let batch = poll.wait(timeoutMilliseconds: Self.pollWakeMilliseconds, tokens: tokens, flags: flags)
-                guard !batch.isEmpty else { continue }
-                ioQueue.sync {
-                    for ready in batch { connections[ready.token]?.handle(ready) }
-                }
-            }
-        }
-        thread.name = "HTTPServer.poll"
-        thread.start()
-    }
-
-    // MARK: I/O queue only
+    // MARK: accept queue only
 
     private func acceptPending(_ listener: Int32) {
         for _ in 0..<Self.acceptsPerWakeUp {
@@ -226,30 +208,37 @@ public final class HTTPServer: @unchecked Sendable {
                 pauseAccepting()
                 return
             case .accepted(let fd):
-                guard connections.count < configuration.maxConnections || evictLongestIdle() else {
+                // Only the acceptor adds to the count, so the cap is exact across loops.
+                guard gauges.openConnections.load(ordering: .relaxed) < configuration.maxConnections || evictLongestIdle() else {
                     refuse(fd)
                     continue
                 }
-                let connection = HTTPConnection(fd: fd, token: nextToken, server: self)
-                nextToken += 1
-                connections[connection.token] = connection
                 gauges.openConnections.add(1, ordering: .relaxed)
-                connection.start()
+                let loop = loops[nextLoop]
+                nextLoop = (nextLoop + 1) % loops.count
+                loop.queue.async { loop.adopt(fd) }
             }
         }
     }
 
-    /// At the connection cap, the connection idle the longest with no request in progress is
-    /// closed to make room, so a flood of idle connections cannot lock new clients (health
-    /// checks included) out until the idle timeout. False when every connection is busy.
+    /// At the connection cap, the connection idle the longest (over every loop) with no request
+    /// in progress is closed to make room, so a flood of idle connections cannot lock new
+    /// clients (health checks included) out until the idle timeout. False when every
+    /// connection is busy.
     private func evictLongestIdle() -> Bool {
-        var oldest: HTTPConnection?
-        for connection in connections.values where connection.isIdle {
-            if oldest == nil || connection.idleSince < oldest!.idleSince { oldest = connection }
+        var oldest: (loop: EventLoop, connection: HTTPConnection, order: UInt64)?
+        for loop in loops {
+            guard let candidate = loop.queue.sync(execute: { loop.longestIdle() }) else { continue }
+            if oldest == nil || candidate.order < oldest!.order { oldest = (loop, candidate.connection, candidate.order) }
         }
         guard let oldest else { return false }
-        oldest.close()
-        return true
+        // Still idle when its loop gets to it (a request may have arrived meanwhile): closed,
+        // and the count drops before the new socket is counted.
+        return oldest.loop.queue.sync {
+            guard oldest.connection.isIdle else { return false }
+            oldest.connection.close()
+            return true
+        }
     }
 
     /// Out of descriptors: stop listening for a while (see `acceptPause`).
@@ -257,7 +246,7 @@ public final class HTTPServer: @unchecked Sendable {
         guard let source = listenSource else { return }
         acceptPaused = true
         source.suspend()
-        ioQueue.asyncAfter(deadline: .now() + Self.acceptPause) { [self] in
+        acceptQueue.asyncAfter(deadline: .now() + Self.acceptPause) { [self] in
             resumeAccepting()
         }
     }
@@ -273,7 +262,7 @@ public final class HTTPServer: @unchecked Sendable {
     private func refuse(_ fd: Int32) {
         let response = HTTPResponse.problem(
             status: .serviceUnavailable, detail: "too many open connections", headers: configuration.retryAfterHeaders)
-        _ = Socket.send(fd, HTTPResponseEncoder.encode(response, keepAlive: false, date: currentDate), from: 0)
+        _ = Socket.send(fd, HTTPResponseEncoder.encode(response, keepAlive: false, date: HTTPDate.now()), from: 0)
         let remote = Socket.peerAddress(fd)
         Socket.shutdownWrite(fd)
         Socket.close(fd)
@@ -281,36 +270,6 @@ public final class HTTPServer: @unchecked Sendable {
             HTTPAccessLogEntry(
                 method: "-", path: "-", status: .serviceUnavailable, bodyBytes: response.body.count, duration: .zero,
                 remote: remote, rejection: "connections"))
-    }
-
-    private func makeSweepTimer() -> DispatchSourceTimer {
-        let shortest = [
-            configuration.headerTimeout, configuration.bodyTimeout, configuration.keepAliveTimeout,
-            configuration.writeTimeout, configuration.lingerTimeout,
-        ].min()!
-        let interval = min(max(shortest / Self.sweepsPerTimeout, Self.sweepInterval.lowerBound), Self.sweepInterval.upperBound)
-        let timer = DispatchSource.makeTimerSource(queue: ioQueue)
-        timer.schedule(deadline: .now() + interval.dispatchInterval, repeating: interval.dispatchInterval, leeway: Self.sweepLeeway)
-        timer.setEventHandler { [self] in
-            let now = DispatchTime.now()
-            for connection in Array(connections.values) { connection.closeIfExpired(now: now) }
-        }
-        timer.resume()
-        return timer
-    }
-
-    func connectionClosed(_ connection: HTTPConnection) {
-        if connections.removeValue(forKey: connection.token) != nil {
-            gauges.openConnections.subtract(1, ordering: .relaxed)
-        }
-        if isStopping && connections.isEmpty { drained.signal() }
-    }
-
-    /// The `Date` header value, formatted at most once per second.
-    var currentDate: String {
-        let second = Int(DispatchTime.now().uptimeNanoseconds / 1_000_000_000)
-        if second != cachedDate.second || cachedDate.text.isEmpty { cachedDate = (second, HTTPDate.now()) }
-        return cachedDate.text
     }
 
     func logAccess(_ entry: HTTPAccessLogEntry) {

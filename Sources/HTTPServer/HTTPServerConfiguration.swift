@@ -39,6 +39,9 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
     /// Requests served on one keep-alive connection; the last one carries `Connection: close`.
     public var maxRequestsPerConnection: Int = 1000
 
+    /// Event loops: threads that do the socket I/O and parsing, each with its own epoll set and
+    /// its own connections (new connections go to them in turn). Defaults to the number of cores.
+    public var ioThreads: Int = HTTPServerConfiguration.coreCount
     /// Handlers running at the same time (the compute pool). Defaults to the number of cores.
     public var workerCount: Int = HTTPServerConfiguration.coreCount
     /// The cores this process may use: one worker each by default.

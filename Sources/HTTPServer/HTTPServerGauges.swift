@@ -1,9 +1,9 @@
 import Synchronization
 
-/// What the server is doing right now, readable from any thread without waiting on its I/O queue:
-/// a readiness probe or a metrics scrape answered inline runs *on* that queue, so it cannot ask
-/// the server through `ioQueue.sync`. The server and its worker pool keep these up to date;
-/// everyone else only reads them.
+/// What the server is doing right now, over all its event loops, readable from any thread without
+/// waiting on their queues: a readiness probe or a metrics scrape answered inline runs *on* a
+/// loop's queue, so it cannot ask the server through `queue.sync`. The acceptor, the loops and the
+/// worker pool keep these up to date; everyone else only reads them.
 public final class HTTPServerGauges: Sendable {
     let openConnections = Atomic<Int>(0)
     let requestsInFlight = Atomic<Int>(0)

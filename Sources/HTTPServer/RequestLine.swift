@@ -7,9 +7,12 @@ struct RequestLine {
     let version: HTTPVersion
 
     init(_ line: ArraySlice<UInt8>) throws(HTTPError) {
-        let parts = line.split(separator: HTTPBytes.space, omittingEmptySubsequences: false)
-        guard parts.count == 3 else { throw .badRequest("request line must be: method SP target SP version") }
-        let (methodBytes, targetBytes, versionBytes) = (parts[0], parts[1], parts[2])
+        // Exactly two spaces, found in place: no array of parts per request.
+        guard let first = line.firstIndex(of: HTTPBytes.space),
+            let second = line[(first + 1)...].firstIndex(of: HTTPBytes.space),
+            !line[(second + 1)...].contains(HTTPBytes.space)
+        else { throw .badRequest("request line must be: method SP target SP version") }
+        let (methodBytes, targetBytes, versionBytes) = (line[..<first], line[(first + 1)..<second], line[(second + 1)...])
         guard !methodBytes.isEmpty, methodBytes.allSatisfy({ HTTPBytes.isTokenChar[Int($0)] }) else {
             throw .badRequest("invalid method")
         }
@@ -25,12 +28,14 @@ struct RequestLine {
 
     /// "HTTP/" DIGIT "." DIGIT; 1.x is served as 1.1, anything else well-formed is 505.
     private static func version(_ bytes: ArraySlice<UInt8>) throws(HTTPError) -> HTTPVersion {
-        let text = Array(bytes)
         let isDigit: (UInt8) -> Bool = { $0 >= 0x30 && $0 <= 0x39 }
-        guard text.count == 8, Array(text[0..<5]) == Array("HTTP/".utf8), isDigit(text[5]), text[6] == 0x2E, isDigit(text[7]) else {
+        let start = bytes.startIndex
+        guard bytes.count == 8, bytes.starts(with: "HTTP/".utf8), isDigit(bytes[start + 5]), bytes[start + 6] == 0x2E,
+            isDigit(bytes[start + 7])
+        else {
             throw .badRequest("invalid HTTP version")
         }
-        let version = HTTPVersion(major: Int(text[5] - 0x30), minor: Int(text[7] - 0x30))
+        let version = HTTPVersion(major: Int(bytes[start + 5] - 0x30), minor: Int(bytes[start + 7] - 0x30))
         guard version.major == 1 else { throw .versionNotSupported("\(version) is not supported; use HTTP/1.1") }
         return version
     }

@@ -111,6 +111,28 @@ enum Socket {
         }
     }
 
+    /// Writes all of `bytes` to a file or pipe (the log's stdout), retrying EINTR and short
+    /// writes, and waiting out EAGAIN when the descriptor was left non-blocking. False when the
+    /// descriptor refuses for good (closed pipe, full disk): the caller has nowhere else to put them.
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let count = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if count > 0 {
+                offset += count
+                continue
+            }
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                var wanted = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&wanted, 1, 100)
+                continue
+            }
+            return false
+        }
+        return true
+    }
+
     /// A blocking connection to 127.0.0.1:`port` whose reads and writes time out after
     /// `timeoutSeconds` (SO_RCVTIMEO / SO_SNDTIMEO), so a stuck server fails its caller rather
     /// than hanging it.

@@ -5,9 +5,13 @@ import HTTPServer
 
 // Reads configuration, starts the service, and drains it on SIGTERM / SIGINT (exit 0).
 
-/// One unbuffered write per line: log lines reach `docker logs` at once and never interleave.
+/// Every line on stdout goes through one buffer: access lines in batches (at least every 100 ms,
+/// see `BufferedLogWriter`), lifecycle lines at once with whatever access lines precede them, so
+/// lines keep their order and never interleave.
+let logWriter = BufferedLogWriter(fileDescriptor: STDOUT_FILENO)
+
 func say(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    logWriter.write(line: line, flush: true)
 }
 
 func fail(_ message: String, code: Int32) -> Never {
@@ -34,7 +38,7 @@ do {
 let format = options.logFormat
 var accessLog: (@Sendable (HTTPAccessLogEntry) -> Void)?
 if options.accessLog {
-    accessLog = { @Sendable entry in say(format.accessLine(entry)) }
+    accessLog = { @Sendable entry in logWriter.append { format.appendAccessLine(entry, to: &$0) } }
 }
 let server = GradCheckApplication.makeServer(options, accessLog: accessLog)
 
@@ -55,6 +59,7 @@ let signalSources = drainOnSignals(server) { signalNumber in
     say(format.eventLine("draining", "signal \(signalNumber), draining", fields: [("signal", Int(signalNumber))]))
 }
 server.waitUntilStopped()
+// Every access line of the drain is buffered by now: "stopped" writes them, then itself.
 say(format.eventLine("stopped", "stopped"))
 withExtendedLifetime(signalSources) {}
 exit(0)

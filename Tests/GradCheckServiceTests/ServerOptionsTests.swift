@@ -40,6 +40,19 @@ import Testing
         #expect(!options.accessLog)
     }
 
+    @Test func ioThreadsAreOnePerCoreUnlessGiven() throws {
+        #expect(ServerOptions().ioThreads == HTTPServerConfiguration.coreCount)
+        guard case let .run(four) = try ServerOptions.parse(["--io-threads", "4"]),
+            case let .run(zero) = try ServerOptions.parse(["--io-threads", "0"])
+        else {
+            Issue.record("expected options")
+            return
+        }
+        #expect(four.ioThreads == 4 && zero.ioThreads == HTTPServerConfiguration.coreCount)
+        #expect(throws: ServerOptions.Failure.self) { _ = try ServerOptions.parse(["--io-threads", "-1"]) }
+        #expect(ServerOptions.usage.contains("--io-threads N"))
+    }
+
     @Test func helpIsRecognised() throws {
         #expect(try ServerOptions.parse(["--help"]) == .help)
         #expect(try ServerOptions.parse(["-h"]) == .help)
@@ -112,6 +125,43 @@ import Testing
         #expect(LogFormat.timestamp(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
         #expect(LogFormat.timestamp(Date(timeIntervalSince1970: 951_782_400.5)) == "2000-02-29T00:00:00.500Z")
         #expect(LogFormat.timestamp(Date(timeIntervalSince1970: 1_796_213_532.123)) == "2026-12-02T12:12:12.123Z")
+    }
+
+    /// The lines are written digit by digit now; they must read exactly as the `String(format:)`
+    /// and `JSONWriter` versions did.
+    @Test func accessLinesReadAsTheyDidWithStringFormat() throws {
+        var nanoseconds: [Int64] = [0, 1, 499, 501, 999, 1000, 1499, 42_000, 999_499, 999_501, 1_000_000, 2_000_000, 1_234_567]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 { nanoseconds.append(Int64.random(in: 0...100_000_000_000, using: &generator)) }
+        for ns in nanoseconds where ns % 1000 != 500 {  // an exact half is printf's binary rounding
+            let duration = Duration.nanoseconds(ns)
+            let entry = HTTPAccessLogEntry(
+                method: "POST", path: "/gradcheck", status: 200, bodyBytes: Int(ns % 100_000), duration: duration,
+                requestID: "0123456789abcdef0123456789abcdef", remote: "127.0.0.1:54321")
+            let milliseconds = LogFormat.milliseconds(duration)
+            #expect(
+                LogFormat.text.accessLine(entry)
+                    == "POST /gradcheck 200 \(ns % 100_000)B \(String(format: "%.3f", milliseconds))ms id=0123456789abcdef0123456789abcdef remote=127.0.0.1:54321"
+            )
+            let line = LogFormat.json.accessLine(entry, at: Date(timeIntervalSince1970: 1_796_213_532.123))
+            var writer = JSONWriter()
+            try writer.number((milliseconds * 1000).rounded() / 1000)
+            let expected =
+                #"{"ts":"2026-12-02T12:12:12.123Z","method":"POST","path":"/gradcheck","status":200,"bytes":"#
+                + "\(ns % 100_000),\"duration_ms\":\(String(decoding: writer.bytes, as: UTF8.self)),"
+                + #""request_id":"0123456789abcdef0123456789abcdef","remote":"127.0.0.1:54321"}"#
+            #expect(line == expected)
+        }
+        let rejected = HTTPAccessLogEntry(
+            method: "-", path: "-", status: 503, bodyBytes: 7, duration: .zero, remote: "-", rejection: "connections")
+        #expect(LogFormat.text.accessLine(rejected) == "- - 503 7B 0.000ms id=- remote=-")
+        #expect(
+            LogFormat.json.accessLine(rejected, at: Date(timeIntervalSince1970: 0)).hasSuffix(
+                #""duration_ms":0,"request_id":"-","remote":"-","rejected":"connections"}"#))
+        var bytes: [UInt8] = []
+        LogFormat.text.appendAccessLine(rejected, to: &bytes)
+        LogFormat.text.appendAccessLine(rejected, to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == "- - 503 7B 0.000ms id=- remote=-\n- - 503 7B 0.000ms id=- remote=-\n")
     }
 
     @Test func jsonLinesEscapeWhatTheClientSent() throws {

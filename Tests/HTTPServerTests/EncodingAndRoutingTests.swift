@@ -5,6 +5,17 @@ import Testing
 
 /// Response bytes, Date formatting and routing decisions, in-process.
 @Suite struct EncodingAndRoutingTests {
+    @Test func generatedRequestIDsAreARandomPrefixAndACounterIn32HexDigits() throws {
+        let first = RequestID.generate()
+        let second = RequestID.generate()
+        for id in [first, second] {
+            #expect(id.utf8.count == 32 && id.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }, "\(id)")
+        }
+        #expect(first.prefix(16) == second.prefix(16))
+        let (a, b) = (try #require(UInt64(first.suffix(16), radix: 16)), try #require(UInt64(second.suffix(16), radix: 16)))
+        #expect(b > a, "\(first) then \(second)")
+    }
+
     @Test func dateIsIMFFixdate() {
         #expect(HTTPDate.format(epochSeconds: 784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
         #expect(HTTPDate.format(epochSeconds: 0) == "Thu, 01 Jan 1970 00:00:00 GMT")

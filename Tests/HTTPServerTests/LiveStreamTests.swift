@@ -26,6 +26,8 @@ import Testing
         try client.send("GET /healthz HTTP/1.1\r\n\(host)\r\n")
         #expect(try client.readResponse().text == "{\"status\":\"ok\"}")
         #expect(live.server.connectionCount == 1)
+        // Each stream is logged once it ends, with the bytes its producer wrote (no framing).
+        #expect(live.log.all.map { "\($0.path) \($0.status) \($0.bodyBytes)" } == ["/stream 200 6", "/stream 200 6", "/healthz 200 15"])
     }
 
     @Test func anHTTP10ClientReadsTheBodyToTheClose() throws {
@@ -48,5 +50,10 @@ import Testing
         _ = try client.read(atLeast: 4096)
         client.close()
         #expect(live.cancelled.wait(timeout: .now() + 5) == .success, "the producer saw the writer refuse and the cancellation")
+        // Logged when its connection closed, with what was written until then.
+        let clock = Stopwatch()
+        while live.log.all.isEmpty && clock.seconds < 5 { usleep(1000) }
+        let entry = try #require(live.log.all.first)
+        #expect(entry.path == "/stream-forever" && entry.status == 200 && entry.bodyBytes >= 4096 && entry.bodyBytes % 1024 == 0)
     }
 }
