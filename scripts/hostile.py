@@ -560,7 +560,7 @@ def attacks():
         Attack("deep-tanh", *simple_post(
             "/gradcheck", lambda: ('{"X":[[0.5]],"Y":[[1]],"activation":"tanh","parameters":{%s}}' % ",".join(
                 '"W%d":[[0.9]],"b%d":[0]' % (i, i) for i in range(1, 8001))), show=True)),
-        # The m = 128 finishes in 1.5 s at f7a3a9a; m = 512 takes about 5 s there, so a
+        # m = 128 finishes in 1.5 s at f7a3a9a; m = 512 takes about 5 s there, so a
         # hang-up at 1 s leaves seconds of work that only cancellation can save, and it stays under
         # the default --max-work at 155f578 (priced 7.4e10; m = 1024 is refused there).
         Attack("cancel", lambda: rng_body(5, [256, 128, 64, 1], 512, scale=0.1, activation="tanh").encode(),

@@ -2,7 +2,7 @@ import GradCheck
 import TestSupport
 import Testing
 
-/// The 6,091-parameter ReLU network of issue 5 (100-50-20-1, m = 64): correct gradients pass a
+/// The 6,091-parameter ReLU network (100-50-20-1, m = 64): correct gradients pass a
 /// full check at the notebook's settings, and the report says how long it took.
 @Suite struct MidSizeNetworkTests {
     @Test func fullCheckPassesOnSixThousandParameters() throws {

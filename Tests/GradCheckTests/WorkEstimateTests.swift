@@ -26,7 +26,7 @@ import Testing
 
     @Test func issueSizedNetworkFitsTheDefaultBudgetWithReLUAndTanh() {
         // 656,385 parameters, m = 512: the ReLU path takes seconds, and so does tanh through the
-        // per-row loss expansion (issue 15).
+        // per-row loss expansion.
         let relu = WorkEstimate(network: Self.network([1024, 512, 256, 1]), examples: 512, options: GradientCheckOptions())
         #expect(!relu.exceeds(budget: 1e11))
         let tanh = WorkEstimate(

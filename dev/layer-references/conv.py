@@ -1,7 +1,7 @@
 """References for conv, pooling, dropout, word embedding, temporal affine and the losses (CS231n
 convention) and deeplearning.ai's conv and pool, from the math (numpy only, no course code).
 
-Each backward below is written once with switches for the classic slips (issue 23); the slipped
+Each backward below is written once with switches for the classic slips; the slipped
 gradients go to Tests/Fixtures/layer-slips/<name>.json beside the reference, where the Swift
 slip tests compare each layer's replays with them."""
 import json

@@ -1,4 +1,4 @@
-"""check_layer and check_network against the layer and network bodies of issue 22 (section 1).
+"""check_layer and check_network against the layer and network bodies (docs/layers.md).
 
 The reference values are the tests' own numpy, from the math of each layer. Every test here is
 skipped, with the reason, while the server answers these bodies with a 4xx saying it does not
@@ -22,7 +22,7 @@ def layer_url(server_url):
             unknown = error.field in LAYER_FIELDS or any(
                 ("%s: unknown field" % field) in str(error) for field in LAYER_FIELDS)
             if error.status is not None and 400 <= error.status < 500 and unknown:
-                pytest.skip("this server does not take layer bodies yet (issue 22): %s" % error)
+                pytest.skip("this server does not take layer bodies: %s" % error)
             raise
     return server_url
 
