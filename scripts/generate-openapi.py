@@ -51,7 +51,7 @@ num = {"type": "number"}
 pair = {"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "number"}, "description": "A compensated sum: [sum, compensation]."}
 tensor_partial = {
     "type": "object", "additionalProperties": False,
-    "required": ["checked", "compared", "sums", "worst", "max_relative_error", "kinks"],
+    "required": ["checked", "compared", "sums", "worst", "max_relative_error", "excess_relative_error", "distinguishable", "kinks"],
     "properties": {
         "checked": {"type": "integer", "minimum": 0}, "compared": {"type": "integer", "minimum": 0},
         "sums": {"type": "object", "additionalProperties": False,
@@ -61,6 +61,8 @@ tensor_partial = {
         "worst": {"type": "object", "nullable": True, "additionalProperties": False, "required": ["row", "col", "analytic", "numeric"],
                   "properties": {"row": {"type": "integer", "minimum": 0}, "col": {"type": "integer", "minimum": 0}, "analytic": num, "numeric": num}},
         "max_relative_error": {"type": "number"},
+        "excess_relative_error": {"type": "number", "description": "The largest relative error rounding does not explain (the tensor's band)."},
+        "distinguishable": {"type": "integer", "minimum": 0, "description": "Compared entries above the absolute floor (none: the tensor is inconclusive)."},
         "kinks": {"type": "object", "additionalProperties": False, "required": ["count", "subgradient_checked", "examples"],
                   "properties": {"count": {"type": "integer", "minimum": 0}, "subgradient_checked": {"type": "integer", "minimum": 0},
                                  "examples": {"type": "array", "maxItems": 5, "items": {"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "integer", "minimum": 0}}}}},
@@ -111,8 +113,9 @@ num = {"type": "number"}
 per_param = {
     "type": "object", "required": ["difference", "passed", "checked", "worst", "ratio", "diagnosis", "kinks"],
     "properties": {
-        "difference": {"type": "number", "description": "||grad - gradapprox|| / (||grad|| + ||gradapprox||) over this tensor's checked, kink-free coordinates; 0 when both are (near) zero."},
-        "passed": {"type": "boolean"},
+        "difference": {"type": "number", "description": "||grad - gradapprox|| / (||grad|| + ||gradapprox||) over this tensor's checked, kink-free coordinates, on the tensor's own scale; 0 when both are exactly zero."},
+        "passed": {"type": "boolean", "description": "False when inconclusive."},
+        "inconclusive": {"type": "boolean", "description": "The numbers cannot decide for this tensor: every entry is at or below the absolute floor of the dtype (its subnormal spacing, or 2^-1074 / epsilon), none was compared, or its difference is above the threshold and its floor lets a wrong gradient pass (10 x floor >= 1/2). Never passed."},
         "checked": {"type": "integer", "description": "Entries compared (kinks included)."},
         "worst": {"type": "object", "nullable": True, "description": "The entry where analytic and numeric disagree most.",
                   "properties": {"row": {"type": "integer"}, "col": {"type": "integer"}, "analytic": num, "numeric": num}},
@@ -120,7 +123,7 @@ per_param = {
         "diagnosis": {"type": "string", "nullable": True, "example": "dW2 is 2.000 times the numerical gradient"},
         "floor": {"type": "number", "description": "The difference rounding alone can produce in this tensor at the caller's dtype."},
         "max_relative_error": {"type": "number", "description": "CS231n's per-entry form: max |a - n| / max(|a|, |n|)."},
-        "band": {"type": "string", "enum": ["good", "acceptable with kinks", "uncomfortable", "wrong"], "description": "CS231n's band for max_relative_error."},
+        "band": {"type": "string", "enum": ["good", "acceptable with kinks", "uncomfortable", "wrong"], "description": "CS231n's band for the largest relative error rounding does not explain (|a - n| less 10x the entry's rounding estimate, over max(|a|, |n|)); a tensor in band wrong never passes."},
         "kinks": {"type": "object", "description": "ReLU/leaky-ReLU coordinates whose perturbation crosses a kink: checked as subgradients (between the one-sided quotients) when the engine gives them, else left out of the verdict.",
                   "properties": {"count": {"type": "integer"}, "subgradient_checked": {"type": "integer"},
                                  "examples": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}}}},
@@ -146,6 +149,7 @@ gradcheck_resp = {
     "properties": {
         "difference": {"type": "number", "example": 0.2850931567761623},
         "passed": {"type": "boolean", "example": False},
+        "inconclusive": {"type": "boolean", "example": False, "description": "Network checks only: the numbers cannot decide (passed is then false): every coordinate crossed a kink, or the difference is above the threshold and rounding explains as much for a wrong gradient (10 x floor >= 1/2, e.g. outputs saturated at their labels). The message says why and what works."},
         "message": {"type": "string", "example": "There is a mistake in the backward propagation! difference = 0.2850931567761623"},
         "epsilon": {"type": "number", "example": 1e-7},
         "threshold": {"type": "number", "example": 1e-7},
@@ -153,12 +157,12 @@ gradcheck_resp = {
         "mode": {"type": "string", "enum": modes},
         "dtype": {"type": "string", "enum": dtypes},
         "floor": {"type": "number", "description": "The difference rounding alone can produce at dtype (see the README's precision section)."},
-        "explanation": {"type": "string", "description": "Which rule decided the verdict: the threshold or the rounding floor."},
+        "explanation": {"type": "string", "description": "Which rule decided the verdict: the threshold, the rounding floor, a tensor wrong on its own scale, or why the numbers cannot decide."},
         "checked": {"type": "integer", "description": "Coordinates (or directions) compared."},
         "kinks": {"type": "integer", "description": "How many of those were left out because they cross a ReLU kink."},
         "cost_evaluations": {"type": "integer", "description": "Cost evaluations the numerical side used."},
         "seconds": {"type": "number", "description": "Time the check took."},
-        "failed": {"type": "array", "items": {"type": "string"}, "example": ["b1", "W2"], "description": "Parameters that failed."},
+        "failed": {"type": "array", "items": {"type": "string"}, "example": ["b1", "W2"], "description": "Parameters that failed (not those that are inconclusive)."},
         "parameters": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/ParameterCheck"},
                        "description": "Per-parameter report, keyed W1, b1, ... (empty in directional mode)."},
         "directions": {"type": "array", "items": direction, "description": "Directional mode only: one entry per direction (the first 1,000)."},

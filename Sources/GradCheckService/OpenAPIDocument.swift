@@ -960,10 +960,15 @@ public enum OpenAPIDocument {
         "properties": {
           "difference": {
             "type": "number",
-            "description": "||grad - gradapprox|| / (||grad|| + ||gradapprox||) over this tensor's checked, kink-free coordinates; 0 when both are (near) zero."
+            "description": "||grad - gradapprox|| / (||grad|| + ||gradapprox||) over this tensor's checked, kink-free coordinates, on the tensor's own scale; 0 when both are exactly zero."
           },
           "passed": {
-            "type": "boolean"
+            "type": "boolean",
+            "description": "False when inconclusive."
+          },
+          "inconclusive": {
+            "type": "boolean",
+            "description": "The numbers cannot decide for this tensor: every entry is at or below the absolute floor of the dtype (its subnormal spacing, or 2^-1074 / epsilon), none was compared, or its difference is above the threshold and its floor lets a wrong gradient pass (10 x floor >= 1/2). Never passed."
           },
           "checked": {
             "type": "integer",
@@ -1014,7 +1019,7 @@ public enum OpenAPIDocument {
               "uncomfortable",
               "wrong"
             ],
-            "description": "CS231n's band for max_relative_error."
+            "description": "CS231n's band for the largest relative error rounding does not explain (|a - n| less 10x the entry's rounding estimate, over max(|a|, |n|)); a tensor in band wrong never passes."
           },
           "kinks": {
             "type": "object",
@@ -1057,6 +1062,11 @@ public enum OpenAPIDocument {
           "passed": {
             "type": "boolean",
             "example": false
+          },
+          "inconclusive": {
+            "type": "boolean",
+            "example": false,
+            "description": "Network checks only: the numbers cannot decide (passed is then false): every coordinate crossed a kink, or the difference is above the threshold and rounding explains as much for a wrong gradient (10 x floor >= 1/2, e.g. outputs saturated at their labels). The message says why and what works."
           },
           "message": {
             "type": "string",
@@ -1101,7 +1111,7 @@ public enum OpenAPIDocument {
           },
           "explanation": {
             "type": "string",
-            "description": "Which rule decided the verdict: the threshold or the rounding floor."
+            "description": "Which rule decided the verdict: the threshold, the rounding floor, a tensor wrong on its own scale, or why the numbers cannot decide."
           },
           "checked": {
             "type": "integer",
@@ -1128,7 +1138,7 @@ public enum OpenAPIDocument {
               "b1",
               "W2"
             ],
-            "description": "Parameters that failed."
+            "description": "Parameters that failed (not those that are inconclusive)."
           },
           "parameters": {
             "type": "object",
@@ -1423,6 +1433,8 @@ public enum OpenAPIDocument {
           "sums",
           "worst",
           "max_relative_error",
+          "excess_relative_error",
+          "distinguishable",
           "kinks"
         ],
         "properties": {
@@ -1522,6 +1534,15 @@ public enum OpenAPIDocument {
           },
           "max_relative_error": {
             "type": "number"
+          },
+          "excess_relative_error": {
+            "type": "number",
+            "description": "The largest relative error rounding does not explain (the tensor's band)."
+          },
+          "distinguishable": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Compared entries above the absolute floor (none: the tensor is inconclusive)."
           },
           "kinks": {
             "type": "object",

@@ -5,7 +5,7 @@ enum ReportEncoder {
     static func write(_ report: GradientCheckReport, to writer: inout JSONWriter) throws(JSONWriteError) {
         writer.beginObject()
         try writeVerdict(
-            difference: report.difference, passed: report.passed, message: report.message,
+            difference: report.difference, passed: report.passed, inconclusive: report.inconclusive, message: report.message,
             epsilon: report.epsilon, threshold: report.threshold, method: report.methodUsed, to: &writer)
         writer.member("mode", string: report.mode.kind.rawValue)
         writer.member("dtype", string: report.precision.rawValue)
@@ -88,12 +88,14 @@ enum ReportEncoder {
     }
 
     private static func writeVerdict(
-        difference: Double, passed: Bool, message: String, epsilon: Double,
+        difference: Double, passed: Bool, inconclusive: Bool? = nil, message: String, epsilon: Double,
         threshold: Double, method: DifferenceMethod,
         to writer: inout JSONWriter
     ) throws(JSONWriteError) {
         try writer.member("difference", number: difference)
         writer.member("passed", bool: passed)
+        // A network check says whether the numbers could decide; the scalar case always can.
+        if let inconclusive { writer.member("inconclusive", bool: inconclusive) }
         writer.member("message", string: message)
         try writer.member("epsilon", number: epsilon)
         try writer.member("threshold", number: threshold)
@@ -115,6 +117,7 @@ enum ReportEncoder {
         writer.beginObject()
         try writer.member("difference", number: parameter.difference)
         writer.member("passed", bool: parameter.passed)
+        writer.member("inconclusive", bool: parameter.inconclusive)
         writer.member("checked", integer: parameter.checkedCount)
         try writeWorst(parameter.worst, to: &writer)
         writer.key("ratio")

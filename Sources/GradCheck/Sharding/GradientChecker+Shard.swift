@@ -35,7 +35,8 @@ extension GradientChecker {
             let id = reading.coordinate.parameter
             tensors[id, default: TensorPartial(gradient: GradientName(id))].add(
                 index: reading.index, analytic: reading.analytic, numeric: reading.numeric,
-                floorError: reading.floorError, threshold: options.threshold)
+                floorError: reading.floorError, threshold: options.threshold, unitRoundoff: options.precision.unitRoundoff,
+                absoluteFloor: VerdictRule.absoluteFloor(precision: options.precision, step: options.epsilon))
         }
         if let interruption = stop.interruption { throw .interrupted(interruption) }
         if let nonFinite = analyticNonFinite ?? numericNonFinite { throw .nonFinite(nonFinite) }
@@ -117,7 +118,6 @@ extension GradientChecker {
         let n = n2.value.squareRoot()
         let denominator = a + n
         let difference = denominator == 0 ? 0 : d2.value.squareRoot() / denominator
-        let negligible = negligibleFraction * denominator
         let u = first.precision.unitRoundoff
         let floor = denominator > 0 ? u * f2.value.squareRoot() / denominator : 0
         let kinkCount = tensors.reduce(0) { $0 + $1.kinkCount }
@@ -126,7 +126,7 @@ extension GradientChecker {
             difference: difference, floor: floor, comparedNothing: compared == 0,
             costEvaluations: shards.reduce(0) { $0 + $1.costEvaluations }, checkedCount: tensors.reduce(0) { $0 + $1.checkedCount },
             kinkCount: kinkCount,
-            parameters: tensors.map { tensorReport($0, threshold: first.threshold, negligible: negligible, unitRoundoff: u) },
+            parameters: tensors.map { tensorReport($0, threshold: first.threshold, unitRoundoff: u) },
             notes: coordinateNotes(kinkCount: kinkCount, subgradientCount: subgradientCount, comparedNothing: compared == 0))
         var merged = GradientCheckReport(
             outcome: outcome,
@@ -140,19 +140,22 @@ extension GradientChecker {
     }
 
     /// `TensorComparison.report` from sums: the same difference, floor and verdict.
-    private static func tensorReport(_ t: TensorPartial, threshold: Double, negligible: Double, unitRoundoff u: Double) -> ParameterReport {
+    private static func tensorReport(_ t: TensorPartial, threshold: Double, unitRoundoff u: Double) -> ParameterReport {
         let a = t.analyticSquares.value.squareRoot()
         let n = t.numericSquares.value.squareRoot()
         let residual = t.differenceSquares.value.squareRoot()
-        let difference = a.isNaN || n.isNaN ? .nan : max(a, n) <= negligible ? 0 : residual / (a + n)
+        let difference = a.isNaN || n.isNaN ? .nan : a + n == 0 ? 0 : residual / (a + n)
         let floor = a + n > 0 ? u * t.floorErrorSquares.value.squareRoot() / (a + n) : 0
-        let passed = difference <= VerdictRule.limit(threshold: threshold, floor: floor)
-        let (ratio, diagnosis) = passed ? (nil, nil) : explain(t, analyticNorm: a, numericNorm: n)
+        let band = VerdictRule.Band(maxRelativeError: t.excessRelativeError)
+        let outcome = VerdictRule.tensorOutcome(
+            difference: difference, threshold: threshold, floor: floor, band: band, distinguishable: t.distinguishableCount > 0)
+        let (ratio, diagnosis) = outcome == .failed ? explain(t, analyticNorm: a, numericNorm: n) : (nil, nil)
         return ParameterReport(
-            gradient: t.gradient, difference: difference, passed: passed, checkedCount: t.checkedCount,
+            gradient: t.gradient, difference: difference, passed: outcome == .passed, inconclusive: outcome == .inconclusive,
+            checkedCount: t.checkedCount,
             worst: t.worst, ratio: ratio, diagnosis: diagnosis, kinkCount: t.kinkCount,
             kinkExamples: t.kinkExamples, subgradientCount: t.subgradientCount, floor: floor,
-            maxRelativeError: t.maxRelativeError, band: VerdictRule.Band(maxRelativeError: t.maxRelativeError),
+            maxRelativeError: t.maxRelativeError, band: band,
             entries: nil)
     }
 

@@ -21,6 +21,11 @@ public struct TensorPartial: Sendable {
     public var kinkExamples: [EntryIndex] = []
     public var subgradientCount = 0
     public var maxRelativeError = 0.0
+    /// The largest relative error rounding does not explain (`VerdictRule.excessRelativeError`),
+    /// and how many compared entries stand above the absolute floor: the tensor's band and
+    /// whether it is inconclusive.
+    public var excessRelativeError = 0.0
+    public var distinguishableCount = 0
 
     public init(gradient: GradientName) {
         self.gradient = gradient
@@ -32,7 +37,10 @@ public struct TensorPartial: Sendable {
     /// |a - n| of the worst entry; -1 without one (as `TensorComparison.report` starts).
     var largest: Double { worst.map { abs($0.analytic - $0.numeric) } ?? -1 }
 
-    mutating func add(index: EntryIndex, analytic a: Double, numeric n: NumericalDerivative, floorError: Double, threshold: Double) {
+    mutating func add(
+        index: EntryIndex, analytic a: Double, numeric n: NumericalDerivative, floorError: Double, threshold: Double,
+        unitRoundoff: Double, absoluteFloor: Double
+    ) {
         checkedCount += 1
         if n.crossesKink {
             kinkCount += 1
@@ -49,6 +57,9 @@ public struct TensorPartial: Sendable {
         floorErrorSquares.add(floorError * floorError)
         if abs(d) > largest { worst = WorstEntry(index: index, analytic: a, numeric: compared) }
         maxRelativeError = max(maxRelativeError, VerdictRule.relativeError(a, compared))
+        let tolerance = VerdictRule.safetyFactor * unitRoundoff * floorError + absoluteFloor
+        excessRelativeError = max(excessRelativeError, VerdictRule.excessRelativeError(a, compared, tolerance: tolerance))
+        if !(max(abs(a), abs(compared)) <= absoluteFloor) { distinguishableCount += 1 }
     }
 
     /// Continues this tensor with the entries of a later shard.
@@ -65,6 +76,8 @@ public struct TensorPartial: Sendable {
         kinkExamples = Array((kinkExamples + later.kinkExamples).prefix(TensorComparison.kinkExamplesShown))
         subgradientCount += later.subgradientCount
         maxRelativeError = max(maxRelativeError, later.maxRelativeError)
+        excessRelativeError = max(excessRelativeError, later.excessRelativeError)
+        distinguishableCount += later.distinguishableCount
     }
 }
 

@@ -71,7 +71,9 @@ enum MergeReader {
 
     private static func tensor(_ value: JSONValue, id: ParameterID, path: String) throws(RequestError) -> TensorPartial {
         let o = try object(value, path)
-        try known(o, ["checked", "compared", "sums", "worst", "max_relative_error", "kinks"], path: path)
+        try known(
+            o, ["checked", "compared", "sums", "worst", "max_relative_error", "excess_relative_error", "distinguishable", "kinks"],
+            path: path)
         var t = TensorPartial(gradient: GradientName(id))
         t.checkedCount = try integer(o, "checked", path, in: 0...Int(1 << 53))
         t.comparedCount = try integer(o, "compared", path, in: 0...t.checkedCount)
@@ -102,6 +104,8 @@ enum MergeReader {
         default: throw RequestError.invalid("\(path).worst", "expected an object or null")
         }
         t.maxRelativeError = try number(o, "max_relative_error", path)
+        t.excessRelativeError = try number(o, "excess_relative_error", path)
+        t.distinguishableCount = try integer(o, "distinguishable", path, in: 0...t.comparedCount)
         let kinks = try object(try field(o, "kinks", path), "\(path).kinks")
         try known(kinks, ["count", "subgradient_checked", "examples"], path: "\(path).kinks")
         t.kinkCount = try integer(kinks, "count", "\(path).kinks", in: 0...t.checkedCount)

@@ -59,6 +59,8 @@ enum ShardEncoder {
         writer.endObject()
         try ReportEncoder.writeWorst(t.worst, to: &writer)
         try writer.member("max_relative_error", number: t.maxRelativeError)
+        try writer.member("excess_relative_error", number: t.excessRelativeError)
+        writer.member("distinguishable", integer: t.distinguishableCount)
         ReportEncoder.writeKinks(count: t.kinkCount, subgradientChecked: t.subgradientCount, examples: t.kinkExamples, to: &writer)
         writer.endObject()
     }

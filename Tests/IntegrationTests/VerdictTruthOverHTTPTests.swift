@@ -1,0 +1,106 @@
+import Foundation
+import GradCheck
+import TestSupport
+import Testing
+
+/// Verdicts that must not pass, over a live socket (and in process): a saturated output with
+/// wrong gradients is inconclusive, a tiny wrong tensor fails on its own scale, an honest float16
+/// backward among the subnormals is not called wrong.
+@Suite struct VerdictTruthOverHTTPTests {
+    static func check(_ transport: Transport, _ body: Any) throws -> [String: Any] {
+        let client = try ServiceClient(transport)
+        defer { client.close() }
+        let response = try client.post("/gradcheck", body: Bodies.json(body))
+        #expect(response.status == 200, "\(response.text.prefix(300))")
+        return try #require(Bodies.object(response))
+    }
+
+    /// logit 36 in float64 (the issue's repro) and the notebook's network pushed to saturation.
+    static var saturatedBodies: [[String: Any]] {
+        let single: [String: Any] = ["X": [[1, 2, 3]], "Y": [[1, 1, 1]], "parameters": ["W1": [[0]], "b1": [[36]]]]
+        var notebook = Bodies.notebookObject
+        notebook["Y"] = [[1, 1, 1]]
+        var parameters = notebook["parameters"] as! [String: Any]
+        parameters["b3"] = (parameters["b3"] as! [[Double]]).map { $0.map { $0 + 40 } }
+        notebook["parameters"] = parameters
+        return [single, notebook]
+    }
+
+    @Test(arguments: Transport.allCases)
+    func wrongGradientsAtASaturatedOutputAreInconclusive(_ transport: Transport) throws {
+        for body in Self.saturatedBodies {
+            let backward = try #require(
+                Bodies.object(try ServiceClient(transport).post("/backward", body: Bodies.json(body)))?["gradients"]
+                    as? [String: [[Double]]])
+            for transform in [{ (_: Double) in 0.0 }, { -$0 }] {
+                var sent = body
+                sent["gradients"] = backward.mapValues { $0.map { $0.map(transform) } }
+                let answer = try Self.check(transport, sent)
+                #expect(answer["passed"] as? Bool == false)
+                #expect(answer["inconclusive"] as? Bool == true, "\(answer["explanation"] ?? "")")
+                let message = try #require(answer["message"] as? String)
+                #expect(message.hasPrefix("The check is inconclusive") && message.contains("complex-step"))
+                #expect((answer["message"] as? String)?.contains("works perfectly fine") == false)
+            }
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func theExactGradientPassesAtASaturatedOutputWithComplexStep(_ transport: Transport) throws {
+        let q = 1 / (1 + exp(36.0))
+        let body: [String: Any] = [
+            "X": [[1, 2, 3]], "Y": [[1, 1, 1]], "parameters": ["W1": [[0]], "b1": [[36]]], "method": "complex-step",
+            "gradients": ["dW1": [[-2 * q]], "db1": [[-q]]],
+        ]
+        let answer = try Self.check(transport, body)
+        #expect(answer["passed"] as? Bool == true && answer["inconclusive"] as? Bool == false)
+    }
+
+    @Test(arguments: Transport.allCases)
+    func aTinyWrongTensorFailsOnItsOwnScale(_ transport: Transport) throws {
+        var problem = TestProblem.random(widths: Array(repeating: 3, count: 20) + [1], m: 4, activation: .sigmoid, seed: 5)
+        for l in problem.network.layers.indices {
+            problem.network.layers[l].weights.values = problem.network.layers[l].weights.values.map { $0 * 0.3 }
+        }
+        var body = problem.requestBody
+        var gradients = problem.network.gradients(inputs: problem.x, labels: problem.y).gradients
+        let w1 = ParameterID(layer: 1, kind: .weight)
+        gradients.tensors[w1]!.values = gradients.tensors[w1]!.values.map { -$0 }
+        var named: [String: Any] = [:]
+        for (id, tensor) in gradients.tensors { named[id.gradientName] = tensor.nested }
+        body["gradients"] = named
+        for only in [nil, ["W1"]] {
+            var sent = body
+            if let only { sent["only"] = only }
+            let answer = try Self.check(transport, sent)
+            let parameters = try #require(answer["parameters"] as? [String: [String: Any]])
+            let tensor = try #require(parameters["W1"])
+            #expect(tensor["passed"] as? Bool == false && tensor["inconclusive"] as? Bool == false)
+            #expect(tensor["band"] as? String == "wrong")
+            #expect((tensor["difference"] as? Double ?? 0) > 0.99)
+            #expect(answer["passed"] as? Bool == false)
+            #expect(answer["failed"] as? [String] == ["W1"])
+        }
+    }
+
+    @Test(arguments: Transport.allCases)
+    func anHonestFloat16GradientAmongTheSubnormalsIsNotWrong(_ transport: Transport) throws {
+        let body: [String: Any] = [
+            "X": [[0.0002999305725097656, 0.00044989585876464844, 0.0005998611450195312, 0.0008997917175292969]],
+            "Y": [[0, 0, 0, 0]], "parameters": ["W1": [[1.0]], "b1": [[-7.0]]], "dtype": "float16", "only": ["W1"],
+            "gradients": ["dW1": [[4.76837158203125e-07]], "db1": [[0]]],
+        ]
+        let answer = try Self.check(transport, body)
+        #expect(answer["passed"] as? Bool == true, "\(answer["explanation"] ?? "")")
+        // A quarter of the scale: two subnormal spacings; never failed.
+        var smaller = body
+        let xs = [0.0002999305725097656, 0.00044989585876464844, 0.0005998611450195312, 0.0008997917175292969].map {
+            Double(Float16($0 / 4))
+        }
+        smaller["X"] = [xs]
+        let exact = xs.reduce(0) { $0 + $1 / (1 + exp(7 - $1)) } / 4
+        smaller["gradients"] = ["dW1": [[Double(Float16(exact))]], "db1": [[0]]]
+        let small = try Self.check(transport, smaller)
+        #expect(small["passed"] as? Bool == true || small["inconclusive"] as? Bool == true, "\(small["explanation"] ?? "")")
+    }
+}
