@@ -91,25 +91,63 @@ public struct GradCheckAPI: Sendable {
     /// `accept` prefers it (`ReportFormat`), as an HTML report or SVG heatmaps. Errors stay
     /// problem+json whatever was asked for; an `accept` that takes none of the formats is a 406.
     /// `progress`, when given, is attached to the check's `StopSignal`, so another thread can
-    /// read how far the engine has got (the NDJSON stream does).
+    /// read how far the engine has got (the NDJSON stream does). `prepare` then `run`.
     public func gradcheck(
         _ body: [UInt8], accept: String? = nil, isCancelled: @escaping Cancellation = { false },
         progress: CheckProgress? = nil
     ) -> APIResponse {
-        guard let format = ReportFormat.negotiate(accept: accept) else {
-            return .problem(
-                ProblemDetails(
-                    status: 406, detail: ReportFormat.notAcceptableDetail,
-                    extensions: [("acceptable", .array(ReportFormat.allCases.map { .string($0.rawValue) }))]))
+        switch prepare(body, accept: accept) {
+        case let .answered(response): return response
+        case let .check(prepared): return run(prepared, isCancelled: isCancelled, progress: progress)
         }
-        return respond(to: body) { request, hold throws(APIFailure) in
+    }
+
+    /// What `prepare` leaves: an answer already (a refusal, or the scalar case's cheap verdict),
+    /// or a network check ready to run.
+    public enum Preparation: Sendable {
+        case answered(APIResponse)
+        case check(PreparedCheck)
+    }
+
+    /// The one preparation of a `/gradcheck` request, before any status is sent: negotiates
+    /// `accept`, parses the body within the memory budget, validates it, prices the check and
+    /// reserves its memory. Every refusal (406, 413/422, 503) is an answer here, so the JSON,
+    /// HTML, SVG, Gradescope and NDJSON answers all refuse the same body with the same status.
+    /// A prepared check holds its reservation until `run` (or `PreparedCheck.release`) ends it.
+    public func prepare(_ body: [UInt8], accept: String?) -> Preparation {
+        guard let format = ReportFormat.negotiate(accept: accept) else {
+            return .answered(
+                .problem(
+                    ProblemDetails(
+                        status: 406, detail: ReportFormat.notAcceptableDetail,
+                        extensions: [("acceptable", .array(ReportFormat.allCases.map { .string($0.rawValue) }))])))
+        }
+        let hold = MemoryHold(budget: memory)
+        do throws(APIFailure) {
+            let request: ServiceRequest
+            do throws(RequestError) { request = try RequestReader.read(body, memory: hold.allowance(for: "reading the JSON body")) } catch {
+                throw hold.refusal ?? .request(error)
+            }
             switch request {
             case let .scalar(scalar):
-                return try check(scalar, format: format)
+                defer { hold.releaseAll() }
+                return .answered(try check(scalar, format: format))
             case let .network(request):
-                return try check(request, format: format, hold: hold, isCancelled: isCancelled, progress: progress)
+                return .check(try prepare(request, format: format, hold: hold))
             }
+        } catch {
+            hold.releaseAll()
+            return .answered(error.response)
         }
+    }
+
+    /// Runs a prepared check to its answer (a problem when it is stopped or has no finite
+    /// verdict) and releases its memory.
+    public func run(_ prepared: PreparedCheck, isCancelled: @escaping Cancellation = { false }, progress: CheckProgress? = nil)
+        -> APIResponse
+    {
+        defer { prepared.release() }
+        do { return try run(prepared.work, isCancelled: isCancelled, progress: progress) } catch { return error.response }
     }
 
     /// The scalar case's check, in the format asked for (it has no tensors to grade).
@@ -135,11 +173,8 @@ public struct GradCheckAPI: Sendable {
         }
     }
 
-    /// A network's check (or one shard of it), priced and held to the budgets before it starts.
-    private func check(
-        _ request: NetworkRequest, format: ReportFormat, hold: MemoryHold, isCancelled: @escaping Cancellation,
-        progress: CheckProgress?
-    ) throws(APIFailure) -> APIResponse {
+    /// A network's check (or one shard of it), validated, priced and held to the budgets.
+    private func prepare(_ request: NetworkRequest, format: ReportFormat, hold: MemoryHold) throws(APIFailure) -> PreparedCheck {
         let (network, x, y) = try build(request)
         var gradients: Gradients?
         var intermediates: IntermediateGradients = [:]
@@ -189,22 +224,32 @@ public struct GradCheckAPI: Sendable {
                     "a shard answers its partial result as application/json only; merge the shards with POST /gradcheck/merge for the other formats' data"
                 ))
         }
-        let stop = stopSignal(pricedAt: estimate, isCancelled: isCancelled, progress: progress)
-        if let shard = request.shard {
+        return PreparedCheck(
+            hold: hold,
+            work: CheckWork(
+                request: request, format: format, network: network, x: x, y: y, gradients: gradients,
+                intermediates: intermediates, options: options, estimate: estimate))
+    }
+
+    /// The check of prepared `work`, in its format.
+    private func run(_ work: CheckWork, isCancelled: @escaping Cancellation, progress: CheckProgress?) throws(APIFailure) -> APIResponse {
+        let (network, x, y, gradients, options) = (work.network, work.x, work.y, work.gradients, work.options)
+        let stop = stopSignal(pricedAt: work.estimate, isCancelled: isCancelled, progress: progress)
+        if let shard = work.request.shard {
             var partial = try Self.checked { () throws(GradientChecker.CheckFailure) in
                 try checker.checkShard(network, inputs: x, labels: y, gradients: gradients, options: options, shard: shard, stop: stop)
             }
-            partial.fingerprint = RequestFingerprint.of(request)
+            partial.fingerprint = RequestFingerprint.of(work.request)
             return .json(try Self.encoded { writer throws(JSONWriteError) in try ShardEncoder.write(partial, to: &writer) })
         }
         let report = try Self.checked { () throws(GradientChecker.CheckFailure) in
             try checker.check(
-                network, inputs: x, labels: y, gradients: gradients, intermediates: intermediates, options: options, stop: stop)
+                network, inputs: x, labels: y, gradients: gradients, intermediates: work.intermediates, options: options, stop: stop)
         }
         metrics?.recordCheck(
             passed: report.passed, method: report.methodUsed.rawValue, mode: report.mode.kind.rawValue,
             costEvaluations: report.costEvaluations)
-        switch format {
+        switch work.format {
         case .json, .ndjson:
             return .json(try Self.encoded { writer throws(JSONWriteError) in try ReportEncoder.write(report, to: &writer) })
         case .html: return .report(ReportHTML.document(report), format: .html)
@@ -213,14 +258,6 @@ public struct GradCheckAPI: Sendable {
             return .report(
                 try Self.encoded { writer throws(JSONWriteError) in try GradescopeEncoder.write(report, to: &writer) }, format: .gradescope)
         }
-    }
-
-    /// The problem answer for a body `/gradcheck` cannot read (JSON syntax, fields), or nil: the
-    /// NDJSON stream answers those with their own status before it begins, so only failures
-    /// of the check itself end a stream that already said 200.
-    public func unreadable(_ body: [UInt8]) -> APIResponse? {
-        do { _ = try RequestReader.read(body) } catch { return .problem(error) }
-        return nil
     }
 
     /// `POST /gradcheck/merge`: `{"shards": [...]}`, the partial answers of one check's shards,

@@ -22,21 +22,22 @@ public enum GradCheckApplication {
             response(api.backward(request.body, isCancelled: { request.cancellation.isCancelled }))
         }
         router.add(.post, "/gradcheck") { request in
-            if ReportFormat.negotiate(accept: request.headers["Accept"]) == .ndjson {
-                if let problem = api.unreadable(request.body) {
-                    var answer = response(problem)
-                    answer.headers.set(name: "Vary", value: "Accept")
-                    return answer
-                }
-                return ProgressStream.response(
-                    api: api, body: request.body, isCancelled: { request.cancellation.isCancelled },
-                    interval: progressInterval)
+            // One preparation (read within the memory budget, validated, priced, reserved) for
+            // every format: a refusal has its own status before any stream byte is sent.
+            let accept = request.headers["Accept"]
+            let ndjson = ReportFormat.negotiate(accept: accept) == .ndjson
+            var answer: HTTPResponse
+            switch api.prepare(request.body, accept: accept) {
+            case let .answered(answered):
+                answer = ndjson && answered.status == 200 ? ProgressStream.response(answered: answered) : response(answered)
+            case let .check(prepared):
+                answer =
+                    ndjson
+                    ? ProgressStream.response(
+                        api: api, prepared: prepared, isCancelled: { request.cancellation.isCancelled }, interval: progressInterval)
+                    : response(api.run(prepared, isCancelled: { request.cancellation.isCancelled }))
             }
             // The answer's representation depends on Accept (JSON, HTML or SVG): caches must key on it.
-            var answer = response(
-                api.gradcheck(
-                    request.body, accept: request.headers["Accept"],
-                    isCancelled: { request.cancellation.isCancelled }))
             answer.headers.set(name: "Vary", value: "Accept")
             return answer
         }
