@@ -96,7 +96,7 @@ public struct GradCheckAPI: Sendable {
         _ body: [UInt8], accept: String? = nil, isCancelled: @escaping Cancellation = { false },
         progress: CheckProgress? = nil
     ) -> APIResponse {
-        switch prepare(body, accept: accept) {
+        switch prepare(body, accept: accept, isCancelled: isCancelled) {
         case let .answered(response): return response
         case let .check(prepared): return run(prepared, isCancelled: isCancelled, progress: progress)
         }
@@ -114,7 +114,8 @@ public struct GradCheckAPI: Sendable {
     /// reserves its memory. Every refusal (406, 413/422, 503) is an answer here, so the JSON,
     /// HTML, SVG, Gradescope and NDJSON answers all refuse the same body with the same status.
     /// A prepared check holds its reservation until `run` (or `PreparedCheck.release`) ends it.
-    public func prepare(_ body: [UInt8], accept: String?) -> Preparation {
+    /// `isCancelled` stops the preparation's own work (the `only` selection) when the client leaves.
+    public func prepare(_ body: [UInt8], accept: String?, isCancelled: @escaping Cancellation = { false }) -> Preparation {
         guard let format = ReportFormat.negotiate(accept: accept) else {
             return .answered(
                 .problem(
@@ -133,7 +134,7 @@ public struct GradCheckAPI: Sendable {
                 defer { hold.releaseAll() }
                 return .answered(try check(scalar, format: format))
             case let .network(request):
-                return .check(try prepare(request, format: format, hold: hold))
+                return .check(try prepare(request, format: format, hold: hold, isCancelled: isCancelled))
             }
         } catch {
             hold.releaseAll()
@@ -174,7 +175,9 @@ public struct GradCheckAPI: Sendable {
     }
 
     /// A network's check (or one shard of it), validated, priced and held to the budgets.
-    private func prepare(_ request: NetworkRequest, format: ReportFormat, hold: MemoryHold) throws(APIFailure) -> PreparedCheck {
+    private func prepare(
+        _ request: NetworkRequest, format: ReportFormat, hold: MemoryHold, isCancelled: @escaping Cancellation
+    ) throws(APIFailure) -> PreparedCheck {
         let (network, x, y) = try build(request)
         var gradients: Gradients?
         var intermediates: IntermediateGradients = [:]
@@ -192,7 +195,18 @@ public struct GradCheckAPI: Sendable {
             threshold: request.threshold, mode: request.mode)
         options.precision = request.precision
         if let patterns = request.only {
-            let (selected, unmatched) = GradientCheckOptions.select(patterns, in: network)
+            // Priced before it runs, and stopped when the client leaves: patterns x tensors.
+            let selection = GradientCheckOptions.selectionOperations(patterns, tensors: network.parameterIDs.count)
+            if selection > limits.maxOperations {
+                throw .request(
+                    .invalid(
+                        .only,
+                        "matching these patterns against the network's \(network.parameterIDs.count) tensors is estimated at \(WorkEstimate.scientific(selection)) operations, over the budget of \(WorkEstimate.scientific(limits.maxOperations)); list fewer patterns with \"*\" (names without \"*\" cost one lookup each)"
+                    ))
+            }
+            guard let (selected, unmatched) = GradientCheckOptions.select(patterns, in: network, shouldStop: isCancelled) else {
+                throw .check(.interrupted(.cancelled))
+            }
             if let pattern = unmatched.first {
                 throw .request(
                     .invalid(

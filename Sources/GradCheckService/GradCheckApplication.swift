@@ -27,7 +27,7 @@ public enum GradCheckApplication {
             let accept = request.headers["Accept"]
             let ndjson = ReportFormat.negotiate(accept: accept) == .ndjson
             var answer: HTTPResponse
-            switch api.prepare(request.body, accept: accept) {
+            switch api.prepare(request.body, accept: accept, isCancelled: { request.cancellation.isCancelled }) {
             case let .answered(answered):
                 answer = ndjson && answered.status == 200 ? ProgressStream.response(answered: answered) : response(answered)
             case let .check(prepared):

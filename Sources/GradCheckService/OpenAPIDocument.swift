@@ -845,12 +845,13 @@ public enum OpenAPIDocument {
           "only": {
             "type": "array",
             "minItems": 1,
+            "maxItems": 1024,
             "items": {
               "type": "string",
               "minLength": 1,
               "maxLength": 64
             },
-            "description": "Check only these tensors: names or * patterns (W2, b*), in every mode."
+            "description": "Check only these tensors: names or * patterns (W2, b*), in every mode; at most 1024, priced against --max-work (patterns with * x tensors)."
           },
           "dtype": {
             "type": "string",

@@ -1,5 +1,6 @@
 import Foundation
 import GradCheck
+import GradCheckService
 import TestSupport
 import Testing
 
@@ -102,5 +103,59 @@ import Testing
         smaller["gradients"] = ["dW1": [[Double(Float16(exact))]], "db1": [[0]]]
         let small = try Self.check(transport, smaller)
         #expect(small["passed"] as? Bool == true || small["inconclusive"] as? Bool == true, "\(small["explanation"] ?? "")")
+    }
+}
+
+/// `only` patterns over a live socket: bounded in count (a 422 that names the limit), priced
+/// against --max-work, and cheap when they repeat or run long wildcards.
+@Suite struct OnlyPatternsOverHTTPTests {
+    static func deepBody(layers: Int, only: [String]) -> [UInt8] {
+        var parameters: [String: Any] = [:]
+        for l in 1...layers {
+            parameters["W\(l)"] = [[0.5]]
+            parameters["b\(l)"] = [[0.0]]
+        }
+        return Bodies.json([
+            "X": [[1.0]], "Y": [[1]], "parameters": parameters, "mode": "sample", "samples": 1, "activation": "tanh",
+            "only": only,
+        ])
+    }
+
+    static let longWildcard = "W" + String(repeating: "*", count: 62) + "1"
+
+    @Test func tooManyPatternsAreA422NamingTheLimit() throws {
+        let service = try LiveService()
+        defer { service.stop() }
+        let response = try CurlClient().post(
+            service.url("/gradcheck"), body: Self.deepBody(layers: 100, only: Array(repeating: Self.longWildcard, count: 20000)))
+        #expect(response.status == 422)
+        let problem = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+        #expect(problem["field"] as? String == "only")
+        #expect((problem["detail"] as? String)?.contains("at most \(GradientCheckOptions.maxOnlyPatterns)") == true)
+    }
+
+    @Test func thousandsOfLongWildcardPatternsAreAnswered() throws {
+        let service = try LiveService()
+        defer { service.stop() }
+        let client = try CurlClient()
+        // The same pattern many times, and as many distinct long wildcard runs as are allowed.
+        let distinct = (0..<GradientCheckOptions.maxOnlyPatterns).map { k in
+            "W" + String(repeating: "*", count: 1 + k % 60) + "\(k % 10)"
+        }
+        for only in [Array(repeating: Self.longWildcard, count: GradientCheckOptions.maxOnlyPatterns), distinct] {
+            let response = try client.post(service.url("/gradcheck"), body: Self.deepBody(layers: 100, only: only))
+            #expect(response.status == 200, "\(response.text.prefix(200))")
+        }
+    }
+
+    @Test func theSelectionIsPricedAgainstMaxWork() throws {
+        let service = try LiveService { $0.maxOperations = 1e5 }
+        defer { service.stop() }
+        let only = (0..<GradientCheckOptions.maxOnlyPatterns).map { "*\($0)*" }
+        let response = try CurlClient().post(service.url("/gradcheck"), body: Self.deepBody(layers: 100, only: only))
+        #expect(response.status == 422)
+        let problem = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+        #expect(problem["field"] as? String == "only", "\(response.text)")
+        #expect((problem["detail"] as? String)?.contains("over the budget") == true)
     }
 }
