@@ -215,6 +215,8 @@ merge_op = {"post": {"operationId": "gradcheckMerge",
                                                    "description": "Every shard index 0..count-1 exactly once, in any order, all with the same fingerprint."}}}}}},
                      "responses": {"200": {"description": "The merged result.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/GradcheckResult"}}}},
                                    **problem_responses()}}}
+merge_op["post"]["responses"]["406"] = {"description": "The Accept header does not take application/json, the only format the merge answers.",
+                                        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 merge_op["post"]["responses"]["422"] = {"description": "A partial answer is malformed, a shard index is missing or repeated, or the shards come from different networks or options (the detail names which).",
                                         "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 gradcheck_op["post"]["responses"]["200"]["content"].update({

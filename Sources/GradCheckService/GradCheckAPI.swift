@@ -276,9 +276,16 @@ public struct GradCheckAPI: Sendable {
 
     /// `POST /gradcheck/merge`: `{"shards": [...]}`, the partial answers of one check's shards,
     /// merged into the answer `/gradcheck` gives unsharded (`GradientChecker.merge`); 422 when
-    /// a shard is malformed, missing, repeated, or from another network or options.
-    public func merge(_ body: [UInt8]) -> APIResponse {
-        answer { hold throws(APIFailure) in
+    /// a shard is malformed, missing, repeated, or from another network or options; 406 when
+    /// `accept` does not take application/json (the only format it answers).
+    public func merge(_ body: [UInt8], accept: String? = nil) -> APIResponse {
+        guard ReportFormat.accepts(.json, accept: accept) else {
+            return .problem(
+                ProblemDetails(
+                    status: 406, detail: ReportFormat.mergeNotAcceptableDetail,
+                    extensions: [("acceptable", .array([.string(ReportFormat.json.rawValue)]))]))
+        }
+        return answer { hold throws(APIFailure) in
             let value: JSONValue
             do throws(JSONParseError) { value = try JSONReader.parse(body, memory: hold.allowance(for: "reading the JSON body")) } catch {
                 throw hold.refusal ?? .request(RequestError(error))

@@ -42,7 +42,9 @@ public enum GradCheckApplication {
             return answer
         }
         router.add(.post, "/gradcheck/merge") { request in
-            response(api.merge(request.body))
+            var answer = response(api.merge(request.body, accept: request.headers["Accept"]))
+            answer.headers.set(name: "Vary", value: "Accept")
+            return answer
         }
         router.add(.get, "/healthz", execution: .inline) { _ in HTTPResponse(status: .ok, json: #"{"status":"ok"}"#) }
         let openAPI = OpenAPIDocument.bytes

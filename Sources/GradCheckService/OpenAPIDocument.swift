@@ -505,6 +505,16 @@ public enum OpenAPIDocument {
                 }
               }
             }
+          },
+          "406": {
+            "description": "The Accept header does not take application/json, the only format the merge answers.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
           }
         }
       }

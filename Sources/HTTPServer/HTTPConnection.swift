@@ -271,6 +271,19 @@ final class HTTPConnection: @unchecked Sendable {
         close()
     }
 
+    /// The drain deadline passed with this connection still open: a request whose answer was
+    /// not begun is cancelled and logged as the 503 it would have been (rejection "drain"), so
+    /// no request leaves the log without a line; then the connection closes.
+    func cutByDrain() {
+        if phase == .handling, let inFlight {
+            inFlight.cancellation?.cancel()
+            server.logAccess(
+                inFlight.accessLogEntry(
+                    status: .serviceUnavailable, bodyBytes: 0, requestID: inFlight.requestID, remote: remote, rejection: "drain"))
+        }
+        close()
+    }
+
     // MARK: memory
 
     /// Reserves what `count` more bytes in the read buffer need, growing the buffer in one step

@@ -74,6 +74,10 @@ public final class HTTPServer: @unchecked Sendable {
     private(set) var isStopping = false
     private var isRunning = false
     private var acceptPaused = false
+    /// See `Socket.openReserve`; opened at start, closed at stop.
+    private var reserveDescriptor: Int32 = -1
+    /// The soft limit on open descriptors after `start` raised it to the hard limit.
+    public private(set) var descriptorLimit = Int.max
     private var boundPort: Int?
     private var cachedDate: (second: Int, text: String) = (0, "")
     private let drained = DispatchSemaphore(value: 0)
@@ -123,6 +127,8 @@ public final class HTTPServer: @unchecked Sendable {
                 throw HTTPServerError.bindFailed("epoll_create1 failed: out of descriptors")
             }
             self.poll = poll
+            descriptorLimit = Socket.raiseDescriptorLimit()
+            reserveDescriptor = Socket.openReserve()
             startPollThread(poll)
             let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: ioQueue)
             source.setEventHandler { [self] in acceptPending(fd) }
@@ -157,7 +163,11 @@ public final class HTTPServer: @unchecked Sendable {
         }
         _ = drained.wait(timeout: .now() + configuration.drainTimeout.dispatchInterval)
         ioQueue.sync {
-            for connection in Array(connections.values) { connection.close() }
+            for connection in Array(connections.values) { connection.cutByDrain() }
+            if reserveDescriptor >= 0 {
+                Socket.close(reserveDescriptor)
+                reserveDescriptor = -1
+            }
             sweepTimer?.cancel()
             sweepTimer = nil
             pollStopped.store(true, ordering: .releasing)  // the thread closes the set on its way out
@@ -223,6 +233,10 @@ public final class HTTPServer: @unchecked Sendable {
             case .nonePending:
                 return
             case .exhausted:
+                // Out of descriptors is "at the cap" too: close the connection idle the longest
+                // and accept again, or answer the next client 503 through the reserve
+                // descriptor; only when neither frees one does accepting pause.
+                if evictLongestIdle() || refuseThroughReserve(listener) { continue }
                 pauseAccepting()
                 return
             case .accepted(let fd):
@@ -249,6 +263,18 @@ public final class HTTPServer: @unchecked Sendable {
         }
         guard let oldest else { return false }
         oldest.close()
+        return true
+    }
+
+    /// With every descriptor in use: gives up the reserve, accepts one client and answers it
+    /// 503 (`refuse`), then takes the reserve back. False when there is no reserve or no client.
+    private func refuseThroughReserve(_ listener: Int32) -> Bool {
+        guard reserveDescriptor >= 0 else { return false }
+        Socket.close(reserveDescriptor)
+        reserveDescriptor = -1
+        defer { reserveDescriptor = Socket.openReserve() }
+        guard case .accepted(let fd) = Socket.accept(listener) else { return false }
+        refuse(fd)
         return true
     }
 

@@ -1,0 +1,115 @@
+import Foundation
+import GradCheckService
+import HTTPServer
+import Synchronization
+import TestSupport
+import Testing
+
+/// The merge answers JSON only and says so with a 406; a request cut by the drain deadline still
+/// leaves its access line; a process whose descriptor limit is below --max-connections warns and
+/// answers new clients instead of leaving them waiting.
+@Suite struct OperationsLimitsOverHTTPTests {
+    @Test func mergeHonoursAccept() throws {
+        let service = try LiveService()
+        defer { service.stop() }
+        let client = try CurlClient()
+        let body = Array(#"{"shards": []}"#.utf8)
+        for accept in ["text/html", "image/svg+xml", "application/json;q=0"] {
+            let response = try client.post(service.url("/gradcheck/merge"), body: body, headers: ["Accept: \(accept)"])
+            #expect(response.status == 406, "\(accept)")
+            #expect(response.header("Content-Type") == "application/problem+json")
+            #expect(response.header("Vary") == "Accept")
+            #expect(response.text.contains("application/json only"))
+        }
+        for accept in ["*/*", "application/json", "text/html, application/json;q=0.1", "application/*"] {
+            let response = try client.post(service.url("/gradcheck/merge"), body: body, headers: ["Accept: \(accept)"])
+            #expect(response.status == 422, "\(accept): the body is read (no shards), not refused for its Accept")
+        }
+    }
+
+    @Test func aRequestCutByTheDrainDeadlineIsLogged() throws {
+        let lines = Mutex<[HTTPAccessLogEntry]>([])
+        let service = try LiveService(
+            configure: {
+                $0.server.drainTimeout = .milliseconds(50)
+                $0.maxOperations = 1e13
+            }, accessLog: { entry in lines.withLock { $0.append(entry) } })
+        // A full check of a wide network: seconds in a debug build, far past the drain deadline.
+        let body = Bodies.randomNetwork([256, 256, 256, 1], examples: 64, seed: 3)
+        let client = try RawClient(port: service.port, receiveTimeout: 60)
+        defer { client.close() }
+        try client.send("POST /gradcheck HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.count)\r\n\r\n")
+        try client.send(body)
+        // Polls the gauge (no sleep as synchronisation): the check is running.
+        var polls = 0
+        while service.server.gauges.inFlight == 0 && polls < 100_000 {
+            polls += 1
+            usleep(1000)
+        }
+        #expect(service.server.gauges.inFlight == 1)
+        service.stop()
+        let logged = lines.withLock { $0 }
+        let cut = try #require(logged.first { $0.path == "/gradcheck" }, "the cut request has an access line")
+        #expect(cut.status == .serviceUnavailable)
+        #expect(cut.rejection == "drain")
+        #expect(cut.method == "POST")
+    }
+
+    /// The built executable, next to the test bundle.
+    static var serverExecutable: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gradcheck-server")
+    }
+
+    @Test func aDescriptorLimitBelowTheConnectionCapWarnsAndNoClientWaits() throws {
+        let executable = Self.serverExecutable
+        try #require(FileManager.default.isExecutableFile(atPath: executable.path), "\(executable.path)")
+        let portFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gradcheck-port-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        defer { try? FileManager.default.removeItem(at: portFile) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // `ulimit -n` lowers the hard limit too, so the server cannot raise the soft one past it.
+        process.arguments = [
+            "-c",
+            "ulimit -n 48 && exec \"$0\" --host 127.0.0.1 --port 0 --max-connections 1024 --header-timeout 60 --idle-timeout 60 --no-access-log",
+            executable.path,
+        ]
+        process.environment = ["GRADCHECK_PORT_FILE": portFile.path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        var port = 0
+        for _ in 0..<20_000 where port == 0 {
+            if let text = try? String(contentsOf: portFile, encoding: .utf8),
+                let value = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            {
+                port = value
+            } else {
+                usleep(1000)
+            }
+        }
+        try #require(port > 0, "the server wrote its port")
+        // More idle connections than the process has descriptors.
+        var idle: [RawClient] = []
+        defer { for client in idle { client.close() } }
+        for _ in 0..<64 { idle.append(try RawClient(port: port)) }
+        // A new client is answered (an idle connection is evicted for it, or it gets a 503), long
+        // before the idle connections would time out (60 s) and free their descriptors.
+        for _ in 0..<3 {
+            let client = try RawClient(port: port, receiveTimeout: 20)
+            defer { client.close() }
+            try client.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.status == 200 || response.status == 503, "\(response.status)")
+        }
+        process.terminate()
+        process.waitUntilExit()
+        let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(log.contains("open-file limit (ulimit -n) is 48"), "\(log)")
+    }
+}
