@@ -48,7 +48,7 @@ network = {
     },
 }
 num = {"type": "number"}
-pair = {"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "number"}, "description": "A compensated sum: [sum, compensation]."}
+pair = {"type": "array", "minItems": 3, "maxItems": 3, "items": {"type": "number"}, "description": "A scaled compensated sum (LAPACK dlassq's scaling): [scale, sum, compensation], worth scale^2 x (sum + compensation); scale is 0 or a power of two."}
 tensor_partial = {
     "type": "object", "additionalProperties": False,
     "required": ["checked", "compared", "sums", "worst", "max_relative_error", "excess_relative_error", "distinguishable", "kinks"],

@@ -105,19 +105,22 @@ struct TensorComparison {
     private func explain(analyticNorm a: Double, numericNorm n: Double) -> (Double?, String?) {
         let name = gradient.name
         if let zero = Self.zeroSideExplanation(name, analyticNorm: a, numericNorm: n) { return zero }
-        var dot = 0.0
-        var nn = 0.0
+        // Scaled sums (`ScaledSum`), so the ratio of a tensor of 1e-165 or 1e160 is found too,
+        // as a merged shard finds it.
+        var dot = ScaledSum()
+        var nn = ScaledSum()
         for i in analytic.indices {
-            dot += analytic[i] * numeric[i]
-            nn += numeric[i] * numeric[i]
+            dot.add(analytic[i], times: numeric[i])
+            nn.add(numeric[i], times: numeric[i])
         }
-        let r = dot / nn
-        var misfit = CompensatedSum()
+        let unit = max(dot.scale, nn.scale)
+        let r = dot.value(inUnitsOf: unit) / nn.value(inUnitsOf: unit)
+        var misfit = ScaledSum()
         for i in analytic.indices {
             let e = analytic[i] - r * numeric[i]
-            misfit.add(e * e)
+            misfit.add(e, times: e)
         }
-        if let scaled = Self.ratioExplanation(name, ratio: r, misfitNorm: misfit.value.squareRoot(), analyticNorm: a) {
+        if let scaled = Self.ratioExplanation(name, ratio: r, misfitNorm: misfit.root, analyticNorm: a) {
             return scaled
         }
         let tolerance = 1e-6 * max(a, n) / Double(max(analytic.count, 1)).squareRoot()

@@ -1470,48 +1470,48 @@ public enum OpenAPIDocument {
             "properties": {
               "analytic_squares": {
                 "type": "array",
-                "minItems": 2,
-                "maxItems": 2,
+                "minItems": 3,
+                "maxItems": 3,
                 "items": {
                   "type": "number"
                 },
-                "description": "A compensated sum: [sum, compensation]."
+                "description": "A scaled compensated sum (LAPACK dlassq's scaling): [scale, sum, compensation], worth scale^2 x (sum + compensation); scale is 0 or a power of two."
               },
               "numeric_squares": {
                 "type": "array",
-                "minItems": 2,
-                "maxItems": 2,
+                "minItems": 3,
+                "maxItems": 3,
                 "items": {
                   "type": "number"
                 },
-                "description": "A compensated sum: [sum, compensation]."
+                "description": "A scaled compensated sum (LAPACK dlassq's scaling): [scale, sum, compensation], worth scale^2 x (sum + compensation); scale is 0 or a power of two."
               },
               "difference_squares": {
                 "type": "array",
-                "minItems": 2,
-                "maxItems": 2,
+                "minItems": 3,
+                "maxItems": 3,
                 "items": {
                   "type": "number"
                 },
-                "description": "A compensated sum: [sum, compensation]."
+                "description": "A scaled compensated sum (LAPACK dlassq's scaling): [scale, sum, compensation], worth scale^2 x (sum + compensation); scale is 0 or a power of two."
               },
               "products": {
                 "type": "array",
-                "minItems": 2,
-                "maxItems": 2,
+                "minItems": 3,
+                "maxItems": 3,
                 "items": {
                   "type": "number"
                 },
-                "description": "A compensated sum: [sum, compensation]."
+                "description": "A scaled compensated sum (LAPACK dlassq's scaling): [scale, sum, compensation], worth scale^2 x (sum + compensation); scale is 0 or a power of two."
               },
               "floor_error_squares": {
                 "type": "array",
-                "minItems": 2,
-                "maxItems": 2,
+                "minItems": 3,
+                "maxItems": 3,
                 "items": {
                   "type": "number"
                 },
-                "description": "A compensated sum: [sum, compensation]."
+                "description": "A scaled compensated sum (LAPACK dlassq's scaling): [scale, sum, compensation], worth scale^2 x (sum + compensation); scale is 0 or a power of two."
               }
             },
             "description": "Over this shard's compared entries of the tensor: sums of a^2, n^2, (a - n)^2, a n and the rounding model's error^2."

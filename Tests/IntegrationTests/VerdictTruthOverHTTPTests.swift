@@ -159,3 +159,38 @@ import Testing
         #expect((problem["detail"] as? String)?.contains("over the budget") == true)
     }
 }
+
+/// Shards of a check whose gradients are 1e-160 or 1e150 times too large or small, over a live
+/// socket: the merge answers what the unsharded check answers.
+@Suite struct ShardScalesOverHTTPTests {
+    @Test(arguments: Transport.allCases, [1e-160, 1e150])
+    func mergeEqualsUnshardedAtExtremeScales(_ transport: Transport, scale: Double) throws {
+        let client = try ServiceClient(transport)
+        defer { client.close() }
+        let problem = TestProblem.random(widths: [4, 5, 3, 1], m: 6, activation: .tanh, output: .sigmoid, seed: 29)
+        var body = problem.requestBody
+        let truth = problem.network.gradients(inputs: problem.x, labels: problem.y).gradients
+        var named: [String: Any] = [:]
+        for (id, tensor) in truth.tensors { named[id.gradientName] = tensor.nested.map { $0.map { $0 * scale } } }
+        body["gradients"] = named
+        let whole = try #require(Bodies.object(try client.post("/gradcheck", body: Bodies.json(body))))
+        for count in [3, 7] {
+            var partials: [Any] = []
+            for index in 0..<count {
+                var part = body
+                part["shard"] = ["index": index, "count": count]
+                let response = try client.post("/gradcheck", body: Bodies.json(part))
+                #expect(response.status == 200, "\(response.text.prefix(200))")
+                partials.append(try JSONSerialization.jsonObject(with: Data(response.body)))
+            }
+            let response = try client.post("/gradcheck/merge", body: Bodies.json(["shards": partials]))
+            #expect(response.status == 200, "\(response.text.prefix(300))")
+            let merged = try #require(Bodies.object(response))
+            let a = try #require(merged["difference"] as? Double)
+            let b = try #require(whole["difference"] as? Double)
+            #expect(abs(a - b) <= 1e-12 * b, "scale \(scale), \(count) shards: \(a) vs \(b)")
+            #expect(merged["passed"] as? Bool == whole["passed"] as? Bool)
+            #expect((merged["failed"] as? [String]) == (whole["failed"] as? [String]))
+        }
+    }
+}

@@ -103,10 +103,10 @@ extension GradientChecker {
     }
 
     private static func mergedReport(tensors: [TensorPartial], first: ShardPartial, shards: [ShardPartial]) -> GradientCheckReport {
-        var a2 = CompensatedSum()
-        var n2 = CompensatedSum()
-        var d2 = CompensatedSum()
-        var f2 = CompensatedSum()
+        var a2 = ScaledSum()
+        var n2 = ScaledSum()
+        var d2 = ScaledSum()
+        var f2 = ScaledSum()
         for t in tensors {
             a2.add(t.analyticSquares)
             n2.add(t.numericSquares)
@@ -114,12 +114,12 @@ extension GradientChecker {
             f2.add(t.floorErrorSquares)
         }
         let compared = tensors.reduce(0) { $0 + $1.comparedCount }
-        let a = a2.value.squareRoot()
-        let n = n2.value.squareRoot()
+        let a = a2.root
+        let n = n2.root
         let denominator = a + n
-        let difference = denominator == 0 ? 0 : d2.value.squareRoot() / denominator
+        let difference = denominator == 0 ? 0 : d2.root / denominator
         let u = first.precision.unitRoundoff
-        let floor = denominator > 0 ? u * f2.value.squareRoot() / denominator : 0
+        let floor = denominator > 0 ? u * f2.root / denominator : 0
         let kinkCount = tensors.reduce(0) { $0 + $1.kinkCount }
         let subgradientCount = tensors.reduce(0) { $0 + $1.subgradientCount }
         let outcome = CheckOutcome(
@@ -141,11 +141,11 @@ extension GradientChecker {
 
     /// `TensorComparison.report` from sums: the same difference, floor and verdict.
     private static func tensorReport(_ t: TensorPartial, threshold: Double, unitRoundoff u: Double) -> ParameterReport {
-        let a = t.analyticSquares.value.squareRoot()
-        let n = t.numericSquares.value.squareRoot()
-        let residual = t.differenceSquares.value.squareRoot()
+        let a = t.analyticSquares.root
+        let n = t.numericSquares.root
+        let residual = t.differenceSquares.root
         let difference = a.isNaN || n.isNaN ? .nan : a + n == 0 ? 0 : residual / (a + n)
-        let floor = a + n > 0 ? u * t.floorErrorSquares.value.squareRoot() / (a + n) : 0
+        let floor = a + n > 0 ? u * t.floorErrorSquares.root / (a + n) : 0
         let band = VerdictRule.Band(maxRelativeError: t.excessRelativeError)
         let outcome = VerdictRule.tensorOutcome(
             difference: difference, threshold: threshold, floor: floor, band: band, distinguishable: t.distinguishableCount > 0)
@@ -163,11 +163,14 @@ extension GradientChecker {
     private static func explain(_ t: TensorPartial, analyticNorm a: Double, numericNorm n: Double) -> (Double?, String?) {
         let name = t.gradient.name
         if let zero = TensorComparison.zeroSideExplanation(name, analyticNorm: a, numericNorm: n) { return zero }
-        let dot = t.products.value
-        let nn = t.numericSquares.value
+        // In one unit (the largest of the three scales), so no square is formed at 1e-200 or 1e200.
+        let unit = max(t.analyticSquares.scale, t.numericSquares.scale, t.products.scale)
+        let aa = t.analyticSquares.value(inUnitsOf: unit)
+        let dot = t.products.value(inUnitsOf: unit)
+        let nn = t.numericSquares.value(inUnitsOf: unit)
         let r = dot / nn
-        let misfit = max(0, t.analyticSquares.value - 2 * r * dot + r * r * nn)
-        if let scaled = TensorComparison.ratioExplanation(name, ratio: r, misfitNorm: misfit.squareRoot(), analyticNorm: a) {
+        let misfit = unit * max(0, aa - 2 * r * dot + r * r * nn).squareRoot()
+        if let scaled = TensorComparison.ratioExplanation(name, ratio: r, misfitNorm: misfit, analyticNorm: a) {
             return scaled
         }
         return (

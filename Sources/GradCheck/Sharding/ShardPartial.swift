@@ -1,5 +1,6 @@
 /// One tensor's share of a sharded check: the sums its difference, floor and ratio are made
-/// of (compensated, carried as sum and error term so merging loses nothing), its worst entry,
+/// of (scaled as LAPACK's dlassq does and compensated, `ScaledSum`, so merging loses nothing
+/// and nothing underflows or overflows at 1e-200 or 1e200), its worst entry,
 /// its kinks and its counts. Partials of the same tensor from consecutive shards merge, in shard
 /// order, into what `TensorComparison` computes from every entry at once.
 public struct TensorPartial: Sendable {
@@ -9,11 +10,11 @@ public struct TensorPartial: Sendable {
     public var checkedCount = 0
     public var comparedCount = 0
     /// Sums over the compared entries of a^2, n^2, (a - n)^2, a n and the floor errors squared.
-    public var analyticSquares = CompensatedSum()
-    public var numericSquares = CompensatedSum()
-    public var differenceSquares = CompensatedSum()
-    public var products = CompensatedSum()
-    public var floorErrorSquares = CompensatedSum()
+    public var analyticSquares = ScaledSum()
+    public var numericSquares = ScaledSum()
+    public var differenceSquares = ScaledSum()
+    public var products = ScaledSum()
+    public var floorErrorSquares = ScaledSum()
     /// The first entry with the largest |a - n| (ties go to the earlier entry).
     public var worst: WorstEntry?
     public var kinkCount = 0
@@ -50,11 +51,11 @@ public struct TensorPartial: Sendable {
         if n.crossesKink { subgradientCount += 1 }
         comparedCount += 1
         let d = a - compared
-        analyticSquares.add(a * a)
-        numericSquares.add(compared * compared)
-        differenceSquares.add(d * d)
-        products.add(a * compared)
-        floorErrorSquares.add(floorError * floorError)
+        analyticSquares.add(a, times: a)
+        numericSquares.add(compared, times: compared)
+        differenceSquares.add(d, times: d)
+        products.add(a, times: compared)
+        floorErrorSquares.add(floorError, times: floorError)
         if abs(d) > largest { worst = WorstEntry(index: index, analytic: a, numeric: compared) }
         maxRelativeError = max(maxRelativeError, VerdictRule.relativeError(a, compared))
         let tolerance = VerdictRule.safetyFactor * unitRoundoff * floorError + absoluteFloor

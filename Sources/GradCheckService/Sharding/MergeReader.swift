@@ -79,14 +79,16 @@ enum MergeReader {
         t.comparedCount = try integer(o, "compared", path, in: 0...t.checkedCount)
         let sums = try object(try field(o, "sums", path), "\(path).sums")
         try known(sums, ShardEncoder.sumNames, path: "\(path).sums")
-        var parsed: [CompensatedSum] = []
+        var parsed: [ScaledSum] = []
         for name in ShardEncoder.sumNames {
             let at = "\(path).sums.\(name)"
-            guard case .array(let parts)? = sums[name], parts.count == 2, case .number(let s) = parts[0], case .number(let c) = parts[1]
+            guard case .array(let parts)? = sums[name], parts.count == 3, case .number(let scale) = parts[0],
+                case .number(let s) = parts[1], case .number(let c) = parts[2],
+                scale == 0 || (scale > 0 && scale.isFinite && scale.significand == 1)
             else {
-                throw RequestError.invalid(at, "expected [sum, compensation], two numbers")
+                throw RequestError.invalid(at, "expected [scale, sum, compensation]: three numbers, the scale 0 or a power of two")
             }
-            parsed.append(CompensatedSum(sum: s, compensation: c))
+            parsed.append(ScaledSum(scale: scale, sum: CompensatedSum(sum: s, compensation: c)))
         }
         (t.analyticSquares, t.numericSquares, t.differenceSquares, t.products, t.floorErrorSquares) = (
             parsed[0], parsed[1], parsed[2], parsed[3], parsed[4]

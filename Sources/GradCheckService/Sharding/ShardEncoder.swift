@@ -52,8 +52,9 @@ enum ShardEncoder {
         for (name, sum) in sums(of: t) {
             writer.key(name)
             writer.beginArray()
-            try writer.number(sum.parts.sum)
-            try writer.number(sum.parts.compensation)
+            try writer.number(sum.scale)
+            try writer.number(sum.sum.parts.sum)
+            try writer.number(sum.sum.parts.compensation)
             writer.endArray()
         }
         writer.endObject()
@@ -67,7 +68,7 @@ enum ShardEncoder {
 
     static let sumNames = ["analytic_squares", "numeric_squares", "difference_squares", "products", "floor_error_squares"]
 
-    private static func sums(of t: TensorPartial) -> [(String, CompensatedSum)] {
+    private static func sums(of t: TensorPartial) -> [(String, ScaledSum)] {
         Array(zip(sumNames, [t.analyticSquares, t.numericSquares, t.differenceSquares, t.products, t.floorErrorSquares]))
     }
 }
