@@ -123,7 +123,7 @@ public struct GradCheckAPI: Sendable {
                         status: 406, detail: ReportFormat.notAcceptableDetail,
                         extensions: [("acceptable", .array(ReportFormat.allCases.map { .string($0.rawValue) }))])))
         }
-        let hold = MemoryHold(budget: memory)
+        let hold = MemoryHold(budget: memory, bodyBytes: body.count)
         do throws(APIFailure) {
             let request: ServiceRequest
             do throws(RequestError) { request = try RequestReader.read(body, memory: hold.allowance(for: "reading the JSON body")) } catch {
@@ -285,7 +285,7 @@ public struct GradCheckAPI: Sendable {
                     status: 406, detail: ReportFormat.mergeNotAcceptableDetail,
                     extensions: [("acceptable", .array([.string(ReportFormat.json.rawValue)]))]))
         }
-        return answer { hold throws(APIFailure) in
+        return answer(bodyBytes: body.count) { hold throws(APIFailure) in
             let value: JSONValue
             do throws(JSONParseError) { value = try JSONReader.parse(body, memory: hold.allowance(for: "reading the JSON body")) } catch {
                 throw hold.refusal ?? .request(RequestError(error))
@@ -306,7 +306,7 @@ public struct GradCheckAPI: Sendable {
     private func respond(
         to body: [UInt8], _ produce: (ServiceRequest, MemoryHold) throws(APIFailure) -> APIResponse
     ) -> APIResponse {
-        answer { hold throws(APIFailure) in
+        answer(bodyBytes: body.count) { hold throws(APIFailure) in
             let request: ServiceRequest
             do throws(RequestError) { request = try RequestReader.read(body, memory: hold.allowance(for: "reading the JSON body")) } catch {
                 throw hold.refusal ?? .request(error)
@@ -317,8 +317,9 @@ public struct GradCheckAPI: Sendable {
 
     /// Runs one request's work with a memory hold, releases whatever it reserved on every path,
     /// and turns a failure into its problem response: the one place endpoints' errors are answered.
-    private func answer(_ work: (MemoryHold) throws(APIFailure) -> APIResponse) -> APIResponse {
-        let hold = MemoryHold(budget: memory)
+    /// `bodyBytes`: the body the server already holds in the budget for this request.
+    private func answer(bodyBytes: Int, _ work: (MemoryHold) throws(APIFailure) -> APIResponse) -> APIResponse {
+        let hold = MemoryHold(budget: memory, bodyBytes: bodyBytes)
         defer { hold.releaseAll() }
         do { return try work(hold) } catch { return error.response }
     }

@@ -113,3 +113,37 @@ import Testing
         #expect(log.contains("open-file limit (ulimit -n) is 48"), "\(log)")
     }
 }
+
+/// A request that cannot fit in the whole memory budget, its body included, is a 422 that names
+/// the budget on an idle server, every time; never a 503 "retry later".
+@Suite struct MemoryBudgetRefusalOverHTTPTests {
+    /// About `megabytes` MB of numbers in X (one row), for /forward; or in a merge's shards.
+    static func forwardBody(megabytes: Int) -> [UInt8] {
+        let m = megabytes * 1_000_000 / 20
+        let row = (0..<m).map { Double($0 % 997) * 0.001234567 + 0.5 }
+        return Bodies.json(["X": [row], "Y": [row.map { _ in 1 }], "parameters": ["W1": [[0.5]], "b1": [[0.1]]]])
+    }
+
+    static func mergeBody(megabytes: Int) -> [UInt8] {
+        let values = (0..<(megabytes * 1_000_000 / 20)).map { Double($0 % 997) * 0.001234567 + 0.5 }
+        return Bodies.json(["shards": [["values": values]]])
+    }
+
+    @Test(arguments: ["/forward", "/gradcheck/merge"])
+    func aRequestLargerThanTheWholeBudgetIsA422NamingIt(path: String) throws {
+        let budget = 8 << 20
+        let service = try LiveService { $0.maxMemory = budget }
+        defer { service.stop() }
+        let client = try CurlClient()
+        let body = path == "/forward" ? Self.forwardBody(megabytes: 5) : Self.mergeBody(megabytes: 5)
+        for _ in 0..<3 {
+            let response = try client.post(service.url(path), body: body)
+            #expect(response.status == 422 || response.status == 413, "\(path): \(response.status) \(response.text.prefix(300))")
+            #expect(response.header("Retry-After") == nil)
+            #expect(response.text.contains("\(budget) bytes"), "\(response.text.prefix(300))")
+        }
+        // A body that fits is still answered.
+        let small = try client.post(service.url("/forward"), body: Bodies.notebook)
+        #expect(small.status == 200, "\(small.text.prefix(200))")
+    }
+}
