@@ -278,7 +278,9 @@ public struct GradCheckAPI: Sendable {
     /// merged into the answer `/gradcheck` gives unsharded (`GradientChecker.merge`); 422 when
     /// a shard is malformed, missing, repeated, or from another network or options; 406 when
     /// `accept` does not take application/json (the only format it answers).
-    public func merge(_ body: [UInt8], accept: String? = nil) -> APIResponse {
+    /// Priced (a few operations per tensor of every shard, against --max-work) and stopped when
+    /// `isCancelled` turns true.
+    public func merge(_ body: [UInt8], accept: String? = nil, isCancelled: @escaping Cancellation = { false }) -> APIResponse {
         guard ReportFormat.accepts(.json, accept: accept) else {
             return .problem(
                 ProblemDetails(
@@ -290,8 +292,19 @@ public struct GradCheckAPI: Sendable {
             do throws(JSONParseError) { value = try JSONReader.parse(body, memory: hold.allowance(for: "reading the JSON body")) } catch {
                 throw hold.refusal ?? .request(RequestError(error))
             }
-            let partials: [ShardPartial]
-            do throws(RequestError) { partials = try MergeReader.read(value) } catch { throw .request(error) }
+            let read: [ShardPartial]?
+            do throws(RequestError) { read = try MergeReader.read(value, shouldStop: isCancelled) } catch { throw .request(error) }
+            guard let partials = read else { throw .check(.interrupted(.cancelled)) }
+            let tensors = partials.reduce(0) { $0 + $1.tensors.count }
+            let operations = Double(tensors) * Self.mergeOperationsPerTensor
+            guard operations <= limits.maxOperations else {
+                throw .request(
+                    .invalid(
+                        "shards",
+                        "merging \(tensors) tensor partials is estimated at \(WorkEstimate.scientific(operations)) operations, over the budget of \(WorkEstimate.scientific(limits.maxOperations)) (--max-work)"
+                    ))
+            }
+            if isCancelled() { throw .check(.interrupted(.cancelled)) }
             let report: GradientCheckReport
             do throws(GradientChecker.MergeFailure) { report = try GradientChecker.merge(partials) } catch {
                 switch error {
@@ -301,6 +314,10 @@ public struct GradCheckAPI: Sendable {
             return .json(try Self.encoded(capacity: 4096) { writer throws(JSONWriteError) in try ReportEncoder.write(report, to: &writer) })
         }
     }
+
+    /// What merging one tensor partial costs, in the operations `--max-work` counts: its sums,
+    /// the checks that the shards agree, and its share of the answer.
+    static let mergeOperationsPerTensor = 200.0
 
     /// Reads the body (reserving its tree as it grows) and answers it with `produce`.
     private func respond(

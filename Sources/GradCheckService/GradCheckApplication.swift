@@ -42,7 +42,8 @@ public enum GradCheckApplication {
             return answer
         }
         router.add(.post, "/gradcheck/merge") { request in
-            var answer = response(api.merge(request.body, accept: request.headers["Accept"]))
+            var answer = response(
+                api.merge(request.body, accept: request.headers["Accept"], isCancelled: { request.cancellation.isCancelled }))
             answer.headers.set(name: "Vary", value: "Accept")
             return answer
         }

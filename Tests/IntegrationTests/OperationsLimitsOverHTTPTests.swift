@@ -147,3 +147,40 @@ import Testing
         #expect(small.status == 200, "\(small.text.prefix(200))")
     }
 }
+
+/// `/gradcheck/merge` over a live socket: priced against --max-work per tensor partial, and a
+/// tensor given twice is refused wherever it is.
+@Suite struct MergePriceOverHTTPTests {
+    /// One shard's partial of the notebook check, with its W1 entry copied under `tensors` names.
+    static func partial(_ client: CurlClient, _ service: LiveService, tensors: Int, duplicate: Bool = false) throws -> [UInt8] {
+        let response = try client.post(
+            service.url("/gradcheck"), body: Bodies.notebook(with: ["shard": ["index": 0, "count": 1]]))
+        var partial = try #require(Bodies.object(response))
+        let w1 = try #require((partial["parameters"] as? [String: Any])?["W1"])
+        // A JSON object whose keys are W1, b1, W2, ... (a dictionary cannot repeat a key: the
+        // duplicate is spliced into the text).
+        partial["parameters"] = [:]
+        var text = String(decoding: Bodies.json(["shards": [partial]]), as: UTF8.self)
+        let entry = String(decoding: Bodies.json(w1), as: UTF8.self)
+        var members = (1...(tensors / 2)).flatMap { ["\"W\($0)\":\(entry)", "\"b\($0)\":\(entry)"] }
+        if duplicate { members.append("\"W1\":\(entry)") }
+        text = text.replacingOccurrences(of: "\"parameters\":{}", with: "\"parameters\":{\(members.joined(separator: ","))}")
+        return Array(text.utf8)
+    }
+
+    @Test func aMergeIsPricedAndFindsATensorGivenTwice() throws {
+        let service = try LiveService { $0.maxOperations = 1e6 }
+        defer { service.stop() }
+        let client = try CurlClient()
+        let fits = try client.post(service.url("/gradcheck/merge"), body: try Self.partial(client, service, tensors: 2000))
+        #expect(fits.status == 200, "\(fits.text.prefix(300))")
+        let twice = try client.post(
+            service.url("/gradcheck/merge"), body: try Self.partial(client, service, tensors: 2000, duplicate: true))
+        // The JSON reader refuses a repeated key before the merge reads the tensors (400).
+        #expect(twice.status == 400 || twice.status == 422, "\(twice.text.prefix(300))")
+        #expect(twice.text.contains("W1"), "\(twice.text.prefix(300))")
+        let over = try client.post(service.url("/gradcheck/merge"), body: try Self.partial(client, service, tensors: 20000))
+        #expect(over.status == 422)
+        #expect(over.text.contains("over the budget"), "\(over.text.prefix(300))")
+    }
+}

@@ -6,7 +6,8 @@ import GradCheck
 /// `GradientChecker.merge` to say.
 enum MergeReader {
     /// Most shards one merge takes (`ShardSpec.maxCount`).
-    static func read(_ value: JSONValue) throws(RequestError) -> [ShardPartial] {
+    /// `shouldStop` is polled every `pollEvery` tensors read: nil is returned when it said so.
+    static func read(_ value: JSONValue, shouldStop: () -> Bool = { false }) throws(RequestError) -> [ShardPartial]? {
         guard case .object(let body) = value else {
             throw RequestError.invalidBody(
                 "the body is \(value.typeDescription); expected {\"shards\": [the partial answers of /gradcheck with \"shard\"]}")
@@ -19,7 +20,11 @@ enum MergeReader {
             throw RequestError.invalid("shards", "expected 1 to \(ShardSpec.maxCount) partial answers, got \(items.count)")
         }
         var partials: [ShardPartial] = []
-        for (i, item) in items.enumerated() { partials.append(try partial(item, path: "shards[\(i)]")) }
+        var read = 0
+        for (i, item) in items.enumerated() {
+            guard let partial = try partial(item, path: "shards[\(i)]", read: &read, shouldStop: shouldStop) else { return nil }
+            partials.append(partial)
+        }
         return partials
     }
 
@@ -28,7 +33,12 @@ enum MergeReader {
         "checked", "cost_evaluations", "seconds", "float32_gradients", "notes_before", "notes_after", "parameters",
     ]
 
-    private static func partial(_ value: JSONValue, path: String) throws(RequestError) -> ShardPartial {
+    /// Tensors read between two polls of `shouldStop`.
+    static let pollEvery = 1024
+
+    private static func partial(
+        _ value: JSONValue, path: String, read: inout Int, shouldStop: () -> Bool
+    ) throws(RequestError) -> ShardPartial? {
         let o = try object(value, path)
         try known(o, partialFields, path: path)
         guard case .bool(true)? = o["partial"] else {
@@ -42,11 +52,14 @@ enum MergeReader {
         let names = try object(try field(o, "parameters", path), "\(path).parameters")
         // Keys in any order (a client may have re-serialised the answer): W1, b1, W2, ... order.
         var tensors: [TensorPartial] = []
+        var seen = Set<ParameterID>()  // a set, not a scan: linear in the tensors
         for (name, entry) in names.members {
+            read += 1
+            if read % pollEvery == 0 && shouldStop() { return nil }
             guard let id = ParameterID(name: name) else {
                 throw RequestError.invalid("\(path).parameters.\(name)", "unknown tensor; expected W1, b1, ...")
             }
-            if tensors.contains(where: { $0.gradient == GradientName(id) }) {
+            guard seen.insert(id).inserted else {
                 throw RequestError.invalid("\(path).parameters.\(name)", "given more than once")
             }
             tensors.append(try tensor(entry, id: id, path: "\(path).parameters.\(name)"))
