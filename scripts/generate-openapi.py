@@ -84,6 +84,7 @@ shard_partial = {
         "float32_gradients": {"type": "boolean"},
         "notes_before": {"type": "array", "items": {"type": "string"}}, "notes_after": {"type": "array", "items": {"type": "string"}},
         "parameters": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/TensorPartial"}},
+        "signature": {"type": "string", "pattern": "^[0-9a-f]{64}$", "description": "HMAC-SHA256 (hex) over the partial's canonical bytes, under the key the replicas share (--shard-key-file); absent when the server has none."},
     },
 }
 scalar = {
@@ -172,6 +173,8 @@ gradcheck_resp = {
         "root_causes": {"type": "array", "items": root_cause, "description": "The first wrong steps of the caller's backward (empty when everything is right)."},
         "propagated": {"type": "array", "items": {"type": "string"}, "example": ["dW1", "db1"], "description": "Gradients the caller sent that are wrong only because an input is."},
         "notes": {"type": "array", "items": {"type": "string"}, "description": "Kinks left out, method fallbacks."},
+        "verified": {"type": "boolean", "description": "Merged answers only: every partial carried a valid HMAC-SHA256 signature under the fleet's shard key (false: the server has no key, and the partials were trusted as sent)."},
+        "verification": {"type": "string", "description": "Merged answers only: why verified is what it is."},
         "dtheta": {"type": "number", "description": "Scalar body only: the gradient checked."},
         "gradapprox": {"type": "number", "description": "Scalar body only: the numerical gradient."},
     },

@@ -18,11 +18,16 @@ public struct GradCheckAPI: Sendable {
     public let metrics: ServiceMetrics?
     /// Cores the engine spreads a check over: the deadline allows for them.
     let cores: Int
+    /// The key the replicas share (`--shard-key-file`): shards sign their partials with it and
+    /// the merge refuses a partial whose tag does not verify. Nil: unsigned, and merged answers
+    /// say `"verified": false`.
+    public let shardKey: [UInt8]?
 
     public init(
         limits: ComputeLimits = ComputeLimits(), checker: GradientChecker = GradientChecker(engine: FastEngine()),
-        memory: MemoryBudget = .unlimited, metrics: ServiceMetrics? = nil
+        memory: MemoryBudget = .unlimited, metrics: ServiceMetrics? = nil, shardKey: [UInt8]? = nil
     ) {
+        self.shardKey = shardKey
         self.limits = limits
         self.metrics = metrics
         self.checker = checker
@@ -254,6 +259,11 @@ public struct GradCheckAPI: Sendable {
                 try checker.checkShard(network, inputs: x, labels: y, gradients: gradients, options: options, shard: shard, stop: stop)
             }
             partial.fingerprint = RequestFingerprint.of(work.request)
+            if let shardKey {
+                do throws(JSONWriteError) { partial.signature = try ShardEncoder.signature(partial, key: shardKey) } catch {
+                    throw .nonFiniteResult(error)
+                }
+            }
             return .json(try Self.encoded { writer throws(JSONWriteError) in try ShardEncoder.write(partial, to: &writer) })
         }
         let report = try Self.checked { () throws(GradientChecker.CheckFailure) in
@@ -305,14 +315,45 @@ public struct GradCheckAPI: Sendable {
                     ))
             }
             if isCancelled() { throw .check(.interrupted(.cancelled)) }
+            let verification = try verify(partials)
             let report: GradientCheckReport
             do throws(GradientChecker.MergeFailure) { report = try GradientChecker.merge(partials) } catch {
                 switch error {
                 case let .invalid(detail): throw .request(.invalid("shards", detail))
                 }
             }
-            return .json(try Self.encoded(capacity: 4096) { writer throws(JSONWriteError) in try ReportEncoder.write(report, to: &writer) })
+            return .json(
+                try Self.encoded(capacity: 4096) { writer throws(JSONWriteError) in
+                    try ReportEncoder.write(report, verification: verification, to: &writer)
+                })
         }
+    }
+
+    /// With a shard key, every partial's tag must verify (422 naming the shard otherwise); without
+    /// one, the answer says it was not verified and why.
+    private func verify(_ partials: [ShardPartial]) throws(APIFailure) -> ReportEncoder.Verification {
+        guard let shardKey else {
+            return ReportEncoder.Verification(
+                verified: false,
+                reason:
+                    "this server has no shard key (--shard-key-file or GRADCHECK_SHARD_KEY): the partials are unsigned, so their numbers are trusted as sent; only their internal consistency was checked"
+            )
+        }
+        for partial in partials {
+            let expected: String
+            do throws(JSONWriteError) { expected = try ShardEncoder.signature(partial, key: shardKey) } catch {
+                throw .nonFiniteResult(error)
+            }
+            guard let tag = partial.signature, HMACSHA256.equalInConstantTime(tag, expected) else {
+                throw .request(
+                    .invalid(
+                        "shards",
+                        "shard \(partial.shard.index)'s partial \(partial.signature == nil ? "is not signed" : "does not verify"): it was not answered by a replica holding this fleet's shard key, or it was edited since"
+                    ))
+            }
+        }
+        return ReportEncoder.Verification(
+            verified: true, reason: "every partial carries a valid HMAC-SHA256 tag under this fleet's shard key")
     }
 
     /// What merging one tensor partial costs, in the operations `--max-work` counts: its sums,

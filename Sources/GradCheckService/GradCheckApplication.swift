@@ -117,7 +117,8 @@ public enum GradCheckApplication {
         let configuration = options.server
         let readiness = Readiness(gauges: gauges, memory: memory, queueCapacity: configuration.workerQueueDepth)
         let operations = Operations(gauges: gauges, memory: memory, metrics: metrics, readiness: readiness)
-        let api = GradCheckAPI(limits: ComputeLimits(maxOperations: options.maxOperations), memory: memory, metrics: metrics)
+        let api = GradCheckAPI(
+            limits: ComputeLimits(maxOperations: options.maxOperations), memory: memory, metrics: metrics, shardKey: options.shardKey)
         // Every exchange is counted, whether or not it is logged.
         let record: @Sendable (HTTPAccessLogEntry) -> Void = { entry in
             metrics.record(entry)

@@ -1275,6 +1275,14 @@ public enum OpenAPIDocument {
             },
             "description": "Kinks left out, method fallbacks."
           },
+          "verified": {
+            "type": "boolean",
+            "description": "Merged answers only: every partial carried a valid HMAC-SHA256 signature under the fleet's shard key (false: the server has no key, and the partials were trusted as sent)."
+          },
+          "verification": {
+            "type": "string",
+            "description": "Merged answers only: why verified is what it is."
+          },
           "dtheta": {
             "type": "number",
             "description": "Scalar body only: the gradient checked."
@@ -1432,6 +1440,11 @@ public enum OpenAPIDocument {
             "additionalProperties": {
               "$ref": "#/components/schemas/TensorPartial"
             }
+          },
+          "signature": {
+            "type": "string",
+            "pattern": "^[0-9a-f]{64}$",
+            "description": "HMAC-SHA256 (hex) over the partial's canonical bytes, under the key the replicas share (--shard-key-file); absent when the server has none."
           }
         }
       },

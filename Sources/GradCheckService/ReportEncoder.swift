@@ -2,7 +2,16 @@ import GradCheck
 
 /// Writes gradient-check reports as the `/gradcheck` JSON answer (field names in OpenAPIDocument).
 enum ReportEncoder {
-    static func write(_ report: GradientCheckReport, to writer: inout JSONWriter) throws(JSONWriteError) {
+    /// Whether a merged answer's partials were verified (signed with the fleet's shard key), and why.
+    struct Verification {
+        let verified: Bool
+        let reason: String
+    }
+
+    /// `verification`: a merged answer's, written as `verified` and `verification` at its end.
+    static func write(
+        _ report: GradientCheckReport, verification: Verification? = nil, to writer: inout JSONWriter
+    ) throws(JSONWriteError) {
         writer.beginObject()
         try writeVerdict(
             difference: report.difference, passed: report.passed, inconclusive: report.inconclusive, message: report.message,
@@ -37,6 +46,10 @@ enum ReportEncoder {
         writer.beginArray()
         for note in report.notes { writer.string(note) }
         writer.endArray()
+        if let verification {
+            writer.member("verified", bool: verification.verified)
+            writer.member("verification", string: verification.reason)
+        }
         writer.endObject()
     }
 

@@ -194,3 +194,116 @@ import Testing
         }
     }
 }
+
+/// Signed partials over a live socket: with a shard key every field of a partial is covered by
+/// its HMAC tag, and a merge refuses an edited one; without a key the merge says it verified
+/// nothing, and still refuses partials that are inconsistent in themselves.
+@Suite struct SignedPartialsOverHTTPTests {
+    static let key = String(repeating: "k3y", count: 16)
+
+    static func partials(_ client: CurlClient, _ service: LiveService, count: Int) throws -> [[String: Any]] {
+        let buggy = (Bodies.expected["notebook_buggy_gradients"] as! [String: Any])["gradients"]!
+        return try (0..<count).map { index in
+            let response = try client.post(
+                service.url("/gradcheck"), body: Bodies.notebook(with: ["gradients": buggy, "shard": ["index": index, "count": count]]))
+            #expect(response.status == 200)
+            return try #require(Bodies.object(response))
+        }
+    }
+
+    /// Every field an attacker might edit, and how.
+    static var forgeries: [(String, ([String: Any]) -> [String: Any])] {
+        [
+            (
+                "threshold 1",
+                {
+                    var p = $0
+                    p["threshold"] = 1
+                    return p
+                }
+            ),
+            (
+                "epsilon",
+                {
+                    var p = $0
+                    p["epsilon"] = 1e-3
+                    return p
+                }
+            ),
+            (
+                "dtype",
+                {
+                    var p = $0
+                    p["dtype"] = "float16"
+                    return p
+                }
+            ),
+            (
+                "fingerprint",
+                {
+                    var p = $0
+                    p["fingerprint"] = "0000"
+                    return p
+                }
+            ),
+            (
+                "difference_squares zeroed",
+                { p in
+                    var p = p
+                    var parameters = p["parameters"] as! [String: Any]
+                    for (name, value) in parameters {
+                        var tensor = value as! [String: Any]
+                        var sums = tensor["sums"] as! [String: Any]
+                        sums["difference_squares"] = [0, 0, 0]
+                        tensor["sums"] = sums
+                        parameters[name] = tensor
+                    }
+                    p["parameters"] = parameters
+                    return p
+                }
+            ),
+            (
+                "signature removed",
+                {
+                    var p = $0
+                    p["signature"] = nil
+                    return p
+                }
+            ),
+        ]
+    }
+
+    @Test func withAKeyAnEditedPartialIsRefusedNamingItsShard() throws {
+        let service = try LiveService { $0.shardKey = Array(Self.key.utf8) }
+        defer { service.stop() }
+        let client = try CurlClient()
+        let parts = try Self.partials(client, service, count: 3)
+        #expect(parts.allSatisfy { ($0["signature"] as? String)?.count == 64 })
+        let honest = try client.post(service.url("/gradcheck/merge"), body: Bodies.json(["shards": parts]))
+        let merged = try #require(Bodies.object(honest))
+        #expect(merged["passed"] as? Bool == false && merged["verified"] as? Bool == true)
+        for (name, forge) in Self.forgeries {
+            var edited = parts
+            edited[1] = forge(parts[1])
+            let response = try client.post(service.url("/gradcheck/merge"), body: Bodies.json(["shards": edited]))
+            #expect(response.status == 422, "\(name): \(response.status)")
+            #expect(response.text.contains("shard 1"), "\(name): \(response.text.prefix(300))")
+        }
+    }
+
+    @Test func withoutAKeyTheMergeSaysItVerifiedNothingAndRefusesTheInconsistent() throws {
+        let service = try LiveService()
+        defer { service.stop() }
+        let client = try CurlClient()
+        let parts = try Self.partials(client, service, count: 3)
+        #expect(parts.allSatisfy { $0["signature"] == nil })
+        let merged = try #require(Bodies.object(try client.post(service.url("/gradcheck/merge"), body: Bodies.json(["shards": parts]))))
+        #expect(merged["verified"] as? Bool == false)
+        #expect((merged["verification"] as? String)?.contains("no shard key") == true)
+        // Zeroed difference squares contradict the worst entry each partial lists.
+        let zeroed = parts.map { Self.forgeries[4].1($0) }
+        let response = try client.post(service.url("/gradcheck/merge"), body: Bodies.json(["shards": zeroed]))
+        #expect(response.status == 422, "\(response.text.prefix(300))")
+        #expect(response.text.contains("inconsistent"))
+    }
+}

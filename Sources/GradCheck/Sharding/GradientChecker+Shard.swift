@@ -95,6 +95,13 @@ extension GradientChecker {
                 )
             }
         }
+        for shard in ordered {
+            for tensor in shard.tensors {
+                if let problem = tensor.inconsistency {
+                    throw .invalid("shard \(shard.shard.index)'s \(tensor.name) is inconsistent (edited?): \(problem)")
+                }
+            }
+        }
         var tensors = first.tensors
         for shard in ordered.dropFirst() {
             for i in tensors.indices { tensors[i].merge(shard.tensors[i]) }

@@ -63,6 +63,33 @@ public struct TensorPartial: Sendable {
         if !(max(abs(a), abs(compared)) <= absoluteFloor) { distinguishableCount += 1 }
     }
 
+    /// What no honest partial can hold, or nil: ||a - n|| <= ||a|| + ||n||, |a.n| <= ||a|| ||n||,
+    /// the worst entry's |a - n| <= ||a - n||, relative errors at most 2 (the excess at most the
+    /// whole), and the counts nested (distinguishable <= compared <= checked). A merge refuses
+    /// such a partial whether or not it is signed.
+    public var inconsistency: String? {
+        let slack = 1 + 1e-9
+        let (a, n, d) = (analyticSquares.root, numericSquares.root, differenceSquares.root)
+        if !(d <= (a + n) * slack) && !(a.isNaN || n.isNaN) {
+            return "||a - n|| = \(d) is more than ||a|| + ||n|| = \(a + n)"
+        }
+        // |a.n| / (||a|| ||n||) <= 1, multiplied and divided in turns so nothing overflows.
+        let dot = abs(products.sum.value)
+        let scale = products.scale
+        let cosine = a == 0 || n == 0 ? (dot == 0 ? 0 : .infinity) : dot * scale / a * scale / n
+        if !(cosine <= slack) { return "|a.n| is more than ||a|| ||n||" }
+        if let worst, !(abs(worst.analytic - worst.numeric) <= d * slack) {
+            return "the worst entry differs by more than ||a - n||"
+        }
+        if !(maxRelativeError <= 2 * slack) || !(excessRelativeError <= maxRelativeError * slack) {
+            return "a relative error outside 0...2 (or an excess above it)"
+        }
+        if distinguishableCount > comparedCount || comparedCount > checkedCount || (comparedCount > 0) != (worst != nil) {
+            return "its counts do not nest (distinguishable \(distinguishableCount), compared \(comparedCount), checked \(checkedCount))"
+        }
+        return nil
+    }
+
     /// Continues this tensor with the entries of a later shard.
     public mutating func merge(_ later: TensorPartial) {
         checkedCount += later.checkedCount
@@ -104,6 +131,9 @@ public struct ShardPartial: Sendable {
     public var trailingNotes: [String] = []
     /// The caller sent gradients, and every one of them is a float32 value.
     public var float32Gradients = false
+    /// The HMAC-SHA256 tag the service signed the partial with (hex), when the replicas share a
+    /// key; the core neither makes nor reads it.
+    public var signature: String?
 
     public init(
         shard: ShardSpec, epsilon: Double, threshold: Double, method: DifferenceMethod, methodUsed: DifferenceMethod,

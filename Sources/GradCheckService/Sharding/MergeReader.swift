@@ -31,6 +31,7 @@ enum MergeReader {
     static let partialFields = [
         "partial", "shard", "fingerprint", "epsilon", "threshold", "method", "method_used", "dtype",
         "checked", "cost_evaluations", "seconds", "float32_gradients", "notes_before", "notes_after", "parameters",
+        "signature",
     ]
 
     /// Tensors read between two polls of `shouldStop`.
@@ -77,6 +78,10 @@ enum MergeReader {
             throw RequestError.invalid("\(path).float32_gradients", "expected true or false")
         }
         partial.float32Gradients = f32
+        if let signature = o["signature"] {
+            guard case .string(let text) = signature else { throw RequestError.invalid("\(path).signature", "expected a string") }
+            partial.signature = text
+        }
         partial.leadingNotes = try strings(o, "notes_before", path)
         partial.trailingNotes = try strings(o, "notes_after", path)
         return partial
