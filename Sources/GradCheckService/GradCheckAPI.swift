@@ -271,7 +271,8 @@ public struct GradCheckAPI: Sendable {
                 network, inputs: x, labels: y, gradients: gradients, intermediates: work.intermediates, options: options, stop: stop)
         }
         metrics?.recordCheck(
-            passed: report.passed, method: report.methodUsed.rawValue, mode: report.mode.kind.rawValue,
+            passed: report.passed, inconclusive: report.inconclusive, method: report.methodUsed.rawValue,
+            mode: report.mode.kind.rawValue,
             costEvaluations: report.costEvaluations)
         switch work.format {
         case .json, .ndjson:

@@ -78,7 +78,8 @@ public enum ProgressStream {
         gate.finished.withLock { $0 = true }
         stopTicking.signal()
         tickerEnded.wait()
-        writer.write(answer.body + [0x0A])
+        let last = answer.contentType == ProblemDetails.contentType ? writer.stamped(problem: answer.body) : answer.body
+        writer.write(last + [0x0A])
     }
 
     static func line(done: Int, total: Int, seconds: Double) -> [UInt8] {

@@ -196,6 +196,7 @@ final class HTTPConnection: @unchecked Sendable {
             phase = .handling
             deadline = .distantFuture
             inFlight?.cancellation = request.cancellation
+            let requestID = inFlight?.fixRequestID() ?? RequestID.generate()
             let queue = server.ioQueue
             let accepted = server.pool.submit { [self] in
                 // A request whose client left while it queued is not started at all.
@@ -206,7 +207,7 @@ final class HTTPConnection: @unchecked Sendable {
                     return
                 }
                 // The head goes out first (the queue is serial), then each chunk, then the end.
-                let writer = HTTPStreamWriter { bytes in queue.async { [self] in streamChunk(bytes) } }
+                let writer = HTTPStreamWriter(requestID: requestID) { bytes in queue.async { [self] in streamChunk(bytes) } }
                 queue.async { [self] in handlerFinished(response, writer: writer) }
                 stream.produce(writer)
                 queue.async { [self] in streamEnded(writer) }

@@ -118,5 +118,6 @@ import Testing
         #expect(response.status == 200)
         let last = try #require(Self.lines(response).last)
         #expect(last.object["status"] as? Int == 422, "\(response.text.suffix(300))")
+        #expect(last.object["request_id"] as? String == response.header("X-Request-Id"), "the problem line names its request")
     }
 }
