@@ -37,6 +37,9 @@ cleanup() {
 trap cleanup EXIT
 
 build_server
+# One shard key for the whole fleet, so partials are signed and a merge verifies them.
+GRADCHECK_SHARD_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
+export GRADCHECK_SHARD_KEY
 # replica INDEX PORT: starts one server on PORT (0: a free one), records its PID and port.
 PORTS=()
 replica() {

@@ -48,8 +48,8 @@ network = {
         "samples": {"type": "integer", "minimum": 1, "maximum": 100000000, "default": 100, "description": "Only with mode sample."},
         "directions": {"type": "integer", "minimum": 1, "maximum": 100000000, "default": 8, "description": "Only with mode directional."},
         "seed": {"type": "integer", "minimum": 0, "maximum": 9007199254740992, "default": 0, "description": "Seed of sample/directional draws; same seed, same draws."},
-        "only": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1, "maxLength": 64},
-                 "description": "Check only these tensors: names or * patterns (W2, b*), in every mode."},
+        "only": {"type": "array", "minItems": 1, "maxItems": 1024, "items": {"type": "string", "minLength": 1, "maxLength": 64},
+                 "description": "Check only these tensors: names or * patterns (W2, b*), in every mode; at most 1024, priced against --max-work (patterns with * x tensors)."},
         "dtype": {"type": "string", "enum": dtypes, "default": "float64",
                   "description": "The precision your forward and backward ran in: a difference within what its rounding explains (the floor) passes."},
         "shard": {"type": "object", "additionalProperties": False, "required": ["index", "count"],
@@ -58,10 +58,10 @@ network = {
     },
 }
 num = {"type": "number"}
-pair = {"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "number"}, "description": "A compensated sum: [sum, compensation]."}
+pair = {"type": "array", "minItems": 3, "maxItems": 3, "items": {"type": "number"}, "description": "A scaled compensated sum (LAPACK dlassq's scaling): [scale, sum, compensation], worth scale^2 x (sum + compensation); scale is 0 or a power of two."}
 tensor_partial = {
     "type": "object", "additionalProperties": False,
-    "required": ["checked", "compared", "sums", "worst", "max_relative_error", "kinks"],
+    "required": ["checked", "compared", "sums", "worst", "max_relative_error", "excess_relative_error", "distinguishable", "kinks"],
     "properties": {
         "checked": {"type": "integer", "minimum": 0}, "compared": {"type": "integer", "minimum": 0},
         "sums": {"type": "object", "additionalProperties": False,
@@ -71,6 +71,8 @@ tensor_partial = {
         "worst": {"type": "object", "nullable": True, "additionalProperties": False, "required": ["row", "col", "analytic", "numeric"],
                   "properties": {"row": {"type": "integer", "minimum": 0}, "col": {"type": "integer", "minimum": 0}, "analytic": num, "numeric": num}},
         "max_relative_error": {"type": "number"},
+        "excess_relative_error": {"type": "number", "description": "The largest relative error rounding does not explain (the tensor's band)."},
+        "distinguishable": {"type": "integer", "minimum": 0, "description": "Compared entries above the absolute floor (none: the tensor is inconclusive)."},
         "kinks": {"type": "object", "additionalProperties": False, "required": ["count", "subgradient_checked", "examples"],
                   "properties": {"count": {"type": "integer", "minimum": 0}, "subgradient_checked": {"type": "integer", "minimum": 0},
                                  "examples": {"type": "array", "maxItems": 5, "items": {"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "integer", "minimum": 0}}}}},
@@ -92,6 +94,7 @@ shard_partial = {
         "float32_gradients": {"type": "boolean"},
         "notes_before": {"type": "array", "items": {"type": "string"}}, "notes_after": {"type": "array", "items": {"type": "string"}},
         "parameters": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/TensorPartial"}},
+        "signature": {"type": "string", "pattern": "^[0-9a-f]{64}$", "description": "HMAC-SHA256 (hex) over the partial's canonical bytes, under the key the replicas share (--shard-key-file); absent when the server has none."},
     },
 }
 scalar = {
@@ -211,8 +214,9 @@ num = {"type": "number"}
 per_param = {
     "type": "object", "required": ["difference", "passed", "checked", "worst", "ratio", "diagnosis", "kinks"],
     "properties": {
-        "difference": {"type": "number", "description": "||grad - gradapprox|| / (||grad|| + ||gradapprox||) over this tensor's checked, kink-free coordinates; 0 when both are (near) zero."},
-        "passed": {"type": "boolean"},
+        "difference": {"type": "number", "description": "||grad - gradapprox|| / (||grad|| + ||gradapprox||) over this tensor's checked, kink-free coordinates, on the tensor's own scale; 0 when both are exactly zero."},
+        "passed": {"type": "boolean", "description": "False when inconclusive."},
+        "inconclusive": {"type": "boolean", "description": "The numbers cannot decide for this tensor: every entry is at or below the absolute floor of the dtype (its subnormal spacing, or 2^-1074 / epsilon), none was compared, or its difference is above the threshold and its floor lets a wrong gradient pass (10 x floor >= 1/2). Never passed."},
         "checked": {"type": "integer", "description": "Entries compared (kinks included)."},
         "worst": {"type": "object", "nullable": True, "description": "The entry where analytic and numeric disagree most.",
                   "properties": {"row": {"type": "integer"}, "col": {"type": "integer"}, "analytic": num, "numeric": num}},
@@ -220,7 +224,7 @@ per_param = {
         "diagnosis": {"type": "string", "nullable": True, "example": "dW2 is 2.000 times the numerical gradient"},
         "floor": {"type": "number", "description": "The difference rounding alone can produce in this tensor at the caller's dtype."},
         "max_relative_error": {"type": "number", "description": "CS231n's per-entry form: max |a - n| / max(|a|, |n|)."},
-        "band": {"type": "string", "enum": ["good", "acceptable with kinks", "uncomfortable", "wrong"], "description": "CS231n's band for max_relative_error."},
+        "band": {"type": "string", "enum": ["good", "acceptable with kinks", "uncomfortable", "wrong"], "description": "CS231n's band for the largest relative error rounding does not explain (|a - n| less 10x the entry's rounding estimate, over max(|a|, |n|)); a tensor in band wrong never passes."},
         "kinks": {"type": "object", "description": "ReLU/leaky-ReLU coordinates whose perturbation crosses a kink: checked as subgradients (between the one-sided quotients) when the engine gives them, else left out of the verdict.",
                   "properties": {"count": {"type": "integer"}, "subgradient_checked": {"type": "integer"},
                                  "examples": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}}}},
@@ -246,6 +250,7 @@ gradcheck_resp = {
     "properties": {
         "difference": {"type": "number", "example": 0.2850931567761623},
         "passed": {"type": "boolean", "example": False},
+        "inconclusive": {"type": "boolean", "example": False, "description": "Network checks only: the numbers cannot decide (passed is then false): every coordinate crossed a kink, or the difference is above the threshold and rounding explains as much for a wrong gradient (10 x floor >= 1/2, e.g. outputs saturated at their labels). The message says why and what works."},
         "message": {"type": "string", "example": "There is a mistake in the backward propagation! difference = 0.2850931567761623"},
         "epsilon": {"type": "number", "example": 1e-7},
         "threshold": {"type": "number", "example": 1e-7},
@@ -253,12 +258,12 @@ gradcheck_resp = {
         "mode": {"type": "string", "enum": modes},
         "dtype": {"type": "string", "enum": dtypes},
         "floor": {"type": "number", "description": "The difference rounding alone can produce at dtype (see the README's precision section)."},
-        "explanation": {"type": "string", "description": "Which rule decided the verdict: the threshold or the rounding floor."},
+        "explanation": {"type": "string", "description": "Which rule decided the verdict: the threshold, the rounding floor, a tensor wrong on its own scale, or why the numbers cannot decide."},
         "checked": {"type": "integer", "description": "Coordinates (or directions) compared."},
         "kinks": {"type": "integer", "description": "How many of those were left out because they cross a ReLU kink."},
         "cost_evaluations": {"type": "integer", "description": "Cost evaluations the numerical side used."},
         "seconds": {"type": "number", "description": "Time the check took."},
-        "failed": {"type": "array", "items": {"type": "string"}, "example": ["b1", "W2"], "description": "Parameters that failed."},
+        "failed": {"type": "array", "items": {"type": "string"}, "example": ["b1", "W2"], "description": "Parameters that failed (not those that are inconclusive)."},
         "parameters": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/ParameterCheck"},
                        "description": "Per-parameter report, keyed W1, b1, ... (empty in directional mode)."},
         "directions": {"type": "array", "items": direction, "description": "Directional mode only: one entry per direction (the first 1,000)."},
@@ -268,6 +273,8 @@ gradcheck_resp = {
         "root_causes": {"type": "array", "items": root_cause, "description": "The first wrong steps of the caller's backward (empty when everything is right)."},
         "propagated": {"type": "array", "items": {"type": "string"}, "example": ["dW1", "db1"], "description": "Gradients the caller sent that are wrong only because an input is."},
         "notes": {"type": "array", "items": {"type": "string"}, "description": "Kinks left out, method fallbacks."},
+        "verified": {"type": "boolean", "description": "Merged answers only: every partial carried a valid HMAC-SHA256 signature under the fleet's shard key (false: the server has no key, and the partials were trusted as sent)."},
+        "verification": {"type": "string", "description": "Merged answers only: why verified is what it is."},
         "dtheta": {"type": "number", "description": "Scalar body only: the gradient checked."},
         "gradapprox": {"type": "number", "description": "Scalar body only: the numerical gradient."},
     },
@@ -314,6 +321,8 @@ merge_op = {"post": {"operationId": "gradcheckMerge",
                                                    "description": "Every shard index 0..count-1 exactly once, in any order, all with the same fingerprint."}}}}}},
                      "responses": {"200": {"description": "The merged result.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/GradcheckResult"}}}},
                                    **problem_responses()}}}
+merge_op["post"]["responses"]["406"] = {"description": "The Accept header does not take application/json, the only format the merge answers.",
+                                        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 merge_op["post"]["responses"]["422"] = {"description": "A partial answer is malformed, a shard index is missing or repeated, or the shards come from different networks or options (the detail names which).",
                                         "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 gradcheck_op["post"]["responses"]["200"]["content"].update({

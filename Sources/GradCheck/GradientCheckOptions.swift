@@ -46,32 +46,79 @@ public struct GradientCheckOptions: Sendable, Equatable {
 
     /// The parameter tensors whose names match `patterns` (`W2`, `b*`, `*`: `*` stands for any
     /// run of characters), in W1, b1, ... order; the patterns that match nothing are returned too,
-    /// so a caller can say which one is wrong.
-    public static func select(_ patterns: [String], in network: Network) -> (selected: Set<ParameterID>, unmatched: [String]) {
+    /// so a caller can say which one is wrong. Each pattern is compiled once (`TensorPattern`):
+    /// a name without `*` is one dictionary lookup, a pattern with `*` is matched against each
+    /// name in time linear in the two lengths (no backtracking), so the whole selection costs at
+    /// most `selectionOperations`. Nil when `shouldStop` (polled every few thousand matches)
+    /// said so.
+    public static func select(
+        _ patterns: [String], in network: Network, shouldStop: () -> Bool = { false }
+    ) -> (selected: Set<ParameterID>, unmatched: [String])? {
+        let ids = network.parameterIDs
+        var byName: [String: ParameterID] = [:]
+        var names: [[UInt8]] = []
+        names.reserveCapacity(ids.count)
+        for id in ids {
+            let name = id.name
+            byName[name] = id
+            names.append(Array(name.utf8))
+        }
         var selected = Set<ParameterID>()
         var unmatched: [String] = []
+        var compiled: [TensorPattern: Bool] = [:]
+        var steps = 0
         for pattern in patterns {
-            let matches = network.parameterIDs.filter { Self.matches(pattern, $0.name) }
-            if matches.isEmpty { unmatched.append(pattern) }
-            selected.formUnion(matches)
+            let tensorPattern = TensorPattern(pattern)
+            if let matchedBefore = compiled[tensorPattern] {
+                if !matchedBefore { unmatched.append(pattern) }
+                continue
+            }
+            var matched = false
+            if !tensorPattern.hasWildcard {
+                if let id = byName[pattern] {
+                    selected.insert(id)
+                    matched = true
+                }
+            } else {
+                for (id, name) in zip(ids, names) {
+                    steps += 1
+                    if steps % 4096 == 0 && shouldStop() { return nil }
+                    if tensorPattern.matches(name) {
+                        selected.insert(id)
+                        matched = true
+                    }
+                }
+            }
+            compiled[tensorPattern] = matched
+            if !matched { unmatched.append(pattern) }
         }
         return (selected, unmatched)
     }
 
+    /// The most patterns `only` may list, and the longest pattern (in bytes).
+    public static let maxOnlyPatterns = 1024
+    public static let maxOnlyPatternBytes = 64
+
+    /// What `select` costs at most, in byte comparisons: each distinct pattern with `*` against
+    /// each tensor name (a matcher step per byte of both), and a lookup per pattern.
+    public static func selectionOperations(_ patterns: [String], tensors: Int) -> Double {
+        var distinct = Set<TensorPattern>()
+        var cost = 0.0
+        for pattern in patterns {
+            let compiled = TensorPattern(pattern)
+            cost += 1
+            if compiled.hasWildcard && distinct.insert(compiled).inserted {
+                cost += Double(tensors) * Double(pattern.utf8.count + 16)
+            }
+        }
+        return cost
+    }
+
     /// Glob matching with `*` only.
     static func matches(_ pattern: String, _ name: String) -> Bool {
-        let parts = pattern.split(separator: "*", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count > 1 else { return pattern == name }
-        guard name.hasPrefix(parts[0]), name.hasSuffix(parts[parts.count - 1]),
-            name.count >= parts[0].count + parts[parts.count - 1].count
-        else { return false }
-        var rest = Substring(name.dropFirst(parts[0].count).dropLast(parts[parts.count - 1].count))
-        for middle in parts.dropFirst().dropLast() where !middle.isEmpty {
-            guard let range = rest.range(of: middle) else { return false }
-            rest = rest[range.upperBound...]
-        }
-        return true
+        TensorPattern(pattern).matches(name)
     }
+
     /// Keep every entry's analytic and numeric value in the report (`ParameterReport.entries`),
     /// for heatmaps; off by default, as the JSON answer does not need them.
     public var keepsEntries = false

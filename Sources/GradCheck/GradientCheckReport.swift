@@ -3,8 +3,13 @@ public struct GradientCheckReport: Sendable {
     /// The notebook's ||grad - gradapprox|| / (||grad|| + ||gradapprox||) over the checked
     /// coordinates (or directions), kink coordinates left out.
     public var difference: Double
-    /// difference <= threshold (the notebook flags only difference > threshold).
+    /// difference <= threshold (the notebook flags only difference > threshold), when the
+    /// numbers can decide (`inconclusive`).
     public var passed: Bool
+    /// The numbers cannot decide: nothing was compared (every coordinate a kink), or rounding
+    /// alone explains a difference a wrong gradient would give (`VerdictRule.undecidableLimit`).
+    /// `passed` is then false.
+    public var inconclusive = false
     /// The notebook's own sentence for the verdict.
     public var message: String
     public var epsilon: Double
@@ -38,8 +43,8 @@ public struct GradientCheckReport: Sendable {
     public var floor: Double = 0
     public var explanation: String = ""
 
-    /// Tensors that failed, e.g. ["W2", "b1"].
-    public var failedParameters: [String] { parameters.filter { !$0.passed }.map(\.name) }
+    /// Tensors that failed, e.g. ["W2", "b1"] (not those that are inconclusive).
+    public var failedParameters: [String] { parameters.filter { !$0.passed && !$0.inconclusive }.map(\.name) }
 }
 
 /// One entry of a tensor: row and column (column 0 for biases).
@@ -78,6 +83,10 @@ public struct ParameterReport: Sendable {
     /// numeric are both (near) zero.
     public let difference: Double
     public let passed: Bool
+    /// The numbers cannot decide for this tensor: every entry is below the absolute floor
+    /// (`VerdictRule.absoluteFloor`), none was compared, or its floor is too large
+    /// (`VerdictRule.undecidableLimit`). `passed` is then false.
+    public let inconclusive: Bool
     /// Entries compared (kinks included).
     public let checkedCount: Int
     /// nil when no kink-free entry was compared.
@@ -94,8 +103,10 @@ public struct ParameterReport: Sendable {
     public let subgradientCount: Int
     /// The difference rounding alone can produce in this tensor at the caller's precision.
     public let floor: Double
-    /// CS231n's per-entry form: max |a - n| / max(|a|, |n|) over the compared entries, and its band.
+    /// CS231n's per-entry form: max |a - n| / max(|a|, |n|) over the compared entries.
     public let maxRelativeError: Double
+    /// CS231n's band of the largest relative error rounding does not explain (an entry's
+    /// |a - n| less 10x its rounding estimate, over max(|a|, |n|)): "wrong" never passes.
     public let band: VerdictRule.Band
     /// Every entry's analytic and numeric value; nil unless `GradientCheckOptions.keepsEntries`.
     public let entries: TensorEntries?

@@ -31,6 +31,20 @@ public struct GradientChecker: Sendable {
     static let inconclusiveMessage =
         "The check is inconclusive: every checked coordinate crosses a ReLU kink, so nothing could be compared; try a smaller epsilon"
 
+    /// The message of a check whose difference is within what rounding explains only because
+    /// rounding explains as much for a wrong gradient (`VerdictRule.undecidableLimit`): why, and
+    /// what works.
+    static func roundingInconclusiveMessage(difference: Double, floor: Double, precision: Precision) -> String {
+        "The check is inconclusive: the difference \(difference) is above the threshold, and rounding in \(precision.rawValue) alone can move these gradients by as much as their own size (floor \(WorkEstimate.scientific(floor))), so a right gradient and a wrong one (all zero, sign-flipped, three times too large) would pass alike. "
+            + "This happens where the cost's change over epsilon is below the rounding of the values it is computed from: outputs saturated at their labels (sigmoid(36) is 1 in float64, so A_L - Y is rounding), or gradients among the subnormal numbers of \(precision.rawValue). "
+            + "What works: the numerical side stays exact here (the service evaluates the loss in log-sigmoid / log-softmax form, for central differences and \"method\": \"complex-step\" alike), so a gradient within the threshold of it passes: compute dZ_L stably (for y = 1, A_L - 1 = -sigmoid(-Z_L)); or check at a less saturated point (smaller weights, biases or inputs, labels the outputs have not reached), or in a wider dtype. A larger epsilon does not help: it changes only the numerical side."
+    }
+
+    /// The message of a check in which every tensor is inconclusive on its own.
+    static func noTensorDecidesMessage(precision: Precision) -> String {
+        "The check is inconclusive: no tensor could be judged (see each tensor's \"inconclusive\"): every entry is at or below what \(precision.rawValue) can tell from zero (its subnormal spacing, or a change over epsilon that underflows), or rounding explains a difference as large as a wrong gradient's. Check at a point where the gradients are not all (near) zero: labels the outputs have not reached, units that are not dead."
+    }
+
     /// Checks `gradients` (shapes must match the network: see `NetworkBuilder.gradients`), or the
     /// network's own backward when nil, to the end whatever it costs. A value that is not finite
     /// makes the difference NaN and the verdict failed; `check(_:...stop:)` says which one.
@@ -138,7 +152,9 @@ public struct GradientChecker: Sendable {
         if methodUsed != options.method {
             notes.append("\(options.method.rawValue) is not available in this engine; central differences were used")
         }
-        let floorModel = RoundingFloor(network: network, inputs: x, labels: y, threads: ProcessInfo.processInfo.activeProcessorCount)
+        let floorModel = RoundingFloor(
+            network: network, inputs: x, labels: y, threads: ProcessInfo.processInfo.activeProcessorCount,
+            leastNormal: options.precision.leastNormal)
         return (analytic, methodUsed, notes, nonFinite, floorModel)
     }
 
@@ -185,14 +201,13 @@ public struct GradientChecker: Sendable {
             allFloorErrors.append(reading.floorError)
         }
         let difference = Norms.difference(allAnalytic, allNumeric)
-        let scale = Norms.euclidean(allAnalytic) + Norms.euclidean(allNumeric)
         if nonFinite == nil && !difference.isFinite {
             nonFinite = "the difference is not finite: the gradients' norms overflow"
         }
-        let negligible = Self.negligibleFraction * scale
         let u = options.precision.unitRoundoff
+        let absoluteFloor = VerdictRule.absoluteFloor(precision: options.precision, step: options.epsilon)
         let parameters = tensors.sorted { $0.key < $1.key }.map {
-            $0.value.report(threshold: options.threshold, negligible: negligible, unitRoundoff: u)
+            $0.value.report(threshold: options.threshold, unitRoundoff: u, absoluteFloor: absoluteFloor)
         }
         let outcome = CheckOutcome(
             difference: difference,
@@ -202,10 +217,6 @@ public struct GradientChecker: Sendable {
             notes: Self.coordinateNotes(kinkCount: kinkCount, subgradientCount: subgradientCount, comparedNothing: allAnalytic.isEmpty))
         return (outcome, nonFinite)
     }
-
-    /// A tensor whose gradient is this fraction of the whole gradient (or less) cannot move the
-    /// verdict; below it, a mismatch is rounding, not a bug.
-    static let negligibleFraction = 1e-10
 
     /// The notes a coordinate check's counts give (kinks checked as subgradients or left out).
     static func coordinateNotes(kinkCount: Int, subgradientCount: Int, comparedNothing: Bool) -> [String] {
@@ -338,7 +349,8 @@ public struct GradientChecker: Sendable {
         }
         guard stop.interruption == nil else { return nil }
         var parameterStatus: [GradientName: Bool] = [:]
-        for parameter in report.parameters { parameterStatus[parameter.gradient] = !parameter.passed }
+        // Inconclusive tensors are not failed ones: root causes are named from failures only.
+        for parameter in report.parameters { parameterStatus[parameter.gradient] = !parameter.passed && !parameter.inconclusive }
 
         // Each convention read of the intermediates, and its diagnosis. A mistake can make one
         // convention's intermediates look like the other's (dZ_L without its 1/m in "mean" is
@@ -361,10 +373,11 @@ public struct GradientChecker: Sendable {
                         numeric: NumericalDerivative(value: values[k] * scale, crossesKink: kinks[k]))
                 }
                 let tensorReport = comparison.report(
-                    threshold: options.threshold, negligible: 0, unitRoundoff: options.precision.unitRoundoff,
+                    threshold: options.threshold, unitRoundoff: options.precision.unitRoundoff,
+                    absoluteFloor: VerdictRule.absoluteFloor(precision: options.precision, step: step),
                     floorPerUnitRoundoff: floorModel.intermediateFloorsPerUnitRoundoff[name] ?? 0)
                 reports.append(tensorReport)
-                failed[name] = !tensorReport.passed
+                failed[name] = !tensorReport.passed && !tensorReport.inconclusive
             }
             let replay = BackwardReplay(
                 network: network, inputs: x, pass: pass, reference: reference, convention: convention, caller: caller)

@@ -41,9 +41,6 @@ struct TensorComparison {
         floorErrors.append(floorError)
     }
 
-    /// `negligible`: a norm at or below it counts as zero (both zero -> difference 0, passed),
-    /// so a dead unit's exactly-zero gradient and its ~1e-17 numerical twin never raise an alarm.
-    /// `unitRoundoff`: the caller's precision, which scales `floorErrors` into the floor.
     /// How far one-sided quotients may be widened: their truncation error is O(eps) (not the
     /// central difference's O(eps^2)), about 1e-7 relative at the default step.
     static let subgradientSlack = 10.0
@@ -59,10 +56,13 @@ struct TensorComparison {
         return sides.nearest(to: a, tolerance: tolerance)
     }
 
-    /// `floorPerUnitRoundoff`, when given, is the tensor's floor (an intermediate's, estimated
-    /// for the whole tensor) instead of one from `floorErrors`.
+    /// The tensor judged on its own scale. `unitRoundoff`: the caller's precision, which scales
+    /// `floorErrors` into the floor; `absoluteFloor`: the magnitude at or below which an entry
+    /// is indistinguishable from zero (`VerdictRule.absoluteFloor`); `floorPerUnitRoundoff`,
+    /// when given, is the tensor's floor (an intermediate's, estimated for the whole tensor)
+    /// instead of one from `floorErrors`.
     func report(
-        threshold: Double, negligible: Double, unitRoundoff: Double = Precision.float64.unitRoundoff,
+        threshold: Double, unitRoundoff: Double = Precision.float64.unitRoundoff, absoluteFloor: Double = 0,
         floorPerUnitRoundoff: Double? = nil
     ) -> ParameterReport {
         let a = Norms.euclidean(analytic)
@@ -74,18 +74,29 @@ struct TensorComparison {
             largest = abs(analytic[i] - numeric[i])
             worst = WorstEntry(index: indices[i], analytic: analytic[i], numeric: numeric[i])
         }
-        let difference = a.isNaN || n.isNaN ? .nan : max(a, n) <= negligible ? 0 : residual / (a + n)
+        let difference = a.isNaN || n.isNaN ? .nan : a + n == 0 ? 0 : residual / (a + n)
         let floor = unitRoundoff * (floorPerUnitRoundoff ?? RoundingFloor.floor(errors: floorErrors, analytic: analytic, numeric: numeric))
-        let passed = difference <= VerdictRule.limit(threshold: threshold, floor: floor)
         var maxRelativeError = 0.0
-        for i in analytic.indices { maxRelativeError = max(maxRelativeError, VerdictRule.relativeError(analytic[i], numeric[i])) }
-        let (ratio, diagnosis) = passed ? (nil, nil) : explain(analyticNorm: a, numericNorm: n)
+        var excess = 0.0
+        var distinguishable = false
+        for i in analytic.indices {
+            let (x, y) = (analytic[i], numeric[i])
+            maxRelativeError = max(maxRelativeError, VerdictRule.relativeError(x, y))
+            // An intermediate's floor is relative: ||s|| / (2 ||v||) per unit roundoff.
+            let error = floorPerUnitRoundoff.map { $0 * (abs(x) + abs(y)) } ?? floorErrors[i]
+            let tolerance = VerdictRule.safetyFactor * unitRoundoff * error + absoluteFloor
+            excess = max(excess, VerdictRule.excessRelativeError(x, y, tolerance: tolerance))
+            if !(max(abs(x), abs(y)) <= absoluteFloor) { distinguishable = true }
+        }
+        let band = VerdictRule.Band(maxRelativeError: excess, kinks: kinks.count)
+        let outcome = VerdictRule.tensorOutcome(
+            difference: difference, threshold: threshold, floor: floor, band: band, distinguishable: distinguishable)
+        let (ratio, diagnosis) = outcome == .failed ? explain(analyticNorm: a, numericNorm: n) : (nil, nil)
         return ParameterReport(
-            gradient: gradient, difference: difference, passed: passed, checkedCount: checkedCount,
-            worst: worst, ratio: ratio, diagnosis: diagnosis, kinkCount: kinks.count,
+            gradient: gradient, difference: difference, passed: outcome == .passed, inconclusive: outcome == .inconclusive,
+            checkedCount: checkedCount, worst: worst, ratio: ratio, diagnosis: diagnosis, kinkCount: kinks.count,
             kinkExamples: Array(kinks.prefix(Self.kinkExamplesShown)), subgradientCount: subgradientCount, floor: floor,
-            maxRelativeError: maxRelativeError, band: VerdictRule.Band(maxRelativeError: maxRelativeError, kinks: kinks.count),
-            entries: entries)
+            maxRelativeError: maxRelativeError, band: band, entries: entries)
     }
 
     /// A consistent ratio a = r n is found by least squares (r = a.n / n.n) and accepted when the
@@ -94,19 +105,22 @@ struct TensorComparison {
     private func explain(analyticNorm a: Double, numericNorm n: Double) -> (Double?, String?) {
         let name = gradient.name
         if let zero = Self.zeroSideExplanation(name, analyticNorm: a, numericNorm: n) { return zero }
-        var dot = 0.0
-        var nn = 0.0
+        // Scaled sums (`ScaledSum`), so the ratio of a tensor of 1e-165 or 1e160 is found too,
+        // as a merged shard finds it.
+        var dot = ScaledSum()
+        var nn = ScaledSum()
         for i in analytic.indices {
-            dot += analytic[i] * numeric[i]
-            nn += numeric[i] * numeric[i]
+            dot.add(analytic[i], times: numeric[i])
+            nn.add(numeric[i], times: numeric[i])
         }
-        let r = dot / nn
-        var misfit = CompensatedSum()
+        let unit = max(dot.scale, nn.scale)
+        let r = dot.value(inUnitsOf: unit) / nn.value(inUnitsOf: unit)
+        var misfit = ScaledSum()
         for i in analytic.indices {
             let e = analytic[i] - r * numeric[i]
-            misfit.add(e * e)
+            misfit.add(e, times: e)
         }
-        if let scaled = Self.ratioExplanation(name, ratio: r, misfitNorm: misfit.value.squareRoot(), analyticNorm: a) {
+        if let scaled = Self.ratioExplanation(name, ratio: r, misfitNorm: misfit.root, analyticNorm: a) {
             return scaled
         }
         let tolerance = 1e-6 * max(a, n) / Double(max(analytic.count, 1)).squareRoot()

@@ -7,7 +7,8 @@ enum APIFailure: Error {
     case nonFiniteResult(JSONWriteError)
     /// The work is priced over the compute budget (422, worded by `WorkRefusal`).
     case overBudget(WorkRefusal)
-    /// The request needs more memory than the whole budget: it can never run here (422).
+    /// The request (its body included) needs more memory than the whole budget: it can never run
+    /// here, however idle the server (422).
     case memoryOverBudget(bytes: Double, limit: Int, purpose: String)
     /// Other requests hold the memory it needs right now (503, retry later).
     case memoryBusy(bytes: Double, limit: Int)
@@ -39,7 +40,7 @@ enum APIFailure: Error {
                 RequestError(
                     status: RequestError.invalidField,
                     detail:
-                        "this request needs about \(WorkEstimate.scientific(bytes)) bytes of memory (\(purpose)), more than the server's whole memory budget of \(limit) bytes (--max-memory); send fewer examples, a smaller network, or use \"mode\": \"sample\" or \"directional\"",
+                        "this request needs about \(WorkEstimate.scientific(bytes)) bytes of memory (its body and \(purpose)), more than the server's whole memory budget of \(limit) bytes (--max-memory): it cannot run here even on an idle server; send fewer examples, a smaller network, or use \"mode\": \"sample\" or \"directional\"",
                     field: "X"))
         case let .memoryBusy(bytes, limit):
             return .problem(

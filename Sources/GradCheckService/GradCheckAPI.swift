@@ -18,11 +18,16 @@ public struct GradCheckAPI: Sendable {
     public let metrics: ServiceMetrics?
     /// Cores the engine spreads a check over: the deadline allows for them.
     let cores: Int
+    /// The key the replicas share (`--shard-key-file`): shards sign their partials with it and
+    /// the merge refuses a partial whose tag does not verify. Nil: unsigned, and merged answers
+    /// say `"verified": false`.
+    public let shardKey: [UInt8]?
 
     public init(
         limits: ComputeLimits = ComputeLimits(), checker: GradientChecker = GradientChecker(engine: FastEngine()),
-        memory: MemoryBudget = .unlimited, metrics: ServiceMetrics? = nil
+        memory: MemoryBudget = .unlimited, metrics: ServiceMetrics? = nil, shardKey: [UInt8]? = nil
     ) {
+        self.shardKey = shardKey
         self.limits = limits
         self.metrics = metrics
         self.checker = checker
@@ -95,27 +100,71 @@ public struct GradCheckAPI: Sendable {
     /// `accept` prefers it (`ReportFormat`), as an HTML report or SVG heatmaps. Errors stay
     /// problem+json whatever was asked for; an `accept` that takes none of the formats is a 406.
     /// `progress`, when given, is attached to the check's `StopSignal`, so another thread can
-    /// read how far the engine has got (the NDJSON stream does).
+    /// read how far the engine has got (the NDJSON stream does). `prepare` then `run`.
     public func gradcheck(
         _ body: [UInt8], accept: String? = nil, isCancelled: @escaping Cancellation = { false },
         progress: CheckProgress? = nil
     ) -> APIResponse {
-        guard let format = ReportFormat.negotiate(accept: accept) else {
-            return .problem(
-                ProblemDetails(
-                    status: 406, detail: ReportFormat.notAcceptableDetail,
-                    extensions: [("acceptable", .array(ReportFormat.allCases.map { .string($0.rawValue) }))]))
+        switch prepare(body, accept: accept, isCancelled: isCancelled) {
+        case let .answered(response): return response
+        case let .check(prepared): return run(prepared, isCancelled: isCancelled, progress: progress)
         }
-        return respond(to: body) { request, hold throws(APIFailure) in
+    }
+
+    /// What `prepare` leaves: an answer already (a refusal, or the scalar case's cheap verdict),
+    /// or a network check ready to run.
+    public enum Preparation: Sendable {
+        case answered(APIResponse)
+        case check(PreparedCheck)
+    }
+
+    /// The one preparation of a `/gradcheck` request, before any status is sent: negotiates
+    /// `accept`, parses the body within the memory budget, validates it, prices the check and
+    /// reserves its memory. Every refusal (406, 413/422, 503) is an answer here, so the JSON,
+    /// HTML, SVG, Gradescope and NDJSON answers all refuse the same body with the same status.
+    /// A prepared check holds its reservation until `run` (or `PreparedCheck.release`) ends it.
+    /// `isCancelled` stops the preparation's own work (the `only` selection) when the client leaves.
+    public func prepare(_ body: [UInt8], accept: String?, isCancelled: @escaping Cancellation = { false }) -> Preparation {
+        guard let format = ReportFormat.negotiate(accept: accept) else {
+            return .answered(
+                .problem(
+                    ProblemDetails(
+                        status: 406, detail: ReportFormat.notAcceptableDetail,
+                        extensions: [("acceptable", .array(ReportFormat.allCases.map { .string($0.rawValue) }))])))
+        }
+        let hold = MemoryHold(budget: memory, bodyBytes: body.count)
+        do throws(APIFailure) {
+            let request: ServiceRequest
+            do throws(RequestError) { request = try RequestReader.read(body, memory: hold.allowance(for: "reading the JSON body")) } catch {
+                throw hold.refusal ?? .request(error)
+            }
             switch request {
             case let .scalar(scalar):
-                return try check(scalar, format: format)
+                defer { hold.releaseAll() }
+                return .answered(try check(scalar, format: format))
             case let .network(request):
-                return try check(request, format: format, hold: hold, isCancelled: isCancelled, progress: progress)
+                return .check(try prepare(request, format: format, hold: hold, isCancelled: isCancelled))
             case .layer, .layerNetwork:
-                return try layerCheck(request, format: format, hold: hold, isCancelled: isCancelled, progress: progress)
+                return .check(PreparedCheck(hold: hold, work: .layers(try prepareLayerCheck(request, format: format, hold: hold))))
             }
+        } catch {
+            hold.releaseAll()
+            return .answered(error.response)
         }
+    }
+
+    /// Runs a prepared check to its answer (a problem when it is stopped or has no finite
+    /// verdict) and releases its memory.
+    public func run(_ prepared: PreparedCheck, isCancelled: @escaping Cancellation = { false }, progress: CheckProgress? = nil)
+        -> APIResponse
+    {
+        defer { prepared.release() }
+        do {
+            switch prepared.work {
+            case let .network(work): return try run(work, isCancelled: isCancelled, progress: progress)
+            case let .layers(work): return try work.run(isCancelled, progress)
+            }
+        } catch { return error.response }
     }
 
     /// The scalar case's check, in the format asked for (it has no tensors to grade).
@@ -141,11 +190,10 @@ public struct GradCheckAPI: Sendable {
         }
     }
 
-    /// A network's check (or one shard of it), priced and held to the budgets before it starts.
-    private func check(
-        _ request: NetworkRequest, format: ReportFormat, hold: MemoryHold, isCancelled: @escaping Cancellation,
-        progress: CheckProgress?
-    ) throws(APIFailure) -> APIResponse {
+    /// A network's check (or one shard of it), validated, priced and held to the budgets.
+    private func prepare(
+        _ request: NetworkRequest, format: ReportFormat, hold: MemoryHold, isCancelled: @escaping Cancellation
+    ) throws(APIFailure) -> PreparedCheck {
         let (network, x, y) = try build(request)
         var gradients: Gradients?
         var intermediates: IntermediateGradients = [:]
@@ -163,7 +211,18 @@ public struct GradCheckAPI: Sendable {
             threshold: request.threshold, mode: request.mode)
         options.precision = request.precision
         if let patterns = request.only {
-            let (selected, unmatched) = GradientCheckOptions.select(patterns, in: network)
+            // Priced before it runs, and stopped when the client leaves: patterns x tensors.
+            let selection = GradientCheckOptions.selectionOperations(patterns, tensors: network.parameterIDs.count)
+            if selection > limits.maxOperations {
+                throw .request(
+                    .invalid(
+                        .only,
+                        "matching these patterns against the network's \(network.parameterIDs.count) tensors is estimated at \(WorkEstimate.scientific(selection)) operations, over the budget of \(WorkEstimate.scientific(limits.maxOperations)); list fewer patterns with \"*\" (names without \"*\" cost one lookup each)"
+                    ))
+            }
+            guard let (selected, unmatched) = GradientCheckOptions.select(patterns, in: network, shouldStop: isCancelled) else {
+                throw .check(.interrupted(.cancelled))
+            }
             if let pattern = unmatched.first {
                 throw .request(
                     .invalid(
@@ -195,22 +254,39 @@ public struct GradCheckAPI: Sendable {
                     "a shard answers its partial result as application/json only; merge the shards with POST /gradcheck/merge for the other formats' data"
                 ))
         }
-        let stop = stopSignal(pricedAt: estimate, isCancelled: isCancelled, progress: progress)
-        if let shard = request.shard {
+        return PreparedCheck(
+            hold: hold,
+            work: .network(
+                CheckWork(
+                    request: request, format: format, network: network, x: x, y: y, gradients: gradients,
+                    intermediates: intermediates, options: options, estimate: estimate)))
+    }
+
+    /// The check of prepared `work`, in its format.
+    private func run(_ work: CheckWork, isCancelled: @escaping Cancellation, progress: CheckProgress?) throws(APIFailure) -> APIResponse {
+        let (network, x, y, gradients, options) = (work.network, work.x, work.y, work.gradients, work.options)
+        let stop = stopSignal(pricedAt: work.estimate, isCancelled: isCancelled, progress: progress)
+        if let shard = work.request.shard {
             var partial = try Self.checked { () throws(GradientChecker.CheckFailure) in
                 try checker.checkShard(network, inputs: x, labels: y, gradients: gradients, options: options, shard: shard, stop: stop)
             }
-            partial.fingerprint = RequestFingerprint.of(request)
+            partial.fingerprint = RequestFingerprint.of(work.request)
+            if let shardKey {
+                do throws(JSONWriteError) { partial.signature = try ShardEncoder.signature(partial, key: shardKey) } catch {
+                    throw .nonFiniteResult(error)
+                }
+            }
             return .json(try Self.encoded { writer throws(JSONWriteError) in try ShardEncoder.write(partial, to: &writer) })
         }
         let report = try Self.checked { () throws(GradientChecker.CheckFailure) in
             try checker.check(
-                network, inputs: x, labels: y, gradients: gradients, intermediates: intermediates, options: options, stop: stop)
+                network, inputs: x, labels: y, gradients: gradients, intermediates: work.intermediates, options: options, stop: stop)
         }
         metrics?.recordCheck(
-            passed: report.passed, method: report.methodUsed.rawValue, mode: report.mode.kind.rawValue,
+            passed: report.passed, inconclusive: report.inconclusive, method: report.methodUsed.rawValue,
+            mode: report.mode.kind.rawValue,
             costEvaluations: report.costEvaluations)
-        switch format {
+        switch work.format {
         case .json, .ndjson:
             return .json(try Self.encoded { writer throws(JSONWriteError) in try ReportEncoder.write(report, to: &writer) })
         case .html: return .report(ReportHTML.document(report), format: .html)
@@ -221,40 +297,87 @@ public struct GradCheckAPI: Sendable {
         }
     }
 
-    /// The problem answer for a body `/gradcheck` cannot read (JSON syntax, fields), or nil: the
-    /// NDJSON stream answers those with their own status before it begins, so only failures
-    /// of the check itself end a stream that already said 200.
-    public func unreadable(_ body: [UInt8]) -> APIResponse? {
-        do { _ = try RequestReader.read(body) } catch { return .problem(error) }
-        return nil
-    }
-
     /// `POST /gradcheck/merge`: `{"shards": [...]}`, the partial answers of one check's shards,
     /// merged into the answer `/gradcheck` gives unsharded (`GradientChecker.merge`); 422 when
-    /// a shard is malformed, missing, repeated, or from another network or options.
-    public func merge(_ body: [UInt8]) -> APIResponse {
-        answer { hold throws(APIFailure) in
+    /// a shard is malformed, missing, repeated, or from another network or options; 406 when
+    /// `accept` does not take application/json (the only format it answers).
+    /// Priced (a few operations per tensor of every shard, against --max-work) and stopped when
+    /// `isCancelled` turns true.
+    public func merge(_ body: [UInt8], accept: String? = nil, isCancelled: @escaping Cancellation = { false }) -> APIResponse {
+        guard ReportFormat.accepts(.json, accept: accept) else {
+            return .problem(
+                ProblemDetails(
+                    status: 406, detail: ReportFormat.mergeNotAcceptableDetail,
+                    extensions: [("acceptable", .array([.string(ReportFormat.json.rawValue)]))]))
+        }
+        return answer(bodyBytes: body.count) { hold throws(APIFailure) in
             let value: JSONValue
             do throws(JSONParseError) { value = try JSONReader.parse(body, memory: hold.allowance(for: "reading the JSON body")) } catch {
                 throw hold.refusal ?? .request(RequestError(error))
             }
-            let partials: [ShardPartial]
-            do throws(RequestError) { partials = try MergeReader.read(value) } catch { throw .request(error) }
+            let read: [ShardPartial]?
+            do throws(RequestError) { read = try MergeReader.read(value, shouldStop: isCancelled) } catch { throw .request(error) }
+            guard let partials = read else { throw .check(.interrupted(.cancelled)) }
+            let tensors = partials.reduce(0) { $0 + $1.tensors.count }
+            let operations = Double(tensors) * Self.mergeOperationsPerTensor
+            guard operations <= limits.maxOperations else {
+                throw .request(
+                    .invalid(
+                        "shards",
+                        "merging \(tensors) tensor partials is estimated at \(WorkEstimate.scientific(operations)) operations, over the budget of \(WorkEstimate.scientific(limits.maxOperations)) (--max-work)"
+                    ))
+            }
+            if isCancelled() { throw .check(.interrupted(.cancelled)) }
+            let verification = try verify(partials)
             let report: GradientCheckReport
             do throws(GradientChecker.MergeFailure) { report = try GradientChecker.merge(partials) } catch {
                 switch error {
                 case let .invalid(detail): throw .request(.invalid("shards", detail))
                 }
             }
-            return .json(try Self.encoded(capacity: 4096) { writer throws(JSONWriteError) in try ReportEncoder.write(report, to: &writer) })
+            return .json(
+                try Self.encoded(capacity: 4096) { writer throws(JSONWriteError) in
+                    try ReportEncoder.write(report, verification: verification, to: &writer)
+                })
         }
     }
+
+    /// With a shard key, every partial's tag must verify (422 naming the shard otherwise); without
+    /// one, the answer says it was not verified and why.
+    private func verify(_ partials: [ShardPartial]) throws(APIFailure) -> ReportEncoder.Verification {
+        guard let shardKey else {
+            return ReportEncoder.Verification(
+                verified: false,
+                reason:
+                    "this server has no shard key (--shard-key-file or GRADCHECK_SHARD_KEY): the partials are unsigned, so their numbers are trusted as sent; only their internal consistency was checked"
+            )
+        }
+        for partial in partials {
+            let expected: String
+            do throws(JSONWriteError) { expected = try ShardEncoder.signature(partial, key: shardKey) } catch {
+                throw .nonFiniteResult(error)
+            }
+            guard let tag = partial.signature, HMACSHA256.equalInConstantTime(tag, expected) else {
+                throw .request(
+                    .invalid(
+                        "shards",
+                        "shard \(partial.shard.index)'s partial \(partial.signature == nil ? "is not signed" : "does not verify"): it was not answered by a replica holding this fleet's shard key, or it was edited since"
+                    ))
+            }
+        }
+        return ReportEncoder.Verification(
+            verified: true, reason: "every partial carries a valid HMAC-SHA256 tag under this fleet's shard key")
+    }
+
+    /// What merging one tensor partial costs, in the operations `--max-work` counts: its sums,
+    /// the checks that the shards agree, and its share of the answer.
+    static let mergeOperationsPerTensor = 200.0
 
     /// Reads the body (reserving its tree as it grows) and answers it with `produce`.
     private func respond(
         to body: [UInt8], _ produce: (ServiceRequest, MemoryHold) throws(APIFailure) -> APIResponse
     ) -> APIResponse {
-        answer { hold throws(APIFailure) in
+        answer(bodyBytes: body.count) { hold throws(APIFailure) in
             let request: ServiceRequest
             do throws(RequestError) { request = try RequestReader.read(body, memory: hold.allowance(for: "reading the JSON body")) } catch {
                 throw hold.refusal ?? .request(error)
@@ -265,8 +388,9 @@ public struct GradCheckAPI: Sendable {
 
     /// Runs one request's work with a memory hold, releases whatever it reserved on every path,
     /// and turns a failure into its problem response: the one place endpoints' errors are answered.
-    private func answer(_ work: (MemoryHold) throws(APIFailure) -> APIResponse) -> APIResponse {
-        let hold = MemoryHold(budget: memory)
+    /// `bodyBytes`: the body the server already holds in the budget for this request.
+    private func answer(bodyBytes: Int, _ work: (MemoryHold) throws(APIFailure) -> APIResponse) -> APIResponse {
+        let hold = MemoryHold(budget: memory, bodyBytes: bodyBytes)
         defer { hold.releaseAll() }
         do { return try work(hold) } catch { return error.response }
     }

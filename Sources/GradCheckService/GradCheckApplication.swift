@@ -22,26 +22,30 @@ public enum GradCheckApplication {
             response(api.backward(request.body, isCancelled: { request.cancellation.isCancelled }))
         }
         router.add(.post, "/gradcheck") { request in
-            if ReportFormat.negotiate(accept: request.headers["Accept"]) == .ndjson {
-                if let problem = api.unreadable(request.body) {
-                    var answer = response(problem)
-                    answer.headers.set(name: "Vary", value: "Accept")
-                    return answer
-                }
-                return ProgressStream.response(
-                    api: api, body: request.body, isCancelled: { request.cancellation.isCancelled },
-                    interval: progressInterval)
+            // One preparation (read within the memory budget, validated, priced, reserved) for
+            // every format: a refusal has its own status before any stream byte is sent.
+            let accept = request.headers["Accept"]
+            let ndjson = ReportFormat.negotiate(accept: accept) == .ndjson
+            var answer: HTTPResponse
+            switch api.prepare(request.body, accept: accept, isCancelled: { request.cancellation.isCancelled }) {
+            case let .answered(answered):
+                answer = ndjson && answered.status == 200 ? ProgressStream.response(answered: answered) : response(answered)
+            case let .check(prepared):
+                answer =
+                    ndjson
+                    ? ProgressStream.response(
+                        api: api, prepared: prepared, isCancelled: { request.cancellation.isCancelled }, interval: progressInterval)
+                    : response(api.run(prepared, isCancelled: { request.cancellation.isCancelled }))
             }
             // The answer's representation depends on Accept (JSON, HTML or SVG): caches must key on it.
-            var answer = response(
-                api.gradcheck(
-                    request.body, accept: request.headers["Accept"],
-                    isCancelled: { request.cancellation.isCancelled }))
             answer.headers.set(name: "Vary", value: "Accept")
             return answer
         }
         router.add(.post, "/gradcheck/merge") { request in
-            response(api.merge(request.body))
+            var answer = response(
+                api.merge(request.body, accept: request.headers["Accept"], isCancelled: { request.cancellation.isCancelled }))
+            answer.headers.set(name: "Vary", value: "Accept")
+            return answer
         }
         router.add(.get, "/healthz", execution: .inline) { _ in HTTPResponse(status: .ok, json: #"{"status":"ok"}"#) }
         let openAPI = OpenAPIDocument.bytes
@@ -113,7 +117,8 @@ public enum GradCheckApplication {
         let configuration = options.server
         let readiness = Readiness(gauges: gauges, memory: memory, queueCapacity: configuration.workerQueueDepth)
         let operations = Operations(gauges: gauges, memory: memory, metrics: metrics, readiness: readiness)
-        let api = GradCheckAPI(limits: ComputeLimits(maxOperations: options.maxOperations), memory: memory, metrics: metrics)
+        let api = GradCheckAPI(
+            limits: ComputeLimits(maxOperations: options.maxOperations), memory: memory, metrics: metrics, shardKey: options.shardKey)
         // Every exchange is counted, whether or not it is logged.
         let record: @Sendable (HTTPAccessLogEntry) -> Void = { entry in
             metrics.record(entry)

@@ -558,6 +558,16 @@ public enum OpenAPIDocument {
                 }
               }
             }
+          },
+          "406": {
+            "description": "The Accept header does not take application/json, the only format the merge answers.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
           }
         }
       }
@@ -898,12 +908,13 @@ public enum OpenAPIDocument {
           "only": {
             "type": "array",
             "minItems": 1,
+            "maxItems": 1024,
             "items": {
               "type": "string",
               "minLength": 1,
               "maxLength": 64
             },
-            "description": "Check only these tensors: names or * patterns (W2, b*), in every mode."
+            "description": "Check only these tensors: names or * patterns (W2, b*), in every mode; at most 1024, priced against --max-work (patterns with * x tensors)."
           },
           "dtype": {
             "type": "string",
@@ -1585,10 +1596,15 @@ public enum OpenAPIDocument {
         "properties": {
           "difference": {
             "type": "number",
-            "description": "||grad - gradapprox|| / (||grad|| + ||gradapprox||) over this tensor's checked, kink-free coordinates; 0 when both are (near) zero."
+            "description": "||grad - gradapprox|| / (||grad|| + ||gradapprox||) over this tensor's checked, kink-free coordinates, on the tensor's own scale; 0 when both are exactly zero."
           },
           "passed": {
-            "type": "boolean"
+            "type": "boolean",
+            "description": "False when inconclusive."
+          },
+          "inconclusive": {
+            "type": "boolean",
+            "description": "The numbers cannot decide for this tensor: every entry is at or below the absolute floor of the dtype (its subnormal spacing, or 2^-1074 / epsilon), none was compared, or its difference is above the threshold and its floor lets a wrong gradient pass (10 x floor >= 1/2). Never passed."
           },
           "checked": {
             "type": "integer",
@@ -1639,7 +1655,7 @@ public enum OpenAPIDocument {
               "uncomfortable",
               "wrong"
             ],
-            "description": "CS231n's band for max_relative_error."
+            "description": "CS231n's band for the largest relative error rounding does not explain (|a - n| less 10x the entry's rounding estimate, over max(|a|, |n|)); a tensor in band wrong never passes."
           },
           "kinks": {
             "type": "object",
@@ -1682,6 +1698,11 @@ public enum OpenAPIDocument {
           "passed": {
             "type": "boolean",
             "example": false
+          },
+          "inconclusive": {
+            "type": "boolean",
+            "example": false,
+            "description": "Network checks only: the numbers cannot decide (passed is then false): every coordinate crossed a kink, or the difference is above the threshold and rounding explains as much for a wrong gradient (10 x floor >= 1/2, e.g. outputs saturated at their labels). The message says why and what works."
           },
           "message": {
             "type": "string",
@@ -1726,7 +1747,7 @@ public enum OpenAPIDocument {
           },
           "explanation": {
             "type": "string",
-            "description": "Which rule decided the verdict: the threshold or the rounding floor."
+            "description": "Which rule decided the verdict: the threshold, the rounding floor, a tensor wrong on its own scale, or why the numbers cannot decide."
           },
           "checked": {
             "type": "integer",
@@ -1753,7 +1774,7 @@ public enum OpenAPIDocument {
               "b1",
               "W2"
             ],
-            "description": "Parameters that failed."
+            "description": "Parameters that failed (not those that are inconclusive)."
           },
           "parameters": {
             "type": "object",
@@ -1878,6 +1899,14 @@ public enum OpenAPIDocument {
               "type": "string"
             },
             "description": "Kinks left out, method fallbacks."
+          },
+          "verified": {
+            "type": "boolean",
+            "description": "Merged answers only: every partial carried a valid HMAC-SHA256 signature under the fleet's shard key (false: the server has no key, and the partials were trusted as sent)."
+          },
+          "verification": {
+            "type": "string",
+            "description": "Merged answers only: why verified is what it is."
           },
           "dtheta": {
             "type": "number",
@@ -2036,6 +2065,11 @@ public enum OpenAPIDocument {
             "additionalProperties": {
               "$ref": "#/components/schemas/TensorPartial"
             }
+          },
+          "signature": {
+            "type": "string",
+            "pattern": "^[0-9a-f]{64}$",
+            "description": "HMAC-SHA256 (hex) over the partial's canonical bytes, under the key the replicas share (--shard-key-file); absent when the server has none."
           }
         }
       },
@@ -2048,6 +2082,8 @@ public enum OpenAPIDocument {
           "sums",
           "worst",
           "max_relative_error",
+          "excess_relative_error",
+          "distinguishable",
           "kinks"
         ],
         "properties": {
@@ -2072,48 +2108,48 @@ public enum OpenAPIDocument {
             "properties": {
               "analytic_squares": {
                 "type": "array",
-                "minItems": 2,
-                "maxItems": 2,
+                "minItems": 3,
+                "maxItems": 3,
                 "items": {
                   "type": "number"
                 },
-                "description": "A compensated sum: [sum, compensation]."
+                "description": "A scaled compensated sum (LAPACK dlassq's scaling): [scale, sum, compensation], worth scale^2 x (sum + compensation); scale is 0 or a power of two."
               },
               "numeric_squares": {
                 "type": "array",
-                "minItems": 2,
-                "maxItems": 2,
+                "minItems": 3,
+                "maxItems": 3,
                 "items": {
                   "type": "number"
                 },
-                "description": "A compensated sum: [sum, compensation]."
+                "description": "A scaled compensated sum (LAPACK dlassq's scaling): [scale, sum, compensation], worth scale^2 x (sum + compensation); scale is 0 or a power of two."
               },
               "difference_squares": {
                 "type": "array",
-                "minItems": 2,
-                "maxItems": 2,
+                "minItems": 3,
+                "maxItems": 3,
                 "items": {
                   "type": "number"
                 },
-                "description": "A compensated sum: [sum, compensation]."
+                "description": "A scaled compensated sum (LAPACK dlassq's scaling): [scale, sum, compensation], worth scale^2 x (sum + compensation); scale is 0 or a power of two."
               },
               "products": {
                 "type": "array",
-                "minItems": 2,
-                "maxItems": 2,
+                "minItems": 3,
+                "maxItems": 3,
                 "items": {
                   "type": "number"
                 },
-                "description": "A compensated sum: [sum, compensation]."
+                "description": "A scaled compensated sum (LAPACK dlassq's scaling): [scale, sum, compensation], worth scale^2 x (sum + compensation); scale is 0 or a power of two."
               },
               "floor_error_squares": {
                 "type": "array",
-                "minItems": 2,
-                "maxItems": 2,
+                "minItems": 3,
+                "maxItems": 3,
                 "items": {
                   "type": "number"
                 },
-                "description": "A compensated sum: [sum, compensation]."
+                "description": "A scaled compensated sum (LAPACK dlassq's scaling): [scale, sum, compensation], worth scale^2 x (sum + compensation); scale is 0 or a power of two."
               }
             },
             "description": "Over this shard's compared entries of the tensor: sums of a^2, n^2, (a - n)^2, a n and the rounding model's error^2."
@@ -2147,6 +2183,15 @@ public enum OpenAPIDocument {
           },
           "max_relative_error": {
             "type": "number"
+          },
+          "excess_relative_error": {
+            "type": "number",
+            "description": "The largest relative error rounding does not explain (the tensor's band)."
+          },
+          "distinguishable": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Compared entries above the absolute floor (none: the tensor is inconclusive)."
           },
           "kinks": {
             "type": "object",

@@ -8,15 +8,31 @@ import Synchronization
 /// while a timer writes a progress line every `interval`,
 /// `{"progress": {"done": k, "total": n, "seconds": s, "eta_seconds": e}}` (`eta_seconds` null
 /// until something is done), and the last line is the answer `/gradcheck` gives as JSON, or its
-/// problem object when the check fails. The status is 200 once the stream has begun; a client
-/// that leaves cancels the check (the request's cancellation, and the writer closing).
+/// problem object when the check itself fails (stopped, or no finite verdict). Every refusal of
+/// the request comes before the stream, with its own status (`GradCheckAPI.prepare`): the
+/// stream only begins for a check that is read, validated, priced and reserved. A client that
+/// leaves cancels the check (the request's cancellation, and the writer closing).
 public enum ProgressStream {
     /// At least one progress line a second.
     public static let defaultInterval = 0.5
 
+    /// The stream of `prepared`'s check (its memory is released when the check ends).
     static func response(
-        api: GradCheckAPI, body: [UInt8], isCancelled: @escaping @Sendable () -> Bool,
+        api: GradCheckAPI, prepared: PreparedCheck, isCancelled: @escaping @Sendable () -> Bool,
         interval: Double = defaultInterval
+    ) -> HTTPResponse {
+        stream(interval: interval) { progress, writer in
+            api.run(prepared, isCancelled: { isCancelled() || writer.isClosed }, progress: progress)
+        }
+    }
+
+    /// A stream whose one line is an answer already made (the scalar case's verdict).
+    static func response(answered: APIResponse) -> HTTPResponse {
+        stream(interval: defaultInterval) { _, _ in answered }
+    }
+
+    private static func stream(
+        interval: Double, produce: @escaping @Sendable (CheckProgress, HTTPStreamWriter) -> APIResponse
     ) -> HTTPResponse {
         var headers: HTTPHeaders = [:]
         headers.set(name: "Content-Type", value: ReportFormat.ndjson.contentType)
@@ -27,7 +43,7 @@ public enum ProgressStream {
         return HTTPResponse(
             status: 200, headers: headers,
             stream: HTTPBodyStream { writer in
-                run(api: api, body: body, writer: writer, isCancelled: isCancelled, interval: interval)
+                run(writer: writer, interval: interval, produce: produce)
             })
     }
 
@@ -37,8 +53,7 @@ public enum ProgressStream {
     }
 
     static func run(
-        api: GradCheckAPI, body: [UInt8], writer: HTTPStreamWriter, isCancelled: @escaping @Sendable () -> Bool,
-        interval: Double
+        writer: HTTPStreamWriter, interval: Double, produce: (CheckProgress, HTTPStreamWriter) -> APIResponse
     ) {
         let progress = CheckProgress()
         let started = DispatchTime.now().uptimeNanoseconds
@@ -59,13 +74,12 @@ public enum ProgressStream {
             tickerEnded.signal()
         }
         ticker.start()
-        let answer = api.gradcheck(
-            body, accept: ReportFormat.json.rawValue,
-            isCancelled: { isCancelled() || writer.isClosed }, progress: progress)
+        let answer = produce(progress, writer)
         gate.finished.withLock { $0 = true }
         stopTicking.signal()
         tickerEnded.wait()
-        writer.write(answer.body + [0x0A])
+        let last = answer.contentType == ProblemDetails.contentType ? writer.stamped(problem: answer.body) : answer.body
+        writer.write(last + [0x0A])
     }
 
     static func line(done: Int, total: Int, seconds: Double) -> [UInt8] {

@@ -2,10 +2,19 @@ import GradCheck
 
 /// Writes gradient-check reports as the `/gradcheck` JSON answer (field names in OpenAPIDocument).
 enum ReportEncoder {
-    static func write(_ report: GradientCheckReport, to writer: inout JSONWriter) throws(JSONWriteError) {
+    /// Whether a merged answer's partials were verified (signed with the fleet's shard key), and why.
+    struct Verification {
+        let verified: Bool
+        let reason: String
+    }
+
+    /// `verification`: a merged answer's, written as `verified` and `verification` at its end.
+    static func write(
+        _ report: GradientCheckReport, verification: Verification? = nil, to writer: inout JSONWriter
+    ) throws(JSONWriteError) {
         writer.beginObject()
         try writeVerdict(
-            difference: report.difference, passed: report.passed, message: report.message,
+            difference: report.difference, passed: report.passed, inconclusive: report.inconclusive, message: report.message,
             epsilon: report.epsilon, threshold: report.threshold, method: report.methodUsed, to: &writer)
         writer.member("mode", string: report.mode.kind.rawValue)
         writer.member("dtype", string: report.precision.rawValue)
@@ -37,6 +46,10 @@ enum ReportEncoder {
         writer.beginArray()
         for note in report.notes { writer.string(note) }
         writer.endArray()
+        if let verification {
+            writer.member("verified", bool: verification.verified)
+            writer.member("verification", string: verification.reason)
+        }
         writer.endObject()
     }
 
@@ -88,12 +101,14 @@ enum ReportEncoder {
     }
 
     private static func writeVerdict(
-        difference: Double, passed: Bool, message: String, epsilon: Double,
+        difference: Double, passed: Bool, inconclusive: Bool? = nil, message: String, epsilon: Double,
         threshold: Double, method: DifferenceMethod,
         to writer: inout JSONWriter
     ) throws(JSONWriteError) {
         try writer.member("difference", number: difference)
         writer.member("passed", bool: passed)
+        // A network check says whether the numbers could decide; the scalar case always can.
+        if let inconclusive { writer.member("inconclusive", bool: inconclusive) }
         writer.member("message", string: message)
         try writer.member("epsilon", number: epsilon)
         try writer.member("threshold", number: threshold)
@@ -115,6 +130,7 @@ enum ReportEncoder {
         writer.beginObject()
         try writer.member("difference", number: parameter.difference)
         writer.member("passed", bool: parameter.passed)
+        writer.member("inconclusive", bool: parameter.inconclusive)
         writer.member("checked", integer: parameter.checkedCount)
         try writeWorst(parameter.worst, to: &writer)
         writer.key("ratio")

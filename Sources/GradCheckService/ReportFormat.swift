@@ -36,6 +36,18 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         return best?.format
     }
 
+    /// Whether `accept` takes `format` at all (q > 0 for the most specific range that matches it;
+    /// no header, an empty one or `*/*` take JSON).
+    public static func accepts(_ format: ReportFormat, accept: String?) -> Bool {
+        guard let accept, !accept.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "," }) else { return format == .json }
+        let ranges = accept.split(separator: ",").compactMap(MediaRange.init)
+        return (ranges.filter { $0.matches(format.rawValue) }.max { $0.specificity < $1.specificity }?.q ?? 0) > 0
+    }
+
+    /// The detail of `POST /gradcheck/merge`'s 406: it answers JSON only.
+    public static let mergeNotAcceptableDetail =
+        "POST /gradcheck/merge answers application/json only (*/* or no Accept header take it); this request's Accept header does not; fetch the HTML, SVG or Gradescope answer from POST /gradcheck unsharded"
+
     /// The detail of the 406 answer: what can be asked for instead.
     public static var notAcceptableDetail: String {
         "POST /gradcheck answers " + allCases.map(\.rawValue).joined(separator: ", ")

@@ -40,18 +40,24 @@ enum RequestPrice {
 final class MemoryHold {
     let budget: MemoryBudget
     private(set) var bytes = 0
+    /// The request's body, which the server holds in the same budget while the request is
+    /// answered (reserved by the connection, not here): a request needs it beside what it
+    /// reserves, so it counts when deciding whether the request could ever fit.
+    let bodyBytes: Int
 
-    init(budget: MemoryBudget) {
+    init(budget: MemoryBudget, bodyBytes: Int = 0) {
         self.budget = budget
+        self.bodyBytes = bodyBytes
     }
 
     /// Reserves `amount` more for `purpose`; refuses with a 422 when the request could never fit
-    /// (more than the whole budget), with a 503 and `Retry-After` when others hold the room now.
+    /// (its body and everything it reserves, more than the whole budget, even on an idle server),
+    /// with a 503 and `Retry-After` when others hold the room now.
     func reserve(_ amount: Double, for purpose: String) throws(APIFailure) {
         guard amount > 0 else { return }
         let total = Double(bytes) + amount
-        guard total <= Double(budget.limit) else {
-            throw .memoryOverBudget(bytes: total, limit: budget.limit, purpose: purpose)
+        guard Double(bodyBytes) + total <= Double(budget.limit) else {
+            throw .memoryOverBudget(bytes: Double(bodyBytes) + total, limit: budget.limit, purpose: purpose)
         }
         let asked = Int(amount.rounded(.up))
         guard budget.reserve(asked) else { throw .memoryBusy(bytes: total, limit: budget.limit) }

@@ -121,11 +121,21 @@ public enum RequestReader {
         guard case .array(let items) = value, !items.isEmpty else {
             throw RequestError.invalid(.only, "expected a non-empty list of tensor names or patterns, e.g. [\"W2\", \"b*\"]")
         }
+        let most = GradientCheckOptions.maxOnlyPatterns
+        guard items.count <= most else {
+            throw RequestError.invalid(
+                .only,
+                "at most \(most) tensor names or patterns, got \(items.count); a pattern such as \"W*\" or \"*\" selects many tensors at once"
+            )
+        }
         var patterns: [String] = []
         for item in items {
-            guard case .string(let pattern) = item, !pattern.isEmpty, pattern.utf8.count <= 64 else {
+            guard case .string(let pattern) = item, !pattern.isEmpty, pattern.utf8.count <= GradientCheckOptions.maxOnlyPatternBytes
+            else {
                 throw RequestError.invalid(
-                    .only, "every entry must be a tensor name or pattern (a string of 1 to 64 characters), e.g. \"W2\" or \"b*\"")
+                    .only,
+                    "every entry must be a tensor name or pattern (a string of 1 to \(GradientCheckOptions.maxOnlyPatternBytes) characters), e.g. \"W2\" or \"b*\""
+                )
             }
             patterns.append(pattern)
         }

@@ -21,6 +21,9 @@ public struct ServerOptions: Sendable, Equatable {
     public var logFormat = LogFormat.text
     /// Seconds between the progress lines of an NDJSON `/gradcheck` (tests shorten it).
     public var progressInterval = ProgressStream.defaultInterval
+    /// The key the replicas share to sign shard partials (`--shard-key-file`, or the
+    /// `GRADCHECK_SHARD_KEY` environment variable): its bytes, surrounding whitespace trimmed.
+    public var shardKey: [UInt8]?
 
     public init() {}
 
@@ -72,6 +75,9 @@ public struct ServerOptions: Sendable, Equatable {
                                        matrices, compute (default: \(memory.container)% of the container's cgroup
                                        limit, else \(memory.physical)% of physical memory, minus \(memory.headroom) MiB)
               --no-access-log          do not print one line per request
+              --shard-key-file PATH    the key (at least 32 bytes) the replicas share to sign shard partials;
+                                       the merge refuses a partial whose tag does not verify (default:
+                                       $GRADCHECK_SHARD_KEY, else unsigned: merged answers say "verified": false)
               --log-format FORMAT      \(LogFormat.allCases.map(\.rawValue).joined(separator: "|")): access and startup lines as text or as one JSON object per line (default \(defaults.logFormat.rawValue))
               --healthcheck            ask the running server's /healthz (port from $\(portFileVariable)) and exit 0 if healthy, 1 if not
               -h, --help               print this help
@@ -93,6 +99,12 @@ public struct ServerOptions: Sendable, Equatable {
         String(format: "%g", value).replacingOccurrences(of: "e+", with: "e")
     }
 
+    /// The environment variable holding the shard key (when `--shard-key-file` is not given).
+    public static let shardKeyVariable = "GRADCHECK_SHARD_KEY"
+
+    /// The shortest shard key accepted, in bytes: HMAC-SHA256 keys shorter than its output weaken it.
+    public static let minimumShardKeyBytes = 32
+
     /// The environment variable naming the port file (see `PortFile`).
     public static let portFileVariable = "GRADCHECK_PORT_FILE"
 
@@ -102,6 +114,7 @@ public struct ServerOptions: Sendable, Equatable {
         if let port = environment["PORT"], !port.isEmpty {
             options.port = try integer(port, name: "PORT", in: 0...65535)
         }
+        if let key = environment[shardKeyVariable], !key.isEmpty { options.shardKey = try shardKey(key, from: shardKeyVariable) }
         var remaining = arguments[...]
         while let argument = remaining.popFirst() {
             func value() throws(Failure) -> String {
@@ -128,6 +141,12 @@ public struct ServerOptions: Sendable, Equatable {
             case "--max-work": options.maxOperations = try positive(try value(), name: argument)
             case "--max-memory": options.maxMemory = try integer(try value(), name: argument, in: (1 << 20)...(1 << 50))
             case "--no-access-log": options.accessLog = false
+            case "--shard-key-file":
+                let path = try value()
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw Failure(message: "--shard-key-file: cannot read \(path)")
+                }
+                options.shardKey = try shardKey(String(decoding: data, as: UTF8.self), from: "--shard-key-file \(path)")
             case "--log-format":
                 let text = try value()
                 guard let format = LogFormat(rawValue: text) else {
@@ -141,6 +160,16 @@ public struct ServerOptions: Sendable, Equatable {
         }
         guard !options.host.isEmpty else { throw Failure(message: "--host must not be empty") }
         return .run(options)
+    }
+
+    private static func shardKey(_ text: String, from source: String) throws(Failure) -> [UInt8] {
+        let key = Array(text.trimmingCharacters(in: .whitespacesAndNewlines).utf8)
+        guard key.count >= minimumShardKeyBytes else {
+            throw Failure(
+                message:
+                    "\(source): the shard key must be at least \(minimumShardKeyBytes) bytes (e.g. openssl rand -hex 32), got \(key.count)")
+        }
+        return key
     }
 
     private static func integer(_ text: String, name: String, in range: ClosedRange<Int>) throws(Failure) -> Int {

@@ -72,10 +72,12 @@ public final class ServiceMetrics: Sendable {
         }
     }
 
-    /// Counts one gradient check that reached a verdict.
-    public func recordCheck(passed: Bool, method: String, mode: String, costEvaluations: Int) {
+    /// Counts one gradient check that reached a verdict (`inconclusive` when the numbers could
+    /// not decide: counted apart from failures).
+    public func recordCheck(passed: Bool, inconclusive: Bool = false, method: String, mode: String, costEvaluations: Int) {
+        let verdict = passed ? "passed" : inconclusive ? "inconclusive" : "failed"
         state.withLock { state in
-            state.checks[CheckKey(verdict: passed ? "passed" : "failed", method: method, mode: mode), default: 0] += 1
+            state.checks[CheckKey(verdict: verdict, method: method, mode: mode), default: 0] += 1
             state.costEvaluations += costEvaluations
         }
     }

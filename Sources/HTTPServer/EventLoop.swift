@@ -129,7 +129,7 @@ final class EventLoop: @unchecked Sendable {
     /// The drain is over: what is left is closed, the sweep and the poll thread stop.
     func finish() {
         isFinished = true
-        for connection in Array(connections.values) { connection.close() }
+        for connection in Array(connections.values) { connection.cutByDrain() }
         sweepTimer?.cancel()
         sweepTimer = nil
         pollStopped.store(true, ordering: .releasing)  // the thread closes the set on its way out

@@ -34,8 +34,18 @@ public final class HTTPStreamWriter: Sendable {
     /// Hands one chunk to the connection (hops to its I/O queue).
     private let deliver: @Sendable ([UInt8]) -> Void
 
-    init(deliver: @escaping @Sendable ([UInt8]) -> Void) {
+    /// The `X-Request-Id` of the exchange the stream answers (its head carries the same).
+    public let requestID: String
+
+    init(requestID: String = RequestID.generate(), deliver: @escaping @Sendable ([UInt8]) -> Void) {
+        self.requestID = requestID
         self.deliver = deliver
+    }
+
+    /// A problem+json object with this exchange's `request_id` added, for a problem that ends a
+    /// stream (the server adds it to every problem it answers outside streams).
+    public func stamped(problem body: [UInt8]) -> [UInt8] {
+        RequestID.stamp(problem: body, id: requestID)
     }
 
     /// Queues `bytes` as one chunk (an empty one is skipped: it would end the body). Waits while

@@ -208,6 +208,7 @@ final class HTTPConnection: @unchecked Sendable {
             phase = .handling
             deadline = .distantFuture
             inFlight?.cancellation = request.cancellation
+            let requestID = inFlight?.fixRequestID() ?? RequestID.generate()
             let queue = loop.queue
             let accepted = server.pool.submit { [self] in
                 // A request whose client left while it queued is not started at all.
@@ -218,7 +219,7 @@ final class HTTPConnection: @unchecked Sendable {
                     return
                 }
                 // The head goes out first (the queue is serial), then each chunk, then the end.
-                let writer = HTTPStreamWriter { bytes in queue.async { [self] in streamChunk(bytes) } }
+                let writer = HTTPStreamWriter(requestID: requestID) { bytes in queue.async { [self] in streamChunk(bytes) } }
                 queue.async { [self] in handlerFinished(response, writer: writer) }
                 stream.produce(writer)
                 queue.async { [self] in streamEnded(writer) }
@@ -282,6 +283,19 @@ final class HTTPConnection: @unchecked Sendable {
             inFlight.cancellation?.cancel()
             server.logAccess(
                 inFlight.accessLogEntry(status: .clientClosedRequest, bodyBytes: 0, requestID: inFlight.requestID, remote: remote))
+        }
+        close()
+    }
+
+    /// The drain deadline passed with this connection still open: a request whose answer was
+    /// not begun is cancelled and logged as the 503 it would have been (rejection "drain"), so
+    /// no request leaves the log without a line; then the connection closes.
+    func cutByDrain() {
+        if phase == .handling, let inFlight {
+            inFlight.cancellation?.cancel()
+            server.logAccess(
+                inFlight.accessLogEntry(
+                    status: .serviceUnavailable, bodyBytes: 0, requestID: inFlight.requestID, remote: remote, rejection: "drain"))
         }
         close()
     }

@@ -83,6 +83,10 @@ public final class HTTPServer: @unchecked Sendable {
     private var isStopping = false
     private var isRunning = false
     private var acceptPaused = false
+    /// See `Socket.openReserve`; opened at start, closed at stop.
+    private var reserveDescriptor: Int32 = -1
+    /// The soft limit on open descriptors after `start` raised it to the hard limit.
+    public private(set) var descriptorLimit = Int.max
     private var boundPort: Int?
     private let lifetime = DispatchGroup()
     /// Orders the moments connections fall idle, over every loop: a counter ticked when an
@@ -143,6 +147,8 @@ public final class HTTPServer: @unchecked Sendable {
                 started.append(loop)
             }
             loops = started
+            descriptorLimit = Socket.raiseDescriptorLimit()
+            reserveDescriptor = Socket.openReserve()
             let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: acceptQueue)
             source.setEventHandler { [self] in acceptPending(fd) }
             source.setCancelHandler { Socket.close(fd) }
@@ -176,8 +182,13 @@ public final class HTTPServer: @unchecked Sendable {
         for loop in loops { loop.queue.sync { loop.beginStopping() } }
         let deadline = DispatchTime.now() + configuration.drainTimeout.dispatchInterval
         for loop in loops { _ = loop.drained.wait(timeout: deadline) }
+        // What the deadline cut is logged as such (503, rejected "drain") as it closes.
         for loop in loops { loop.queue.sync { loop.finish() } }
         acceptQueue.sync {
+            if reserveDescriptor >= 0 {
+                Socket.close(reserveDescriptor)
+                reserveDescriptor = -1
+            }
             isRunning = false
             self.loops = []  // each loop holds the server: the cycle ends here
         }
@@ -205,6 +216,10 @@ public final class HTTPServer: @unchecked Sendable {
             case .nonePending:
                 return
             case .exhausted:
+                // Out of descriptors is "at the cap" too: close the connection idle the longest
+                // and accept again, or answer the next client 503 through the reserve
+                // descriptor; only when neither frees one does accepting pause.
+                if evictLongestIdle() || refuseThroughReserve(listener) { continue }
                 pauseAccepting()
                 return
             case .accepted(let fd):
@@ -239,6 +254,18 @@ public final class HTTPServer: @unchecked Sendable {
             oldest.connection.close()
             return true
         }
+    }
+
+    /// With every descriptor in use: gives up the reserve, accepts one client and answers it
+    /// 503 (`refuse`), then takes the reserve back. False when there is no reserve or no client.
+    private func refuseThroughReserve(_ listener: Int32) -> Bool {
+        guard reserveDescriptor >= 0 else { return false }
+        Socket.close(reserveDescriptor)
+        reserveDescriptor = -1
+        defer { reserveDescriptor = Socket.openReserve() }
+        guard case .accepted(let fd) = Socket.accept(listener) else { return false }
+        refuse(fd)
+        return true
     }
 
     /// Out of descriptors: stop listening for a while (see `acceptPause`).

@@ -25,8 +25,17 @@ struct InFlightRequest {
     /// GET handler's answer and the router's own 404, 405 and 501 alike.
     var headOnly: Bool { head?.method == .head }
 
-    /// The `X-Request-Id` of its answer: the client's when sane, else a fresh one.
-    var requestID: String { RequestID.choose(clientSent: head?.headers[RequestID.headerName]) }
+    /// The `X-Request-Id` of its answer: the client's when sane, else a fresh one (fixed once a
+    /// stream begins, so its lines and its head carry the same one).
+    var requestID: String { fixedRequestID ?? RequestID.choose(clientSent: head?.headers[RequestID.headerName]) }
+    private var fixedRequestID: String?
+
+    /// Chooses the request id now and keeps it.
+    mutating func fixRequestID() -> String {
+        let id = requestID
+        fixedRequestID = id
+        return id
+    }
 
     /// Its access-log line, for an answer with `status` and `bodyBytes` bytes of body.
     func accessLogEntry(

@@ -87,6 +87,27 @@ enum Socket {
         }
     }
 
+    /// Raises the soft limit on open descriptors to the hard one (a process may always do so)
+    /// and returns the soft limit in force afterwards.
+    static func raiseDescriptorLimit() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return Int.max }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        return Int(clamping: limit.rlim_cur)  // RLIM_INFINITY (all ones) clamps to Int.max
+    }
+
+    /// A descriptor held in reserve (`/dev/null`), so that with every other one in use the
+    /// server can still accept one more connection to answer it 503 (close the reserve, accept,
+    /// answer, reopen); -1 when none could be opened.
+    static func openReserve() -> Int32 {
+        let fd = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        return fd
+    }
+
     /// Reads at most `scratch.count` bytes into `scratch`; the caller copies out what arrived.
     /// A reused scratch buffer costs one copy of the bytes received, where growing the destination
     /// by a zero-filled chunk first cost a 64 KB memset per read, even for a 100-byte request.

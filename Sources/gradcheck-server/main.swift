@@ -52,6 +52,16 @@ if let portFile = environment[ServerOptions.portFileVariable], !portFile.isEmpty
     do { try PortFile.write(port, to: portFile) } catch { fail("cannot write the port file \(portFile): \(error)", code: 1) }
 }
 say(format.eventLine("listening", "listening on http://\(options.host):\(port)", fields: [("port", port)]))
+// start() raised the soft descriptor limit to the hard one; connections beyond it would wait
+// in the backlog (or be answered 503 through the reserve descriptor), so say so now.
+let descriptorHeadroom = 64  // listener, epoll, reserve, logs, files the process opens
+if server.descriptorLimit < options.server.maxConnections + descriptorHeadroom {
+    say(
+        format.eventLine(
+            "descriptor_limit",
+            "warning: the open-file limit (ulimit -n) is \(server.descriptorLimit), below --max-connections \(options.server.maxConnections) + \(descriptorHeadroom); connections beyond it are answered 503 or evict idle ones (raise it with ulimit -n or the container's nofile limit)",
+            fields: [("limit", server.descriptorLimit), ("max_connections", options.server.maxConnections)]))
+}
 let budget = GradCheckApplication.memoryBudget(options)
 say(format.eventLine("memory_budget", "memory budget \(budget.bytes) bytes (\(budget.source))", fields: [("bytes", budget.bytes)]))
 

@@ -24,6 +24,26 @@ import Testing
         #expect(fromFlag.port == 0)
     }
 
+    @Test func theShardKeyComesFromAFileOrTheEnvironmentAndMustBeLongEnough() throws {
+        let key = String(repeating: "ab", count: 32)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("shard-key-\(getpid())")
+        try (key + "\n").write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        guard case let .run(fromFile) = try ServerOptions.parse(["--shard-key-file", file.path]) else {
+            Issue.record("expected options")
+            return
+        }
+        #expect(fromFile.shardKey == Array(key.utf8))
+        guard case let .run(fromEnvironment) = try ServerOptions.parse([], environment: [ServerOptions.shardKeyVariable: key]) else {
+            Issue.record("expected options")
+            return
+        }
+        #expect(fromEnvironment.shardKey == Array(key.utf8))
+        #expect(throws: ServerOptions.Failure.self) { try ServerOptions.parse([], environment: [ServerOptions.shardKeyVariable: "short"]) }
+        #expect(throws: ServerOptions.Failure.self) { try ServerOptions.parse(["--shard-key-file", "/nonexistent/key"]) }
+        #expect(ServerOptions.usage.contains("--shard-key-file"))
+    }
+
     @Test func everyFlagIsRead() throws {
         let arguments = [
             "--host", "127.0.0.1", "--max-body-bytes", "1000", "--max-connections", "7", "--workers", "3",

@@ -156,3 +156,25 @@ import Testing
         #expect(Bodies.object(problem)?["field"] as? String == "gradients.fc9")
     }
 }
+
+/// The NDJSON stream takes layer bodies through the same preparation: a bad one is a 422 before
+/// any stream byte, a good one streams and ends with the check's answer.
+@Suite struct LayerStreamOverHTTPTests {
+    /// Live only: a streamed body is the socket's to deliver.
+    @Test func layerChecksStreamAndRefuseBeforeTheStream() throws {
+        let client = try ServiceClient(.live)
+        defer { client.close() }
+        let ndjson = [("Accept", "application/x-ndjson")]
+        let good = try client.post("/gradcheck", body: Bodies.json(try LayersOverHTTPTests.body("conv")), headers: ndjson)
+        #expect(good.status == 200)
+        let lines = String(decoding: good.body, as: UTF8.self).split(separator: "\n")
+        let last = try #require(lines.last)
+        let answer = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+        #expect(answer["passed"] as? Bool == true)
+        var bad = try LayersOverHTTPTests.body("conv")
+        bad["layer"] = ["type": "conv", "stride": 1, "pad": 1, "dilation": 2]
+        let refused = try client.post("/gradcheck", body: Bodies.json(bad), headers: ndjson)
+        #expect(refused.status == 422)
+        #expect(Bodies.object(refused)?["field"] as? String == "layer.dilation")
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import GradCheck
+import GradCheckService
 import Testing
 
 /// `Accept: application/x-ndjson` over a live socket with libcurl: progress lines arrive (as
@@ -72,16 +73,51 @@ import Testing
         #expect(response.header("Content-Type") == "application/problem+json")
     }
 
-    @Test func anErrorEndsTheStreamWithTheProblem() throws {
-        let service = try LiveService { $0.progressInterval = 0.05 }
+    /// Bodies every answer refuses, and the server options that make them refusals: each is
+    /// refused with the same 4xx/503 status, as problem+json with its request id, whether the
+    /// client asked for JSON or for the NDJSON stream (no stream is begun).
+    static let refusals: [(name: String, body: [UInt8], configure: @Sendable (inout ServerOptions) -> Void)] = [
+        ("epsilon 5", Bodies.notebook(with: ["epsilon": 5]), { _ in }),
+        ("label 2", Bodies.notebook(with: ["Y": [[2, 0, 1]]]), { _ in }),
+        ("only matching nothing", Bodies.notebook(with: ["only": ["W9"]]), { _ in }),
+        ("W2 misshapen", Bodies.notebook(parameter: "W2", [[1.0, 2.0]]), { _ in }),
+        ("over --max-work", Bodies.notebook, { $0.maxOperations = 10 }),
+        ("over the memory budget", tanhBody(examples: 512), { $0.maxMemory = 1 << 20 }),
+    ]
+
+    @Test(arguments: 0..<refusals.count)
+    func everyRefusalHasItsStatusBeforeAnyStream(index: Int) throws {
+        let refusal = Self.refusals[index]
+        let service = try LiveService(configure: refusal.configure)
         defer { service.stop() }
         let client = try CurlClient()
-        let response = try client.post(
-            service.url("/gradcheck"), body: Bodies.notebook(parameter: "W2", [[1.0, 2.0]]),
+        let json = try client.post(service.url("/gradcheck"), body: refusal.body)
+        let stream = try client.post(
+            service.url("/gradcheck"), body: refusal.body, headers: ["Accept: application/x-ndjson"])
+        #expect(json.status >= 400, "\(refusal.name): \(json.status)")
+        #expect(stream.status == json.status, "\(refusal.name): NDJSON \(stream.status), JSON \(json.status)")
+        #expect(stream.header("Content-Type") == "application/problem+json", "\(refusal.name)")
+        #expect(stream.header("Transfer-Encoding") == nil, "\(refusal.name): no stream was begun")
+        let problem = try #require(try JSONSerialization.jsonObject(with: Data(stream.body)) as? [String: Any])
+        #expect(problem["status"] as? Int == stream.status)
+        let id = try #require(problem["request_id"] as? String, "\(refusal.name): \(stream.text)")
+        #expect(id == stream.header("X-Request-Id"))
+    }
+
+    @Test func aCheckThatFailsOnceRunningEndsTheStreamWithItsProblem() throws {
+        // Inputs whose forward pass overflows: priced and reserved like any other, so the stream
+        // begins; the check then has no finite verdict, and its problem is the last line.
+        let service = try LiveService { $0.progressInterval = 0.05 }
+        defer { service.stop() }
+        let response = try CurlClient().post(
+            service.url("/gradcheck"), body: Bodies.notebook(with: ["X": [[1e308, 1e308, 1e308], [1, 2, 3], [1, 2, 3], [1, 2, 3]]]),
             headers: ["Accept: application/x-ndjson"])
+        let json = try CurlClient().post(
+            service.url("/gradcheck"), body: Bodies.notebook(with: ["X": [[1e308, 1e308, 1e308], [1, 2, 3], [1, 2, 3], [1, 2, 3]]]))
+        #expect(json.status == 422)
         #expect(response.status == 200)
         let last = try #require(Self.lines(response).last)
-        #expect(last.object["status"] as? Int == 422)
-        #expect((last.object["detail"] as? String)?.contains("W2") == true)
+        #expect(last.object["status"] as? Int == 422, "\(response.text.suffix(300))")
+        #expect(last.object["request_id"] as? String == response.header("X-Request-Id"), "the problem line names its request")
     }
 }

@@ -21,6 +21,12 @@ struct EngineCache: Sendable {
     let labels: [Double]
     /// sigma(Z_L) (sigmoid output) or softmax(Z_L), nL x m.
     let probabilities: [Double]
+    /// 1 - sigma(Z_L) as sigma(-Z_L) (sigmoid output; empty for softmax): the digits a
+    /// saturated probability loses.
+    let complements: [Double]
+    /// Per example, the class whose softmax probability is above 1/2, or -1 (empty for sigmoid):
+    /// the loss change is shifted by its logit change so that 1 - p_k is never formed.
+    let dominantClass: [Int]
     /// sum_r Y[r, c] per example (softmax's loss scales logsumexp by it).
     let labelSums: [Double]
     /// dLoss_c / dZ_L[r, c] (not divided by m), nL x m.
@@ -64,24 +70,56 @@ struct EngineCache: Sendable {
         let logits = Matrix(rows: nL, cols: m, values: zs[depth - 1])
         let probs = network.output.probabilities(logits).values
         probabilities = probs
+        if network.output == .sigmoid {
+            complements = zs[depth - 1].map { logistic(-$0) }
+            dominantClass = []
+        } else {
+            complements = []
+            dominantClass = (0..<m).map { c in (0..<nL).first { probs[$0 * m + c] > 0.5 } ?? -1 }
+        }
         var sums = [Double](repeating: 0, count: m)
         for r in 0..<nL { for c in 0..<m { sums[c] += y.values[r * m + c] } }
         labelSums = sums
-        var g = [Double](repeating: 0, count: nL * m)
-        for r in 0..<nL {
-            for c in 0..<m {
-                let p = probs[r * m + c]
-                let yv = y.values[r * m + c]
-                g[r * m + c] = network.output == .sigmoid ? p - yv : sums[c] * p - yv
-            }
-        }
-        logitGradient = g
+        logitGradient = EngineCache.stableLogitGradient(
+            network.output, logits: zs[depth - 1], probabilities: probs, labels: y.values, labelSums: sums, rows: nL, examples: m)
 
         sensitivities = EngineCache.sensitivities(network: network, widths: widths, slopes: slopes, m: m, threads: threads)
         safeChange =
             act.hasKinks
             ? EngineCache.safeChanges(network: network, widths: widths, preActivations: zs, m: m)
             : []
+    }
+
+    /// dLoss/dZ_L per example without cancellation, so a saturated output still gets its exact
+    /// derivative (complex-step and the directional tangent read it): sigmoid's p - y is
+    /// (1 - y) s(z) - y s(-z), where s(-z) = 1 - p holds the digits the rounded p lost
+    /// (sigmoid(36) is 1 in float64, its 1 - p is 2.3e-16); softmax's sum(y) p_r - y_r is
+    /// p_r (sum(y) - y_r) - y_r sum_{j != r} p_j, with 1 - p_r as the sum of the other
+    /// probabilities (each accurate to its own size), where p_r > 1/2 (one row per example).
+    static func stableLogitGradient(
+        _ output: OutputLayer, logits z: [Double], probabilities p: [Double], labels y: [Double], labelSums: [Double],
+        rows nL: Int, examples m: Int
+    ) -> [Double] {
+        var g = [Double](repeating: 0, count: nL * m)
+        for c in 0..<m {
+            for r in 0..<nL {
+                let i = r * m + c
+                switch output {
+                case .sigmoid:
+                    g[i] = (1 - y[i]) * p[i] - y[i] * logistic(-z[i])
+                case .softmax:
+                    // Only a probability above 1/2 loses digits in 1 - p (at most one per example).
+                    guard p[i] > 0.5 else {
+                        g[i] = labelSums[c] * p[i] - y[i]
+                        continue
+                    }
+                    var others = 0.0
+                    for j in 0..<nL where j != r { others += p[j * m + c] }
+                    g[i] = p[i] * (labelSums[c] - y[i]) - y[i] * others
+                }
+            }
+        }
+        return g
     }
 
     static func slope(_ act: Activation, _ z: Double) -> Double {

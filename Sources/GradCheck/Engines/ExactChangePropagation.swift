@@ -88,18 +88,28 @@ extension EngineCache {
         let nL = widths[network.depth]
         switch network.output {
         case .sigmoid:
+            // y softplus(-z) + (1 - y) softplus(z): each part changes by log1p(s expm1(+-d)) with
+            // s the probability it is made of (q = 1 - p for the first), no cancellation when the
+            // output is saturated at its label.
             var total = 0.0
             for r in 0..<nL {
                 let dr = d(r)
                 if dr == 0 { continue }
-                total += Kernels.log1p(probabilities[r * m + c] * Kernels.expm1(dr)) - labels[r * m + c] * dr
+                let i = r * m + c
+                let y = labels[i]
+                if y != 0 { total += y * Kernels.log1p(complements[i] * Kernels.expm1(-dr)) }
+                if y != 1 { total += (1 - y) * Kernels.log1p(probabilities[i] * Kernels.expm1(dr)) }
             }
             return total
         case .softmax:
+            // Shifted by the dominant class k (p_k > 1/2) when there is one, as in
+            // `LossExpansion`: d_k leaves the sum exactly, and 1 - p_k is never formed.
+            let k = dominantClass[c]
+            let dk = k >= 0 ? d(k) : 0
             var inner = 0.0
             var linear = 0.0
-            for r in 0..<nL {
-                let dr = d(r)
+            for r in 0..<nL where r != k {
+                let dr = d(r) - dk
                 if dr == 0 { continue }
                 inner += probabilities[r * m + c] * Kernels.expm1(dr)
                 linear += labels[r * m + c] * dr

@@ -103,15 +103,19 @@ extension EngineCache {
                 for r in 0..<nL {
                     let dr = jet(r, c)
                     if dr == .zero { continue }
-                    total += TaylorJet.compose(TaylorJet.softplusCoefficients(logit: zL[r * m + c]), dr) - labels[r * m + c] * dr
+                    total += TaylorJet.compose(TaylorJet.softplusCoefficients(logit: zL[r * m + c], label: labels[r * m + c]), dr)
                 }
                 result[c] = total
             case .softmax:
-                // labelSum * log1p(sum_r p_r expm1(d_r)) - sum_r y_r d_r
+                // labelSum * log1p(sum_r p_r expm1(d_r)) - sum_r y_r d_r; shifted by the dominant
+                // class k (p_k > 1/2) when there is one (`EngineCache.dominantClass`):
+                // labelSum * log1p(sum_{r != k} p_r expm1(d_r - d_k)) - sum_{r != k} y_r (d_r - d_k).
+                let k = dominantClass[c]
+                let dk = k >= 0 ? jet(k, c) : .zero
                 var inner = Jet.zero
                 var linear = Jet.zero
-                for r in 0..<nL {
-                    let dr = jet(r, c)
+                for r in 0..<nL where r != k {
+                    let dr = jet(r, c) - dk
                     if dr == .zero { continue }
                     inner += probabilities[r * m + c] * TaylorJet.compose(TaylorJet.expm1Coefficients, dr)
                     linear += labels[r * m + c] * dr

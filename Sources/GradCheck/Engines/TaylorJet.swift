@@ -51,11 +51,17 @@ enum TaylorJet {
     ///   softplus' = p, '' = s, ''' = s u, '''' = s (1 - 6 s).
     @inline(__always)
     static func softplusCoefficients(logit z: Double) -> Jet {
+        softplusCoefficients(logit: z, label: 0)
+    }
+
+    /// The series of softplus(z + d) - softplus(z) - y d: order 1 is p - y, written as
+    /// (1 - y) p - y q so that a saturated output (p rounded to 1) keeps its digits.
+    static func softplusCoefficients(logit z: Double, label y: Double) -> Jet {
         let p = logistic(z)
         let q = logistic(-z)
         let s = p * q
         let u = q - p
-        return Jet(p, s / 2, s * u / 6, s * (1 - 6 * s) / 24)
+        return Jet((1 - y) * p - y * q, s / 2, s * u / 6, s * (1 - 6 * s) / 24)
     }
 
     /// exp(d) - 1 and log(1 + d) as series in d.

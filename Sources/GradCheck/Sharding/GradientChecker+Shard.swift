@@ -35,7 +35,8 @@ extension GradientChecker {
             let id = reading.coordinate.parameter
             tensors[id, default: TensorPartial(gradient: GradientName(id))].add(
                 index: reading.index, analytic: reading.analytic, numeric: reading.numeric,
-                floorError: reading.floorError, threshold: options.threshold)
+                floorError: reading.floorError, threshold: options.threshold, unitRoundoff: options.precision.unitRoundoff,
+                absoluteFloor: VerdictRule.absoluteFloor(precision: options.precision, step: options.epsilon))
         }
         if let interruption = stop.interruption { throw .interrupted(interruption) }
         if let nonFinite = analyticNonFinite ?? numericNonFinite { throw .nonFinite(nonFinite) }
@@ -94,6 +95,13 @@ extension GradientChecker {
                 )
             }
         }
+        for shard in ordered {
+            for tensor in shard.tensors {
+                if let problem = tensor.inconsistency {
+                    throw .invalid("shard \(shard.shard.index)'s \(tensor.name) is inconsistent (edited?): \(problem)")
+                }
+            }
+        }
         var tensors = first.tensors
         for shard in ordered.dropFirst() {
             for i in tensors.indices { tensors[i].merge(shard.tensors[i]) }
@@ -102,10 +110,10 @@ extension GradientChecker {
     }
 
     private static func mergedReport(tensors: [TensorPartial], first: ShardPartial, shards: [ShardPartial]) -> GradientCheckReport {
-        var a2 = CompensatedSum()
-        var n2 = CompensatedSum()
-        var d2 = CompensatedSum()
-        var f2 = CompensatedSum()
+        var a2 = ScaledSum()
+        var n2 = ScaledSum()
+        var d2 = ScaledSum()
+        var f2 = ScaledSum()
         for t in tensors {
             a2.add(t.analyticSquares)
             n2.add(t.numericSquares)
@@ -113,20 +121,19 @@ extension GradientChecker {
             f2.add(t.floorErrorSquares)
         }
         let compared = tensors.reduce(0) { $0 + $1.comparedCount }
-        let a = a2.value.squareRoot()
-        let n = n2.value.squareRoot()
+        let a = a2.root
+        let n = n2.root
         let denominator = a + n
-        let difference = denominator == 0 ? 0 : d2.value.squareRoot() / denominator
-        let negligible = negligibleFraction * denominator
+        let difference = denominator == 0 ? 0 : d2.root / denominator
         let u = first.precision.unitRoundoff
-        let floor = denominator > 0 ? u * f2.value.squareRoot() / denominator : 0
+        let floor = denominator > 0 ? u * f2.root / denominator : 0
         let kinkCount = tensors.reduce(0) { $0 + $1.kinkCount }
         let subgradientCount = tensors.reduce(0) { $0 + $1.subgradientCount }
         let outcome = CheckOutcome(
             difference: difference, floor: floor, comparedNothing: compared == 0,
             costEvaluations: shards.reduce(0) { $0 + $1.costEvaluations }, checkedCount: tensors.reduce(0) { $0 + $1.checkedCount },
             kinkCount: kinkCount,
-            parameters: tensors.map { tensorReport($0, threshold: first.threshold, negligible: negligible, unitRoundoff: u) },
+            parameters: tensors.map { tensorReport($0, threshold: first.threshold, unitRoundoff: u) },
             notes: coordinateNotes(kinkCount: kinkCount, subgradientCount: subgradientCount, comparedNothing: compared == 0))
         var merged = GradientCheckReport(
             outcome: outcome,
@@ -140,19 +147,22 @@ extension GradientChecker {
     }
 
     /// `TensorComparison.report` from sums: the same difference, floor and verdict.
-    private static func tensorReport(_ t: TensorPartial, threshold: Double, negligible: Double, unitRoundoff u: Double) -> ParameterReport {
-        let a = t.analyticSquares.value.squareRoot()
-        let n = t.numericSquares.value.squareRoot()
-        let residual = t.differenceSquares.value.squareRoot()
-        let difference = a.isNaN || n.isNaN ? .nan : max(a, n) <= negligible ? 0 : residual / (a + n)
-        let floor = a + n > 0 ? u * t.floorErrorSquares.value.squareRoot() / (a + n) : 0
-        let passed = difference <= VerdictRule.limit(threshold: threshold, floor: floor)
-        let (ratio, diagnosis) = passed ? (nil, nil) : explain(t, analyticNorm: a, numericNorm: n)
+    private static func tensorReport(_ t: TensorPartial, threshold: Double, unitRoundoff u: Double) -> ParameterReport {
+        let a = t.analyticSquares.root
+        let n = t.numericSquares.root
+        let residual = t.differenceSquares.root
+        let difference = a.isNaN || n.isNaN ? .nan : a + n == 0 ? 0 : residual / (a + n)
+        let floor = a + n > 0 ? u * t.floorErrorSquares.root / (a + n) : 0
+        let band = VerdictRule.Band(maxRelativeError: t.excessRelativeError, kinks: t.kinkCount)
+        let outcome = VerdictRule.tensorOutcome(
+            difference: difference, threshold: threshold, floor: floor, band: band, distinguishable: t.distinguishableCount > 0)
+        let (ratio, diagnosis) = outcome == .failed ? explain(t, analyticNorm: a, numericNorm: n) : (nil, nil)
         return ParameterReport(
-            gradient: t.gradient, difference: difference, passed: passed, checkedCount: t.checkedCount,
+            gradient: t.gradient, difference: difference, passed: outcome == .passed, inconclusive: outcome == .inconclusive,
+            checkedCount: t.checkedCount,
             worst: t.worst, ratio: ratio, diagnosis: diagnosis, kinkCount: t.kinkCount,
             kinkExamples: t.kinkExamples, subgradientCount: t.subgradientCount, floor: floor,
-            maxRelativeError: t.maxRelativeError, band: VerdictRule.Band(maxRelativeError: t.maxRelativeError, kinks: t.kinkCount),
+            maxRelativeError: t.maxRelativeError, band: band,
             entries: nil)
     }
 
@@ -160,11 +170,14 @@ extension GradientChecker {
     private static func explain(_ t: TensorPartial, analyticNorm a: Double, numericNorm n: Double) -> (Double?, String?) {
         let name = t.gradient.name
         if let zero = TensorComparison.zeroSideExplanation(name, analyticNorm: a, numericNorm: n) { return zero }
-        let dot = t.products.value
-        let nn = t.numericSquares.value
+        // In one unit (the largest of the three scales), so no square is formed at 1e-200 or 1e200.
+        let unit = max(t.analyticSquares.scale, t.numericSquares.scale, t.products.scale)
+        let aa = t.analyticSquares.value(inUnitsOf: unit)
+        let dot = t.products.value(inUnitsOf: unit)
+        let nn = t.numericSquares.value(inUnitsOf: unit)
         let r = dot / nn
-        let misfit = max(0, t.analyticSquares.value - 2 * r * dot + r * r * nn)
-        if let scaled = TensorComparison.ratioExplanation(name, ratio: r, misfitNorm: misfit.squareRoot(), analyticNorm: a) {
+        let misfit = unit * max(0, aa - 2 * r * dot + r * r * nn).squareRoot()
+        if let scaled = TensorComparison.ratioExplanation(name, ratio: r, misfitNorm: misfit, analyticNorm: a) {
             return scaled
         }
         return (

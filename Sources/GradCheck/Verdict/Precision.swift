@@ -17,6 +17,22 @@ public enum Precision: String, Sendable, CaseIterable {
         }
     }
 
+    /// The distance between neighbouring subnormal numbers of the format (2^-1074, 2^-149,
+    /// 2^-24, 2^-133): below the smallest normal number, rounding errs by up to half of it,
+    /// however small the value, instead of by u times the value.
+    public var subnormalSpacing: Double {
+        switch self {
+        case .float64: 0x1p-1074
+        case .float32: 0x1p-149
+        case .float16: 0x1p-24
+        case .bfloat16: 0x1p-133
+        }
+    }
+
+    /// The smallest normal number (2^-1022, 2^-126, 2^-14, 2^-126): half the subnormal spacing
+    /// divided by u, so a rounding error is at most u max(|x|, leastNormal) at every magnitude.
+    public var leastNormal: Double { subnormalSpacing / (2 * unitRoundoff) }
+
     /// Whether every value in `values` is a number of this format (exactly representable), as
     /// gradients computed in it are.
     public func represents(_ values: [Double]) -> Bool {

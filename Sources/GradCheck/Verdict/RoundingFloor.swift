@@ -21,6 +21,12 @@ import Foundation
 /// `sampledExamples` examples (the errors of dW and db are averages over examples, which a
 /// sample estimates), so the floor costs a fraction of one backward pass. Every term is
 /// proportional to u, so the model runs once with u = 1 and each format scales it.
+///
+/// Below the format's smallest normal number N a rounding error is up to half the subnormal
+/// spacing (u N), not u |x|: every rounding above carries u max(|x|, N) instead, modelled as
+/// variance u^2 (x^2 + N^2) at each rounding (`leastNormal`: N of the caller's format). For
+/// float64 N^2 underflows to 0 and the model is the one above; for float16 (N = 2^-14) it is
+/// what keeps an honest backward whose values sit among the subnormals from failing.
 struct RoundingFloor {
     /// Entrywise error estimates of dW_l and db_l, per unit of roundoff.
     let errorsPerUnitRoundoff: [ParameterID: Matrix]
@@ -34,7 +40,9 @@ struct RoundingFloor {
     /// Examples the model runs over at most.
     static let sampledExamples = 64
 
-    init(network: Network, inputs x: Matrix, labels y: Matrix, threads: Int) {
+    init(network: Network, inputs x: Matrix, labels y: Matrix, threads: Int, leastNormal: Double = 0) {
+        // The variance, per unit roundoff squared, of rounding a value at or below N.
+        let n2 = leastNormal * leastNormal
         let depth = network.depth
         let m = x.cols
         // Evenly spaced examples: every (m / k)-th column.
@@ -54,17 +62,19 @@ struct RoundingFloor {
         }
         func squared(_ a: Matrix) -> Matrix { Matrix(rows: a.rows, cols: a.cols, values: a.values.map { $0 * $0 }) }
         func root(_ a: Matrix) -> Matrix { Matrix(rows: a.rows, cols: a.cols, values: a.values.map { $0.squareRoot() }) }
+        func plus(_ a: Matrix, _ c: Double) -> Matrix { c == 0 ? a : Matrix(rows: a.rows, cols: a.cols, values: a.values.map { $0 + c }) }
         let activation = network.activation
 
         // Forward: variances v = s^2 (u = 1).
         var a2 = [squared(xs)]
-        var vA = [a2[0]]
+        var vA = [plus(a2[0], n2)]
         var vZ: [Matrix] = []
         for l in 1...depth {
             let layer = network.layers[l - 1]
             let w2 = squared(layer.weights)
             let n = Double(layer.weights.cols)
-            var v = product(w2, vA[l - 1].adding(a2[l - 1].scaled(by: n / 2)))
+            // The n products' and the sum's absolute parts, and Z's own rounding.
+            var v = plus(product(w2, vA[l - 1].adding(a2[l - 1].scaled(by: n / 2))), n2 * (n / 2 + 1))
             for r in 0..<v.rows { for c in 0..<k { v.values[r * k + c] += layer.bias.values[r] * layer.bias.values[r] } }
             vZ.append(v)
             let z = pass.preActivations[l - 1]
@@ -74,7 +84,7 @@ struct RoundingFloor {
                     rows: v.rows, cols: k,
                     values: (0..<v.count).map { i in
                         let slope = l == depth ? a.values[i] * (1 - a.values[i]) : activation.derivative(z.values[i])
-                        return slope * slope * v.values[i] + a.values[i] * a.values[i]
+                        return slope * slope * v.values[i] + a.values[i] * a.values[i] + n2
                     }))
             a2.append(squared(a))
         }
@@ -87,23 +97,28 @@ struct RoundingFloor {
             return norm > 0 ? Norms.euclidean(variance.values.map { $0.squareRoot() }) / (2 * norm) : 0
         }
         var dZ = pass.output.subtracting(ys)
-        var vDZ = vA[depth].adding(squared(dZ))
+        var vDZ = plus(vA[depth].adding(squared(dZ)), n2)
         let md = Double(k)
         for l in stride(from: depth, through: 1, by: -1) {
             let layer = network.layers[l - 1]
             let dZ2 = squared(dZ)
             intermediateFloors[GradientName(layer: l, kind: .preActivation)] = intermediateFloor(vDZ, dZ)
             // Sums over the m examples (the caller's whole batch), averaged over the sample.
-            let vW = product(vDZ, a2[l - 1].transposed())
-                .adding(product(dZ2, vA[l - 1].transposed()))
-                .adding(product(dZ2, a2[l - 1].transposed()).scaled(by: Double(m) / 2))
-                .scaled(by: 1 / (md * md))
+            // The absolute part of the m products and the sum (k sampled terms of N^2 each, scaled
+            // as their relative part is), and dW's own rounding.
+            let sumFloor = n2 * md * Double(m) / 2 / (md * md)
+            let vW = plus(
+                product(vDZ, a2[l - 1].transposed())
+                    .adding(product(dZ2, vA[l - 1].transposed()))
+                    .adding(product(dZ2, a2[l - 1].transposed()).scaled(by: Double(m) / 2))
+                    .scaled(by: 1 / (md * md)), sumFloor + n2)
             let dW = product(dZ, pass.activationInput(l, inputs: xs).transposed()).scaled(by: 1 / md)
             errors[ParameterID(layer: l, kind: .weight)] = root(vW.adding(squared(dW)))
-            let vB = vDZ.rowSums.adding(dZ2.rowSums.scaled(by: Double(m) / 2)).scaled(by: 1 / (md * md))
+            let vB = plus(vDZ.rowSums.adding(dZ2.rowSums.scaled(by: Double(m) / 2)).scaled(by: 1 / (md * md)), n2 == 0 ? 0 : sumFloor + n2)
             errors[ParameterID(layer: l, kind: .bias)] = root(vB)
             let w2T = squared(layer.weights).transposed()
-            let vDA = product(w2T, vDZ.adding(dZ2.scaled(by: Double(layer.weights.rows) / 2)))
+            let vDA = plus(
+                product(w2T, vDZ.adding(dZ2.scaled(by: Double(layer.weights.rows) / 2))), n2 * (Double(layer.weights.rows) / 2 + 1))
             let dA = product(layer.weights.transposed(), dZ)
             intermediateFloors[GradientName(layer: l - 1, kind: .activation)] = intermediateFloor(vDA, dA)
             guard l > 1 else { break }
@@ -116,7 +131,7 @@ struct RoundingFloor {
                     let zv = z.values[i]
                     let slope = activation.derivative(zv)
                     let curvature = Self.secondDerivative(activation, zv) * dA.values[i]
-                    return slope * slope * vDA.values[i] + curvature * curvature * previousZ.values[i] + dZ.values[i] * dZ.values[i]
+                    return slope * slope * vDA.values[i] + curvature * curvature * previousZ.values[i] + dZ.values[i] * dZ.values[i] + n2
                 })
         }
         errorsPerUnitRoundoff = errors

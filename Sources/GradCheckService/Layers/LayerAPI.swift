@@ -80,14 +80,11 @@ extension GradCheckAPI {
         }
     }
 
-    /// `/gradcheck` for a layer body, as JSON (NDJSON streams the same answer after its progress).
-    func layerCheck(
-        _ request: ServiceRequest, format: ReportFormat, hold: MemoryHold, isCancelled: @escaping Cancellation,
-        progress: CheckProgress?
-    ) throws(APIFailure) -> APIResponse {
-        let report: LayerCheckReport
-        let title: String
-        var describe: (inout JSONWriter) throws(JSONWriteError) -> Void
+    /// The one preparation of a layer or network-of-layers `/gradcheck` (see `prepare`): the
+    /// body made ready, the caller's gradients' names and shapes checked, the check priced and
+    /// its memory reserved; every refusal is thrown here, before any status is sent. What is
+    /// left (`LayerWork.run`) checks and answers in `format`.
+    func prepareLayerCheck(_ request: ServiceRequest, format: ReportFormat, hold: MemoryHold) throws(APIFailure) -> LayerWork {
         switch request {
         case let .layer(body):
             let layer = try prepared(body, passes: 0, hold: hold)
@@ -101,79 +98,92 @@ extension GradCheckAPI {
             let operations = Double(2 * layer.coordinates + 1) * (layer.forwardOperations + Self.evaluationOverhead)
             try admit(operations, field: .layerInputs)
             try hold.reserve(layer.bytes * Double(cores + 2) + Double(layer.coordinates) * 64, for: "the check's copies and results")
-            let stop = layerStop(operations, isCancelled: isCancelled, progress: progress)
-            do throws(GradientChecker.CheckFailure) {
-                var checked = try LayerChecker.check(
-                    layer: layer.function, inputs: layer.inputs, upstream: layer.upstream, gradients: body.gradients,
-                    epsilon: body.epsilon, threshold: body.threshold, precision: body.precision, stop: stop, cores: cores)
-                checked.drawnUpstreamSeed = layer.drawnSeed
-                report = checked
-            } catch { throw .check(error) }
-            title = "layer \(body.type) (\(body.convention.rawValue))"
-            describe = { writer throws(JSONWriteError) in
-                writer.member("layer", string: body.type)
-                writer.member("convention", string: body.convention.rawValue)
-                try LayerReportEncoder.writeUpstream(layer, to: &writer)
+            let title = "layer \(body.type) (\(body.convention.rawValue))"
+            return LayerWork { [self] isCancelled, progress throws(APIFailure) in
+                let stop = layerStop(operations, isCancelled: isCancelled, progress: progress)
+                var report: LayerCheckReport
+                do throws(GradientChecker.CheckFailure) {
+                    report = try LayerChecker.check(
+                        layer: layer.function, inputs: layer.inputs, upstream: layer.upstream, gradients: body.gradients,
+                        epsilon: body.epsilon, threshold: body.threshold, precision: body.precision, stop: stop, cores: cores)
+                } catch { throw .check(error) }
+                report.drawnUpstreamSeed = layer.drawnSeed
+                return try answer(report, mode: "layer", format: format, title: title) { writer throws(JSONWriteError) in
+                    writer.member("layer", string: body.type)
+                    writer.member("convention", string: body.convention.rawValue)
+                    try LayerReportEncoder.writeUpstream(layer, to: &writer)
+                }
             }
         case let .layerNetwork(body):
             let prepared = try prepared(body, passes: 0, hold: hold)
             let network = prepared.network
-            var checkedInputs: Set<Int> = []
-            if let gradients = body.gradients {
-                for (k, layer) in network.layers.enumerated() {
-                    guard let sent = gradients[layer.name] else { continue }
-                    var arguments = layer.params
-                    if let data = layer.function.dataInput { arguments[data] = Tensor(zeros: [prepared.inputCounts[k]]) }
-                    let names = layer.function.gradientInputs.map(\.gradient)
-                    for (name, tensor) in sent {
-                        guard let input = layer.function.gradientInputs.first(where: { $0.gradient == name })?.input else {
-                            throw .request(
-                                .invalid(
-                                    "\(RequestField.gradients.rawValue).\(layer.name).\(name)",
-                                    "\(layer.type)'s backward returns no \"\(name)\"; it returns \(names.joined(separator: ", "))"))
-                        }
-                        let expected = input == layer.function.dataInput ? nil : layer.params[input]?.shape
-                        if input == layer.function.dataInput { checkedInputs.insert(k) }
-                        if let expected, tensor.shape != expected {
-                            throw .request(
-                                .invalid(
-                                    "\(RequestField.gradients.rawValue).\(layer.name).\(name)",
-                                    "has shape \(tensor.shapeDescription) but \(input) has shape \(Tensor.describe(expected))"))
-                        }
-                    }
-                }
-                let inputs = network.activations().inputs
-                for k in checkedInputs {
-                    let layer = network.layers[k]
-                    let name = layer.inputGradient!
-                    if let tensor = gradients[layer.name]?[name], tensor.shape != inputs[k].shape {
-                        throw .request(
-                            .invalid(
-                                "\(RequestField.gradients.rawValue).\(layer.name).\(name)",
-                                "has shape \(tensor.shapeDescription) but \(layer.name)'s input has shape \(inputs[k].shapeDescription)"))
-                    }
-                }
-            }
+            let checkedInputs = try checkedInputs(body.gradients, of: prepared)
             let operations = prepared.checkOperations(checkedInputs: checkedInputs, overhead: Self.evaluationOverhead)
             try admit(operations, field: .layers)
             try hold.reserve(prepared.bytes * Double(cores + 3), for: "the check's copies, activations and results")
-            let stop = layerStop(operations, isCancelled: isCancelled, progress: progress)
-            do throws(GradientChecker.CheckFailure) {
-                report = try LayerNetworkChecker.check(
-                    network, gradients: body.gradients, epsilon: body.epsilon, threshold: body.threshold, precision: body.precision,
-                    stop: stop, cores: cores)
-            } catch { throw .check(error) }
-            title = "network of \(body.layers.count) layers, \(body.loss.rawValue) loss (\(body.convention.rawValue))"
-            describe = { writer throws(JSONWriteError) in
-                writer.member("convention", string: body.convention.rawValue)
-                writer.member("loss", string: body.loss.rawValue)
+            let title = "network of \(body.layers.count) layers, \(body.loss.rawValue) loss (\(body.convention.rawValue))"
+            return LayerWork { [self] isCancelled, progress throws(APIFailure) in
+                let stop = layerStop(operations, isCancelled: isCancelled, progress: progress)
+                let report: LayerCheckReport
+                do throws(GradientChecker.CheckFailure) {
+                    report = try LayerNetworkChecker.check(
+                        network, gradients: body.gradients, epsilon: body.epsilon, threshold: body.threshold, precision: body.precision,
+                        stop: stop, cores: cores)
+                } catch { throw .check(error) }
+                return try answer(report, mode: "network", format: format, title: title) { writer throws(JSONWriteError) in
+                    writer.member("convention", string: body.convention.rawValue)
+                    writer.member("loss", string: body.loss.rawValue)
+                }
             }
         default:
-            preconditionFailure("layerCheck takes layer bodies only")
+            preconditionFailure("prepareLayerCheck takes layer bodies only")
         }
+    }
+
+    /// The layers whose input gradient the caller sent (checked as intermediates), after every
+    /// sent gradient's name and shape is checked against its layer.
+    private func checkedInputs(_ gradients: [String: [String: Tensor]]?, of prepared: PreparedNetwork) throws(APIFailure) -> Set<Int> {
+        guard let gradients else { return [] }
+        let network = prepared.network
+        var checkedInputs: Set<Int> = []
+        for (k, layer) in network.layers.enumerated() {
+            guard let sent = gradients[layer.name] else { continue }
+            let names = layer.function.gradientInputs.map(\.gradient)
+            for (name, tensor) in sent {
+                let field = "\(RequestField.gradients.rawValue).\(layer.name).\(name)"
+                guard let input = layer.function.gradientInputs.first(where: { $0.gradient == name })?.input else {
+                    throw .request(
+                        .invalid(field, "\(layer.type)'s backward returns no \"\(name)\"; it returns \(names.joined(separator: ", "))"))
+                }
+                if input == layer.function.dataInput {
+                    checkedInputs.insert(k)
+                } else if let expected = layer.params[input]?.shape, tensor.shape != expected {
+                    throw .request(
+                        .invalid(field, "has shape \(tensor.shapeDescription) but \(input) has shape \(Tensor.describe(expected))"))
+                }
+            }
+        }
+        let inputs = network.activations().inputs
+        for k in checkedInputs {
+            let layer = network.layers[k]
+            let name = layer.inputGradient!
+            if let tensor = gradients[layer.name]?[name], tensor.shape != inputs[k].shape {
+                throw .request(
+                    .invalid(
+                        "\(RequestField.gradients.rawValue).\(layer.name).\(name)",
+                        "has shape \(tensor.shapeDescription) but \(layer.name)'s input has shape \(inputs[k].shapeDescription)"))
+            }
+        }
+        return checkedInputs
+    }
+
+    /// A layer or network check's answer in `format`, counted in the metrics.
+    private func answer(
+        _ report: LayerCheckReport, mode: String, format: ReportFormat, title: String,
+        describe: (inout JSONWriter) throws(JSONWriteError) -> Void
+    ) throws(APIFailure) -> APIResponse {
         metrics?.recordCheck(
-            passed: report.passed, method: DifferenceMethod.central.rawValue,
-            mode: request.isLayerNetwork ? "network" : "layer", costEvaluations: report.costEvaluations)
+            passed: report.passed, method: DifferenceMethod.central.rawValue, mode: mode, costEvaluations: report.costEvaluations)
         switch format {
         case .json, .ndjson:
             return .json(

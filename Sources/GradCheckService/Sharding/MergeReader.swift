@@ -6,7 +6,8 @@ import GradCheck
 /// `GradientChecker.merge` to say.
 enum MergeReader {
     /// Most shards one merge takes (`ShardSpec.maxCount`).
-    static func read(_ value: JSONValue) throws(RequestError) -> [ShardPartial] {
+    /// `shouldStop` is polled every `pollEvery` tensors read: nil is returned when it said so.
+    static func read(_ value: JSONValue, shouldStop: () -> Bool = { false }) throws(RequestError) -> [ShardPartial]? {
         guard case .object(let body) = value else {
             throw RequestError.invalidBody(
                 "the body is \(value.typeDescription); expected {\"shards\": [the partial answers of /gradcheck with \"shard\"]}")
@@ -19,16 +20,26 @@ enum MergeReader {
             throw RequestError.invalid("shards", "expected 1 to \(ShardSpec.maxCount) partial answers, got \(items.count)")
         }
         var partials: [ShardPartial] = []
-        for (i, item) in items.enumerated() { partials.append(try partial(item, path: "shards[\(i)]")) }
+        var read = 0
+        for (i, item) in items.enumerated() {
+            guard let partial = try partial(item, path: "shards[\(i)]", read: &read, shouldStop: shouldStop) else { return nil }
+            partials.append(partial)
+        }
         return partials
     }
 
     static let partialFields = [
         "partial", "shard", "fingerprint", "epsilon", "threshold", "method", "method_used", "dtype",
         "checked", "cost_evaluations", "seconds", "float32_gradients", "notes_before", "notes_after", "parameters",
+        "signature",
     ]
 
-    private static func partial(_ value: JSONValue, path: String) throws(RequestError) -> ShardPartial {
+    /// Tensors read between two polls of `shouldStop`.
+    static let pollEvery = 1024
+
+    private static func partial(
+        _ value: JSONValue, path: String, read: inout Int, shouldStop: () -> Bool
+    ) throws(RequestError) -> ShardPartial? {
         let o = try object(value, path)
         try known(o, partialFields, path: path)
         guard case .bool(true)? = o["partial"] else {
@@ -42,11 +53,14 @@ enum MergeReader {
         let names = try object(try field(o, "parameters", path), "\(path).parameters")
         // Keys in any order (a client may have re-serialised the answer): W1, b1, W2, ... order.
         var tensors: [TensorPartial] = []
+        var seen = Set<ParameterID>()  // a set, not a scan: linear in the tensors
         for (name, entry) in names.members {
+            read += 1
+            if read % pollEvery == 0 && shouldStop() { return nil }
             guard let id = ParameterID(name: name) else {
                 throw RequestError.invalid("\(path).parameters.\(name)", "unknown tensor; expected W1, b1, ...")
             }
-            if tensors.contains(where: { $0.gradient == GradientName(id) }) {
+            guard seen.insert(id).inserted else {
                 throw RequestError.invalid("\(path).parameters.\(name)", "given more than once")
             }
             tensors.append(try tensor(entry, id: id, path: "\(path).parameters.\(name)"))
@@ -64,6 +78,10 @@ enum MergeReader {
             throw RequestError.invalid("\(path).float32_gradients", "expected true or false")
         }
         partial.float32Gradients = f32
+        if let signature = o["signature"] {
+            guard case .string(let text) = signature else { throw RequestError.invalid("\(path).signature", "expected a string") }
+            partial.signature = text
+        }
         partial.leadingNotes = try strings(o, "notes_before", path)
         partial.trailingNotes = try strings(o, "notes_after", path)
         return partial
@@ -71,20 +89,24 @@ enum MergeReader {
 
     private static func tensor(_ value: JSONValue, id: ParameterID, path: String) throws(RequestError) -> TensorPartial {
         let o = try object(value, path)
-        try known(o, ["checked", "compared", "sums", "worst", "max_relative_error", "kinks"], path: path)
+        try known(
+            o, ["checked", "compared", "sums", "worst", "max_relative_error", "excess_relative_error", "distinguishable", "kinks"],
+            path: path)
         var t = TensorPartial(gradient: GradientName(id))
         t.checkedCount = try integer(o, "checked", path, in: 0...Int(1 << 53))
         t.comparedCount = try integer(o, "compared", path, in: 0...t.checkedCount)
         let sums = try object(try field(o, "sums", path), "\(path).sums")
         try known(sums, ShardEncoder.sumNames, path: "\(path).sums")
-        var parsed: [CompensatedSum] = []
+        var parsed: [ScaledSum] = []
         for name in ShardEncoder.sumNames {
             let at = "\(path).sums.\(name)"
-            guard case .array(let parts)? = sums[name], parts.count == 2, case .number(let s) = parts[0], case .number(let c) = parts[1]
+            guard case .array(let parts)? = sums[name], parts.count == 3, case .number(let scale) = parts[0],
+                case .number(let s) = parts[1], case .number(let c) = parts[2],
+                scale == 0 || (scale > 0 && scale.isFinite && scale.significand == 1)
             else {
-                throw RequestError.invalid(at, "expected [sum, compensation], two numbers")
+                throw RequestError.invalid(at, "expected [scale, sum, compensation]: three numbers, the scale 0 or a power of two")
             }
-            parsed.append(CompensatedSum(sum: s, compensation: c))
+            parsed.append(ScaledSum(scale: scale, sum: CompensatedSum(sum: s, compensation: c)))
         }
         (t.analyticSquares, t.numericSquares, t.differenceSquares, t.products, t.floorErrorSquares) = (
             parsed[0], parsed[1], parsed[2], parsed[3], parsed[4]
@@ -102,6 +124,8 @@ enum MergeReader {
         default: throw RequestError.invalid("\(path).worst", "expected an object or null")
         }
         t.maxRelativeError = try number(o, "max_relative_error", path)
+        t.excessRelativeError = try number(o, "excess_relative_error", path)
+        t.distinguishableCount = try integer(o, "distinguishable", path, in: 0...t.comparedCount)
         let kinks = try object(try field(o, "kinks", path), "\(path).kinks")
         try known(kinks, ["count", "subgradient_checked", "examples"], path: "\(path).kinks")
         t.kinkCount = try integer(kinks, "count", "\(path).kinks", in: 0...t.checkedCount)

@@ -5,6 +5,22 @@ import GradCheck
 /// Compensated sums travel as `[sum, compensation]`: JSON numbers are written in their shortest
 /// round-trip form and read back correctly rounded, so every bit of both parts survives.
 enum ShardEncoder {
+    /// The bytes a partial's signature covers: the partial written without its signature. A
+    /// merge re-writes the partial it read, so a client's re-serialisation (key order, number
+    /// spelling) does not matter, and any edit of a value does.
+    static func canonicalBytes(_ partial: ShardPartial) throws(JSONWriteError) -> [UInt8] {
+        var unsigned = partial
+        unsigned.signature = nil
+        var writer = JSONWriter(capacity: 4096)
+        try write(unsigned, to: &writer)
+        return writer.bytes
+    }
+
+    /// The partial's HMAC-SHA256 tag under `key`, hex.
+    static func signature(_ partial: ShardPartial, key: [UInt8]) throws(JSONWriteError) -> String {
+        HMACSHA256.hex(HMACSHA256.hmac(key: key, message: try canonicalBytes(partial)))
+    }
+
     static func write(_ partial: ShardPartial, to writer: inout JSONWriter) throws(JSONWriteError) {
         writer.beginObject()
         writer.member("partial", bool: true)
@@ -34,6 +50,7 @@ enum ShardEncoder {
             try write(tensor, to: &writer)
         }
         writer.endObject()
+        if let signature = partial.signature { writer.member("signature", string: signature) }
         writer.endObject()
     }
 
@@ -52,20 +69,23 @@ enum ShardEncoder {
         for (name, sum) in sums(of: t) {
             writer.key(name)
             writer.beginArray()
-            try writer.number(sum.parts.sum)
-            try writer.number(sum.parts.compensation)
+            try writer.number(sum.scale)
+            try writer.number(sum.sum.parts.sum)
+            try writer.number(sum.sum.parts.compensation)
             writer.endArray()
         }
         writer.endObject()
         try ReportEncoder.writeWorst(t.worst, to: &writer)
         try writer.member("max_relative_error", number: t.maxRelativeError)
+        try writer.member("excess_relative_error", number: t.excessRelativeError)
+        writer.member("distinguishable", integer: t.distinguishableCount)
         ReportEncoder.writeKinks(count: t.kinkCount, subgradientChecked: t.subgradientCount, examples: t.kinkExamples, to: &writer)
         writer.endObject()
     }
 
     static let sumNames = ["analytic_squares", "numeric_squares", "difference_squares", "products", "floor_error_squares"]
 
-    private static func sums(of t: TensorPartial) -> [(String, CompensatedSum)] {
+    private static func sums(of t: TensorPartial) -> [(String, ScaledSum)] {
         Array(zip(sumNames, [t.analyticSquares, t.numericSquares, t.differenceSquares, t.products, t.floorErrorSquares]))
     }
 }

@@ -84,6 +84,54 @@ import Testing
         }
     }
 
+    /// Entries whose squares underflow (1e-165: squares 1e-330) or overflow (1e160: squares
+    /// 1e320) in a plain sum: the merge still equals the unsharded check, for 3 and 7 shards.
+    @Test(arguments: [1e-160, 1e-165, 1e150, 1e160])
+    func mergeEqualsUnshardedAtExtremeScales(scale: Double) throws {
+        let p = TestProblem.random(widths: [4, 5, 3, 1], m: 6, activation: .tanh, output: .sigmoid, lambd: 0, seed: 23)
+        let truth = p.network.gradients(inputs: p.x, labels: p.y).gradients
+        let checker = GradientChecker(engine: FastEngine(threads: 2))
+        var network = p.network
+        var x = p.x
+        var gradients = truth
+        if scale < 1 {
+            // Inputs of `scale`: dW1 is about `scale` too, and the caller's dW1 is twice it.
+            x.values = x.values.map { $0 * scale }
+            gradients = network.gradients(inputs: x, labels: p.y).gradients
+            let w1 = ParameterID(layer: 1, kind: .weight)
+            gradients.tensors[w1]!.values = gradients.tensors[w1]!.values.map { 2 * $0 }
+        } else {
+            // The caller's gradients are `scale` times too large (each entry near `scale`).
+            for id in network.parameterIDs { gradients.tensors[id]!.values = truth.tensors[id]!.values.map { $0 * scale } }
+        }
+        network.lambd = 0
+        let whole = checker.check(network, inputs: x, labels: p.y, gradients: gradients)
+        // Tiny: dW1 is wrong on its own scale (the whole difference barely moves); huge: all wrong.
+        #expect(!whole.passed && whole.difference.isFinite, "\(whole.difference)")
+        #expect(scale < 1 ? whole.failedParameters == ["W1"] : whole.failedParameters.count == 6, "\(whole.failedParameters)")
+        for n in [3, 7] {
+            let partials = try (0..<n).map {
+                try checker.checkShard(network, inputs: x, labels: p.y, gradients: gradients, shard: ShardSpec(index: $0, count: n))
+            }
+            let merged = try GradientChecker.merge(partials.shuffled())
+            Self.expectSame(merged, whole, "scale \(scale) n=\(n)")
+        }
+    }
+
+    @Test func scaledSumsNeitherUnderflowNorOverflow() {
+        for (value, count) in [(1e-300, 1000), (1e300, 1000), (3.0, 7)] {
+            var sum = ScaledSum()
+            for _ in 0..<count { sum.add(value, times: value) }
+            let expected = value * Double(count).squareRoot()
+            #expect(abs(sum.root - expected) <= 1e-14 * expected, "\(value): \(sum.root) vs \(expected)")
+            var halves = ScaledSum()
+            var other = ScaledSum()
+            for k in 0..<count { k % 2 == 0 ? halves.add(value, times: value) : other.add(value / 1e100, times: value / 1e100) }
+            halves.add(other)
+            #expect(halves.scale > 0 && halves.root.isFinite && halves.root > 0)
+        }
+    }
+
     @Test func complexStepShardsCarryTheUnshardedNotes() throws {
         // The pre-flight loss note judges the central step even when complex-step's tiny h is
         // asked for; a shard once judged h itself and added a note the unsharded check had not.

@@ -1,0 +1,35 @@
+import Testing
+
+@testable import GradCheckService
+
+/// SHA-256 against FIPS 180-4's examples and HMAC-SHA256 against RFC 4231's test cases.
+@Suite struct HMACSHA256Tests {
+    @Test func sha256MatchesTheStandardsExamples() {
+        #expect(HMACSHA256.hex(HMACSHA256.sha256([])) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(HMACSHA256.hex(HMACSHA256.sha256(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            HMACSHA256.hex(HMACSHA256.sha256(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)))
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+
+    @Test func hmacMatchesRFC4231() {
+        #expect(
+            HMACSHA256.hex(HMACSHA256.hmac(key: [UInt8](repeating: 0x0b, count: 20), message: Array("Hi There".utf8)))
+                == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
+        #expect(
+            HMACSHA256.hex(HMACSHA256.hmac(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8)))
+                == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        #expect(
+            HMACSHA256.hex(
+                HMACSHA256.hmac(
+                    key: [UInt8](repeating: 0xaa, count: 131), message: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8)
+                ))
+                == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
+    }
+
+    @Test func tagsCompareWhole() {
+        #expect(HMACSHA256.equalInConstantTime("ab12", "ab12"))
+        #expect(!HMACSHA256.equalInConstantTime("ab12", "ab13"))
+        #expect(!HMACSHA256.equalInConstantTime("ab12", "ab1"))
+    }
+}
