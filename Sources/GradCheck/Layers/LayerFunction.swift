@@ -36,6 +36,16 @@ public protocol LayerFunction: Sendable {
 
     /// About how many floating-point operations one forward pass takes (for pricing a check).
     func forwardOperations(_ inputs: LayerInputs) -> Double
+    /// The outputs after entries `entries` of argument `name` moved by `deltas` (each entry's
+    /// displaced value minus its original), given `inputs` (already displaced) and `cached`, the
+    /// outputs at the undisplaced arguments (a network caches the first output only, the one it
+    /// feeds on: a layer with several outputs keeps the default). A layer that knows which slice of its outputs such a
+    /// coordinate reaches recomputes or updates only that slice (a conv weight of filter f: that
+    /// filter's outputs); the default reruns `forward`. Equal to `forward(inputs)` up to rounding.
+    func forward(_ inputs: LayerInputs, displacing name: String, entries: [Int], by deltas: [Double], from cached: [Tensor])
+        -> [Tensor]
+    /// About how many operations `forward(_:displacing:...)` takes for one entry of `name`.
+    func displacedOperations(_ inputs: LayerInputs, displacing name: String) -> Double
     /// Groups of entries of an input whose gradients are only determined jointly at this point
     /// (a max-pool window with tied maxima: any split of the upstream among them is a subgradient
     /// of max, but the shares must sum to it): flat indices into the input, by input name.
@@ -51,6 +61,12 @@ extension LayerFunction {
     public var isLoss: Bool { upstreamNames.isEmpty }
     public func tiedGroups(_ inputs: LayerInputs) -> [String: [[Int]]] { [:] }
     public var slips: [LayerSlip] { [] }
+
+    public func forward(
+        _ inputs: LayerInputs, displacing name: String, entries: [Int], by deltas: [Double], from cached: [Tensor]
+    ) -> [Tensor] { forward(inputs) }
+
+    public func displacedOperations(_ inputs: LayerInputs, displacing name: String) -> Double { forwardOperations(inputs) }
 
     /// Elementwise work by default: each input and output entry touched a few times.
     public func forwardOperations(_ inputs: LayerInputs) -> Double {

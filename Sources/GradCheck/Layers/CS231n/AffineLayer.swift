@@ -40,6 +40,43 @@ public struct AffineLayer: LayerFunction {
         return [Tensor(shape: [n, m], values: out)]
     }
 
+    /// out = x2 @ w + b is linear in each argument, so a displaced entry adds its delta times what
+    /// it multiplies to the outputs it reaches: w[d, m] adds delta x2[:, d] to column m, b[m] adds
+    /// delta to column m, x2[n, d] adds delta w[d, :] to row n. Equal to `forward` up to rounding.
+    public func forward(
+        _ inputs: LayerInputs, displacing name: String, entries: [Int], by deltas: [Double], from cached: [Tensor]
+    ) -> [Tensor] {
+        let (n, d, m) = sizes(inputs)
+        var out = cached[0]
+        switch name {
+        case "w":
+            let x = inputs["x"]!.values
+            for (entry, delta) in zip(entries, deltas) {
+                let (row, column) = entry.quotientAndRemainder(dividingBy: m)
+                for example in 0..<n { out.values[example * m + column] += delta * x[example * d + row] }
+            }
+        case "b":
+            for (column, delta) in zip(entries, deltas) {
+                for example in 0..<n { out.values[example * m + column] += delta }
+            }
+        case "x":
+            let w = inputs["w"]!.values
+            for (entry, delta) in zip(entries, deltas) {
+                let (example, row) = entry.quotientAndRemainder(dividingBy: d)
+                for column in 0..<m { out.values[example * m + column] += delta * w[row * m + column] }
+            }
+        default:
+            return forward(inputs)
+        }
+        return [out]
+    }
+
+    /// A column or a row of updates, plus the copy of the output.
+    public func displacedOperations(_ inputs: LayerInputs, displacing name: String) -> Double {
+        let (n, _, m) = sizes(inputs)
+        return Double(n * m) + 2 * Double(name == "x" ? m : n)
+    }
+
     public func backward(_ inputs: LayerInputs, upstream: [Tensor]) -> [String: Tensor] {
         let (n, d, m) = sizes(inputs)
         let x = inputs["x"]!
