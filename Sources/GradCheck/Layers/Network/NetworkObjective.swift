@@ -45,37 +45,39 @@ public struct NetworkObjective: CheckedFunction {
     /// The loss's scale: its value and the L2 term (a loss adds up terms of about its own size).
     public func value() -> (f: Double, scale: Double) { (base, abs(base) + network.regularisation) }
 
-    /// Each thread keeps every layer's arguments (parameters and cached input) in one dictionary
-    /// per layer, displaced in place and restored exactly, so an evaluation copies no dictionary.
-    /// Layer k answers its displaced output from its cached one (`forward(_:displacing:...)`:
-    /// one conv filter, one affine column), and layers k+1..L rerun on what changed.
+    /// Each thread keeps every layer's arguments (parameters and cached input) and the loss's in
+    /// one dictionary each, displaced in place and restored exactly, so an evaluation copies no
+    /// dictionary. Layer k answers its displaced output from its cached one
+    /// (`forward(_:displacing:...)`: one conv filter, one affine column), and layers k+1..L rerun
+    /// on what changed.
     public func makeEvaluator() -> DisplacedValue {
         let network = network
         let cached = cached
         let order = order
         let regularisation = network.regularisation
         let layers = network.layers
+        let outputs = layers.indices.map { [cached[$0 + 1]] }
+        let names = order.map { $0.param ?? layers[$0.layer].function.dataInput! }
+        let regularised = order.map { $0.param.map(LayerNetwork.regularised.contains) ?? false }
         var arguments = layers.indices.map { network.arguments(of: $0, input: cached[$0]) }
+        var lossArguments = network.lossInputs
+        var originals: [Double] = []
+        var deltas: [Double] = []
         return { tensor, entries, delta in
-            let coordinate = order[tensor]
-            let k = coordinate.layer
-            let function = layers[k].function
-            let name = coordinate.param ?? function.dataInput!
-            let regularised = coordinate.param.map { LayerNetwork.regularised.contains($0) } ?? false
+            let k = order[tensor].layer
+            let name = names[tensor]
             var change = 0.0
-            var originals: [Double] = []
-            var deltas: [Double] = []
-            originals.reserveCapacity(entries.count)
-            deltas.reserveCapacity(entries.count)
+            originals.removeAll(keepingCapacity: true)
+            deltas.removeAll(keepingCapacity: true)
             for i in entries {
                 let old = arguments[k][name]!.values[i]
                 let new = old + delta
                 originals.append(old)
                 deltas.append(new - old)
                 arguments[k][name]!.values[i] = new
-                if regularised { change += new * new - old * old }
+                if regularised[tensor] { change += new * new - old * old }
             }
-            var a = function.forward(arguments[k], displacing: name, entries: entries, by: deltas, from: [cached[k + 1]])[0]
+            var a = layers[k].function.forward(arguments[k], displacing: name, entries: entries, by: deltas, from: outputs[k])[0]
             for (i, old) in zip(entries, originals) { arguments[k][name]!.values[i] = old }
             for j in (k + 1)..<layers.count {
                 guard let data = layers[j].function.dataInput else { continue }
@@ -83,7 +85,8 @@ public struct NetworkObjective: CheckedFunction {
                 a = layers[j].function.forward(arguments[j])[0]
                 arguments[j][data] = cached[j]
             }
-            return network.lossValue(scores: a) + regularisation + 0.5 * network.reg * change
+            lossArguments["x"] = a
+            return network.loss.forward(lossArguments)[0].values[0] + regularisation + 0.5 * network.reg * change
         }
     }
 
