@@ -18,10 +18,13 @@ import Testing
         return zip(a.values, b.values).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
     }
 
-    /// Every entry of every argument in `names`, displaced by `delta`: the hook against `forward`.
+    /// Every entry of every argument in `names`, displaced by `delta`: the hook against `forward`
+    /// (and the cached output plus the changes it reports against `forward`, to 1e-12: a change is
+    /// a difference of two doubles, so adding it back may round).
     static func largestGap(_ layer: any LayerFunction, _ inputs: LayerInputs, names: [String], delta: Double) -> Double {
         let cached = layer.forward(inputs)
         var largest = 0.0
+        var reported = 0.0
         for name in names {
             for i in 0..<inputs[name]!.count {
                 var displaced = inputs
@@ -30,9 +33,16 @@ import Testing
                 let fast = layer.forward(
                     displaced, displacing: name, entries: [i], by: [displaced[name]!.values[i] - old], from: cached)
                 let plain = layer.forward(displaced)
-                largest = max(largest, gap(fast[0], plain[0]))
+                largest = max(largest, gap(fast.outputs[0], plain[0]))
+                // The entries said to change are all that changed, by what is said.
+                if let changed = fast.changed {
+                    var expected = cached[0]
+                    for (i, delta) in zip(changed, fast.deltas) { expected.values[i] += delta }
+                    reported = max(reported, gap(expected, plain[0]))
+                }
             }
         }
+        #expect(reported < 1e-12)
         return largest
     }
 
@@ -55,7 +65,8 @@ import Testing
         let fast = conv.forward(
             displaced, displacing: "w", entries: entries, by: entries.map { displaced["w"]!.values[$0] - inputs["w"]!.values[$0] },
             from: conv.forward(inputs))
-        #expect(fast[0] == conv.forward(displaced)[0])
+        #expect(fast.outputs[0] == conv.forward(displaced)[0])
+        #expect(fast.changed == Array(0..<150))  // every filter's 25 outputs, both examples
     }
 
     @Test func affineColumnAndRowUpdatesMatchTheForward() {
@@ -65,6 +76,16 @@ import Testing
         ]
         #expect(Self.largestGap(affine, inputs, names: ["w", "b", "x"], delta: 1e-7) < 1e-12)
         #expect(Self.largestGap(affine, inputs, names: ["w", "b", "x"], delta: -0.25) < 1e-12)
+    }
+
+    @Test func reluAndMaxPoolRedoOnlyTheDisplacedEntriesAndWindows() {
+        let x: LayerInputs = ["x": Self.random([2, 2, 5, 7], seed: 21)]
+        #expect(Self.largestGap(ElementwiseLayer(.relu), x, names: ["x"], delta: 0.7) == 0)
+        #expect(Self.largestGap(ElementwiseLayer(.tanh), x, names: ["x"], delta: -0.3) == 0)
+        // Non-overlapping, overlapping, and floored (dlai) windows that leave a row and column unread.
+        #expect(Self.largestGap(MaxPoolLayer(poolHeight: 2, poolWidth: 2, stride: 2, floorsOutput: true), x, names: ["x"], delta: 2) == 0)
+        #expect(Self.largestGap(MaxPoolLayer(poolHeight: 3, poolWidth: 2, stride: 1), x, names: ["x"], delta: 2) == 0)
+        #expect(Self.largestGap(MaxPoolLayer(poolHeight: 2, poolWidth: 3, stride: 2, floorsOutput: true), x, names: ["x"], delta: -2) == 0)
     }
 
     static let network = LayerNetwork(

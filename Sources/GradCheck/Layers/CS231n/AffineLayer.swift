@@ -45,30 +45,42 @@ public struct AffineLayer: LayerFunction {
     /// delta to column m, x2[n, d] adds delta w[d, :] to row n. Equal to `forward` up to rounding.
     public func forward(
         _ inputs: LayerInputs, displacing name: String, entries: [Int], by deltas: [Double], from cached: [Tensor]
-    ) -> [Tensor] {
+    ) -> DisplacedOutput {
         let (n, d, m) = sizes(inputs)
         var out = cached[0]
         switch name {
-        case "w":
+        case "w", "b":
             let x = inputs["x"]!.values
+            var columns: [Int] = []
+            columns.reserveCapacity(entries.count)
             for (entry, delta) in zip(entries, deltas) {
-                let (row, column) = entry.quotientAndRemainder(dividingBy: m)
-                for example in 0..<n { out.values[example * m + column] += delta * x[example * d + row] }
+                let (row, column) = name == "w" ? entry.quotientAndRemainder(dividingBy: m) : (0, entry)
+                for example in 0..<n { out.values[example * m + column] += name == "w" ? delta * x[example * d + row] : delta }
+                columns.append(column)
             }
-        case "b":
-            for (column, delta) in zip(entries, deltas) {
-                for example in 0..<n { out.values[example * m + column] += delta }
+            let distinct = columns.count == 1 ? columns : Array(Set(columns)).sorted()
+            var changed: [Int] = []
+            changed.reserveCapacity(distinct.count * n)
+            for column in distinct {
+                for example in 0..<n { changed.append(example * m + column) }
             }
+            return DisplacedOutput(out, changedAt: changed, from: cached[0])
         case "x":
             let w = inputs["w"]!.values
-            for (entry, delta) in zip(entries, deltas) {
-                let (example, row) = entry.quotientAndRemainder(dividingBy: d)
-                for column in 0..<m { out.values[example * m + column] += delta * w[row * m + column] }
+            out.values.withUnsafeMutableBufferPointer { target in
+                w.withUnsafeBufferPointer { weights in
+                    for (entry, delta) in zip(entries, deltas) {
+                        let (example, row) = entry.quotientAndRemainder(dividingBy: d)
+                        let to = target.baseAddress! + example * m
+                        let from = weights.baseAddress! + row * m
+                        for column in 0..<m { to[column] += delta * from[column] }
+                    }
+                }
             }
+            return DisplacedOutput(outputs: [out])
         default:
-            return forward(inputs)
+            return DisplacedOutput(outputs: forward(inputs))
         }
-        return [out]
     }
 
     /// A column or a row of updates, plus the copy of the output.

@@ -80,24 +80,30 @@ public struct ConvLayer: LayerFunction {
     /// same sums in the same order, so bit for bit what `forward` gives) and spliced into `cached`.
     public func forward(
         _ inputs: LayerInputs, displacing name: String, entries: [Int], by deltas: [Double], from cached: [Tensor]
-    ) -> [Tensor] {
-        guard name == "w" || name == "b", let first = entries.min(), let last = entries.max() else { return forward(inputs) }
+    ) -> DisplacedOutput {
+        guard name == "w" || name == "b", let first = entries.min(), let last = entries.max() else {
+            return DisplacedOutput(outputs: forward(inputs))
+        }
         let w = inputs["w"]!.shape
         let perFilter = name == "w" ? w[1] * w[2] * w[3] : 1
         let filters = (first / perFilter)..<(last / perFilter + 1)
         let slice = forward(inputs, filters: filters)
         var out = cached[0]
         let (n, f, plane) = (out.shape[0], out.shape[1], out.shape[2] * out.shape[3])
+        var changed: [Int] = []
+        changed.reserveCapacity(n * filters.count * plane)
         let width = filters.count * plane
         out.values.withUnsafeMutableBufferPointer { target in
             slice.values.withUnsafeBufferPointer { source in
                 for example in 0..<n {
                     let to = target.baseAddress! + (example * f + filters.lowerBound) * plane
                     to.update(from: source.baseAddress! + example * width, count: width)
+                    let start = (example * f + filters.lowerBound) * plane
+                    changed.append(contentsOf: start..<(start + width))
                 }
             }
         }
-        return [out]
+        return DisplacedOutput(out, changedAt: changed, from: cached[0])
     }
 
     /// One filter's share of the forward (and the padded copy of x), plus the copy of the output.

@@ -48,8 +48,9 @@ public struct NetworkObjective: CheckedFunction {
     /// Each thread keeps every layer's arguments (parameters and cached input) and the loss's in
     /// one dictionary each, displaced in place and restored exactly, so an evaluation copies no
     /// dictionary. Layer k answers its displaced output from its cached one
-    /// (`forward(_:displacing:...)`: one conv filter, one affine column), and layers k+1..L rerun
-    /// on what changed.
+    /// (`forward(_:displacing:...)`: one conv filter, one affine column), and each later layer
+    /// does the same from the entries of its input that changed while they are known (relu on
+    /// them, max pool on their windows, affine adding their rows), rerunning otherwise.
     public func makeEvaluator() -> DisplacedValue {
         let network = network
         let cached = cached
@@ -77,14 +78,19 @@ public struct NetworkObjective: CheckedFunction {
                 arguments[k][name]!.values[i] = new
                 if regularised[tensor] { change += new * new - old * old }
             }
-            var a = layers[k].function.forward(arguments[k], displacing: name, entries: entries, by: deltas, from: outputs[k])[0]
+            var step = layers[k].function.forward(arguments[k], displacing: name, entries: entries, by: deltas, from: outputs[k])
             for (i, old) in zip(entries, originals) { arguments[k][name]!.values[i] = old }
             for j in (k + 1)..<layers.count {
                 guard let data = layers[j].function.dataInput else { continue }
-                arguments[j][data] = a
-                a = layers[j].function.forward(arguments[j])[0]
+                arguments[j][data] = step.outputs[0]
+                if let changed = step.changed {
+                    step = layers[j].function.forward(arguments[j], displacing: data, entries: changed, by: step.deltas, from: outputs[j])
+                } else {
+                    step = DisplacedOutput(outputs: layers[j].function.forward(arguments[j]))
+                }
                 arguments[j][data] = cached[j]
             }
+            let a = step.outputs[0]
             lossArguments["x"] = a
             return network.loss.forward(lossArguments)[0].values[0] + regularisation + 0.5 * network.reg * change
         }
