@@ -36,6 +36,19 @@ public protocol LayerFunction: Sendable {
 
     /// About how many floating-point operations one forward pass takes (for pricing a check).
     func forwardOperations(_ inputs: LayerInputs) -> Double
+    /// The outputs after entries `entries` of argument `name` moved by `deltas` (each entry's
+    /// displaced value minus its original), given `inputs` (already displaced) and `cached`, the
+    /// outputs at the undisplaced arguments (a network caches the first output only, the one it
+    /// feeds on: a layer with several outputs keeps the default). A layer that knows which slice of
+    /// its outputs such a coordinate reaches recomputes or updates only that slice (a conv weight
+    /// of filter f: that filter's outputs) and says which entries of its first output changed, so
+    /// that the next layer, displaced at those entries of its data input, can do the same; the
+    /// default reruns `forward` (any entry may have changed). Equal to `forward(inputs)` up to
+    /// rounding.
+    func forward(_ inputs: LayerInputs, displacing name: String, entries: [Int], by deltas: [Double], from cached: [Tensor])
+        -> DisplacedOutput
+    /// About how many operations `forward(_:displacing:...)` takes for one entry of `name`.
+    func displacedOperations(_ inputs: LayerInputs, displacing name: String) -> Double
     /// Groups of entries of an input whose gradients are only determined jointly at this point
     /// (a max-pool window with tied maxima: any split of the upstream among them is a subgradient
     /// of max, but the shares must sum to it): flat indices into the input, by input name.
@@ -52,6 +65,12 @@ extension LayerFunction {
     public func tiedGroups(_ inputs: LayerInputs) -> [String: [[Int]]] { [:] }
     public var slips: [LayerSlip] { [] }
 
+    public func forward(
+        _ inputs: LayerInputs, displacing name: String, entries: [Int], by deltas: [Double], from cached: [Tensor]
+    ) -> DisplacedOutput { DisplacedOutput(outputs: forward(inputs)) }
+
+    public func displacedOperations(_ inputs: LayerInputs, displacing name: String) -> Double { forwardOperations(inputs) }
+
     /// Elementwise work by default: each input and output entry touched a few times.
     public func forwardOperations(_ inputs: LayerInputs) -> Double {
         4 * Double(inputs.values.reduce(0) { $0 + $1.count })
@@ -63,6 +82,26 @@ extension LayerFunction {
     /// The gradient name of an input (`x` -> `dx`), if the backward returns one.
     public func gradientName(of input: String) -> String? {
         gradientInputs.first { $0.input == input }?.gradient
+    }
+}
+
+/// What a displaced forward answers: the outputs and, when the layer knows them, the entries of
+/// the first output that changed with their changes (new value minus cached), in the form the next
+/// layer's displaced forward takes; `changed` nil when any entry may have changed.
+public struct DisplacedOutput: Sendable {
+    public var outputs: [Tensor]
+    public var changed: [Int]?
+    public var deltas: [Double]
+
+    public init(outputs: [Tensor], changed: [Int]? = nil, deltas: [Double] = []) {
+        self.outputs = outputs
+        self.changed = changed
+        self.deltas = deltas
+    }
+
+    /// `output` (the new first output) where only `entries` may differ from `cached`.
+    public init(_ output: Tensor, changedAt entries: [Int], from cached: Tensor) {
+        self.init(outputs: [output], changed: entries, deltas: entries.map { output.values[$0] - cached.values[$0] })
     }
 }
 

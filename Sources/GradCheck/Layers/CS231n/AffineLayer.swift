@@ -40,6 +40,55 @@ public struct AffineLayer: LayerFunction {
         return [Tensor(shape: [n, m], values: out)]
     }
 
+    /// out = x2 @ w + b is linear in each argument, so a displaced entry adds its delta times what
+    /// it multiplies to the outputs it reaches: w[d, m] adds delta x2[:, d] to column m, b[m] adds
+    /// delta to column m, x2[n, d] adds delta w[d, :] to row n. Equal to `forward` up to rounding.
+    public func forward(
+        _ inputs: LayerInputs, displacing name: String, entries: [Int], by deltas: [Double], from cached: [Tensor]
+    ) -> DisplacedOutput {
+        let (n, d, m) = sizes(inputs)
+        var out = cached[0]
+        switch name {
+        case "w", "b":
+            let x = inputs["x"]!.values
+            var columns: [Int] = []
+            columns.reserveCapacity(entries.count)
+            for (entry, delta) in zip(entries, deltas) {
+                let (row, column) = name == "w" ? entry.quotientAndRemainder(dividingBy: m) : (0, entry)
+                for example in 0..<n { out.values[example * m + column] += name == "w" ? delta * x[example * d + row] : delta }
+                columns.append(column)
+            }
+            let distinct = columns.count == 1 ? columns : Array(Set(columns)).sorted()
+            var changed: [Int] = []
+            changed.reserveCapacity(distinct.count * n)
+            for column in distinct {
+                for example in 0..<n { changed.append(example * m + column) }
+            }
+            return DisplacedOutput(out, changedAt: changed, from: cached[0])
+        case "x":
+            let w = inputs["w"]!.values
+            out.values.withUnsafeMutableBufferPointer { target in
+                w.withUnsafeBufferPointer { weights in
+                    for (entry, delta) in zip(entries, deltas) {
+                        let (example, row) = entry.quotientAndRemainder(dividingBy: d)
+                        let to = target.baseAddress! + example * m
+                        let from = weights.baseAddress! + row * m
+                        for column in 0..<m { to[column] += delta * from[column] }
+                    }
+                }
+            }
+            return DisplacedOutput(outputs: [out])
+        default:
+            return DisplacedOutput(outputs: forward(inputs))
+        }
+    }
+
+    /// A column or a row of updates, plus the copy of the output.
+    public func displacedOperations(_ inputs: LayerInputs, displacing name: String) -> Double {
+        let (n, _, m) = sizes(inputs)
+        return Double(n * m) + 2 * Double(name == "x" ? m : n)
+    }
+
     public func backward(_ inputs: LayerInputs, upstream: [Tensor]) -> [String: Tensor] {
         let (n, d, m) = sizes(inputs)
         let x = inputs["x"]!

@@ -86,6 +86,44 @@ public struct ConvLayer: LayerFunction {
         return Tensor(shape: [g.n, filters.count, g.ho, g.wo], values: values)
     }
 
+    /// A displaced w[f, ...] or b[f] changes out[:, f] alone: those outputs are recomputed (with the
+    /// same sums in the same order, so bit for bit what `forward` gives) and spliced into `cached`.
+    public func forward(
+        _ inputs: LayerInputs, displacing name: String, entries: [Int], by deltas: [Double], from cached: [Tensor]
+    ) -> DisplacedOutput {
+        guard name == "w" || name == "b", let first = entries.min(), let last = entries.max() else {
+            return DisplacedOutput(outputs: forward(inputs))
+        }
+        let w = inputs["w"]!.shape
+        let perFilter = name == "w" ? w[1] * w[2] * w[3] : 1
+        let filters = (first / perFilter)..<(last / perFilter + 1)
+        let slice = forward(inputs, filters: filters)
+        var out = cached[0]
+        let (n, f, plane) = (out.shape[0], out.shape[1], out.shape[2] * out.shape[3])
+        var changed: [Int] = []
+        changed.reserveCapacity(n * filters.count * plane)
+        let width = filters.count * plane
+        out.values.withUnsafeMutableBufferPointer { target in
+            slice.values.withUnsafeBufferPointer { source in
+                for example in 0..<n {
+                    let to = target.baseAddress! + (example * f + filters.lowerBound) * plane
+                    to.update(from: source.baseAddress! + example * width, count: width)
+                    let start = (example * f + filters.lowerBound) * plane
+                    changed.append(contentsOf: start..<(start + width))
+                }
+            }
+        }
+        return DisplacedOutput(out, changedAt: changed, from: cached[0])
+    }
+
+    /// One filter's share of the forward (and the padded copy of x), plus the copy of the output.
+    public func displacedOperations(_ inputs: LayerInputs, displacing name: String) -> Double {
+        guard name == "w" || name == "b" else { return forwardOperations(inputs) }
+        let g = geometry(inputs)
+        return 2 * Double(g.n) * Double(g.ho * g.wo) * Double(g.c * g.hh * g.ww) + Double(g.n * g.c * g.hp * g.wp)
+            + Double(g.n * g.f * g.ho * g.wo)
+    }
+
     public func backward(_ inputs: LayerInputs, upstream: [Tensor]) -> [String: Tensor] {
         let g = geometry(inputs)
         let dout = upstream[0].values

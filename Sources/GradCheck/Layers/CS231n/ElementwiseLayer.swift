@@ -50,6 +50,20 @@ public struct ElementwiseLayer: LayerFunction {
         return [Tensor(shape: x.shape, values: x.values.map(value))]
     }
 
+    /// Entry by entry: only the displaced entries' outputs change (bit for bit `forward`'s).
+    public func forward(
+        _ inputs: LayerInputs, displacing name: String, entries: [Int], by deltas: [Double], from cached: [Tensor]
+    ) -> DisplacedOutput {
+        let x = inputs["x"]!.values
+        var out = cached[0]
+        for i in entries { out.values[i] = value(x[i]) }
+        return DisplacedOutput(out, changedAt: entries, from: cached[0])
+    }
+
+    public func displacedOperations(_ inputs: LayerInputs, displacing name: String) -> Double {
+        Double(inputs["x"]!.count) + 4
+    }
+
     public func backward(_ inputs: LayerInputs, upstream: [Tensor]) -> [String: Tensor] {
         let x = inputs["x"]!
         return ["dx": Tensor(shape: x.shape, values: zip(upstream[0].values, x.values).map { $0 * derivative($1) })]

@@ -51,6 +51,51 @@ public struct MaxPoolLayer: LayerFunction {
         return [Tensor(shape: g.outputShape, values: out)]
     }
 
+    /// Only the windows holding a displaced entry are taken again (the same maximum `forward`
+    /// takes, bit for bit), and only their outputs are said to change.
+    public func forward(
+        _ inputs: LayerInputs, displacing name: String, entries: [Int], by deltas: [Double], from cached: [Tensor]
+    ) -> DisplacedOutput {
+        let g = geometry(inputs)
+        let x = inputs["x"]!.values
+        var windows: [Int] = []
+        for entry in entries {
+            let (plane, offset) = entry.quotientAndRemainder(dividingBy: g.h * g.w)
+            let (row, column) = offset.quotientAndRemainder(dividingBy: g.w)
+            // Windows oh with oh s <= row < oh s + ph, likewise along the width.
+            let (top, bottom) = (max(0, (row - g.ph + g.stride) / g.stride), min(g.ho - 1, row / g.stride))
+            let (left, right) = (max(0, (column - g.pw + g.stride) / g.stride), min(g.wo - 1, column / g.stride))
+            guard top <= bottom, left <= right else { continue }  // a row or column no window reads
+            for oh in top...bottom where oh * g.stride + g.ph > row {
+                for ow in left...right where ow * g.stride + g.pw > column { windows.append((plane * g.ho + oh) * g.wo + ow) }
+            }
+        }
+        windows.sort()
+        var unique = 0
+        for o in windows where unique == 0 || windows[unique - 1] != o {
+            windows[unique] = o
+            unique += 1
+        }
+        windows.removeLast(windows.count - unique)
+        var out = cached[0]
+        for o in windows {
+            let (plane, offset) = o.quotientAndRemainder(dividingBy: g.ho * g.wo)
+            let (oh, ow) = offset.quotientAndRemainder(dividingBy: g.wo)
+            var best = -Double.infinity
+            for i in 0..<g.ph {
+                let row = (plane * g.h + oh * g.stride + i) * g.w + ow * g.stride
+                for j in 0..<g.pw where x[row + j] > best || x[row + j].isNaN { best = x[row + j] }
+            }
+            out.values[o] = best
+        }
+        return DisplacedOutput(out, changedAt: windows, from: cached[0])
+    }
+
+    public func displacedOperations(_ inputs: LayerInputs, displacing name: String) -> Double {
+        let g = geometry(inputs)
+        return Double(g.n * g.c * g.ho * g.wo) + 4 * Double(g.ph * g.pw)
+    }
+
     /// The first maximum of a window (numpy's argmax: the first in row-major order).
     static func argmax(_ window: [Int], _ x: [Double]) -> Int {
         var best = window[0]

@@ -5,6 +5,7 @@ public struct NetworkObjective: CheckedFunction {
     public let network: LayerNetwork
     /// Which layers' input gradients are checked (by layer index).
     public let checkedInputs: Set<Int>
+    /// The input of every layer (`cached[k]` feeds layer k), then the scores the loss reads.
     let cached: [Tensor]
     let base: Double
 
@@ -22,7 +23,7 @@ public struct NetworkObjective: CheckedFunction {
         self.network = network
         self.checkedInputs = checkedInputs
         let (inputs, scores) = network.activations()
-        cached = inputs
+        cached = inputs + [scores]
         base = network.lossValue(scores: scores) + network.regularisation
         var order: [Coordinate] = []
         for (k, layer) in network.layers.enumerated() {
@@ -44,32 +45,54 @@ public struct NetworkObjective: CheckedFunction {
     /// The loss's scale: its value and the L2 term (a loss adds up terms of about its own size).
     public func value() -> (f: Double, scale: Double) { (base, abs(base) + network.regularisation) }
 
+    /// Each thread keeps every layer's arguments (parameters and cached input) and the loss's in
+    /// one dictionary each, displaced in place and restored exactly, so an evaluation copies no
+    /// dictionary. Layer k answers its displaced output from its cached one
+    /// (`forward(_:displacing:...)`: one conv filter, one affine column), and each later layer
+    /// does the same from the entries of its input that changed while they are known (relu on
+    /// them, max pool on their windows, affine adding their rows), rerunning otherwise.
     public func makeEvaluator() -> DisplacedValue {
         let network = network
         let cached = cached
         let order = order
         let regularisation = network.regularisation
-        var scratch = network.layers.map(\.params)
+        let layers = network.layers
+        let outputs = layers.indices.map { [cached[$0 + 1]] }
+        let names = order.map { $0.param ?? layers[$0.layer].function.dataInput! }
+        let regularised = order.map { $0.param.map(LayerNetwork.regularised.contains) ?? false }
+        var arguments = layers.indices.map { network.arguments(of: $0, input: cached[$0]) }
+        var lossArguments = network.lossInputs
+        var originals: [Double] = []
+        var deltas: [Double] = []
         return { tensor, entries, delta in
-            let coordinate = order[tensor]
-            let k = coordinate.layer
-            guard let param = coordinate.param else {
-                var input = cached[k]
-                for i in entries { input.values[i] += delta }
-                return network.loss(from: k, input: input) + regularisation
-            }
-            // This thread's own copy of the parameters, displaced in place and restored exactly.
+            let k = order[tensor].layer
+            let name = names[tensor]
             var change = 0.0
-            var original: [Double] = []
+            originals.removeAll(keepingCapacity: true)
+            deltas.removeAll(keepingCapacity: true)
             for i in entries {
-                let old = scratch[k][param]!.values[i]
-                original.append(old)
-                scratch[k][param]!.values[i] = old + delta
-                if LayerNetwork.regularised.contains(param) { change += (old + delta) * (old + delta) - old * old }
+                let old = arguments[k][name]!.values[i]
+                let new = old + delta
+                originals.append(old)
+                deltas.append(new - old)
+                arguments[k][name]!.values[i] = new
+                if regularised[tensor] { change += new * new - old * old }
             }
-            let value = network.loss(from: k, input: cached[k], overriding: scratch[k])
-            for (i, old) in zip(entries, original) { scratch[k][param]!.values[i] = old }
-            return value + regularisation + 0.5 * network.reg * change
+            var step = layers[k].function.forward(arguments[k], displacing: name, entries: entries, by: deltas, from: outputs[k])
+            for (i, old) in zip(entries, originals) { arguments[k][name]!.values[i] = old }
+            for j in (k + 1)..<layers.count {
+                guard let data = layers[j].function.dataInput else { continue }
+                arguments[j][data] = step.outputs[0]
+                if let changed = step.changed {
+                    step = layers[j].function.forward(arguments[j], displacing: data, entries: changed, by: step.deltas, from: outputs[j])
+                } else {
+                    step = DisplacedOutput(outputs: layers[j].function.forward(arguments[j]))
+                }
+                arguments[j][data] = cached[j]
+            }
+            let a = step.outputs[0]
+            lossArguments["x"] = a
+            return network.loss.forward(lossArguments)[0].values[0] + regularisation + 0.5 * network.reg * change
         }
     }
 
