@@ -114,6 +114,7 @@ import Testing
         var coordinates: [(gradient: String, shape: [Int])] { fast.coordinates }
         func value() -> (f: Double, scale: Double) { fast.value() }
         func tiedGroups() -> [[[Int]]] { fast.tiedGroups() }
+        var reductionLength: Int { fast.reductionLength }
 
         func makeEvaluator() -> DisplacedValue {
             let fast = fast
