@@ -18,6 +18,8 @@ public struct GradCheckAPI: Sendable {
     public let metrics: ServiceMetrics?
     /// Cores the engine spreads a check over: the deadline allows for them.
     let cores: Int
+    /// Requests refused for memory others hold wait here, one at a time (`admitted`).
+    let admission = AdmissionQueue()
     /// The key the replicas share (`--shard-key-file`): shards sign their partials with it and
     /// the merge refuses a partial whose tag does not verify. Nil: unsigned, and merged answers
     /// say `"verified": false`.
@@ -132,23 +134,25 @@ public struct GradCheckAPI: Sendable {
                         status: 406, detail: ReportFormat.notAcceptableDetail,
                         extensions: [("acceptable", .array(ReportFormat.allCases.map { .string($0.rawValue) }))])))
         }
-        let hold = MemoryHold(budget: memory, bodyBytes: body.count)
         do throws(APIFailure) {
-            let request: ServiceRequest
-            do throws(RequestError) { request = try RequestReader.read(body, memory: hold.allowance(for: "reading the JSON body")) } catch {
-                throw hold.refusal ?? .request(error)
-            }
-            switch request {
-            case let .scalar(scalar):
-                defer { hold.releaseAll() }
-                return .answered(try check(scalar, format: format))
-            case let .network(request):
-                return .check(try prepare(request, format: format, hold: hold, isCancelled: isCancelled))
-            case .layer, .layerNetwork:
-                return .check(PreparedCheck(hold: hold, work: .layers(try prepareLayerCheck(request, format: format, hold: hold))))
+            return try admitted(bodyBytes: body.count) { hold throws(APIFailure) in
+                let request: ServiceRequest
+                do throws(RequestError) {
+                    request = try RequestReader.read(body, memory: hold.allowance(for: "reading the JSON body"))
+                } catch {
+                    throw hold.refusal ?? .request(error)
+                }
+                switch request {
+                case let .scalar(scalar):
+                    defer { hold.releaseAll() }
+                    return .answered(try check(scalar, format: format))
+                case let .network(request):
+                    return .check(try prepare(request, format: format, hold: hold, isCancelled: isCancelled))
+                case .layer, .layerNetwork:
+                    return .check(PreparedCheck(hold: hold, work: .layers(try prepareLayerCheck(request, format: format, hold: hold))))
+                }
             }
         } catch {
-            hold.releaseAll()
             return .answered(error.response)
         }
     }
@@ -390,10 +394,47 @@ public struct GradCheckAPI: Sendable {
     /// and turns a failure into its problem response: the one place endpoints' errors are answered.
     /// `bodyBytes`: the body the server already holds in the budget for this request.
     private func answer(bodyBytes: Int, _ work: (MemoryHold) throws(APIFailure) -> APIResponse) -> APIResponse {
-        let hold = MemoryHold(budget: memory, bodyBytes: bodyBytes)
-        defer { hold.releaseAll() }
-        do { return try work(hold) } catch { return error.response }
+        do {
+            return try admitted(bodyBytes: bodyBytes) { hold throws(APIFailure) in
+                defer { hold.releaseAll() }
+                return try work(hold)
+            }
+        } catch { return error.response }
     }
+
+    /// Runs `work` with a fresh memory hold (which it keeps or releases; on a failure it is
+    /// released here). When the work is refused because other requests hold the memory now (the
+    /// 503 case) although the request fits the budget alone, it queues instead of failing: it
+    /// gives back everything it reserved, waits its turn (one queued request at a time, so a
+    /// burst admits what fits instead of each request holding part of the budget and all
+    /// failing), waits for room for what it was refused, and runs once more. It answers 503 when
+    /// its turn or the room does not come within `admissionWait`.
+    private func admitted<Result>(bodyBytes: Int, _ work: (MemoryHold) throws(APIFailure) -> Result) throws(APIFailure) -> Result {
+        let refusal: APIFailure
+        let first = MemoryHold(budget: memory, bodyBytes: bodyBytes)
+        do throws(APIFailure) { return try work(first) } catch {
+            first.releaseAll()
+            refusal = error
+        }
+        guard case let .memoryBusy(needed, _) = refusal else { throw refusal }
+        let deadline = DispatchTime.now() + .milliseconds(Int(Self.admissionWait * 1000))
+        guard admission.queue.wait(timeout: deadline) == .success else { throw refusal }
+        defer { admission.queue.signal() }
+        // Polled: releases come from every request's own thread, and the wait is bounded.
+        while Double(memory.limit - memory.reservedBytes) < needed {
+            guard DispatchTime.now() < deadline else { throw refusal }
+            usleep(2000)
+        }
+        let hold = MemoryHold(budget: memory, bodyBytes: bodyBytes)
+        do throws(APIFailure) { return try work(hold) } catch {
+            hold.releaseAll()
+            throw error
+        }
+    }
+
+    /// The longest a request refused for memory others hold waits for its turn and its room, in
+    /// seconds, before it is answered 503 with `Retry-After`.
+    static let admissionWait = 5.0
 
     /// `{"<key>": value}`: the scalar case's answers to `/forward` and `/backward`.
     /// A check's own failures (stopped, or no finite verdict) as the API's.
@@ -465,4 +506,9 @@ public struct GradCheckAPI: Sendable {
         }
         return (network, request.x, request.y)
     }
+}
+
+/// The turn of requests that were refused memory others held: one retries at a time.
+final class AdmissionQueue: Sendable {
+    let queue = DispatchSemaphore(value: 1)
 }

@@ -184,3 +184,26 @@ import Testing
         #expect(over.text.contains("over the budget"), "\(over.text.prefix(300))")
     }
 }
+
+/// A burst of requests that each fit the memory budget alone but not all at once: those refused
+/// memory others hold queue for their turn instead of every one failing part-way.
+@Suite struct MemoryBurstOverHTTPTests {
+    @Test func aBurstAdmitsWhatFits() throws {
+        let service = try LiveService { $0.maxMemory = 24 << 20 }
+        defer { service.stop() }
+        let setup = try CurlClient()
+        let body = try MergePriceOverHTTPTests.partial(setup, service, tensors: 1000)
+        let alone = try setup.post(service.url("/gradcheck/merge"), body: body)
+        try #require(alone.status == 200, "one merge fits the budget alone: \(alone.text.prefix(200))")
+        for round in 0..<3 {
+            let statuses = Mutex<[Int]>([])
+            DispatchQueue.concurrentPerform(iterations: 4) { _ in
+                let status = (try? CurlClient().post(service.url("/gradcheck/merge"), body: body).status) ?? -1
+                statuses.withLock { $0.append(status) }
+            }
+            let seen = statuses.withLock { $0 }
+            #expect(seen.allSatisfy { $0 == 200 || $0 == 503 }, "round \(round): \(seen)")
+            #expect(seen.contains(200), "round \(round): a burst admits at least what fits: \(seen)")
+        }
+    }
+}
