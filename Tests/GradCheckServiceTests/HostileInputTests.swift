@@ -37,7 +37,9 @@ import Testing
         #expect(response.status == 422)
         let detail = try #require(try problem(response)["detail"] as? String)
         #expect(detail.contains("memory") && detail.contains("bytes"), "\(detail)")
-        #expect(Date().timeIntervalSince(started) < 2)
+        // Allocated, its activations alone would be 80 GB: refused before, it answers at once. The
+        // bound is one no loaded machine misses, and no allocation of that size meets.
+        #expect(Date().timeIntervalSince(started) < 60)
         #expect(lean.memory.reservedBytes == 0)
     }
 
