@@ -257,7 +257,7 @@ gradcheck_resp = {
         "method": {"type": "string", "enum": methods, "description": "The method used."},
         "mode": {"type": "string", "enum": modes},
         "dtype": {"type": "string", "enum": dtypes},
-        "floor": {"type": "number", "description": "The difference rounding alone can produce at dtype (see the README's precision section)."},
+        "floor": {"type": "number", "description": "The difference rounding alone can produce at dtype (see docs/api.md, precision section)."},
         "explanation": {"type": "string", "description": "Which rule decided the verdict: the threshold, the rounding floor, a tensor wrong on its own scale, or why the numbers cannot decide."},
         "checked": {"type": "integer", "description": "Coordinates (or directions) compared."},
         "kinks": {"type": "integer", "description": "How many of those were left out because they cross a ReLU kink."},

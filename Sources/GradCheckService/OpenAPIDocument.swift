@@ -1743,7 +1743,7 @@ public enum OpenAPIDocument {
           },
           "floor": {
             "type": "number",
-            "description": "The difference rounding alone can produce at dtype (see the README's precision section)."
+            "description": "The difference rounding alone can produce at dtype (see docs/api.md, precision section)."
           },
           "explanation": {
             "type": "string",
