@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Layer and network checks over HTTP against a numpy central-difference baseline (issue 22, §3).
+"""Layer and network checks over HTTP against a numpy central-difference baseline.
 
 Run by Benchmarks/layers.sh, which starts a release server on 127.0.0.1 and passes its port:
 

@@ -16,7 +16,7 @@ import Testing
         return try #require(Bodies.object(response))
     }
 
-    /// logit 36 in float64 (the repro) and the notebook's network pushed to saturation.
+    /// logit 36 in float64 and the notebook's network pushed to saturation.
     static var saturatedBodies: [[String: Any]] {
         let single: [String: Any] = ["X": [[1, 2, 3]], "Y": [[1, 1, 1]], "parameters": ["W1": [[0]], "b1": [[36]]]]
         var notebook = Bodies.notebookObject
