@@ -115,6 +115,7 @@ import Testing
         func value() -> (f: Double, scale: Double) { fast.value() }
         func tiedGroups() -> [[[Int]]] { fast.tiedGroups() }
         var reductionLength: Int { fast.reductionLength }
+        func coordinateValue(_ tensor: Int, _ entry: Int) -> Double { fast.coordinateValue(tensor, entry) }
 
         func makeEvaluator() -> DisplacedValue {
             let fast = fast

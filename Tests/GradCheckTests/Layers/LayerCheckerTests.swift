@@ -140,3 +140,27 @@ extension Array where Element == Double {
         #expect(!(try check(1.001 * dw, .float32)).passed)
     }
 }
+
+/// What a check cannot measure is never passed.
+@Suite struct LayerUnmeasuredTests {
+    /// x + h rounds back to x for an entry of 1e308: nothing moved, so nothing was measured.
+    @Test func anEntryTheStepCannotMoveIsInconclusive() throws {
+        let report = try LayerChecker.check(
+            layer: ElementwiseLayer(.relu), inputs: ["x": Tensor(shape: [1, 2], values: [1e308, 1])],
+            upstream: [Tensor(shape: [1, 2], values: [1, 1])], gradients: nil, epsilon: 1e-7, threshold: 1e-7, stop: .none)
+        #expect(!report.passed)
+        #expect(report.inconclusive)
+    }
+
+    /// A network with no parameters has nothing to check: inconclusive, not "a mistake".
+    @Test func aNetworkWithNothingToCheckIsInconclusive() throws {
+        let network = LayerNetwork(
+            layers: [NetworkLayer(name: "relu1", type: "relu", function: ElementwiseLayer(.relu), params: [:])],
+            loss: SigmoidLossLayer(), lossInputs: ["y": Tensor(shape: [1, 1], values: [1])], reg: 0,
+            x: Tensor(shape: [1, 1], values: [0.5]))
+        let report = try LayerNetworkChecker.check(network, gradients: nil, epsilon: 1e-7, threshold: 1e-7, stop: .none)
+        #expect(!report.passed)
+        #expect(report.inconclusive)
+        #expect(report.message.contains("nothing was checked"))
+    }
+}

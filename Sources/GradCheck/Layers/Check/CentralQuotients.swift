@@ -10,6 +10,9 @@ public struct Quotients: Sendable, Equatable {
     public var central: Double
     public var left: Double
     public var right: Double
+    /// False when x + h or x - h rounds back to x itself (an entry of 1e308 at h = 1e-7): the
+    /// function was not moved, so nothing was measured there.
+    public var measurable = true
 }
 
 /// Evaluates a scalar function of several tensors with one coordinate (or a set of coordinates,
@@ -26,8 +29,11 @@ public enum CentralQuotients {
 
     /// `counts[t]` entries of tensor t; `f0` is the function at the unperturbed point. Nil when
     /// `stop` stopped the work (its `interruption` says why).
+    /// `valueAt(t, i)` is entry i of tensor t: the quotients divide by the steps the entry really
+    /// took, (x + h) - x and x - (x - h), which rounding makes differ from h.
     public static func measure(
         counts: [Int], step h: Double, f0: Double, stop: StopSignal, cores: Int,
+        valueAt: @escaping @Sendable (Int, Int) -> Double,
         makeEvaluator: @escaping @Sendable () -> DisplacedValue
     ) -> [[Quotients]]? {
         let offsets = counts.reduce(into: [0]) { $0.append($0.last! + $1) }
@@ -47,10 +53,16 @@ public enum CentralQuotients {
                 for flat in start..<end {
                     while flat >= offsets[tensor + 1] { tensor += 1 }
                     let entry = flat - offsets[tensor]
+                    let x = valueAt(tensor, entry)
+                    let (up, down) = ((x + h) - x, x - (x - h))
+                    guard up > 0, down > 0 else {
+                        results.store(Quotients(central: 0, left: 0, right: 0, measurable: false), at: flat)
+                        continue
+                    }
                     let plus = evaluate(tensor, [entry], h)
                     let minus = evaluate(tensor, [entry], -h)
                     results.store(
-                        Quotients(central: (plus - minus) / (2 * h), left: (f0 - minus) / h, right: (plus - f0) / h), at: flat)
+                        Quotients(central: (plus - minus) / (up + down), left: (f0 - minus) / down, right: (plus - f0) / up), at: flat)
                 }
                 stop.advance(by: end - start)
             }

@@ -11,6 +11,8 @@ public protocol CheckedFunction: Sendable {
     func makeEvaluator() -> DisplacedValue
     /// Per checked tensor, groups of entries to be compared jointly (tied maxima).
     func tiedGroups() -> [[[Int]]]
+    /// Entry `entry` of checked tensor `tensor` at the point (the steps it can take depend on it).
+    func coordinateValue(_ tensor: Int, _ entry: Int) -> Double
     /// The most terms one gradient entry's sum can add up (the size of the largest array the
     /// backward reads): the caller's rounding in a low precision grows with it.
     var reductionLength: Int { get }
@@ -34,7 +36,10 @@ public enum NumericalCheck {
             let evaluate = make()
             return { tensor, entries, delta in evaluate(checked[tensor], entries, delta) }
         }
-        guard let quotients = CentralQuotients.measure(counts: counts, step: h, f0: f0, stop: stop, cores: cores, makeEvaluator: restricted)
+        guard
+            let quotients = CentralQuotients.measure(
+                counts: counts, step: h, f0: f0, stop: stop, cores: cores,
+                valueAt: { tensor, entry in function.coordinateValue(checked[tensor], entry) }, makeEvaluator: restricted)
         else { return nil }
         let groups = function.tiedGroups()
         let evaluate = function.makeEvaluator()

@@ -27,6 +27,9 @@ public struct LayerCheckReport: Sendable {
     static let inconclusiveMessage =
         "The check is inconclusive: at this epsilon the function's own rounding is as large as what it measures, so no verdict is earned; try a larger epsilon (1e-5 or 1e-4), or inputs of a more moderate scale"
 
+    static let nothingCheckedMessage =
+        "The check is inconclusive: nothing was checked (the layers have no parameters, or no gradient you sent belongs to them), so no verdict is earned"
+
     /// The overall verdict from the gradients' own: failed if any failed, inconclusive if none
     /// failed but some could not be judged, passed only when every one passed.
     static func verdict(_ gradients: [GradientVerdict]) -> (difference: Double, passed: Bool, inconclusive: Bool, message: String) {
@@ -43,12 +46,16 @@ public struct LayerCheckReport: Sendable {
         let denominator = na.squareRoot() + nn.squareRoot()
         let difference = denominator == 0 ? 0 : d.squareRoot() / denominator
         let failed = gradients.contains { !$0.passed && !$0.inconclusive }
-        let inconclusive = !failed && gradients.contains { $0.inconclusive }
-        let passed = !failed && !inconclusive && !gradients.isEmpty
+        // Nothing checked (no gradient sent that the layers have, or no parameters at all) has
+        // not passed either.
+        let inconclusive = !failed && (gradients.isEmpty || gradients.contains { $0.inconclusive })
+        let passed = !failed && !inconclusive
         let message =
-            inconclusive
-            ? inconclusiveMessage + " (difference = \(difference))"
-            : GradientChecker.message(difference: difference, passed: passed)
+            gradients.isEmpty
+            ? nothingCheckedMessage
+            : inconclusive
+                ? inconclusiveMessage + " (difference = \(difference))"
+                : GradientChecker.message(difference: difference, passed: passed)
         return (difference, passed, inconclusive, message)
     }
 }

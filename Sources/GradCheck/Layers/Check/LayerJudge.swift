@@ -62,9 +62,14 @@ public enum LayerJudge {
     ) -> GradientVerdict {
         var numeric = [Double](repeating: 0, count: analytic.count)
         var kinks = 0
+        var unmeasured = 0
         for (i, q) in quotients.enumerated() {
             let a = analytic.values[i]
-            if ties.shared.contains(i) {
+            if !q.measurable {
+                // Nothing measured here: compared with itself, and the verdict cannot be a pass.
+                unmeasured += 1
+                numeric[i] = a
+            } else if ties.shared.contains(i) {
                 // Tied in two or more groups: its share of each is free, and the one-sided
                 // quotients only bound sums of shares of one sign; its component's sum judges it.
                 kinks += 1
@@ -114,8 +119,9 @@ public enum LayerJudge {
         let floor = denominator == 0 ? (spread > 0 ? .infinity : 0) : spread / denominator
         let limit = VerdictRule.limit(threshold: threshold, floor: floor)
         let band = VerdictRule.Band(maxRelativeError: worstBeyondRounding, kinks: kinks)
-        let inconclusive = limit >= inconclusiveLimit && difference <= limit
-        let passed = !inconclusive && difference <= limit && band != .wrong
+        let passes = difference <= limit && band != .wrong
+        let inconclusive = (limit >= inconclusiveLimit && difference <= limit) || (unmeasured > 0 && passes)
+        let passed = !inconclusive && passes
         return GradientVerdict(
             name: name, analytic: analytic, numeric: Tensor(shape: analytic.shape, values: numeric),
             difference: difference, relError: relError, floor: floor, passed: passed, inconclusive: inconclusive,

@@ -49,6 +49,8 @@ public struct LayerObjective: CheckedFunction {
         }
     }
 
+    public func coordinateValue(_ tensor: Int, _ entry: Int) -> Double { inputs[checkedInputs[tensor]]!.values[entry] }
+
     public var reductionLength: Int {
         max(inputs.values.map(\.count).max() ?? 1, upstream.map(\.count).max() ?? 1)
     }

@@ -96,6 +96,12 @@ public struct NetworkObjective: CheckedFunction {
         }
     }
 
+    public func coordinateValue(_ tensor: Int, _ entry: Int) -> Double {
+        let coordinate = order[tensor]
+        guard let param = coordinate.param else { return cached[coordinate.layer].values[entry] }
+        return network.layers[coordinate.layer].params[param]!.values[entry]
+    }
+
     public var reductionLength: Int {
         max(cached.map(\.count).max() ?? 1, network.layers.flatMap { $0.params.values.map(\.count) }.max() ?? 1)
     }
