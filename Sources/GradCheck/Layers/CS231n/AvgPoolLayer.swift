@@ -3,27 +3,14 @@
 ///
 /// Derivation: out = (1 / A) sum of the window's A = pool_height * pool_width entries, so each
 /// entry of the window receives dout[n, c, oh, ow] / A (windows that overlap add).
-public struct AvgPoolLayer: LayerFunction {
+public struct AvgPoolLayer: PoolingLayer {
     public let poolHeight: Int
     public let poolWidth: Int
     public let stride: Int
-    /// Whether an output size that is not whole is floored (deeplearning.ai) rather than refused.
     public let floorsOutput: Bool
 
     public init(poolHeight: Int, poolWidth: Int, stride: Int, floorsOutput: Bool = false) {
         (self.poolHeight, self.poolWidth, self.stride, self.floorsOutput) = (poolHeight, poolWidth, stride, floorsOutput)
-    }
-
-    public var inputNames: [String] { ["x"] }
-    public var gradientInputs: [(gradient: String, input: String)] { [("dx", "x")] }
-
-    func geometry(_ inputs: LayerInputs) -> PoolGeometry {
-        PoolGeometry(x: inputs["x"]!.shape, poolHeight: poolHeight, poolWidth: poolWidth, stride: stride)
-    }
-
-    public func outputShapes(_ inputs: LayerInputs) throws(LayerError) -> [[Int]] {
-        try PoolGeometry.check(inputs["x"]!, poolHeight: poolHeight, poolWidth: poolWidth, stride: stride, floors: floorsOutput)
-        return [geometry(inputs).outputShape]
     }
 
     public func forward(_ inputs: LayerInputs) -> [Tensor] {

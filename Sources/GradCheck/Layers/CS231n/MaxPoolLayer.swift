@@ -6,27 +6,14 @@
 /// differentiable: any split of dout among the tied entries (each a share of its sign, the shares
 /// summing to dout) is a subgradient; the backward sends it all to the first maximum in numpy's
 /// argmax order, and `tiedGroups` tells the checker to judge those entries jointly.
-public struct MaxPoolLayer: LayerFunction {
+public struct MaxPoolLayer: PoolingLayer {
     public let poolHeight: Int
     public let poolWidth: Int
     public let stride: Int
-    /// Whether an output size that is not whole is floored (deeplearning.ai) rather than refused.
     public let floorsOutput: Bool
 
     public init(poolHeight: Int, poolWidth: Int, stride: Int, floorsOutput: Bool = false) {
         (self.poolHeight, self.poolWidth, self.stride, self.floorsOutput) = (poolHeight, poolWidth, stride, floorsOutput)
-    }
-
-    public var inputNames: [String] { ["x"] }
-    public var gradientInputs: [(gradient: String, input: String)] { [("dx", "x")] }
-
-    func geometry(_ inputs: LayerInputs) -> PoolGeometry {
-        PoolGeometry(x: inputs["x"]!.shape, poolHeight: poolHeight, poolWidth: poolWidth, stride: stride)
-    }
-
-    public func outputShapes(_ inputs: LayerInputs) throws(LayerError) -> [[Int]] {
-        try PoolGeometry.check(inputs["x"]!, poolHeight: poolHeight, poolWidth: poolWidth, stride: stride, floors: floorsOutput)
-        return [geometry(inputs).outputShape]
     }
 
     public func forward(_ inputs: LayerInputs) -> [Tensor] {
