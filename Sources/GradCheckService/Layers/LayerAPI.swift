@@ -254,17 +254,3 @@ extension GradCheckAPI {
         return writer.bytes
     }
 }
-
-extension ServiceRequest {
-    var isLayerBody: Bool {
-        switch self {
-        case .layer, .layerNetwork: true
-        default: false
-        }
-    }
-
-    var isLayerNetwork: Bool {
-        if case .layerNetwork = self { return true }
-        return false
-    }
-}

@@ -135,38 +135,13 @@ public enum LayerDiagnosis {
         return denominator == 0 ? 0 : d.squareRoot() / denominator
     }
 
-    /// A factor as a student would say it: 2, 0.5, 1/4 (1/k when k is whole), or 3 digits.
+    /// A factor as a student would say it: 2, 1/4 (1/k when k is whole), or 3 significant digits.
     static func shown(_ c: Double) -> String {
+        // Whole numbers only where an Int holds them (a factor of 1e300 would trap the conversion).
         let rounded = c.rounded()
-        if abs(c - rounded) <= 1e-6 * abs(c) { return String(Int(rounded)) }
+        if abs(c) < 1e15, abs(c - rounded) <= 1e-6 * abs(c) { return String(Int(rounded)) }
         let inverse = 1 / c
-        if abs(inverse - inverse.rounded()) <= 1e-6 * abs(inverse) { return "1/\(Int(inverse.rounded()))" }
-        return String(format3: c)
-    }
-}
-
-extension String {
-    /// Three significant digits.
-    init(format3 value: Double) {
-        var digits = 0
-        var magnitude = abs(value)
-        while magnitude >= 10 && digits > -20 {
-            magnitude /= 10
-            digits -= 1
-        }
-        while magnitude < 1 && magnitude > 0 && digits < 20 {
-            magnitude *= 10
-            digits += 1
-        }
-        let scale = Double.pow10(digits + 2)
-        self = String((value * scale).rounded() / scale)
-    }
-}
-
-extension Double {
-    static func pow10(_ k: Int) -> Double {
-        var result = 1.0
-        for _ in 0..<abs(k) { result *= 10 }
-        return k >= 0 ? result : 1 / result
+        if abs(inverse) < 1e15, abs(inverse - inverse.rounded()) <= 1e-6 * abs(inverse) { return "1/\(Int(inverse.rounded()))" }
+        return c > 0 ? WorkEstimate.scientific(c) : "-" + WorkEstimate.scientific(-c)
     }
 }
