@@ -4,20 +4,8 @@
 /// Derivation: each positive margin adds x_ij - x_iy_i + 1, so dx_ij = 1/N for every j != y_i
 /// with a positive margin and dx_iy_i = -(their count)/N. A margin of exactly 0 is a kink (a
 /// subgradient point): the backward counts it as inactive, as CS231n's `margins > 0` does.
-public struct SVMLossLayer: LayerFunction {
+public struct SVMLossLayer: ClassificationLoss {
     public init() {}
-
-    public var inputNames: [String] { ["x", "y"] }
-    public var integerInputs: Set<String> { ["y"] }
-    public var upstreamNames: [String] { [] }
-    public var gradientInputs: [(gradient: String, input: String)] { [("dx", "x")] }
-
-    public func outputShapes(_ inputs: LayerInputs) throws(LayerError) -> [[Int]] {
-        let x = inputs["x"]!
-        guard x.rank == 2 else { throw LayerError("x", "has shape \(x.shapeDescription); expected (N, C) scores") }
-        try LossLabels.check("y", inputs["y"]!, shape: [x.shape[0]], classes: x.shape[1], because: "x \(x.shapeDescription) (N, C)")
-        return [[]]
-    }
 
     public func forward(_ inputs: LayerInputs) -> [Tensor] {
         let x = inputs["x"]!

@@ -5,20 +5,8 @@ import Foundation
 ///
 /// Derivation: with p_i = softmax(x_i), d(-log p_i[y_i]) / dx_i = p_i - onehot(y_i), so
 /// dx = (p - onehot(y)) / N.
-public struct SoftmaxLossLayer: LayerFunction {
+public struct SoftmaxLossLayer: ClassificationLoss {
     public init() {}
-
-    public var inputNames: [String] { ["x", "y"] }
-    public var integerInputs: Set<String> { ["y"] }
-    public var upstreamNames: [String] { [] }
-    public var gradientInputs: [(gradient: String, input: String)] { [("dx", "x")] }
-
-    public func outputShapes(_ inputs: LayerInputs) throws(LayerError) -> [[Int]] {
-        let x = inputs["x"]!
-        guard x.rank == 2 else { throw LayerError("x", "has shape \(x.shapeDescription); expected (N, C) scores") }
-        try LossLabels.check("y", inputs["y"]!, shape: [x.shape[0]], classes: x.shape[1], because: "x \(x.shapeDescription) (N, C)")
-        return [[]]
-    }
 
     /// Each row's softmax (rows of `classes` entries) and the summed -log p[label] over rows.
     static func softmax(_ x: [Double], labels: [Double], classes: Int) -> (p: [Double], loss: Double) {
