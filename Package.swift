@@ -14,14 +14,16 @@ let package = Package(
     ],
     targets: [
         .target(name: "GradCheck", swiftSettings: optimize),
-        .target(name: "HTTPServer", dependencies: ["CEpoll"]),
+        // The strict JSON reader and writer; it depends on nothing.
+        .target(name: "JSON"),
+        .target(name: "HTTPServer", dependencies: ["CEpoll", "JSON"]),
         // <sys/epoll.h>, which Glibc's module leaves out: one readiness set for all connections.
         .systemLibrary(name: "CEpoll"),
-        .target(name: "GradCheckService", dependencies: ["GradCheck", "HTTPServer"]),
+        .target(name: "GradCheckService", dependencies: ["GradCheck", "HTTPServer", "JSON"]),
         .executableTarget(name: "gradcheck-server", dependencies: ["GradCheckService", "HTTPServer"]),
         .executableTarget(name: "gradcheck-bench", dependencies: ["GradCheck"], swiftSettings: optimize),
         // libFuzzer targets (scripts/fuzz.sh builds them with -DFUZZING); a plain build is a replay tool.
-        .executableTarget(name: "gradcheck-fuzz", dependencies: ["GradCheckService", "HTTPServer"]),
+        .executableTarget(name: "gradcheck-fuzz", dependencies: ["GradCheckService", "HTTPServer", "JSON"]),
         // libcurl, for the integration tests only: they talk to a live server like a real client.
         .systemLibrary(
             name: "CCurl",
@@ -31,9 +33,11 @@ let package = Package(
         // What the test targets share: fixture files, the one random-network generator, a raw client.
         .target(name: "TestSupport", dependencies: ["GradCheck", "HTTPServer"], path: "Tests/TestSupport"),
         .testTarget(name: "GradCheckTests", dependencies: ["GradCheck", "TestSupport"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
-        .testTarget(name: "GradCheckServiceTests", dependencies: ["GradCheckService", "GradCheck", "HTTPServer", "TestSupport"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["GradCheckService", "GradCheck", "HTTPServer", "CCurl", "TestSupport"]),
+        .testTarget(
+            name: "GradCheckServiceTests", dependencies: ["GradCheckService", "GradCheck", "HTTPServer", "JSON", "TestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["GradCheckService", "GradCheck", "HTTPServer", "JSON", "CCurl", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import GradCheck
 import HTTPServer
+import JSON
 
 /// The three endpoints as functions from body bytes to a response: no sockets, no HTTP types,
 /// so tests can call them in-process and the router only adapts them.

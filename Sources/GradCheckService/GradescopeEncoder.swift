@@ -1,4 +1,5 @@
 import GradCheck
+import JSON
 
 /// The check as Gradescope's autograder results (`results.json`): one test per tensor worth one
 /// point, a one-line hint that names the tensor and the kind of mistake but never the expected

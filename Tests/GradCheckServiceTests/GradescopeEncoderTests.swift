@@ -1,5 +1,6 @@
 import Foundation
 import GradCheck
+import JSON
 import Testing
 
 @testable import GradCheckService

@@ -1,4 +1,5 @@
 import GradCheck
+import JSON
 
 /// Writes a shard's partial answer (`"partial": true`), and reads one back for the merge.
 ///

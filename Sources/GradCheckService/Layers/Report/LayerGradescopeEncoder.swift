@@ -1,4 +1,5 @@
 import GradCheck
+import JSON
 
 /// A layer or network check as Gradescope's autograder results, like `GradescopeEncoder` does
 /// for the notebook's network: one test per gradient worth one point, a hint that names the
