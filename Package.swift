@@ -16,10 +16,14 @@ let package = Package(
         .target(name: "GradCheck", swiftSettings: optimize),
         // The strict JSON reader and writer; it depends on nothing.
         .target(name: "JSON"),
+        // SHA-256 and HMAC-SHA256: the report's stylesheet hash and the shard partials' signatures.
+        .target(name: "Digest"),
         .target(name: "HTTPServer", dependencies: ["CEpoll", "JSON"]),
         // <sys/epoll.h>, which Glibc's module leaves out: one readiness set for all connections.
         .systemLibrary(name: "CEpoll"),
-        .target(name: "GradCheckService", dependencies: ["GradCheck", "HTTPServer", "JSON"]),
+        // What a check looks like to a person or a grader: HTML, SVG, Gradescope, the page at GET /.
+        .target(name: "GradCheckReport", dependencies: ["GradCheck", "JSON", "Digest"]),
+        .target(name: "GradCheckService", dependencies: ["GradCheck", "GradCheckReport", "HTTPServer", "JSON", "Digest"]),
         .executableTarget(name: "gradcheck-server", dependencies: ["GradCheckService", "HTTPServer"]),
         .executableTarget(name: "gradcheck-bench", dependencies: ["GradCheck"], swiftSettings: optimize),
         // libFuzzer targets (scripts/fuzz.sh builds them with -DFUZZING); a plain build is a replay tool.
@@ -34,9 +38,11 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["GradCheck", "HTTPServer"], path: "Tests/TestSupport"),
         .testTarget(name: "GradCheckTests", dependencies: ["GradCheck", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(
-            name: "GradCheckServiceTests", dependencies: ["GradCheckService", "GradCheck", "HTTPServer", "JSON", "TestSupport"]),
+            name: "GradCheckServiceTests",
+            dependencies: ["GradCheckService", "GradCheckReport", "GradCheck", "HTTPServer", "JSON", "Digest", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["GradCheckService", "GradCheck", "HTTPServer", "JSON", "CCurl", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import GradCheck
+import GradCheckReport
 import HTTPServer
 import JSON
 

@@ -3,6 +3,7 @@ import GradCheck
 import JSON
 import Testing
 
+@testable import GradCheckReport
 @testable import GradCheckService
 
 /// Gradescope's results format (https://gradescope-autograders.readthedocs.io/en/latest/specs/):

@@ -1,4 +1,5 @@
 import GradCheck
+import GradCheckReport
 import JSON
 
 /// The three endpoints for the two layer bodies: priced and held to the budgets like the

@@ -1,8 +1,10 @@
+import Digest
 import Foundation
 import GradCheck
 import TestSupport
 import Testing
 
+@testable import GradCheckReport
 @testable import GradCheckService
 
 #if canImport(FoundationXML)
