@@ -1,8 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Arrows point one way: gradcheck-server -> GradCheckService -> {HTTPServer, GradCheck}.
-// GradCheck (compute) and HTTPServer (sockets, HTTP/1.1) never import each other.
+// Arrows point one way: gradcheck-server -> GradCheckService -> {GradCheckReport, HTTPServer, GradCheck};
+// GradCheckReport (what a person or a grader reads) -> {GradCheck, JSON, Digest}; HTTPServer -> JSON.
+// JSON and Digest depend on nothing. GradCheck (compute) and HTTPServer (sockets, HTTP/1.1) never
+// import each other, and the report never imports the server.
 let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
 
 let package = Package(
@@ -39,10 +41,11 @@ let package = Package(
         .testTarget(name: "GradCheckTests", dependencies: ["GradCheck", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
+        .testTarget(name: "GradCheckReportTests", dependencies: ["GradCheckReport", "GradCheck"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(
             name: "GradCheckServiceTests",
-            dependencies: ["GradCheckService", "GradCheckReport", "GradCheck", "HTTPServer", "JSON", "Digest", "TestSupport"]),
+            dependencies: ["GradCheckService", "GradCheckReport", "GradCheck", "HTTPServer", "JSON", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["GradCheckService", "GradCheck", "HTTPServer", "JSON", "CCurl", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
