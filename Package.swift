@@ -1,8 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Arrows point one way: gradcheck-server -> GradCheckService -> {HTTPServer, GradCheck}.
-// GradCheck (compute) and HTTPServer (sockets, HTTP/1.1) never import each other.
+// Arrows point one way: gradcheck-server -> GradCheckService -> {GradCheckReport, HTTPServer, GradCheck};
+// GradCheckReport (what a person or a grader reads) -> {GradCheck, JSON, Digest}; HTTPServer -> JSON.
+// JSON and Digest depend on nothing. GradCheck (compute) and HTTPServer (sockets, HTTP/1.1) never
+// import each other, and the report never imports the server.
 let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
 
 let package = Package(
@@ -14,14 +16,20 @@ let package = Package(
     ],
     targets: [
         .target(name: "GradCheck", swiftSettings: optimize),
-        .target(name: "HTTPServer", dependencies: ["CEpoll"]),
+        // The strict JSON reader and writer; it depends on nothing.
+        .target(name: "JSON"),
+        // SHA-256 and HMAC-SHA256: the report's stylesheet hash and the shard partials' signatures.
+        .target(name: "Digest"),
+        .target(name: "HTTPServer", dependencies: ["CEpoll", "JSON"]),
         // <sys/epoll.h>, which Glibc's module leaves out: one readiness set for all connections.
         .systemLibrary(name: "CEpoll"),
-        .target(name: "GradCheckService", dependencies: ["GradCheck", "HTTPServer"]),
+        // What a check looks like to a person or a grader: HTML, SVG, Gradescope, the page at GET /.
+        .target(name: "GradCheckReport", dependencies: ["GradCheck", "JSON", "Digest"]),
+        .target(name: "GradCheckService", dependencies: ["GradCheck", "GradCheckReport", "HTTPServer", "JSON", "Digest"]),
         .executableTarget(name: "gradcheck-server", dependencies: ["GradCheckService", "HTTPServer"]),
         .executableTarget(name: "gradcheck-bench", dependencies: ["GradCheck"], swiftSettings: optimize),
         // libFuzzer targets (scripts/fuzz.sh builds them with -DFUZZING); a plain build is a replay tool.
-        .executableTarget(name: "gradcheck-fuzz", dependencies: ["GradCheckService", "HTTPServer"]),
+        .executableTarget(name: "gradcheck-fuzz", dependencies: ["GradCheckService", "HTTPServer", "JSON"]),
         // libcurl, for the integration tests only: they talk to a live server like a real client.
         .systemLibrary(
             name: "CCurl",
@@ -31,9 +39,14 @@ let package = Package(
         // What the test targets share: fixture files, the one random-network generator, a raw client.
         .target(name: "TestSupport", dependencies: ["GradCheck", "HTTPServer"], path: "Tests/TestSupport"),
         .testTarget(name: "GradCheckTests", dependencies: ["GradCheck", "TestSupport"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "DigestTests", dependencies: ["Digest"]),
+        .testTarget(name: "GradCheckReportTests", dependencies: ["GradCheckReport", "GradCheck"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
-        .testTarget(name: "GradCheckServiceTests", dependencies: ["GradCheckService", "GradCheck", "HTTPServer", "TestSupport"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["GradCheckService", "GradCheck", "HTTPServer", "CCurl", "TestSupport"]),
+        .testTarget(
+            name: "GradCheckServiceTests",
+            dependencies: ["GradCheckService", "GradCheckReport", "GradCheck", "HTTPServer", "JSON", "TestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["GradCheckService", "GradCheck", "HTTPServer", "JSON", "CCurl", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -42,7 +42,7 @@ build=(swift build --sanitize=fuzzer -Xswiftc "-sanitize=fuzzer,address" -Xswift
 "${build[@]}" 2>&1 | grep -v "Cannot export local symbol" || true
 binary=$("${build[@]}" --show-bin-path)/gradcheck-fuzz
 [ -x "$binary" ] || { echo "build failed: no $binary" >&2; exit 1; }
-probe=$(find .build-fuzz -path "*GradCheckService.build/JSONReader.swift.o" | head -n 1)
+probe=$(find .build-fuzz -path "*/JSON.build/JSONReader.swift.o" | head -n 1)
 # Read into variables first: under pipefail, grep -q closing the pipe early fails the writer (SIGPIPE).
 sections=$(objdump -h "$probe")
 symbols=$(nm "$probe")

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# Usage: python3 scripts/generate-openapi.py > Sources/GradCheckService/OpenAPIDocument.swift
+# Usage: python3 scripts/generate-openapi.py > Sources/GradCheckService/Generated/OpenAPIDocument.swift
 import json
 # The API's choices, each spelled once here; OpenAPIDocumentTests holds them (and the request
 # fields) equal to the Swift enums' allCases: DifferenceMethod, GradientCheckOptions.Mode.Kind,

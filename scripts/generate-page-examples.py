@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# Usage: python3 scripts/generate-page-examples.py > Sources/GradCheckService/Page/PageExamples.swift
+# Usage: python3 scripts/generate-page-examples.py > Sources/GradCheckReport/Generated/PageExamples.swift
 # The bodies behind the page's "load the notebook example" buttons, from scripts/examples (compact
 # JSON); PageExampleTests holds them equal to those files.
 import json

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# Usage: python3 scripts/generate-powers-of-five.py > Sources/GradCheckService/PowersOfFive.swift
+# Usage: python3 scripts/generate-powers-of-five.py > Sources/JSON/Generated/PowersOfFive.swift
 # Generates the 128-bit truncated powers of five used by the Eisel-Lemire number parser
 # (same construction as fast_float's table: q from -342 to 308, most significant bit at bit 127).
 out = []

@@ -1,4 +1,5 @@
 import GradCheck
+import JSON
 
 /// Everything an endpoint can fail with, mapped to one problem response in one place.
 enum APIFailure: Error {

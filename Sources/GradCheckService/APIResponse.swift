@@ -1,3 +1,5 @@
+import GradCheckReport
+
 /// What an endpoint answers, before it meets HTTP: a status, a content type and body bytes.
 /// Keeping this free of the server's types lets the same handlers run in-process in tests.
 public struct APIResponse: Sendable, Equatable {

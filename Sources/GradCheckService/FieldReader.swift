@@ -1,3 +1,5 @@
+import JSON
+
 /// Reads one scalar field of a request object with its type and range checks, so every message
 /// has the same form: `field: what is wrong; what is expected`.
 enum FieldReader {

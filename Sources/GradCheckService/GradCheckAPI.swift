@@ -1,6 +1,9 @@
+import Digest
 import Foundation
 import GradCheck
+import GradCheckReport
 import HTTPServer
+import JSON
 
 /// The three endpoints as functions from body bytes to a response: no sockets, no HTTP types,
 /// so tests can call them in-process and the router only adapts them.
@@ -187,7 +190,9 @@ public struct GradCheckAPI: Sendable {
         switch format {
         case .json, .ndjson:
             return .json(try Self.encoded { writer throws(JSONWriteError) in try ReportEncoder.write(result, scalar: scalar, to: &writer) })
-        case .html: return .report(ReportHTML.document(scalar: result, scalar), format: .html)
+        case .html:
+            let page = ReportHTML.document(scalar: result, threshold: scalar.threshold, method: scalar.method, epsilon: scalar.epsilon)
+            return .report(page, format: .html)
         case .svg: return .report(ReportSVG.document(scalar: result), format: .svg)
         case .gradescope:
             throw .request(.invalidBody("the Gradescope format grades the tensors of a network body; the scalar case has none"))

@@ -1,4 +1,5 @@
 import Foundation
+import GradCheckReport
 import HTTPServer
 
 /// Builds the whole service: the routes over `GradCheckAPI` and an `HTTPServer` configured from

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import JSON
 
 /// How the executable writes its lines: `text` for a person at a terminal, `json` (one object per
 /// line) for a log pipeline. The flag's help text is built from `allCases`, so it cannot drift.

@@ -1,4 +1,5 @@
 import GradCheck
+import JSON
 
 /// Turns a JSON value into a rectangular matrix of finite numbers, or says exactly what is wrong
 /// with it (row and entry numbers count from 1, as people count rows).

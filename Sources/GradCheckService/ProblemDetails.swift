@@ -1,4 +1,5 @@
 import HTTPServer
+import JSON
 
 /// An RFC 9457 problem details body (`application/problem+json`): what every error response
 /// carries, so clients always get JSON with a `detail` they can show, never an empty body.

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import GradCheck
 import HTTPServer
+import JSON
 import Synchronization
 
 /// `POST /gradcheck` with `Accept: application/x-ndjson`: the check runs on the worker thread

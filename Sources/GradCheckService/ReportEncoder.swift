@@ -1,4 +1,5 @@
 import GradCheck
+import JSON
 
 /// Writes gradient-check reports as the `/gradcheck` JSON answer (field names in OpenAPIDocument).
 enum ReportEncoder {

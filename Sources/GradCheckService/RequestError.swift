@@ -1,3 +1,5 @@
+import JSON
+
 /// A request the service will not compute, with the HTTP status and a detail naming the field.
 ///
 /// Statuses: 400 when the body is not JSON we can read (syntax, invalid UTF-8, trailing garbage,

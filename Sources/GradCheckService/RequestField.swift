@@ -1,3 +1,5 @@
+import JSON
+
 /// Every top-level field a request body may have, by its JSON name (the raw value): the reader
 /// accepts exactly these, its errors name them, and `OpenAPIDocumentTests` holds the OpenAPI
 /// document's request schemas to the same lists.

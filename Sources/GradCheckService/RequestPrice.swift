@@ -1,5 +1,7 @@
 import GradCheck
+import GradCheckReport
 import HTTPServer
+import JSON
 
 /// What one request will cost, priced from its network before the work starts: bytes of memory
 /// (reserved in the server's `MemoryBudget`) and operations (held to `ComputeLimits.maxOperations`).

@@ -1,4 +1,5 @@
 import GradCheck
+import JSON
 
 /// Reads a request body into a `ServiceRequest`: JSON syntax first (400), then every field (422).
 ///

@@ -1,3 +1,5 @@
+import JSON
+
 /// An RFC 9457 problem details document (`application/problem+json`), and the one place that
 /// writes one as bytes: the server's own refusals and the service's errors both render here.
 public struct ProblemDocument: Sendable {

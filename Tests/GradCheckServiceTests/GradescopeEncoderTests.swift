@@ -1,7 +1,9 @@
 import Foundation
 import GradCheck
+import JSON
 import Testing
 
+@testable import GradCheckReport
 @testable import GradCheckService
 
 /// Gradescope's results format (https://gradescope-autograders.readthedocs.io/en/latest/specs/):

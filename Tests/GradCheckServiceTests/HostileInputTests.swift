@@ -1,6 +1,7 @@
 import Foundation
 import GradCheck
 import HTTPServer
+import JSON
 import Testing
 
 @testable import GradCheckService

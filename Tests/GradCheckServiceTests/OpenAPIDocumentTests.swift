@@ -1,4 +1,5 @@
 import GradCheck
+import JSON
 import Testing
 
 @testable import GradCheckService

@@ -1,5 +1,6 @@
 import Foundation
 import GradCheck
+import JSON
 import TestSupport
 import Testing
 

@@ -1,4 +1,6 @@
 import GradCheck
+import GradCheckReport
+import JSON
 
 /// The three endpoints for the two layer bodies: priced and held to the budgets like the
 /// notebook body's, answering JSON (the check's verdicts, root causes and notes).

@@ -1,4 +1,5 @@
 import GradCheck
+import JSON
 
 /// Writes a layer or network check's answer: the notebook's verdict first (`difference`,
 /// `passed`, `message`), then `inconclusive`, each gradient's verdict under `gradients`, the

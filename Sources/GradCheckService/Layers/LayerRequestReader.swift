@@ -1,4 +1,5 @@
 import GradCheck
+import JSON
 
 /// Reads the two layer bodies field by field (422 naming the field); whether the layers and
 /// shapes fit together is the core's to say (`LayerCatalog`, `LayerFunction.outputShapes`).

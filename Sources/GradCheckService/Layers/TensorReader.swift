@@ -1,4 +1,5 @@
 import GradCheck
+import JSON
 
 /// Turns a JSON value into a tensor of any rank: a number is a scalar, nested lists must be
 /// rectangular at every level (numpy's `.tolist()` of an ndarray), with finite numbers only.

@@ -1,4 +1,5 @@
 import GradCheck
+import JSON
 
 /// Reads the body of `POST /gradcheck/merge`: `{"shards": [partial answers of /gradcheck]}`.
 /// Every field of every partial is checked (422 naming its path, e.g.

@@ -1,4 +1,6 @@
+import Digest
 import GradCheck
+import JSON
 
 /// Writes a shard's partial answer (`"partial": true`), and reads one back for the merge.
 ///

@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
+@testable import GradCheckReport
 @testable import GradCheckService
 
 /// The page's "load the notebook example" buttons: the bodies they load are the example files,

@@ -1,6 +1,3 @@
-import GradCheck
-import HTTPServer
-
 /// A number that JSON cannot carry (NaN or an infinity) was about to be written.
 public struct JSONWriteError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The object key the number was written under (the innermost one), if any.
@@ -114,17 +111,6 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
-    /// A matrix as nested rows, the shape numpy's `.tolist()` gives.
-    public mutating func matrix(_ matrix: Matrix) throws(JSONWriteError) {
-        beginArray()
-        for row in 0..<matrix.rows {
-            beginArray()
-            for col in 0..<matrix.cols { try number(matrix[row, col]) }
-            endArray()
-        }
-        endArray()
-    }
-
     public mutating func string(_ text: String) {
         separate()
         JSONText.appendString(text, to: &bytes)
@@ -151,11 +137,6 @@ public struct JSONWriter: Sendable {
     public mutating func member(_ name: String, number value: Double) throws(JSONWriteError) {
         key(name)
         try number(value)
-    }
-
-    public mutating func member(_ name: String, matrix value: Matrix) throws(JSONWriteError) {
-        key(name)
-        try matrix(value)
     }
 
     private mutating func separate() {

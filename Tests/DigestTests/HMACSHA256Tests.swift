@@ -1,6 +1,5 @@
+import Digest
 import Testing
-
-@testable import GradCheckService
 
 /// SHA-256 against FIPS 180-4's examples and HMAC-SHA256 against RFC 4231's test cases.
 @Suite struct HMACSHA256Tests {

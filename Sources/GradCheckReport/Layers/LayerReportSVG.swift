@@ -2,8 +2,8 @@ import GradCheck
 
 /// The `image/svg+xml` answer of a layer or network check: the legend and every gradient's
 /// heatmaps stacked in one standalone SVG, each under its name and verdict.
-enum LayerReportSVG {
-    static func document(_ report: LayerCheckReport) -> [UInt8] {
+public enum LayerReportSVG {
+    public static func document(_ report: LayerCheckReport) -> [UInt8] {
         var body = ""
         var y = 4
         HeatmapSVG.legend(threshold: report.threshold, x: 0, y: y, into: &body)

@@ -2,8 +2,8 @@ import GradCheck
 
 /// The `image/svg+xml` answer of `/gradcheck`: the legend and every tensor's heatmap stacked in
 /// one standalone SVG document, each under its name and verdict.
-enum ReportSVG {
-    static func document(_ report: GradientCheckReport) -> [UInt8] {
+public enum ReportSVG {
+    public static func document(_ report: GradientCheckReport) -> [UInt8] {
         let tensors = (report.parameters + report.intermediates).compactMap { tensor in
             tensor.entries.map { (tensor, HeatmapGrid($0, threshold: report.threshold)) }
         }
@@ -35,7 +35,7 @@ enum ReportSVG {
     }
 
     /// The scalar case has no tensor: a one-line picture of its verdict.
-    static func document(scalar result: ScalarCase.CheckResult) -> [UInt8] {
+    public static func document(scalar result: ScalarCase.CheckResult) -> [UInt8] {
         let text =
             Markup.escape(result.message) + " (dtheta " + Markup.number(result.gradient) + ", gradapprox "
             + Markup.number(result.approximation) + ")"

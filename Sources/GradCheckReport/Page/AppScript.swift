@@ -3,8 +3,8 @@
 /// `Accept: text/html` and inserts the report's `<main>`; a problem answer shows its `detail` as
 /// text. Nothing from the answer is evaluated: the report is parsed by DOMParser (its scripts,
 /// if any, never run) and the error is set with textContent.
-enum AppScript {
-    static let javascript = #"""
+public enum AppScript {
+    public static let javascript = #"""
         "use strict";
         (function () {
           const form = document.getElementById("check-form");

@@ -3,10 +3,10 @@ import GradCheck
 /// The cells of one tensor's heatmap: one per entry, or, for a tensor with a side longer than
 /// `maxSide`, one per square block of entries showing the worst entry in it. This bounds a
 /// heatmap at `maxSide` squared cells (about 180 bytes each with its tooltip).
-struct HeatmapGrid {
+public struct HeatmapGrid {
     /// Blocks start when a side is longer than this. 200 made the 1024-512-256-1 network's report
     /// 5.5 MB (29,800 cells); 170 draws its W1 in 7 x 7 blocks and W2 in 4 x 4 (19,000 cells).
-    static let maxSide = 170
+    public static let maxSide = 170
 
     enum State { case compared, wrong, kink, notChecked }
 

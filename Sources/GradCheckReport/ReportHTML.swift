@@ -1,26 +1,30 @@
+import Digest
 import GradCheck
 
 /// The `text/html` answer of `/gradcheck`: one self-contained document (no script, no external
 /// resource; its stylesheet inline and allowed by hash). The page at `GET /` shows the same
 /// report by taking its `<main id="report">`.
-enum ReportHTML {
+public enum ReportHTML {
     /// The report's Content-Security-Policy: nothing but its own inline stylesheet.
-    static let contentSecurityPolicy =
+    public static let contentSecurityPolicy =
         "default-src 'none'; style-src \(SHA256.cspSource(ReportStyle.css)); base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
-    static func document(_ report: GradientCheckReport) -> [UInt8] {
+    public static func document(_ report: GradientCheckReport) -> [UInt8] {
         wrap { out in body(report, into: &out) }
     }
 
-    static func document(scalar result: ScalarCase.CheckResult, _ request: ScalarRequest) -> [UInt8] {
+    /// The scalar case's page: `threshold`, `method` and `epsilon` are the request's.
+    public static func document(
+        scalar result: ScalarCase.CheckResult, threshold: Double, method: DifferenceMethod, epsilon: Double
+    ) -> [UInt8] {
         wrap { out in
             verdict(passed: result.passed, message: result.message, into: &out)
             out += "<dl class=\"summary\">"
             fact("difference", Markup.number(result.difference), into: &out)
-            fact("threshold", Markup.number(request.threshold), into: &out)
+            fact("threshold", Markup.number(threshold), into: &out)
             fact("dtheta (analytic)", Markup.number(result.gradient), into: &out)
             fact("gradapprox (numeric)", Markup.number(result.approximation), into: &out)
-            fact("method", request.method.rawValue + ", epsilon " + Markup.number(request.epsilon), into: &out)
+            fact("method", method.rawValue + ", epsilon " + Markup.number(epsilon), into: &out)
             out += "</dl><p class=\"note\">The scalar case J(theta) = theta * x has no tensors to draw.</p>"
         }
     }

@@ -1,5 +1,5 @@
-/// JSON string escaping (RFC 8259 §7), the one copy: the server's problem documents and the
-/// service's `JSONWriter` both write strings through it.
+/// JSON string escaping (RFC 8259 §7), the one copy: the server's problem documents, the
+/// service's log lines and `JSONWriter` all write strings through it.
 public enum JSONText {
     /// Appends `text` as a quoted JSON string: `"` and `\` escaped, and every control character
     /// below U+0020 (`\n`, `\r`, `\t` by name, the rest as `\u00XX`). Other bytes are UTF-8 as is.

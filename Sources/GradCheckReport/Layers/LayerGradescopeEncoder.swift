@@ -1,10 +1,11 @@
 import GradCheck
+import JSON
 
 /// A layer or network check as Gradescope's autograder results, like `GradescopeEncoder` does
 /// for the notebook's network: one test per gradient worth one point, a hint that names the
 /// gradient and the kind of slip, never the expected values.
-enum LayerGradescopeEncoder {
-    static func write(_ report: LayerCheckReport, to writer: inout JSONWriter) throws(JSONWriteError) {
+public enum LayerGradescopeEncoder {
+    public static func write(_ report: LayerCheckReport, to writer: inout JSONWriter) throws(JSONWriteError) {
         let causes = Dictionary(report.rootCauses.map { ($0.gradient, $0) }, uniquingKeysWith: { first, _ in first })
         let propagated = Set(report.propagated)
         writer.beginObject()

@@ -1,4 +1,5 @@
 import GradCheck
+import JSON
 
 /// The check as Gradescope's autograder results (`results.json`): one test per tensor worth one
 /// point, a one-line hint that names the tensor and the kind of mistake but never the expected
@@ -6,9 +7,9 @@ import GradCheck
 /// Served for `Accept: application/vnd.gradescope+json` (`ReportFormat.gradescope`). Format:
 /// https://gradescope-autograders.readthedocs.io/en/latest/specs/ (score, output,
 /// visibility, tests[]: name, score, max_score, status, output, visibility).
-enum GradescopeEncoder {
+public enum GradescopeEncoder {
 
-    static func write(_ report: GradientCheckReport, to writer: inout JSONWriter) throws(JSONWriteError) {
+    public static func write(_ report: GradientCheckReport, to writer: inout JSONWriter) throws(JSONWriteError) {
         let causes = Dictionary(report.diagnosis.rootCauses.map { ($0.gradient, $0) }, uniquingKeysWith: { first, _ in first })
         let propagated = Set(report.diagnosis.propagated)
         let tensors = report.parameters + report.intermediates

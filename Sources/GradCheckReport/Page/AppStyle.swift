@@ -1,6 +1,6 @@
 /// `GET /app.css`: the page's layout (narrow screens first) followed by the report's stylesheet.
-enum AppStyle {
-    static let css = """
+public enum AppStyle {
+    public static let css = """
         body{font-family:system-ui,sans-serif;margin:0 auto;padding:1rem;max-width:62rem;line-height:1.4}
         .field{display:flex;flex-direction:column;margin:.5rem 0}
         label{font-weight:600;margin-bottom:.2rem}

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import GradCheckService
+@testable import JSON
 
 @Suite struct JSONReaderTests {
     private func parseError(_ text: String) -> JSONParseError? {

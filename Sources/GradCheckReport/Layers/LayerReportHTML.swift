@@ -2,8 +2,8 @@ import GradCheck
 
 /// The `text/html` report of a layer or network check: the verdict, the root causes, and per
 /// gradient its facts and heatmaps (`LayerHeatmaps`), in the notebook report's page and style.
-enum LayerReportHTML {
-    static func document(_ report: LayerCheckReport, title: String) -> [UInt8] {
+public enum LayerReportHTML {
+    public static func document(_ report: LayerCheckReport, title: String) -> [UInt8] {
         ReportHTML.wrap { out in
             ReportHTML.verdict(passed: report.passed, message: report.message, into: &out)
             out += "<dl class=\"summary\">"

@@ -1,13 +1,15 @@
+import Digest
+
 /// `GET /`: the page where a person pastes or uploads a request body (or loads one of the
 /// notebook's, `PageExamples`), picks the method, mode and epsilon, and sees the HTML report. Its script and style are served from `/app.js` and
 /// `/app.css`, so the page's Content-Security-Policy allows nothing inline at all.
-enum IndexPage {
+public enum IndexPage {
     /// The report's own stylesheet hash is allowed too: the page parses the report (DOMParser
     /// documents inherit the page's policy), and its inline `<style>` would be reported as blocked.
-    static let contentSecurityPolicy =
+    public static let contentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self' \(SHA256.cspSource(ReportStyle.css)); connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
-    static let html = """
+    public static let html = """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
