@@ -75,7 +75,7 @@ import Testing
             #expect(try client.readResponse().status == 200)
         }
         #expect(live.server.connectionCount == 3 && live.server.gauges.connectionsOpen == 3)
-        #expect(live.log.all.filter { $0.rejection == "connections" }.count == 1)
+        #expect(live.log.all.filter { $0.rejection == .connections }.count == 1)
     }
 
     @Test(arguments: [1, 2, 4]) func idleConnectionsTimeOutOnEveryLoop(loops: Int) throws {

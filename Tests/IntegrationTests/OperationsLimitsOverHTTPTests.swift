@@ -51,7 +51,7 @@ import Testing
         let logged = lines.withLock { $0 }
         let cut = try #require(logged.first { $0.path == "/gradcheck" }, "the cut request has an access line")
         #expect(cut.status == .serviceUnavailable)
-        #expect(cut.rejection == "drain")
+        #expect(cut.rejection == .drain)
         #expect(cut.method == "POST")
     }
 
