@@ -12,9 +12,15 @@ let package = Package(
         .executable(name: "gradcheck-bench", targets: ["gradcheck-bench"]),
         .executable(name: "gradcheck-fuzz", targets: ["gradcheck-fuzz"]),
     ],
+    dependencies: [
+        // Deque: the worker pool's FIFO of waiting jobs.
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0")
+    ],
     targets: [
         .target(name: "GradCheck", swiftSettings: optimize),
-        .target(name: "HTTPServer", dependencies: ["CEpoll"]),
+        .target(
+            name: "HTTPServer",
+            dependencies: ["CEpoll", .product(name: "DequeModule", package: "swift-collections")]),
         // <sys/epoll.h>, which Glibc's module leaves out: one readiness set for all connections.
         .systemLibrary(name: "CEpoll"),
         .target(name: "GradCheckService", dependencies: ["GradCheck", "HTTPServer"]),
