@@ -10,7 +10,6 @@ import Testing
 @Suite(.serialized) struct LiveEventLoopTests {
     private let host = "Host: 127.0.0.1\r\n"
 
-
     @Test(arguments: [1, 2, 4]) func connectionsSpreadOverTheLoopsAndAreCountedExactly(loops: Int) throws {
         let live = try LiveServer { $0.ioThreads = loops }
         defer { live.server.stop() }
