@@ -14,13 +14,19 @@ let package = Package(
         .executable(name: "gradcheck-bench", targets: ["gradcheck-bench"]),
         .executable(name: "gradcheck-fuzz", targets: ["gradcheck-fuzz"]),
     ],
+    dependencies: [
+        // Deque: the worker pool's FIFO of waiting jobs.
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0")
+    ],
     targets: [
         .target(name: "GradCheck", swiftSettings: optimize),
         // The strict JSON reader and writer; it depends on nothing.
         .target(name: "JSON"),
         // SHA-256 and HMAC-SHA256: the report's stylesheet hash and the shard partials' signatures.
         .target(name: "Digest"),
-        .target(name: "HTTPServer", dependencies: ["CEpoll", "JSON"]),
+        .target(
+            name: "HTTPServer",
+            dependencies: ["CEpoll", "JSON", .product(name: "DequeModule", package: "swift-collections")]),
         // <sys/epoll.h>, which Glibc's module leaves out: one readiness set for all connections.
         .systemLibrary(name: "CEpoll"),
         // What a check looks like to a person or a grader: HTML, SVG, Gradescope, the page at GET /.

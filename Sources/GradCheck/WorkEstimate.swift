@@ -251,7 +251,12 @@ public struct WorkEstimate: Sendable, Equatable, CustomStringConvertible {
             mantissa *= 10
             exponent -= 1
         }
-        let rounded = (mantissa * 100).rounded() / 100
+        var rounded = (mantissa * 100).rounded() / 100
+        // 9.996 rounds up to 10.00: carry into the exponent so the mantissa stays below 10.
+        if rounded >= 10 {
+            rounded /= 10
+            exponent += 1
+        }
         return "\(rounded)e\(exponent >= 0 ? "+" : "")\(exponent)"
     }
 }

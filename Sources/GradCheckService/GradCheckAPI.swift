@@ -219,9 +219,11 @@ public struct GradCheckAPI: Sendable {
             method: request.method, epsilon: request.epsilon,
             threshold: request.threshold, mode: request.mode)
         options.precision = request.precision
+        // The `only` selection's work, counted with the check's against the one budget.
+        var selection = 0.0
         if let patterns = request.only {
             // Priced before it runs, and stopped when the client leaves: patterns x tensors.
-            let selection = GradientCheckOptions.selectionOperations(patterns, tensors: network.parameterIDs.count)
+            selection = GradientCheckOptions.selectionOperations(patterns, tensors: network.parameterIDs.count)
             if selection > limits.maxOperations {
                 throw .request(
                     .invalid(
@@ -245,8 +247,10 @@ public struct GradCheckAPI: Sendable {
         let estimate = WorkEstimate(
             network: network, examples: x.cols, options: options, threads: cores,
             intermediates: Array(intermediates.keys), shard: request.shard)
-        if estimate.exceeds(budget: limits.maxOperations) {
-            throw .overBudget(WorkRefusal(priced: .check(estimate), operations: estimate.operations, budget: limits.maxOperations))
+        // The request's whole work (the selection that ran and the check) fits the budget.
+        if estimate.exceeds(budget: limits.maxOperations - selection) {
+            throw .overBudget(
+                WorkRefusal(priced: .check(estimate), operations: estimate.operations + selection, budget: limits.maxOperations))
         }
         try hold.reserve(
             RequestPrice.gradcheckBytes(estimate), for: "the check: engine cache, backward pass, per-coordinate results")

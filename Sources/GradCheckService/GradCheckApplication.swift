@@ -57,7 +57,7 @@ public enum GradCheckApplication {
                 let refusal = operations.readiness.refusal
                 return HTTPResponse(
                     status: refusal == nil ? .ok : .serviceUnavailable,
-                    json: refusal.map { #"{"status":"unavailable","reason":"\#($0)"}"# } ?? #"{"status":"ready"}"#)
+                    json: refusal.map { #"{"status":"unavailable","reason":"\#($0.rawValue)"}"# } ?? #"{"status":"ready"}"#)
             }
             router.add(.get, "/metrics", execution: .inline) { _ in
                 HTTPResponse(status: .ok, json: Array(operations.metricsText().utf8), contentType: PrometheusText.contentType)
@@ -90,12 +90,6 @@ public enum GradCheckApplication {
         }
     }
 
-    /// Every path the service answers: the metrics' `route` label is one of these or "other".
-    public static let routes: Set<String> = [
-        "/forward", "/backward", "/gradcheck", "/gradcheck/merge", "/healthz", "/readyz", "/metrics", "/openapi.json", "/", "/app.js",
-        "/app.css", "/favicon.ico",
-    ]
-
     /// What `/readyz` and `/metrics` read: the server's gauges, the memory budget, the counters.
     public struct Operations: Sendable {
         public let gauges: HTTPServerGauges
@@ -113,7 +107,7 @@ public enum GradCheckApplication {
     ) -> HTTPServer {
         // One budget for the bodies the server reads and the work the handlers do.
         let memory = MemoryBudget(limit: memoryBudget(options).bytes)
-        let metrics = ServiceMetrics(routes: routes)
+        let metrics = ServiceMetrics()
         let gauges = HTTPServerGauges()
         let configuration = options.server
         let readiness = Readiness(gauges: gauges, memory: memory, queueCapacity: configuration.workerQueueDepth)
@@ -125,8 +119,10 @@ public enum GradCheckApplication {
             metrics.record(entry)
             accessLog?(entry)
         }
+        let router = router(api: api, operations: operations, progressInterval: options.progressInterval)
+        metrics.label(routesOf: router)
         return HTTPServer(
-            configuration: configuration, router: router(api: api, operations: operations, progressInterval: options.progressInterval),
+            configuration: configuration, router: router,
             memory: memory,
             gauges: gauges, accessLog: record)
     }
@@ -145,7 +141,7 @@ public enum GradCheckApplication {
         var response = HTTPResponse(status: HTTPStatus(answer.status), json: answer.body, contentType: answer.contentType, headers: headers)
         if answer.status == 503 {
             // With Retry-After: other requests hold the memory; without: the check ran out of time.
-            response.rejection = answer.retryAfterSeconds == nil ? "deadline" : "memory"
+            response.rejection = answer.retryAfterSeconds == nil ? .deadline : .memory
         }
         return response
     }

@@ -54,7 +54,7 @@ public enum LogFormat: String, Sendable, CaseIterable {
             JSONText.appendString(entry.remote, to: &bytes)
             if let rejection = entry.rejection {
                 bytes.append(contentsOf: #","rejected":"#.utf8)
-                JSONText.appendString(rejection, to: &bytes)
+                JSONText.appendString(rejection.rawValue, to: &bytes)
             }
             bytes.append(UInt8(ascii: "}"))
         }

@@ -13,11 +13,22 @@ public struct Readiness: Sendable {
     /// so balancers move away before requests start getting 503s.
     public static let memoryThreshold = 0.9
 
-    /// Nil when ready, else why not: `draining`, `queue_full` or `memory_full`.
-    public var refusal: String? {
-        if gauges.isDraining { return "draining" }
-        if gauges.queueDepth >= queueCapacity { return "queue_full" }
-        if Double(memory.reservedBytes) >= Double(memory.limit) * Self.memoryThreshold { return "memory_full" }
+    /// Why the server is not ready: the `reason` of a 503 from `/readyz`, the one list the
+    /// OpenAPI document's enum is held to.
+    public enum NotReady: String, Sendable, CaseIterable {
+        /// SIGTERM arrived; in-flight requests finish, new ones go elsewhere.
+        case draining
+        /// The worker queue is at its capacity: the next request would be a 503.
+        case queueFull = "queue_full"
+        /// Reserved memory is at `memoryThreshold` of the budget.
+        case memoryFull = "memory_full"
+    }
+
+    /// Nil when ready, else why not.
+    public var refusal: NotReady? {
+        if gauges.isDraining { return .draining }
+        if gauges.queueDepth >= queueCapacity { return .queueFull }
+        if Double(memory.reservedBytes) >= Double(memory.limit) * Self.memoryThreshold { return .memoryFull }
         return nil
     }
 }

@@ -49,22 +49,26 @@ public final class ServiceMetrics: Sendable {
         var checks: [CheckKey: Int] = [:]
         var costEvaluations = 0
         var cancelled = 0
-        var rejected: [String: Int] = [:]
+        var rejected: [Rejection: Int] = [:]
+        /// The paths the service serves (its router's).
+        var routes: Set<String> = []
     }
 
     private let state = Mutex(State())
-    private let routes: Set<String>
+    public init() {}
 
-    /// `routes`: the paths the service serves; any other path is counted as "other".
-    public init(routes: Set<String>) {
-        self.routes = routes
+    /// The router's paths become the `route` label's values; any other path is counted as
+    /// "other". Called once the router that holds these metrics has been built.
+    public func label(routesOf router: HTTPRouter) {
+        let paths = router.paths
+        state.withLock { $0.routes = paths }
     }
 
     /// Counts one finished exchange (called with every access-log entry, logged or not).
     public func record(_ entry: HTTPAccessLogEntry) {
-        let route = routes.contains(entry.path) ? entry.path : "other"
         let method = HTTPMethod(entry.method).isKnown ? entry.method : "other"
         state.withLock { state in
+            let route = state.routes.contains(entry.path) ? entry.path : "other"
             state.requests[RequestKey(route: route, method: method, status: entry.status.code), default: 0] += 1
             state.durations[route, default: Histogram()].observe(entry.duration.inSeconds)
             if entry.status == .clientClosedRequest { state.cancelled += 1 }
@@ -110,8 +114,9 @@ public final class ServiceMetrics: Sendable {
             "gradcheck_requests_cancelled_total", "counter", "Requests whose client left before the answer (logged as 499).",
             snapshot.cancelled)
         out.family("gradcheck_requests_rejected_total", "counter", "Requests turned away by a limit, by reason.")
-        for reason in Self.rejectionReasons.union(snapshot.rejected.keys).sorted() {
-            out.sample("gradcheck_requests_rejected_total", [("reason", reason)], snapshot.rejected[reason] ?? 0)
+        // Every reason is written, even at zero, so a dashboard's rate() has a series from the first scrape.
+        for reason in Rejection.allCases.sorted() {
+            out.sample("gradcheck_requests_rejected_total", [("reason", reason.rawValue)], snapshot.rejected[reason] ?? 0)
         }
         if let process = ProcessStatistics.read() {
             out.metric("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", process.residentBytes)
@@ -122,7 +127,4 @@ public final class ServiceMetrics: Sendable {
         }
         return out.text
     }
-
-    /// Written even at zero, so a dashboard's rate() has a series from the first scrape.
-    static let rejectionReasons: Set<String> = ["body_too_large", "connections", "deadline", "memory", "queue_full"]
 }

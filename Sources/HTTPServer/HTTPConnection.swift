@@ -227,7 +227,7 @@ final class HTTPConnection: @unchecked Sendable {
             if !accepted {
                 var busy = HTTPResponse.problem(
                     status: .serviceUnavailable, detail: "all workers are busy; retry later", headers: configuration.retryAfterHeaders)
-                busy.rejection = "queue_full"
+                busy.rejection = .queueFull
                 send(busy)
             }
         case .refused(let refusal):
@@ -295,7 +295,7 @@ final class HTTPConnection: @unchecked Sendable {
             inFlight.cancellation?.cancel()
             server.logAccess(
                 inFlight.accessLogEntry(
-                    status: .serviceUnavailable, bodyBytes: 0, requestID: inFlight.requestID, remote: remote, rejection: "drain"))
+                    status: .serviceUnavailable, bodyBytes: 0, requestID: inFlight.requestID, remote: remote, rejection: .drain))
         }
         close()
     }
@@ -331,12 +331,12 @@ final class HTTPConnection: @unchecked Sendable {
             response = .problem(
                 status: .contentTooLarge,
                 detail: "body of \(bodyLength) bytes is larger than this server's whole memory budget of \(server.memory.limit) bytes")
-            response.rejection = "body_too_large"
+            response.rejection = .bodyTooLarge
         } else {
             response = .problem(
                 status: .serviceUnavailable, detail: "the server's memory budget is full (\(server.memory.limit) bytes); retry later",
                 headers: configuration.retryAfterHeaders)
-            response.rejection = "memory"
+            response.rejection = .memory
         }
         send(response, then: .close)
     }
@@ -371,7 +371,7 @@ final class HTTPConnection: @unchecked Sendable {
         if response.headers["Content-Type"] == ProblemDocument.contentType {
             response.body = RequestID.stamp(problem: response.body, id: requestID)
         }
-        if response.rejection == nil && response.status == .contentTooLarge { response.rejection = "body_too_large" }
+        if response.rejection == nil && response.status == .contentTooLarge { response.rejection = .bodyTooLarge }
         let version = head?.version ?? .http1_1
         // An HTTP/1.0 client has no chunked coding: its streamed body ends with the connection.
         let closeDelimited = response.stream != nil && version != .http1_1

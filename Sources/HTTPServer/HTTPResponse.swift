@@ -4,9 +4,9 @@ public struct HTTPResponse: Sendable, Equatable {
     public var status: HTTPStatus
     public var headers: HTTPHeaders
     public var body: [UInt8]
-    /// Not sent: why the request was turned away (`queue_full`, `memory`, ...), for the access
-    /// log and the metrics. Nil for an answer to the request itself, errors in it included.
-    public var rejection: String?
+    /// Not sent: why the request was turned away by a limit, for the access log and the metrics.
+    /// Nil for an answer to the request itself, errors in it included.
+    public var rejection: Rejection?
     /// A body produced while it is sent (`body` is then ignored): written with chunked transfer
     /// coding to an HTTP/1.1 client, or delimited by closing the connection for HTTP/1.0.
     public var stream: HTTPBodyStream?

@@ -49,6 +49,28 @@ public struct HTTPRouter: Sendable {
         routes[path, default: [:]][method] = Route(handler: handler, execution: execution)
     }
 
+    /// Every (method, path) a handler was added for, listed or not: the one route table the
+    /// metrics' `route` label and the OpenAPI document are held to. HEAD, answered by GET, is not
+    /// in it.
+    public var routeTable: Set<RouteKey> {
+        Set(routes.flatMap { path, byMethod in byMethod.keys.map { RouteKey(method: $0, path: path) } })
+    }
+
+    /// Every path some handler answers.
+    public var paths: Set<String> { Set(routes.keys) }
+
+    public struct RouteKey: Hashable, Sendable, CustomStringConvertible {
+        public let method: HTTPMethod
+        public let path: String
+
+        public init(method: HTTPMethod, path: String) {
+            self.method = method
+            self.path = path
+        }
+
+        public var description: String { "\(method) \(path)" }
+    }
+
     /// "POST /forward, /backward; GET /healthz, /": the listed routes, grouped by method in the
     /// order each method was first added.
     var routeList: String {

@@ -18,11 +18,11 @@ public struct HTTPAccessLogEntry: Sendable {
     /// The client's address and port.
     public let remote: String
     /// Why the server or a handler turned the request away (see `HTTPResponse.rejection`), if it did.
-    public let rejection: String?
+    public let rejection: Rejection?
 
     public init(
         method: String, path: String, status: HTTPStatus, bodyBytes: Int, duration: Duration,
-        requestID: String = "-", remote: String = "-", rejection: String? = nil
+        requestID: String = "-", remote: String = "-", rejection: Rejection? = nil
     ) {
         self.method = method
         self.path = path
@@ -296,7 +296,7 @@ public final class HTTPServer: @unchecked Sendable {
         logAccess(
             HTTPAccessLogEntry(
                 method: "-", path: "-", status: .serviceUnavailable, bodyBytes: response.body.count, duration: .zero,
-                remote: remote, rejection: "connections"))
+                remote: remote, rejection: .connections))
     }
 
     func logAccess(_ entry: HTTPAccessLogEntry) {

@@ -39,7 +39,7 @@ struct InFlightRequest {
 
     /// Its access-log line, for an answer with `status` and `bodyBytes` bytes of body.
     func accessLogEntry(
-        status: HTTPStatus, bodyBytes: Int, requestID: String, remote: String, rejection: String? = nil
+        status: HTTPStatus, bodyBytes: Int, requestID: String, remote: String, rejection: Rejection? = nil
     ) -> HTTPAccessLogEntry {
         HTTPAccessLogEntry(
             method: head?.method.rawValue ?? "-", path: head?.path ?? "-", status: status, bodyBytes: bodyBytes,

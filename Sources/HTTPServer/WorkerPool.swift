@@ -1,3 +1,4 @@
+import DequeModule
 import Dispatch
 import Synchronization
 
@@ -8,17 +9,10 @@ final class WorkerPool: Sendable {
 
     private struct State {
         var running = 0
-        /// Jobs not yet started from `head` on; a taken slot is set to nil at once, so a finished
-        /// job's closure (and the request body it captured) is freed now, not when the array is
-        /// next compacted.
-        var waiting: [Job?] = []
-        var head = 0
-        var waitingCount: Int { waiting.count - head }
+        /// Jobs not yet started, oldest first. A ring buffer: taking the oldest releases its
+        /// closure (and the request body it captured) at once, without shifting the rest.
+        var waiting: Deque<Job> = []
     }
-
-    /// Taken slots at the front of `waiting` are dropped once there are more than this many and
-    /// they are over half the array: compacting is a copy, so it waits until it frees enough to pay.
-    private static let compactionSlack = 64
 
     private let workers: Int
     private let queueDepth: Int
@@ -40,9 +34,9 @@ final class WorkerPool: Sendable {
                 state.running += 1
                 return true
             }
-            guard state.waitingCount < queueDepth else { return nil }
+            guard state.waiting.count < queueDepth else { return nil }
             state.waiting.append(job)
-            gauges.queuedJobs.store(state.waitingCount, ordering: .relaxed)
+            gauges.queuedJobs.store(state.waiting.count, ordering: .relaxed)
             return false
         }
         guard let startNow else { return false }
@@ -56,18 +50,11 @@ final class WorkerPool: Sendable {
         while let current = next {
             current()
             next = state.withLock { state in
-                guard state.waitingCount > 0 else {
+                guard let job = state.waiting.popFirst() else {
                     state.running -= 1
                     return nil
                 }
-                let job = state.waiting[state.head]
-                state.waiting[state.head] = nil
-                state.head += 1
-                gauges.queuedJobs.store(state.waitingCount, ordering: .relaxed)
-                if state.head > Self.compactionSlack && state.head * 2 > state.waiting.count {
-                    state.waiting.removeFirst(state.head)
-                    state.head = 0
-                }
+                gauges.queuedJobs.store(state.waiting.count, ordering: .relaxed)
                 return job
             }
         }

@@ -174,7 +174,7 @@ import Testing
             #expect(line == expected)
         }
         let rejected = HTTPAccessLogEntry(
-            method: "-", path: "-", status: 503, bodyBytes: 7, duration: .zero, remote: "-", rejection: "connections")
+            method: "-", path: "-", status: 503, bodyBytes: 7, duration: .zero, remote: "-", rejection: .connections)
         #expect(LogFormat.text.accessLine(rejected) == "- - 503 7B 0.000ms id=- remote=-")
         #expect(
             LogFormat.json.accessLine(rejected, at: Date(timeIntervalSince1970: 0)).hasSuffix(

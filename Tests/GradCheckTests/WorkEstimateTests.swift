@@ -46,3 +46,14 @@ import Testing
         #expect(!sampled.exceeds(budget: 1e11))
     }
 }
+
+/// The one scientific formatter every message uses: three significant digits, and a mantissa
+/// that rounding carried to 10 moves into the exponent.
+@Suite struct ScientificFormatTests {
+    @Test func threeSignificantDigitsWithTheCarry() {
+        #expect(WorkEstimate.scientific(4.4e14) == "4.4e+14")
+        #expect(WorkEstimate.scientific(99_999) == "1.0e+5")
+        #expect(WorkEstimate.scientific(0.000_999_99) == "1.0e-3")
+        #expect(WorkEstimate.scientific(1) == "1.0e+0")
+    }
+}

@@ -44,8 +44,9 @@ import Glibc
         }
         let elapsed = ContinuousClock.now - start
         #expect(written)
-        // One interval, plus slack for a machine busy with other builds.
-        #expect(elapsed < interval + .milliseconds(400), "written after \(elapsed)")
+        // Nothing but the interval's timer writes it (no flush, no close, the buffer far from
+        // full); the bound allows a machine busy with other builds a second of scheduling delay.
+        #expect(elapsed < interval + .seconds(1), "written after \(elapsed)")
     }
 
     @Test func everyLineOfABurstFromManyThreadsReachesTheFileWholeAndInOrder() throws {

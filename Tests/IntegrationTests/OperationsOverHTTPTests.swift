@@ -9,15 +9,6 @@ import Testing
 /// The operator's endpoints and headers over real sockets: /readyz, /metrics, X-Request-Id, and
 /// the JSON access log, on the real service (port 0).
 @Suite struct OperationsOverHTTPTests {
-    /// Waits (bounded) for a state the server reaches on its own queue.
-    private func eventually(seconds: Double = 5, _ condition: () -> Bool) -> Bool {
-        let clock = DispatchTime.now().uptimeNanoseconds
-        while !condition() {
-            if Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9 > seconds { return false }
-            usleep(1000)
-        }
-        return true
-    }
 
     @Test func readyzIsReadyUntilTheDrainBeginsThenAnswers503() throws {
         let live = try LiveService()

@@ -230,10 +230,12 @@ extension GradCheckAPI {
     /// outputs' allocations), in operations: it is most of a small layer's price.
     static let evaluationOverhead = 5000.0
 
-    /// Debug builds (the test suite's) run the layers' loops tens of times slower than the
-    /// release build the rate of operations is measured on; their deadline allows for it.
+    /// Debug builds (the test suite's) run the layers' loops 50 to 100 times slower than the
+    /// release build the rate of operations is measured on, and the suite runs its tests in
+    /// parallel on a machine that may be busy besides (a conv slip's check once ran out of a 50x
+    /// allowance at a load of 9 on 2 cores). There the deadline is only a guard against a hang.
     #if DEBUG
-    static let buildSlowdown = 50.0
+    static let buildSlowdown = 1000.0
     #else
     static let buildSlowdown = 1.0
     #endif

@@ -33,18 +33,18 @@ public struct LayerCheckReport: Sendable {
     /// The overall verdict from the gradients' own: failed if any failed, inconclusive if none
     /// failed but some could not be judged, passed only when every one passed.
     static func verdict(_ gradients: [GradientVerdict]) -> (difference: Double, passed: Bool, inconclusive: Bool, message: String) {
-        var d = 0.0
-        var na = 0.0
-        var nn = 0.0
+        // Scaled sums, as each gradient's own (`LayerJudge.judge`): no square overflows.
+        var d = ScaledSum()
+        var na = ScaledSum()
+        var nn = ScaledSum()
         for g in gradients {
             for (a, n) in zip(g.analytic.values, g.numeric.values) {
-                d += (a - n) * (a - n)
-                na += a * a
-                nn += n * n
+                d.add(a - n, times: a - n)
+                na.add(a, times: a)
+                nn.add(n, times: n)
             }
         }
-        let denominator = na.squareRoot() + nn.squareRoot()
-        let difference = denominator == 0 ? 0 : d.squareRoot() / denominator
+        let difference = LayerJudge.ratio(d.root, to: na.root, nn.root)
         let failed = gradients.contains { !$0.passed && !$0.inconclusive }
         // Nothing checked (no gradient sent that the layers have, or no parameters at all) has
         // not passed either.

@@ -79,14 +79,21 @@ public enum LayerDiagnosis {
         let a = verdict.analytic.values
         let n = right.values
         let name = verdict.name
-        let nn = n.reduce(0) { $0 + $1 * $1 }
+        // Scaled sums (`ScaledSum`): the factor of gradients of 1e200 or 1e-200 is found too.
+        var dot = ScaledSum()
+        var squares = ScaledSum()
+        for (x, y) in zip(a, n) {
+            dot.add(x, times: y)
+            squares.add(y, times: y)
+        }
+        let nn = squares.value(inUnitsOf: max(squares.scale, dot.scale))
         if a.allSatisfy({ $0 == 0 }) && nn > 0 {
             return LayerRootCause(
                 gradient: name, kind: .zero, factor: nil, entries: [],
                 message: "\(name) is all zeros: the backward never writes it (or writes it to a copy)")
         }
         if nn > 0 {
-            let c = zip(a, n).reduce(0) { $0 + $1.0 * $1.1 } / nn
+            let c = dot.value(inUnitsOf: max(squares.scale, dot.scale)) / nn
             // A factor of 1 is no slip: the gradient is right where the comparison says so.
             if abs(c - 1) > 1e-6, difference(a, n.map { c * $0 }) <= limit {
                 if abs(c + 1) <= 1e-6 {
@@ -123,16 +130,17 @@ public enum LayerDiagnosis {
 
     /// The notebook's difference of two equally long arrays (0 when both are zero).
     static func difference(_ a: [Double], _ b: [Double]) -> Double {
-        var d = 0.0
-        var na = 0.0
-        var nb = 0.0
+        // Scaled sums, as the verdict's (`LayerJudge.judge`): slips of gradients of 1e200 are
+        // compared, not lost to squares that overflow.
+        var d = ScaledSum()
+        var na = ScaledSum()
+        var nb = ScaledSum()
         for (x, y) in zip(a, b) {
-            d += (x - y) * (x - y)
-            na += x * x
-            nb += y * y
+            d.add(x - y, times: x - y)
+            na.add(x, times: x)
+            nb.add(y, times: y)
         }
-        let denominator = na.squareRoot() + nb.squareRoot()
-        return denominator == 0 ? 0 : d.squareRoot() / denominator
+        return LayerJudge.ratio(d.root, to: na.root, nb.root)
     }
 
     /// A factor as a student would say it: 2, 1/4 (1/k when k is whole), or 3 significant digits.

@@ -55,6 +55,28 @@ public enum LayerJudge {
         100 * noise + 1e-4 * (abs(q.left) + abs(q.right))
     }
 
+    /// A 2-norm kept as a scaled sum of squares (`ScaledSum`), so entries of 1e200 or 1e-200 do
+    /// not overflow or underflow it; an entry that is not finite (a step's noise at 1e308) makes
+    /// it infinite, as a plain sum of squares would be.
+    struct Norm {
+        private var squares = ScaledSum()
+        private var infinite = false
+
+        mutating func add(_ v: Double) {
+            if v.isFinite { squares.add(v, times: v) } else { infinite = true }
+        }
+
+        var root: Double { infinite ? .infinity : squares.root }
+    }
+
+    /// x / (a + b), the notebook's ratio, 0 when a + b is 0; divided through by the larger of a
+    /// and b first, so two norms near the largest double do not overflow their sum.
+    static func ratio(_ x: Double, to a: Double, _ b: Double) -> Double {
+        let scale = max(a, b)
+        guard scale > 0 else { return 0 }
+        return (x / scale) / (a / scale + b / scale)
+    }
+
     /// `joint[c]` is the central quotient along every entry of `ties.components[c]` together.
     public static func judge(
         name: String, analytic: Tensor, quotients: [Quotients], ties: TiedComponents, joint: [Double],
@@ -88,23 +110,25 @@ public enum LayerJudge {
                 for i in group { numeric[i] -= excess / Double(group.count) }
             }
         }
-        var normA = 0.0
-        var normN = 0.0
-        var normD = 0.0
+        // Scaled sums of squares (`ScaledSum`): gradients of 1e200 (an upstream of 1e300, say)
+        // are judged like gradients of 1, instead of their squares overflowing to a NaN verdict.
+        var normA = Norm()
+        var normN = Norm()
+        var normD = Norm()
         var relError = 0.0
         var worst: (i: Int, gap: Double)?
         var wrong: [Int] = []
         var worstBeyondRounding = 0.0
-        var spreadSquares = 0.0
+        var spread = Norm()
         for i in numeric.indices {
             let a = analytic.values[i]
             let n = numeric[i]
             let gap = abs(a - n)
             let rounding = noise + callerRounding(a, n, precision, reductionLength: reductionLength)
-            spreadSquares += rounding * rounding
-            normA += a * a
-            normN += n * n
-            normD += gap * gap
+            spread.add(rounding)
+            normA.add(a)
+            normN.add(n)
+            normD.add(gap)
             relError = max(relError, gap / max(1e-8, abs(a) + abs(n)))
             if worst == nil || gap > worst!.gap { worst = (i, gap) }
             if gap > 10 * rounding {
@@ -113,10 +137,10 @@ public enum LayerJudge {
                 if relative > 1e-4 { wrong.append(i) }
             }
         }
-        let denominator = normA.squareRoot() + normN.squareRoot()
-        let difference = denominator == 0 ? 0 : normD.squareRoot() / denominator
-        let spread = spreadSquares.squareRoot()
-        let floor = denominator == 0 ? (spread > 0 ? .infinity : 0) : spread / denominator
+        let difference = Self.ratio(normD.root, to: normA.root, normN.root)
+        let floor =
+            normA.root + normN.root == 0
+            ? (spread.root > 0 ? .infinity : 0) : Self.ratio(spread.root, to: normA.root, normN.root)
         let limit = VerdictRule.limit(threshold: threshold, floor: floor)
         let band = VerdictRule.Band(maxRelativeError: worstBeyondRounding, kinks: kinks)
         let passes = difference <= limit && band != .wrong
