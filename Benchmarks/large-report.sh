@@ -5,14 +5,14 @@
 # rendered in headless Chromium. Release server on a free port of 127.0.0.1, stopped by its PID.
 # Needs python3 with numpy; about a minute on 2 cores.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=lib-server.sh
-. "$(dirname "$0")/lib-server.sh"
+# shellcheck source-path=SCRIPTDIR/../dev source=lib-server.sh
+. "$(dirname "$0")/../dev/lib-server.sh"
 
 WORK=$(mktemp -d /tmp/gradcheck-large.XXXXXX)
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() { stop_server || true; rm -rf "$WORK"; }
 trap cleanup EXIT
-python3 "$ROOT/scripts/large_report_body.py" >"$WORK/body.json"
+python3 "$ROOT/Benchmarks/large_report_body.py" >"$WORK/body.json"
 build_server
 # shellcheck disable=SC2119 # default limits: what a deployment runs
 start_server
@@ -22,4 +22,4 @@ for accept in application/json text/html image/svg+xml; do
         "http://127.0.0.1:$SERVER_PORT/gradcheck"
     [ "$accept" = text/html ] && cp "$WORK/answer" "$WORK/report.html"
 done
-python3 "$ROOT/scripts/render_time.py" "$WORK/report.html"
+python3 "$ROOT/Benchmarks/render_time.py" "$WORK/report.html"

@@ -3,7 +3,7 @@
 m = 512: 656,385 parameters), with notebook_numpy.py's random weights, to measure the size and
 time of its HTML and SVG reports:
 
-    python3 scripts/large_report_body.py > /tmp/large.json
+    python3 Benchmarks/large_report_body.py > /tmp/large.json
 """
 import json
 import os

@@ -16,12 +16,12 @@
 #   SERVER_FLAGS="--max-work 1e13" Benchmarks/layers.sh                        extra server flags
 #
 # The server listens on a free port of 127.0.0.1 and is stopped by its PID. numpy runs with
-# OPENBLAS_NUM_THREADS=1 (see scripts/bench.sh). On shared cores every number is noisy: read the
+# OPENBLAS_NUM_THREADS=1 (see Benchmarks/bench.sh). On shared cores every number is noisy: read the
 # ratios taken in the same run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-# shellcheck source-path=SCRIPTDIR/../scripts source=lib-server.sh
-. "$ROOT/scripts/lib-server.sh"
+# shellcheck source-path=SCRIPTDIR/../dev source=lib-server.sh
+. "$ROOT/dev/lib-server.sh"
 
 build_server
 read -r -a flags <<<"${SERVER_FLAGS:-}"

@@ -14,17 +14,17 @@
 #                    notebook body, /forward on the 251 KB body
 #   baseline+log, baseline   the same two for BASELINE_BIN, when set
 #
-#   scripts/loadtest.sh                                  # wrk -t2 -c64 -d5s, 3 rounds (~4 min)
-#   BASELINE_BIN=/tmp/main/gradcheck-server scripts/loadtest.sh   # before/after in one run
-#   DURATION=3s ROUNDS=1 CONNECTIONS=32 scripts/loadtest.sh
-#   SKIP_BUILD=1 scripts/loadtest.sh                     # use the existing .build/release binary
-#   SERVER_BIN=/tmp/other/gradcheck-server scripts/loadtest.sh    # measure another build as "gradcheck"
-#   NGINX=0 scripts/loadtest.sh                          # without the nginx row
+#   Benchmarks/loadtest.sh                                  # wrk -t2 -c64 -d5s, 3 rounds (~4 min)
+#   BASELINE_BIN=/tmp/main/gradcheck-server Benchmarks/loadtest.sh   # before/after in one run
+#   DURATION=3s ROUNDS=1 CONNECTIONS=32 Benchmarks/loadtest.sh
+#   SKIP_BUILD=1 Benchmarks/loadtest.sh                     # use the existing .build/release binary
+#   SERVER_BIN=/tmp/other/gradcheck-server Benchmarks/loadtest.sh    # measure another build as "gradcheck"
+#   NGINX=0 Benchmarks/loadtest.sh                          # without the nginx row
 #
 # Compare only numbers from the same run: on a shared machine they move with everything else.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=lib-server.sh
-. "$(dirname "$0")/lib-server.sh"
+# shellcheck source-path=SCRIPTDIR/../dev source=lib-server.sh
+. "$(dirname "$0")/../dev/lib-server.sh"
 
 DURATION=${DURATION:-5s}
 THREADS=${THREADS:-2}
@@ -35,7 +35,7 @@ NGINX=${NGINX:-1}
 BASELINE_BIN=${BASELINE_BIN:-}
 NOTEBOOK=$ROOT/Tests/Fixtures/notebook.json
 BIG=$ROOT/Tests/Fixtures/100-50-20-1_m64.json
-SCRIPT=$ROOT/scripts/wrk/request.lua
+SCRIPT=$ROOT/Benchmarks/wrk/request.lua
 THIS_BIN=$SERVER_BIN
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The notebook's gradient check in numpy, for scripts/bench.sh's same-run ratios.
+"""The notebook's gradient check in numpy, for Benchmarks/bench.sh's same-run ratios.
 
 For each size of the ladder it generates the network (fixed seed, He-scaled weights, as the
 notebook's random cases), writes it as raw float64 for gradcheck-bench (X, Y, W1, b1, ..., WL, bL,

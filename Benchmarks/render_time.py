@@ -2,7 +2,7 @@
 """Opens a saved HTML report in headless Chromium (Debian's, via Selenium) and prints how long
 it took to render: navigation start to the end of the load event, after a forced layout.
 
-    python3 scripts/render_time.py REPORT.html
+    python3 Benchmarks/render_time.py REPORT.html
 """
 import os
 import sys

@@ -9,7 +9,7 @@ text area is checked with Enter, and the page and its report fit the narrow scre
 scrolling of the page; a wide heatmap scrolls inside its own box). Saves a screenshot; prints its
 path.
 
-    python3 scripts/browser_test.py http://127.0.0.1:PORT SCREENSHOT.png
+    python3 SystemTests/browser_test.py http://127.0.0.1:PORT SCREENSHOT.png
 """
 import os
 import sys

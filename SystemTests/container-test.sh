@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the real Dockerfile and checks the image the way an operator runs it. Uses docker when
-# a daemon answers, else podman (scripts/setup.sh installs it, with runc and mmdebstrap). When the
+# a daemon answers, else podman (dev/setup.sh installs it, with runc and mmdebstrap). When the
 # official bases (swift:6.3-noble, ubuntu:noble) are neither present nor pullable, local
 # stand-ins are built once and reused: a Debian 12 minbase runtime (mmdebstrap) and a builder of
 # that plus the Swift image's packages and the host's toolchain. Checks, failing loudly:
@@ -10,8 +10,8 @@
 #   under --memory 512m a burst of large bodies is answered 200/503 and nothing is OOM-killed.
 # Prints each step's time and the image size. Containers it starts are removed on exit.
 #
-#   scripts/container-test.sh
-#   ENGINE=podman SWIFT_IMAGE=... RUNTIME_IMAGE=... scripts/container-test.sh
+#   SystemTests/container-test.sh
+#   ENGINE=podman SWIFT_IMAGE=... RUNTIME_IMAGE=... SystemTests/container-test.sh
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -46,10 +46,10 @@ timed() {
 }
 
 # --- the engine and the bases: the settings scripts/container.sh uses too -----------------------
-# shellcheck source-path=SCRIPTDIR source=lib-container.sh
+# shellcheck source-path=SCRIPTDIR/../scripts source=lib-container.sh
 . "$ROOT/scripts/lib-container.sh"
 if ! choose_engine; then
-    echo "SKIP: container test: no docker daemon answers and podman is not installed (scripts/setup.sh installs it)"
+    echo "SKIP: container test: no docker daemon answers and podman is not installed (dev/setup.sh installs it)"
     exit 0
 fi
 trap cleanup EXIT

@@ -5,19 +5,19 @@
 # socket error at the client. Then one replica alone, for comparison: requests/s, p50, p99.
 # Bounded in time; everything started here is stopped by its PID.
 #
-#   scripts/fleet.sh                      # 3 replicas, 10 s per wrk run, /gradcheck on the notebook
-#   REPLICAS=4 DURATION=20 SKIP_BUILD=1 scripts/fleet.sh
-#   SHARDED_BODY=big.json scripts/fleet.sh   # also: one full check of big.json split into
+#   SystemTests/fleet.sh                      # 3 replicas, 10 s per wrk run, /gradcheck on the notebook
+#   REPLICAS=4 DURATION=20 SKIP_BUILD=1 SystemTests/fleet.sh
+#   SHARDED_BODY=big.json SystemTests/fleet.sh   # also: one full check of big.json split into
 #                                            # REPLICAS shards through HAProxy, vs one replica
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=lib-server.sh
-. "$(dirname "$0")/lib-server.sh"
+# shellcheck source-path=SCRIPTDIR/../dev source=lib-server.sh
+. "$(dirname "$0")/../dev/lib-server.sh"
 
 REPLICAS=${REPLICAS:-3}
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-32}
 BODY=${BODY:-$ROOT/scripts/examples/notebook.json}
-SCRIPT=$ROOT/scripts/wrk/request.lua
+SCRIPT=$ROOT/Benchmarks/wrk/request.lua
 
 for tool in haproxy wrk; do
     if ! command -v "$tool" >/dev/null 2>&1; then

@@ -3,7 +3,7 @@
 gradcheck-server on 127.0.0.1, and prints one line per attack: its name, the HTTP status (or
 conn-error / timeout), the wall time, the server CPU seconds used meanwhile (utime + stime from
 /proc/PID/stat) and the server's peak VmRSS (sampled every 20 ms while the attack runs), then
-whether the server is still alive. Run by scripts/hostile.sh, which restarts the server when an
+whether the server is still alive. Run by SystemTests/hostile.sh, which restarts the server when an
 attack kills it.
 
     hostile.py --list                              # the attack names, in the order hostile.sh runs them

@@ -1,29 +1,29 @@
 #!/usr/bin/env bash
 # Hostile requests from the robustness issue, replayed against the release server started here on
-# a free port of 127.0.0.1 (scripts/hostile.py sends them and measures). One line per attack:
+# a free port of 127.0.0.1 (SystemTests/hostile.py sends them and measures). One line per attack:
 # name, HTTP status (or conn-error/timeout), wall time, server CPU seconds, server peak VmRSS, and
 # whether the server survived. A server that dies (or is killed for passing 6 GB of VmRSS) is noted
 # CRASHED and restarted, so one finding does not hide the next. Every process started here is
 # stopped by its PID; the whole run is bounded by `timeout`.
 #
-#   scripts/hostile.sh                                   # build the release server, run every attack
-#   SKIP_BUILD=1 scripts/hostile.sh                      # reuse .build/release/gradcheck-server
-#   SERVER_FLAGS="--max-memory 268435456 --max-work 1e10" scripts/hostile.sh
-#   HOSTILE_SCRATCH=1 scripts/hostile.sh                 # build in .build-hostile (leaves .build alone)
-#   ATTACKS="cancel deep-tanh" scripts/hostile.sh        # a subset (names: scripts/hostile.py --list)
-#   TOTAL_TIMEOUT=1800 ATTACK_TIMEOUT=150 RSS_LIMIT_MB=6000 scripts/hostile.sh
+#   SystemTests/hostile.sh                                   # build the release server, run every attack
+#   SKIP_BUILD=1 SystemTests/hostile.sh                      # reuse .build/release/gradcheck-server
+#   SERVER_FLAGS="--max-memory 268435456 --max-work 1e10" SystemTests/hostile.sh
+#   HOSTILE_SCRATCH=1 SystemTests/hostile.sh                 # build in .build-hostile (leaves .build alone)
+#   ATTACKS="cancel deep-tanh" SystemTests/hostile.sh        # a subset (names: SystemTests/hostile.py --list)
+#   TOTAL_TIMEOUT=1800 ATTACK_TIMEOUT=150 RSS_LIMIT_MB=6000 SystemTests/hostile.sh
 #
 # Exit status: 0 when the run completed (whatever it found: this script reports, it does not
 # judge), 2 when the server does not start with SERVER_FLAGS, 124 when TOTAL_TIMEOUT ran out.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=lib-server.sh
-. "$(dirname "$0")/lib-server.sh"
+# shellcheck source-path=SCRIPTDIR/../dev source=lib-server.sh
+. "$(dirname "$0")/../dev/lib-server.sh"
 
 TOTAL_TIMEOUT=${TOTAL_TIMEOUT:-1800}
 ATTACK_TIMEOUT=${ATTACK_TIMEOUT:-150}
 # Past this VmRSS the helper SIGKILLs the server: the machine has 24 GiB and other work on it.
 RSS_LIMIT_MB=${RSS_LIMIT_MB:-6000}
-HELPER=$ROOT/scripts/hostile.py
+HELPER=$ROOT/SystemTests/hostile.py
 # A separate scratch path, so this release build never collides with someone's debug builds in .build.
 if [ -n "${HOSTILE_SCRATCH:-}" ]; then
     SCRATCH=$ROOT/.build-hostile

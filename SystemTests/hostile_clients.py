@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Slow and hostile clients against a running gradcheck-server on 127.0.0.1 (bounded in time).
 
-Run by scripts/slowclients.sh, which starts the server with short timeouts and passes them here:
+Run by SystemTests/slowclients.sh, which starts the server with short timeouts and passes them here:
 
     hostile_clients.py --port P --pid PID --header-timeout 4 --idle-timeout 3 --body-timeout 4 \
         --max-connections 700 --body Tests/Fixtures/notebook.json

@@ -5,11 +5,11 @@
 # waits (bounded) until a scrape saw the moved counter, and reads it back from Prometheus's HTTP
 # API. Everything it starts is stopped by PID.
 #
-#   scripts/prometheus-test.sh                # apt-get install prometheus (setup.sh does)
-#   SKIP_BUILD=1 scripts/prometheus-test.sh   # use the existing .build/release binary
+#   SystemTests/prometheus-test.sh                # apt-get install prometheus (dev/setup.sh does)
+#   SKIP_BUILD=1 SystemTests/prometheus-test.sh   # use the existing .build/release binary
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=lib-server.sh
-. "$(dirname "$0")/lib-server.sh"
+# shellcheck source-path=SCRIPTDIR/../dev source=lib-server.sh
+. "$(dirname "$0")/../dev/lib-server.sh"
 
 for tool in promtool prometheus curl python3; do
     command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y prometheus curl python3" >&2; exit 1; }

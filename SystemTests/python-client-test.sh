@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # The Python client (clients/python) against the real server: builds the release gradcheck-server
 # (SKIP_BUILD=1 uses the last build), pip-installs the client into a virtual environment that
-# also sees the system's packages (pytest, numpy; setup.sh installs them), and runs its pytest
+# also sees the system's packages (pytest, numpy; dev/setup.sh installs them), and runs its pytest
 # suite, which starts the server on a free port of 127.0.0.1 and stops it by its PID.
-#   scripts/python-client-test.sh [PYTEST ARGS...]
+#   SystemTests/python-client-test.sh [PYTEST ARGS...]
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=lib-server.sh
-. "$(dirname "$0")/lib-server.sh"
+# shellcheck source-path=SCRIPTDIR/../dev source=lib-server.sh
+. "$(dirname "$0")/../dev/lib-server.sh"
 
 for module in pytest numpy; do
-    python3 -c "import $module" 2>/dev/null || { echo "python3 has no $module: scripts/setup.sh installs it" >&2; exit 1; }
+    python3 -c "import $module" 2>/dev/null || { echo "python3 has no $module: dev/setup.sh installs it" >&2; exit 1; }
 done
 build_server
 [ -x "$SERVER_BIN" ] || { echo "no server binary at $SERVER_BIN" >&2; exit 1; }

@@ -5,15 +5,15 @@
 # a schema-invalid request that is accepted. Release server on a free port of 127.0.0.1, stopped
 # by its PID.
 #
-#   pip install schemathesis && scripts/schemathesis.sh
-#   SCHEMATHESIS=/path/to/venv/bin/schemathesis MAX_TIME=60 SEED=1 SKIP_BUILD=1 scripts/schemathesis.sh
+#   pip install schemathesis && SystemTests/schemathesis.sh
+#   SCHEMATHESIS=/path/to/venv/bin/schemathesis MAX_TIME=60 SEED=1 SKIP_BUILD=1 SystemTests/schemathesis.sh
 #
 # One check is left out: positive_data_acceptance ("every schema-valid body is accepted"). JSON
 # Schema cannot say that W2's columns must equal W1's rows or that b1 must come with W1, so
 # schema-valid bodies with mismatched shapes exist, and the API contract answers them 422.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=lib-server.sh
-. "$(dirname "$0")/lib-server.sh"
+# shellcheck source-path=SCRIPTDIR/../dev source=lib-server.sh
+. "$(dirname "$0")/../dev/lib-server.sh"
 
 SCHEMATHESIS=${SCHEMATHESIS:-schemathesis}
 MAX_TIME=${MAX_TIME:-110}

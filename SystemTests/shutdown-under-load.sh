@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Graceful stop under load: wrk drives POST /gradcheck on the release server (started here on a free
-# port of 127.0.0.1), then scripts/inflight_probe.py writes heavy /gradcheck requests, waits until
+# port of 127.0.0.1), then SystemTests/inflight_probe.py writes heavy /gradcheck requests, waits until
 # the server has read them, and sends SIGTERM. Passes when every in-flight request gets its full
 # answer, wrk sees no read errors or timeouts (no response cut off), and the server exits 0 within
 # its drain timeout.
 #
-#   scripts/shutdown-under-load.sh
-#   SKIP_BUILD=1 DRAIN_TIMEOUT=20 scripts/shutdown-under-load.sh
+#   SystemTests/shutdown-under-load.sh
+#   SKIP_BUILD=1 DRAIN_TIMEOUT=20 SystemTests/shutdown-under-load.sh
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=lib-server.sh
-. "$(dirname "$0")/lib-server.sh"
+# shellcheck source-path=SCRIPTDIR/../dev source=lib-server.sh
+. "$(dirname "$0")/../dev/lib-server.sh"
 
 DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-20}
 PROBE_DIMS=${PROBE_DIMS:-256,128,64,1}
@@ -30,13 +30,13 @@ start_server --drain-timeout "$DRAIN_TIMEOUT"
 echo "# gradcheck-server pid $SERVER_PID on 127.0.0.1:$SERVER_PORT, drain timeout $DRAIN_TIMEOUT s"
 
 # 48 wrk connections + 8 probe requests stay under the pool's queue (2 workers + 64 waiting).
-BODY_FILE=$ROOT/Tests/Fixtures/notebook.json wrk -t2 -c48 -d8s --timeout 30s -s "$ROOT/scripts/wrk/request.lua" \
+BODY_FILE=$ROOT/Tests/Fixtures/notebook.json wrk -t2 -c48 -d8s --timeout 30s -s "$ROOT/Benchmarks/wrk/request.lua" \
     "http://127.0.0.1:$SERVER_PORT/gradcheck" >"$WRK_OUT" 2>&1 &
 WRK_PID=$!
 sleep 2  # let the load build up; the probe then signals the server itself
 status=0
 probe_start=$(date +%s%N)
-timeout 60 python3 "$ROOT/scripts/inflight_probe.py" --port "$SERVER_PORT" --pid "$SERVER_PID" \
+timeout 60 python3 "$ROOT/SystemTests/inflight_probe.py" --port "$SERVER_PORT" --pid "$SERVER_PID" \
     --dims "$PROBE_DIMS" --m "$PROBE_M" || status=1
 
 exit_status=0

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes one target of the gradcheck-fuzz executable with libFuzzer + AddressSanitizer.
 #
-#   scripts/fuzz.sh <target> [seconds]      e.g. scripts/fuzz.sh json 600
+#   dev/fuzz.sh <target> [seconds]      e.g. dev/fuzz.sh json 600
 #
 # Targets are the cases of FuzzTarget (Sources/gradcheck-fuzz/FuzzTarget.swift). Each has a seed
 # corpus in Tests/Fixtures/fuzz-corpus/<target>/ (read only during the run; replayed by
@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-target=${1:?usage: scripts/fuzz.sh <target> [seconds]}
+target=${1:?usage: dev/fuzz.sh <target> [seconds]}
 seconds=${2:-600}
 keep=${FUZZ_KEEP:-20}
 keep_max_bytes=${FUZZ_KEEP_MAX_BYTES:-8192}

@@ -6,7 +6,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib-server.sh
 . "$(dirname "$0")/lib-server.sh"
 
-command -v tidy >/dev/null || { echo "tidy is missing: scripts/setup.sh installs it" >&2; exit 1; }
+command -v tidy >/dev/null || { echo "tidy is missing: dev/setup.sh installs it" >&2; exit 1; }
 WORK=$(mktemp -d /tmp/gradcheck-html.XXXXXX)
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() { stop_server || true; rm -rf "$WORK"; }

@@ -1,9 +1,9 @@
 # shellcheck shell=bash
-# Sourced (not run) by the scripts that drive a server of their own (loadtest.sh, slowclients.sh,
-# schemathesis.sh, ...): build the release server, start it on a free port of 127.0.0.1, stop it
+# Sourced (not run) by the scripts that drive a server of their own (dev/html-check.sh, SystemTests/,
+# Benchmarks/): build the release server, start it on a free port of 127.0.0.1, stop it
 # by its PID. Sets SERVER_PID and SERVER_PORT.
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# shellcheck source-path=SCRIPTDIR source=lib-toolchain.sh
+# shellcheck source-path=SCRIPTDIR/../scripts source=lib-toolchain.sh
 . "$ROOT/scripts/lib-toolchain.sh"
 # SERVER_BIN=path runs another build (e.g. a saved baseline for a before/after comparison); it
 # implies SKIP_BUILD=1.

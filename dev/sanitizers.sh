@@ -3,8 +3,8 @@
 # directory (.build-tsan, .build-asan) so they never mix with the normal build. Fails on a test
 # failure or on any sanitizer report. Roughly 2 x (2-4 min build + 1-2 min tests) on 2 cores.
 #
-#   scripts/sanitizers.sh                 # both
-#   scripts/sanitizers.sh thread          # one of them
+#   dev/sanitizers.sh                 # both
+#   dev/sanitizers.sh thread          # one of them
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -13,7 +13,7 @@ SANITIZERS=("$@")
 [ ${#SANITIZERS[@]} -eq 0 ] && SANITIZERS=(thread address)
 # Report every problem (not just the first per location) and fail the process at exit. The
 # suppressions are accesses under Synchronization.Mutex that TSan cannot see ordered on Linux
-# (scripts/tsan-suppressions.txt says why, one by one).
+# (dev/tsan-suppressions.txt says why, one by one).
 export TSAN_OPTIONS=${TSAN_OPTIONS:-"halt_on_error=0 report_signal_unsafe=0 exitcode=66 suppressions=$ROOT/scripts/tsan-suppressions.txt"}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-"detect_leaks=0 abort_on_error=0"}
 

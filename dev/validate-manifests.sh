@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Validates deploy/kubernetes/*.yaml offline against the Kubernetes API schemas (strict: unknown
-# fields are errors), with kubernetes-validate from PyPI (scripts/setup.sh installs it).
+# fields are errors), with kubernetes-validate from PyPI (dev/setup.sh installs it).
 #
-#   scripts/validate-manifests.sh            # Kubernetes 1.35
-#   K8S_VERSION=1.35.0 scripts/validate-manifests.sh
+#   dev/validate-manifests.sh            # Kubernetes 1.35
+#   K8S_VERSION=1.35.0 dev/validate-manifests.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 K8S_VERSION=${K8S_VERSION:-1.35.0}

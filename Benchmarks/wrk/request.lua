@@ -1,4 +1,4 @@
--- One wrk script for every endpoint of scripts/loadtest.sh.
+-- One wrk script for every endpoint of Benchmarks/loadtest.sh (and SystemTests/fleet.sh, SystemTests/shutdown-under-load.sh).
 -- $BODY_FILE set: POST that file as JSON; unset: GET. Prints one summary line, prefixed "RESULT ",
 -- holding, in this order: requests/s, p50, p99 and max latency (ms), requests, socket errors
 -- (connect + read + write + timeout), non-2xx/3xx answers (wrk's "status" errors), then read
