@@ -4,7 +4,7 @@
 Run by SystemTests/slowclients.sh, which starts the server with short timeouts and passes them here:
 
     hostile_clients.py --port P --pid PID --header-timeout 4 --idle-timeout 3 --body-timeout 4 \
-        --max-connections 700 --body Tests/Fixtures/notebook.json
+        --max-connections 700 --body scripts/examples/notebook.json
 
 Checks, each printed with its numbers; exit status 1 if any fails:
   1. 500 slowloris connections (a request head trickled one field line a second) stay open while

@@ -30,7 +30,7 @@ start_server --drain-timeout "$DRAIN_TIMEOUT"
 echo "# gradcheck-server pid $SERVER_PID on 127.0.0.1:$SERVER_PORT, drain timeout $DRAIN_TIMEOUT s"
 
 # 48 wrk connections + 8 probe requests stay under the pool's queue (2 workers + 64 waiting).
-BODY_FILE=$ROOT/Tests/Fixtures/notebook.json wrk -t2 -c48 -d8s --timeout 30s -s "$ROOT/Benchmarks/wrk/request.lua" \
+BODY_FILE=$ROOT/scripts/examples/notebook.json wrk -t2 -c48 -d8s --timeout 30s -s "$ROOT/Benchmarks/wrk/request.lua" \
     "http://127.0.0.1:$SERVER_PORT/gradcheck" >"$WRK_OUT" 2>&1 &
 WRK_PID=$!
 sleep 2  # let the load build up; the probe then signals the server itself

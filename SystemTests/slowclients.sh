@@ -24,7 +24,7 @@ echo "# gradcheck-server pid $SERVER_PID on 127.0.0.1:$SERVER_PORT (header $HEAD
 status=0
 timeout 120 python3 "$ROOT/SystemTests/hostile_clients.py" --port "$SERVER_PORT" --pid "$SERVER_PID" \
     --header-timeout "$HEADER_TIMEOUT" --idle-timeout "$IDLE_TIMEOUT" --body-timeout "$BODY_TIMEOUT" \
-    --max-connections "$MAX_CONNECTIONS" --body "$ROOT/Tests/Fixtures/notebook.json" || status=$?
+    --max-connections "$MAX_CONNECTIONS" --body "$ROOT/scripts/examples/notebook.json" || status=$?
 stop_server_after_run || status=1
 trap - EXIT
 exit "$status"
