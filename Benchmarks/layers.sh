@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The issue-22 §3 benchmark: layer and network checks over HTTP against a live release server,
+# The layer benchmark: layer and network checks over HTTP against a live release server,
 # side by side with a numpy central-difference baseline written from the math
 # (Benchmarks/layers_bench.py), in the same run:
 #   (a) CS231n's gradient-check sanity ThreeLayerConvNet (3 filters 3x3, input (2,3,16,16),

@@ -3,8 +3,8 @@
 # build), all in the same run: builds the release server, then for each of ROUNDS rounds starts
 # every server in turn on a free port of 127.0.0.1 (the order rotates each round, so no server
 # always runs first or last), drives its endpoints with wrk, and stops it by its PID. Prints one
-# line per measurement as it goes, then a table of the medians over the rounds with the ratios the
-# issues ask for. Exits non-zero on any socket error or non-2xx answer.
+# line per measurement as it goes, then a table of the medians over the rounds with their ratios
+# (/healthz to nginx's, each endpoint to the baseline's). Exits non-zero on any socket error or non-2xx answer.
 #
 # The servers:
 #   nginx            Debian's nginx-light, GET /healthz answering a static JSON body ({"status":"ok"},

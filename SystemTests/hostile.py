@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Replays the hostile requests of the robustness issue, one attack per run, against a running
+"""Replays hostile requests (wide and deep bodies, costly checks, a cancelled check, nonsense
+values, protocol slips; --list names them), one attack per run, against a running
 gradcheck-server on 127.0.0.1, and prints one line per attack: its name, the HTTP status (or
 conn-error / timeout), the wall time, the server CPU seconds used meanwhile (utime + stime from
 /proc/PID/stat) and the server's peak VmRSS (sampled every 20 ms while the attack runs), then

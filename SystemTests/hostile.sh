@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Hostile requests from the robustness issue, replayed against the release server started here on
-# a free port of 127.0.0.1 (SystemTests/hostile.py sends them and measures). One line per attack:
+# Hostile requests (wide and deep bodies, costly checks, a cancelled check, nonsense values,
+# protocol slips), replayed against the release server started here on a free port of 127.0.0.1
+# (SystemTests/hostile.py sends them and measures). One line per attack:
 # name, HTTP status (or conn-error/timeout), wall time, server CPU seconds, server peak VmRSS, and
 # whether the server survived. A server that dies (or is killed for passing 6 GB of VmRSS) is noted
 # CRASHED and restarted, so one finding does not hide the next. Every process started here is
