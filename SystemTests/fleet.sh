@@ -8,7 +8,7 @@
 #   SystemTests/fleet.sh                      # 3 replicas, 10 s per wrk run, /gradcheck on the notebook
 #   REPLICAS=4 DURATION=20 SKIP_BUILD=1 SystemTests/fleet.sh
 #   SHARDED_BODY=big.json SystemTests/fleet.sh   # also: one full check of big.json split into
-#                                            # REPLICAS shards through HAProxy, vs one replica
+#                                               # REPLICAS shards through HAProxy, vs one replica
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR/../dev source=lib-server.sh
 . "$(dirname "$0")/../dev/lib-server.sh"
