@@ -14,7 +14,7 @@ SANITIZERS=("$@")
 # Report every problem (not just the first per location) and fail the process at exit. The
 # suppressions are accesses under Synchronization.Mutex that TSan cannot see ordered on Linux
 # (dev/tsan-suppressions.txt says why, one by one).
-export TSAN_OPTIONS=${TSAN_OPTIONS:-"halt_on_error=0 report_signal_unsafe=0 exitcode=66 suppressions=$ROOT/scripts/tsan-suppressions.txt"}
+export TSAN_OPTIONS=${TSAN_OPTIONS:-"halt_on_error=0 report_signal_unsafe=0 exitcode=66 suppressions=$ROOT/dev/tsan-suppressions.txt"}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-"detect_leaks=0 abort_on_error=0"}
 
 status=0
