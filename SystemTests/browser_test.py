@@ -23,7 +23,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
 
-EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts", "examples")
+EXAMPLES = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts", "examples"))
 WAIT_SECONDS = 20
 
 
