@@ -5,7 +5,7 @@
 #   docker run --rm -p 8080:8080 gradcheck
 #
 # The bases are arguments so a machine that cannot pull them can pass local stand-ins (see
-# scripts/container-test.sh): --build-arg SWIFT_IMAGE=... --build-arg RUNTIME_IMAGE=...
+# SystemTests/container-test.sh): --build-arg SWIFT_IMAGE=... --build-arg RUNTIME_IMAGE=...
 # The build step is the same command as scripts/serve.sh runs natively.
 ARG SWIFT_IMAGE=swift:6.3-noble
 ARG RUNTIME_IMAGE=ubuntu:noble

@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "GradCheckService", dependencies: ["GradCheck", "GradCheckReport", "HTTPServer", "JSON", "Digest"]),
         .executableTarget(name: "gradcheck-server", dependencies: ["GradCheckService", "HTTPServer"]),
         .executableTarget(name: "gradcheck-bench", dependencies: ["GradCheck"], swiftSettings: optimize),
-        // libFuzzer targets (scripts/fuzz.sh builds them with -DFUZZING); a plain build is a replay tool.
+        // libFuzzer targets (dev/fuzz.sh builds them with -DFUZZING); a plain build is a replay tool.
         .executableTarget(name: "gradcheck-fuzz", dependencies: ["GradCheckService", "HTTPServer", "JSON"]),
         // libcurl, for the integration tests only: they talk to a live server like a real client.
         .systemLibrary(

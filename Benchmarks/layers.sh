@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The issue-22 §3 benchmark: layer and network checks over HTTP against a live release server,
+# The layer benchmark: layer and network checks over HTTP against a live release server,
 # side by side with a numpy central-difference baseline written from the math
 # (Benchmarks/layers_bench.py), in the same run:
 #   (a) CS231n's gradient-check sanity ThreeLayerConvNet (3 filters 3x3, input (2,3,16,16),
@@ -16,12 +16,12 @@
 #   SERVER_FLAGS="--max-work 1e13" Benchmarks/layers.sh                        extra server flags
 #
 # The server listens on a free port of 127.0.0.1 and is stopped by its PID. numpy runs with
-# OPENBLAS_NUM_THREADS=1 (see scripts/bench.sh). On shared cores every number is noisy: read the
+# OPENBLAS_NUM_THREADS=1 (see Benchmarks/bench.sh). On shared cores every number is noisy: read the
 # ratios taken in the same run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-# shellcheck source-path=SCRIPTDIR/../scripts source=lib-server.sh
-. "$ROOT/scripts/lib-server.sh"
+# shellcheck source-path=SCRIPTDIR/../dev source=lib-server.sh
+. "$ROOT/dev/lib-server.sh"
 
 build_server
 read -r -a flags <<<"${SERVER_FLAGS:-}"

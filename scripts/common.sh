@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Sourced (not run) by the curl client scripts, forward.sh, backward.sh, gradcheck.sh and demo.sh,
-# which talk to a server someone already runs (lib-server.sh is for scripts that start their own).
+# which talk to a server someone already runs (dev/lib-server.sh is for scripts that start their own).
 #
 # Exit codes of those scripts:
 #   0  the server answered 2xx (and, for gradcheck.sh, the check passed)

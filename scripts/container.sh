@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs the image the way the README says, on a machine where podman is the engine and
 # the official bases cannot be pulled: the same engine choice, podman settings and stand-in bases
-# as scripts/container-test.sh (both source scripts/lib-container.sh).
+# as SystemTests/container-test.sh (both source scripts/lib-container.sh).
 #
 #   scripts/container.sh build                  # the image `gradcheck` (IMAGE=... for another tag)
 #   scripts/container.sh run [SERVER ARGS...]   # serves on http://127.0.0.1:8080 (PORT=9000 for another port); Ctrl-C stops it
@@ -32,7 +32,7 @@ case "$command" in
     -h | --help) usage; exit 0 ;;
     *) usage >&2; exit 2 ;;
 esac
-choose_engine || { echo "no docker daemon answers and podman is not installed (scripts/setup.sh installs it)" >&2; exit 1; }
+choose_engine || { echo "no docker daemon answers and podman is not installed (dev/setup.sh installs it)" >&2; exit 1; }
 
 case "$command" in
     env)

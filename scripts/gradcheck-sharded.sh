@@ -2,7 +2,7 @@
 # A full gradient check split into N shards, sent in parallel, merged by the server.
 #   scripts/gradcheck-sharded.sh PAYLOAD.json [SERVER_URL] [N]
 # Sends N copies of PAYLOAD with "shard": {"index": i, "count": N} to SERVER_URL/gradcheck at
-# once (behind a load balancer such as scripts/fleet.sh's HAProxy front, each lands on a
+# once (behind a load balancer such as SystemTests/fleet.sh's HAProxy front, each lands on a
 # replica), then POSTs {"shards": [the N partial answers]} to SERVER_URL/gradcheck/merge and
 # prints the merged answer: the same verdict, per-tensor verdicts, worst entries and kinks as
 # the unsharded check. Exit status as scripts/gradcheck.sh: 0 passed, 1 the check failed,

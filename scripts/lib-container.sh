@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced (not run) by scripts/container.sh and scripts/container-test.sh: the one place that
+# Sourced (not run) by scripts/container.sh and SystemTests/container-test.sh: the one place that
 # knows how to build and run the image on this kind of machine. Picks the engine (docker when a
 # daemon answers, else podman), gives podman the settings this host needs, and chooses the base
 # images: the official ones when present or pullable, else local stand-ins built once and reused.
@@ -72,7 +72,7 @@ choose_base() {
     if image_exists "$standin"; then printf -v "$variable" '%s' "$standin"; return 0; fi
     if timeout 60 "$ENGINE" pull -q "$official" >/dev/null 2>&1; then printf -v "$variable" '%s' "$official"; return 0; fi
     if ! command -v mmdebstrap >/dev/null; then
-        echo "$official cannot be pulled and mmdebstrap (for a stand-in) is missing: scripts/setup.sh installs it" >&2
+        echo "$official cannot be pulled and mmdebstrap (for a stand-in) is missing: dev/setup.sh installs it" >&2
         return 1
     fi
     echo "  $official cannot be pulled: building the stand-in $standin (once; later builds reuse it)" >&2

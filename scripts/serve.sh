@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts gradcheck-server on port 8080 (or $PORT) from a fresh clone: installs what is missing
-# (scripts/setup.sh), builds the release binary, and runs it in the foreground (Ctrl-C stops it
+# (dev/setup.sh), builds the release binary, and runs it in the foreground (Ctrl-C stops it
 # gracefully). Extra arguments go to the server, e.g. scripts/serve.sh --host 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +17,7 @@ use_swift_toolchain || {
     exit 2
 }
 
-scripts/setup.sh
+dev/setup.sh
 # The same build as the Dockerfile's.
 swift build -c release --static-swift-stdlib --product gradcheck-server
 bin="$(swift build -c release --static-swift-stdlib --show-bin-path)/gradcheck-server"

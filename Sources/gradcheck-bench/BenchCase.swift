@@ -1,7 +1,7 @@
 import Foundation
 import GradCheck
 
-/// One benchmark network, read from the raw float64 file scripts/notebook_numpy.py writes
+/// One benchmark network, read from the raw float64 file Benchmarks/notebook_numpy.py writes
 /// (X, Y, W1, b1, ..., WL, bL, row-major, little-endian), so Swift and numpy time the same network.
 struct BenchCase {
     let name: String

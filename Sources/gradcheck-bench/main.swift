@@ -1,5 +1,5 @@
 // gradcheck-bench: times the engine's full gradient check against the notebook's algorithm in
-// numpy. Run it through scripts/bench.sh, which generates the networks and the numpy timings
+// numpy. Run it through Benchmarks/bench.sh, which generates the networks and the numpy timings
 // first (same networks, same run); see that script for the options.
 import Foundation
 import GradCheck
@@ -169,6 +169,6 @@ for name in names {
             "  ratio    full check: engine is \(String(format: "%.0f", npFull / full))x faster than the numpy notebook algorithm\(measured == nil ? " (vs extrapolated)" : "")\(activationNote)"
         )
     } else {
-        print("  numpy    (no timings for this size: run scripts/bench.sh)")
+        print("  numpy    (no timings for this size: run Benchmarks/bench.sh)")
     }
 }

@@ -2,7 +2,7 @@
 import Foundation
 
 /// The target libFuzzer drives, chosen once per process by `GRADCHECK_FUZZ_TARGET`
-/// (scripts/fuzz.sh sets it); an unknown name stops the run at the first input.
+/// (dev/fuzz.sh sets it); an unknown name stops the run at the first input.
 private let selectedTarget: FuzzTarget = {
     let name = ProcessInfo.processInfo.environment["GRADCHECK_FUZZ_TARGET"] ?? ""
     guard let target = FuzzTarget(rawValue: name) else {

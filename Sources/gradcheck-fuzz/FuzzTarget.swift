@@ -7,7 +7,7 @@ import HTTPServer
 /// records the input as a crash and the replay tool reproduces it.
 ///
 /// To add a target: a case here, a line in `run`, a seed directory
-/// `Tests/Fixtures/fuzz-corpus/<case name>/`; `scripts/fuzz.sh <case name>` then works as is.
+/// `Tests/Fixtures/fuzz-corpus/<case name>/`; `dev/fuzz.sh <case name>` then works as is.
 enum FuzzTarget: String, CaseIterable {
     /// `JSONReader.parse` on the raw bytes (the JSON module alone: `JSONFuzzTargets.swift`).
     case json

@@ -5,7 +5,7 @@ import Testing
 
 @testable import GradCheckService
 
-/// Every input the fuzzers kept (Tests/Fixtures/fuzz-corpus/<target>/, grown by scripts/fuzz.sh)
+/// Every input the fuzzers kept (Tests/Fixtures/fuzz-corpus/<target>/, grown by dev/fuzz.sh)
 /// replayed without the fuzzer, under the promises the fuzz targets check: the readers return
 /// or throw, a number is read exactly as Double(String) reads it, and each endpoint answers 200 with a JSON object or a 400/422 problem, never a 500.
 @Suite struct FuzzCorpusReplayTests {

@@ -9,7 +9,7 @@ import Testing
 /// in IntegrationTests.
 @Suite struct GradCheckAPITests {
     static let fixtures = Fixtures.directory
-    static let notebook = try! Data(contentsOf: fixtures.appendingPathComponent("notebook.json"))
+    static let notebook = try! Data(contentsOf: Fixtures.examples.appendingPathComponent("notebook.json"))
     static var expected: [String: Any] {
         try! JSONSerialization.jsonObject(
             with: Data(contentsOf: fixtures.appendingPathComponent("notebook-expected.json"))) as! [String: Any]

@@ -1,5 +1,6 @@
 import Foundation
 import GradCheck
+import TestSupport
 import Testing
 
 @testable import GradCheckService
@@ -8,7 +9,7 @@ import Testing
 /// request or a 400/422 `RequestError`, never a crash (libFuzzer goes further; this runs in CI).
 @Suite struct RequestReaderMutationTests {
     @Test func mutatedNotebookBodiesNeverCrashTheReader() throws {
-        let original = Array(try Data(contentsOf: RequestReaderTests.fixtures.appendingPathComponent("notebook.json")))
+        let original = Array(try Data(contentsOf: Fixtures.examples.appendingPathComponent("notebook.json")))
         let interesting = Array("{}[]\",:-+.eE0123456789 \\nNaInfinity\u{0}\u{FF}".utf8)
         var random = SplitMix64(seed: 20_260_426)  // a fixed seed makes any failure reproducible
         var accepted = 0

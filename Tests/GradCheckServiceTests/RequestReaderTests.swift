@@ -7,8 +7,6 @@ import Testing
 @testable import GradCheckService
 
 @Suite struct RequestReaderTests {
-    static let fixtures = Fixtures.directory
-
     private func read(_ text: String) throws(RequestError) -> ServiceRequest {
         try RequestReader.read(Array(text.utf8))
     }
@@ -29,7 +27,7 @@ import Testing
     private let base = #""X": [[1, 2], [3, 4]], "Y": [1, 0], "parameters": {"W1": [[0.5, -1]], "b1": [0.25]}"#
 
     @Test func readsTheNotebookCaseWithDefaults() throws {
-        let bytes = Array(try Data(contentsOf: Self.fixtures.appendingPathComponent("notebook.json")))
+        let bytes = Array(try Data(contentsOf: Fixtures.examples.appendingPathComponent("notebook.json")))
         guard case .network(let request) = try RequestReader.read(bytes) else {
             Issue.record("not a network body")
             return

@@ -24,7 +24,7 @@ import Testing
         #expect(sample.operations < full.operations)
     }
 
-    @Test func issueSizedNetworkFitsTheDefaultBudgetWithReLUAndTanh() {
+    @Test func aMidSizedNetworkOf656kParametersFitsTheDefaultBudgetWithReLUAndTanh() {
         // 656,385 parameters, m = 512: the ReLU path takes seconds, and so does tanh through the
         // per-row loss expansion.
         let relu = WorkEstimate(network: Self.network([1024, 512, 256, 1]), examples: 512, options: GradientCheckOptions())

@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// Every input the `http` fuzz target kept (Tests/Fixtures/fuzz-corpus/http/, grown by
-/// `scripts/fuzz.sh http`), replayed under the same contract without the fuzzer.
+/// `dev/fuzz.sh http`), replayed under the same contract without the fuzzer.
 @Suite struct ParserFuzzCorpusReplayTests {
     static let directory = Fixtures.url("fuzz-corpus/http")
 

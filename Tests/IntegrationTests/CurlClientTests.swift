@@ -43,7 +43,7 @@ import Testing
 
     @Test func clientReadsARealTransferThroughItsWriteCallback() throws {
         // file:// runs the whole perform/write-callback path with no network and no server.
-        let fixture = Fixtures.url("notebook.json")
+        let fixture = Fixtures.examples.appendingPathComponent("notebook.json")
         let expected = Array(try Data(contentsOf: fixture))
         let client = try CurlClient()
         for _ in 0..<2 {  // twice: the handle is reused and the buffers reset between transfers

@@ -29,9 +29,10 @@ final class LiveService: Sendable {
     func stop() { server.stop() }
 }
 
-/// Request bodies and expected answers from Tests/Fixtures (the numpy reference vectors).
+/// Request bodies and expected answers: the notebook's body from scripts/examples, the numpy
+/// reference vectors from Tests/Fixtures.
 enum Bodies {
-    static var notebook: [UInt8] { try! Fixtures.bytes("notebook.json") }
+    static var notebook: [UInt8] { [UInt8](try! Data(contentsOf: Fixtures.examples.appendingPathComponent("notebook.json"))) }
 
     static var expected: [String: Any] { try! Fixtures.expected() }
 

@@ -6,6 +6,9 @@ enum TestInputs {
     /// Tests/Fixtures (the numpy reference vectors), found relative to this source file.
     static let fixtures = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
+    /// scripts/examples (the bodies a user sends; the notebook's is only among those).
+    static let examples = fixtures.deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("scripts").appendingPathComponent("examples")
 }
 
 /// SplitMix64 (Steele, Lea, Flood 2014), the algorithm of the core's `SplitMix64`, so a failing

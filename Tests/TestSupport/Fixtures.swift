@@ -2,7 +2,7 @@ import Foundation
 import GradCheck
 
 /// The files the tests read: the numpy reference vectors and fuzz corpora in Tests/Fixtures and the
-/// request bodies in scripts/examples. Found relative to this source file, so the tests run on a
+/// request bodies in scripts/examples (the notebook's body, notebook.json, is only there). Found relative to this source file, so the tests run on a
 /// clean clone from any working directory.
 public enum Fixtures {
     /// Tests/Fixtures.
@@ -50,9 +50,9 @@ public enum Fixtures {
         Dictionary(uniqueKeysWithValues: matrices(value).map { (GradientName($0.key)!, $0.value) })
     }
 
-    /// notebook.json: X, Y and parameters of the notebook's gradient_check_n_test_case.
+    /// scripts/examples/notebook.json: X, Y and parameters of the notebook's gradient_check_n_test_case.
     public static func notebook() throws -> (x: Matrix, y: Matrix, parameters: [ParameterID: Matrix], network: Network) {
-        let d = try json("notebook.json")
+        let d = try json("../../scripts/examples/notebook.json")
         let x = matrix(d["X"]!)
         let y = matrix(d["Y"]!)
         let parameters = Self.parameters(d["parameters"]!)

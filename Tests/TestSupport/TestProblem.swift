@@ -42,7 +42,7 @@ public struct TestProblem: Sendable {
         return TestProblem(network: network, x: x, y: y)
     }
 
-    /// The notebook's relu/sigmoid network from Tests/Fixtures/notebook.json.
+    /// The notebook's relu/sigmoid network from scripts/examples/notebook.json.
     public static func notebook() throws -> TestProblem {
         let notebook = try Fixtures.notebook()
         return TestProblem(network: notebook.network, x: notebook.x, y: notebook.y)

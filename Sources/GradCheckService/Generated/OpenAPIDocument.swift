@@ -1,6 +1,6 @@
 // swift-format-ignore-file
 // The OpenAPI 3 description of the v1 API, served at GET /openapi.json.
-// Generated from scripts/generate-openapi.py; edit that script, rerun it, and keep
+// Generated from dev/generate-openapi.py; edit that script, rerun it, and keep
 // OpenAPIDocumentTests green (it checks this document against the request reader).
 public enum OpenAPIDocument {
     /// The document as JSON text.

@@ -18,7 +18,7 @@ import Testing
     func bodiesAreTheExampleFiles(_ embedded: String, _ file: String) throws {
         let onDisk = try #require(
             JSONSerialization.jsonObject(with: Data(contentsOf: Fixtures.examples.appendingPathComponent(file))) as? NSDictionary)
-        #expect(try Self.parsed(embedded) == onDisk, "rerun scripts/generate-page-examples.py after changing \(file)")
+        #expect(try Self.parsed(embedded) == onDisk, "rerun dev/generate-page-examples.py after changing \(file)")
     }
 
     @Test func pageHasTheButtonsAndTheScriptTheBodies() throws {

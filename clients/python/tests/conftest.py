@@ -1,6 +1,6 @@
 """Starts the real gradcheck-server once for the session, on a free port of 127.0.0.1.
 
-The binary is $GRADCHECK_SERVER_BIN (scripts/python-client-test.sh passes the release build it
+The binary is $GRADCHECK_SERVER_BIN (SystemTests/python-client-test.sh passes the release build it
 just made), else the newest of .build/release and .build/debug; with neither, it is built here
 (`swift build --product gradcheck-server`, debug: a few minutes on 2 cores). The server is
 started with --port 0 and writes the port it bound to $GRADCHECK_PORT_FILE; it is stopped by its

@@ -145,7 +145,7 @@ def test_progress_streams_and_answers_the_same(server_url, case, capsys):
 def test_progress_shows_a_line_on_a_long_check(server_url, release_server, capsys):
     if not release_server:
         pytest.skip("a debug build runs this one-second check past the deadline its price allows "
-                    "(scripts/python-client-test.sh runs the release build)")
+                    "(SystemTests/python-client-test.sh runs the release build)")
     # A tanh network whose full check takes 1-2 s on the release build (150,701 coordinates):
     # the service sends a progress line every 0.5 s.
     rng = np.random.RandomState(3)
