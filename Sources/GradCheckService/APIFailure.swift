@@ -1,4 +1,5 @@
 import GradCheck
+import HTTPServer
 import JSON
 
 /// Everything an endpoint can fail with, mapped to one problem response in one place.
@@ -45,7 +46,7 @@ enum APIFailure: Error {
                     field: "X"))
         case let .memoryBusy(bytes, limit):
             return .problem(
-                ProblemDetails(
+                ProblemDocument(
                     status: 503,
                     detail:
                         "the server's memory budget (\(limit) bytes) is taken by other requests; this one needs about \(WorkEstimate.scientific(bytes)) bytes: retry later"
@@ -53,10 +54,10 @@ enum APIFailure: Error {
                 retryAfterSeconds: APIResponse.retryAfterBusy)
         case .check(.interrupted(.cancelled)):
             // Never sent: the client is gone. The access log records 499.
-            return .problem(ProblemDetails(status: 499, detail: "the client closed the connection; the check was stopped"))
+            return .problem(ProblemDocument(status: 499, detail: "the client closed the connection; the check was stopped"))
         case let .check(.interrupted(.deadlineExceeded(seconds))):
             return .problem(
-                ProblemDetails(
+                ProblemDocument(
                     status: 503,
                     detail:
                         "the check ran past the time its price allows (\(WorkEstimate.scientific(seconds)) s) and was stopped: this input is slower than the cost model says; use \"mode\": \"sample\" or \"directional\" for a cheaper check"

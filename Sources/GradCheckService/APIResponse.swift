@@ -1,7 +1,9 @@
 import GradCheckReport
+import HTTPServer
 
-/// What an endpoint answers, before it meets HTTP: a status, a content type and body bytes.
-/// Keeping this free of the server's types lets the same handlers run in-process in tests.
+/// What an endpoint answers, before it meets HTTP: a status, a content type and body bytes (and
+/// the problem it is, when it is one). Keeping this free of the server's machinery (only its
+/// problem value is shared) lets the same handlers run in-process in tests.
 public struct APIResponse: Sendable, Equatable {
     public static let jsonContentType = "application/json"
 
@@ -12,14 +14,18 @@ public struct APIResponse: Sendable, Equatable {
     public let retryAfterSeconds: Int?
     /// The `Content-Security-Policy` an HTML answer carries (what its inline style may do).
     public let contentSecurityPolicy: String?
+    /// The problem this answer is, when it is one (`body` holds its bytes without a request id;
+    /// the server renders it again with the exchange's).
+    public let problem: ProblemDocument?
 
     /// Seconds a client told "busy" (memory budget full) should wait before retrying.
     public static let retryAfterBusy = 1
 
     public init(
         status: Int, contentType: String, body: [UInt8], retryAfterSeconds: Int? = nil,
-        contentSecurityPolicy: String? = nil
+        contentSecurityPolicy: String? = nil, problem: ProblemDocument? = nil
     ) {
+        self.problem = problem
         self.status = status
         self.contentType = contentType
         self.body = body
@@ -41,10 +47,10 @@ public struct APIResponse: Sendable, Equatable {
     }
 
     /// An RFC 9457 problem response.
-    public static func problem(_ problem: ProblemDetails, retryAfterSeconds: Int? = nil) -> APIResponse {
+    public static func problem(_ problem: ProblemDocument, retryAfterSeconds: Int? = nil) -> APIResponse {
         APIResponse(
-            status: problem.status, contentType: ProblemDetails.contentType, body: problem.body,
-            retryAfterSeconds: retryAfterSeconds)
+            status: problem.status.code, contentType: ProblemDocument.contentType, body: problem.bytes,
+            retryAfterSeconds: retryAfterSeconds, problem: problem)
     }
 
     /// A problem response for a request error.

@@ -133,7 +133,7 @@ public struct GradCheckAPI: Sendable {
         guard let format = ReportFormat.negotiate(accept: accept) else {
             return .answered(
                 .problem(
-                    ProblemDetails(
+                    ProblemDocument(
                         status: 406, detail: ReportFormat.notAcceptableDetail,
                         extensions: [("acceptable", .array(ReportFormat.allCases.map { .string($0.rawValue) }))])))
         }
@@ -319,7 +319,7 @@ public struct GradCheckAPI: Sendable {
     public func merge(_ body: [UInt8], accept: String? = nil, isCancelled: @escaping Cancellation = { false }) -> APIResponse {
         guard ReportFormat.accepts(.json, accept: accept) else {
             return .problem(
-                ProblemDetails(
+                ProblemDocument(
                     status: 406, detail: ReportFormat.mergeNotAcceptableDetail,
                     extensions: [("acceptable", .array([.string(ReportFormat.json.rawValue)]))]))
         }

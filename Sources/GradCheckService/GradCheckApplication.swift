@@ -139,6 +139,7 @@ public enum GradCheckApplication {
         // No answer is to be read as anything but its Content-Type (a JSON error as HTML, say).
         headers.set(name: "X-Content-Type-Options", value: "nosniff")
         var response = HTTPResponse(status: HTTPStatus(answer.status), json: answer.body, contentType: answer.contentType, headers: headers)
+        response.problem = answer.problem
         if answer.status == 503 {
             // With Retry-After: other requests hold the memory; without: the check ran out of time.
             response.rejection = answer.retryAfterSeconds == nil ? .deadline : .memory

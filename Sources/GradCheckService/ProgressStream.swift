@@ -79,7 +79,7 @@ public enum ProgressStream {
         gate.finished.withLock { $0 = true }
         stopTicking.signal()
         tickerEnded.wait()
-        let last = answer.contentType == ProblemDetails.contentType ? writer.stamped(problem: answer.body) : answer.body
+        let last = answer.problem.map(writer.rendered) ?? answer.body
         writer.write(last + [0x0A])
     }
 

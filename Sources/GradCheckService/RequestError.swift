@@ -1,3 +1,4 @@
+import HTTPServer
 import JSON
 
 /// A request the service will not compute, with the HTTP status and a detail naming the field.
@@ -56,10 +57,10 @@ public struct RequestError: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String { "\(status) \(detail)" }
 
     /// The RFC 9457 body for this error, with `field` and `offset` as extension members.
-    public var problem: ProblemDetails {
+    public var problem: ProblemDocument {
         var extensions: [(key: String, value: JSONValue)] = []
         if let field { extensions.append(("field", .string(field))) }
         if let offset { extensions.append(("offset", .number(Double(offset)))) }
-        return ProblemDetails(status: status, detail: detail, extensions: extensions)
+        return ProblemDocument(status: HTTPStatus(status), detail: detail, extensions: extensions)
     }
 }

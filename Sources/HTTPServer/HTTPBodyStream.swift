@@ -42,10 +42,12 @@ public final class HTTPStreamWriter: Sendable {
         self.deliver = deliver
     }
 
-    /// A problem+json object with this exchange's `request_id` added, for a problem that ends a
-    /// stream (the server adds it to every problem it answers outside streams).
-    public func stamped(problem body: [UInt8]) -> [UInt8] {
-        RequestID.stamp(problem: body, id: requestID)
+    /// The bytes of a problem that ends the stream, with this exchange's `request_id` (the
+    /// server writes it into every problem it answers outside streams).
+    public func rendered(_ problem: ProblemDocument) -> [UInt8] {
+        var problem = problem
+        problem.requestID = requestID
+        return problem.bytes
     }
 
     /// Queues `bytes` as one chunk (an empty one is skipped: it would end the body). Waits while

@@ -368,8 +368,9 @@ final class HTTPConnection: @unchecked Sendable {
         var response = answer
         let requestID = request.requestID
         response.headers.set(name: RequestID.headerName, value: requestID)
-        if response.headers["Content-Type"] == ProblemDocument.contentType {
-            response.body = RequestID.stamp(problem: response.body, id: requestID)
+        if var problem = response.problem {
+            problem.requestID = requestID
+            response.body = problem.bytes
         }
         if response.rejection == nil && response.status == .contentTooLarge { response.rejection = .bodyTooLarge }
         let version = head?.version ?? .http1_1

@@ -10,6 +10,9 @@ public struct HTTPResponse: Sendable, Equatable {
     /// A body produced while it is sent (`body` is then ignored): written with chunked transfer
     /// coding to an HTTP/1.1 client, or delimited by closing the connection for HTTP/1.0.
     public var stream: HTTPBodyStream?
+    /// The problem this answer is, when it is one: the server renders it as the body, with the
+    /// exchange's request id, when it answers (`body` is then replaced).
+    public var problem: ProblemDocument?
 
     public init(status: HTTPStatus, headers: HTTPHeaders = [:], body: [UInt8] = []) {
         self.status = status
@@ -37,7 +40,14 @@ public struct HTTPResponse: Sendable, Equatable {
     /// An RFC 9457 problem document (see `ProblemDocument`), its title the status's reason phrase
     /// unless given.
     public static func problem(status: HTTPStatus, detail: String, title: String? = nil, headers: HTTPHeaders = [:]) -> HTTPResponse {
-        let document = ProblemDocument(status: status, detail: detail, title: title)
-        return HTTPResponse(status: status, json: document.bytes, contentType: ProblemDocument.contentType, headers: headers)
+        problem(ProblemDocument(status: status, detail: detail, title: title), headers: headers)
+    }
+
+    /// The answer that is `document`, with its status.
+    public static func problem(_ document: ProblemDocument, headers: HTTPHeaders = [:]) -> HTTPResponse {
+        var response = HTTPResponse(
+            status: document.status, json: document.bytes, contentType: ProblemDocument.contentType, headers: headers)
+        response.problem = document
+        return response
     }
 }

@@ -57,14 +57,4 @@ enum RequestID {
             word >>= 4
         }
     }
-
-    /// A problem+json body with `"request_id"` added as its last member, so an error a client
-    /// reports can be found in the log. Other bodies are returned unchanged.
-    static func stamp(problem body: [UInt8], id: String) -> [UInt8] {
-        guard body.last == UInt8(ascii: "}"), body.count > 2 else { return body }
-        var out = body
-        out.removeLast()
-        out.append(contentsOf: Array(",\"request_id\":\"\(id)\"}".utf8))
-        return out
-    }
 }

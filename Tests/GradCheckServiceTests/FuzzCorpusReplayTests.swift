@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 import JSON
 import TestSupport
 import Testing
@@ -52,7 +53,7 @@ import Testing
             ("gradcheck", Self.api.gradcheck(bytes)),
         ] {
             #expect([200, 400, 422].contains(response.status), "\(endpoint) answered \(response.status) to \(name)")
-            let expectedType = response.status == 200 ? APIResponse.jsonContentType : ProblemDetails.contentType
+            let expectedType = response.status == 200 ? APIResponse.jsonContentType : ProblemDocument.contentType
             #expect(response.contentType == expectedType, "\(endpoint) content type for \(name)")
             let object = try? JSONSerialization.jsonObject(with: Data(response.body))
             #expect(object is [String: Any], "\(endpoint) body for \(name) is not a JSON object")

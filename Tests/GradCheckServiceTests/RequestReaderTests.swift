@@ -230,7 +230,7 @@ import Testing
 
     @Test func errorsBecomeProblemBodiesWithTheField() throws {
         let error = try #require(self.error(#"{"x": 2, "theta": 4, "epsilon": 0}"#))
-        let problem = try JSONReader.parse(error.problem.body)
+        let problem = try JSONReader.parse(error.problem.bytes)
         guard case .object(let object) = problem else {
             Issue.record("not an object")
             return
@@ -240,7 +240,7 @@ import Testing
         #expect(object["field"] == .string("epsilon"))
         #expect(object["detail"] == .string("epsilon: must be > 0, got 0"))
         let syntax = try #require(self.error("{\"x\": 2,"))
-        guard case .object(let syntaxObject) = try JSONReader.parse(syntax.problem.body) else { return }
+        guard case .object(let syntaxObject) = try JSONReader.parse(syntax.problem.bytes) else { return }
         #expect(syntaxObject["status"] == .number(400))
         #expect(syntaxObject["offset"] == .number(8))
     }
