@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 # Usage: python3 dev/generate-openapi.py > Sources/GradCheckService/Generated/OpenAPIDocument.swift
+#        python3 dev/generate-openapi.py --docs (or --check-docs): the request-field tables in docs/
 import json
+import os
+import re
+import sys
 # The API's choices, each spelled once here; OpenAPIDocumentTests holds them (and the request
 # fields) equal to the Swift enums' allCases: DifferenceMethod, GradientCheckOptions.Mode.Kind,
 # Precision, Activation, OutputLayer, RequestField, ShardField.
@@ -25,36 +29,36 @@ vector_or_matrix = {"oneOf": [{"$ref": "#/components/schemas/Matrix"},
                               {"type": "array", "minItems": 1, "items": {"type": "number"}}],
                     "description": "A matrix, or a flat list of numbers (one row for Y, one column for a bias)."}
 common_check = {
-    "epsilon": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "description": "Step of the numerical derivative. Default 1e-7 (central), 1e-20 (complex-step). Accepted: 1e-12 to 0.1 for central, 1e-300 to 1e-8 for complex-step (422 outside)."},
-    "threshold": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "default": 1e-7, "description": "Largest difference that passes."},
+    "epsilon": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "description": "Step of the numerical derivative: 1e-12 to 0.1 for central, 1e-300 to 1e-8 for complex-step (422 outside)."},
+    "threshold": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "default": 1e-7, "description": "Largest difference that passes, > 0."},
     "method": {"type": "string", "enum": methods, "default": "central",
-               "description": "central: (J(theta+eps) - J(theta-eps)) / (2 eps), the notebook's formula. complex-step: Im J(theta + i h) / h, exact to rounding."},
+               "description": "`central` (the notebook's formula, (J(theta+eps) - J(theta-eps)) / (2 eps)) or `complex-step` (Im J(theta + i h) / h, exact to rounding)."},
 }
 network = {
     "type": "object", "additionalProperties": False, "required": ["X", "Y", "parameters"],
     "properties": {
         "X": {"allOf": [{"$ref": "#/components/schemas/Matrix"}], "description": "n0 x m inputs, one column per example."},
-        "Y": {"allOf": [{"$ref": "#/components/schemas/MatrixOrVector"}], "description": "1 x m labels (sigmoid) or nL x m one-hot (softmax); a flat list is one row."},
+        "Y": {"allOf": [{"$ref": "#/components/schemas/MatrixOrVector"}], "description": "1 x m labels in [0, 1] (sigmoid), or nL x m columns that are distributions: non-negative, summing to 1 within 1e-9 (softmax). A flat list is one row."},
         "parameters": {"type": "object", "minProperties": 1, "additionalProperties": {"$ref": "#/components/schemas/MatrixOrVector"},
-                       "description": "W1, b1, ..., WL, bL: Wl is n_l x n_{l-1}, bl is n_l x 1 (a flat list is one column). L is read from the keys."},
-        "activation": {"type": "string", "enum": activations, "default": "relu", "description": "Hidden-layer activation (leaky_relu slope 0.01)."},
-        "output": {"type": "string", "enum": outputs, "default": "sigmoid", "description": "sigmoid with binary cross-entropy, or softmax with cross-entropy."},
-        "lambd": {"type": "number", "minimum": 0, "default": 0, "description": "L2 regularisation: cost += lambd/(2m) * sum ||Wl||^2."},
+                       "description": "`W1`, `b1`, ..., `WL`, `bL`: `Wl` is n_l x n_{l-1}, `bl` is n_l x 1 (a flat list is one column). L is read from the keys; shapes are checked against each other, `X` and `Y`."},
+        "activation": {"type": "string", "enum": activations, "default": "relu", "description": "Hidden layers: `relu`, `tanh`, `sigmoid`, `leaky_relu` (slope 0.01)."},
+        "output": {"type": "string", "enum": outputs, "default": "sigmoid", "description": "`sigmoid` (binary cross-entropy) or `softmax` (cross-entropy)."},
+        "lambd": {"type": "number", "minimum": 0, "default": 0, "description": "L2 regularisation, >= 0: cost += lambd/(2m) * sum of squared weights."},
         "gradients": {"type": "object", "minProperties": 1, "additionalProperties": {"$ref": "#/components/schemas/MatrixOrVector"},
-                      "description": "/gradcheck only: your own dW1, db1, ..., dWL, dbL to check, and any intermediates your backward computed (dZ1 ... dZL, dA0 ... dA(L-1), dAL for a sigmoid output), shaped like Z_l and A_l: the whole dict the course's backward_propagation_n returns. Intermediates are checked numerically, their convention (sum or mean) is detected, and the answer names the root causes. When absent, the service's own backward pass is checked."},
+                      "description": "`/gradcheck` only: your `dW1`, `db1`, ..., and any of `dZ1`...`dZL`, `dA0`...`dA(L-1)` (`dAL` for a sigmoid output) shaped like Z_l / A_l: the whole dict the course's `backward_propagation_n` returns. Intermediates are checked numerically, their convention (sum or mean) is detected, and the answer names the root causes. Without it the service checks its own backward."},
         **common_check,
         "mode": {"type": "string", "enum": modes, "default": "full",
-                 "description": "full: every coordinate. sample: `samples` coordinates, stratified over the tensors. directional: `directions` random unit directions."},
-        "samples": {"type": "integer", "minimum": 1, "maximum": 100000000, "default": 100, "description": "Only with mode sample."},
-        "directions": {"type": "integer", "minimum": 1, "maximum": 100000000, "default": 8, "description": "Only with mode directional."},
-        "seed": {"type": "integer", "minimum": 0, "maximum": 9007199254740992, "default": 0, "description": "Seed of sample/directional draws; same seed, same draws."},
+                 "description": "`full` (every coordinate), `sample` (`samples` coordinates, stratified over the tensors), `directional` (`directions` random unit directions)."},
+        "samples": {"type": "integer", "minimum": 1, "maximum": 100000000, "default": 100, "description": "Coordinates checked by `mode: \"sample\"` (1 to 1e8; the price decides how many fit). Refused with another mode."},
+        "directions": {"type": "integer", "minimum": 1, "maximum": 100000000, "default": 8, "description": "Random directions of `mode: \"directional\"` (1 to 1e8; the price decides; the answer lists the first 1,000). Refused with another mode."},
+        "seed": {"type": "integer", "minimum": 0, "maximum": 9007199254740992, "default": 0, "description": "Seed of the `sample`/`directional` draws (0 to 2^53): same seed, same draws. Refused with `mode: \"full\"`."},
         "only": {"type": "array", "minItems": 1, "maxItems": 1024, "items": {"type": "string", "minLength": 1, "maxLength": 64},
-                 "description": "Check only these tensors: names or * patterns (W2, b*), in every mode; at most 1024, priced against --max-work (patterns with * x tensors)."},
+                 "description": "Check only these tensors: names or `*` patterns, e.g. `[\"W2\", \"b*\"]`, in every mode; at most 1024 of at most 64 bytes (422 beyond), matched without backtracking, priced against `--max-work` (patterns with `*` x tensors) with the check, and stopped when the client leaves."},
         "dtype": {"type": "string", "enum": dtypes, "default": "float64",
-                  "description": "The precision your forward and backward ran in: a difference within what its rounding explains (the floor) passes."},
+                  "description": "The precision your forward and backward ran in: `float64`, `float32`, `float16`, `bfloat16`. It sets the rounding floor: a difference within what that rounding explains passes."},
         "shard": {"type": "object", "additionalProperties": False, "required": ["index", "count"],
                   "properties": {"index": {"type": "integer", "minimum": 0, "maximum": 1023}, "count": {"type": "integer", "minimum": 1, "maximum": 1024}},
-                  "description": "/gradcheck, mode full only: check part index of count deterministic, cost-balanced parts of the coordinates and answer a partial result (ShardPartial, application/json only) for POST /gradcheck/merge. index < count."},
+                  "description": "`{\"index\": i, \"count\": n}`, `/gradcheck` with mode full only: check part i of n deterministic, cost-balanced parts of the coordinates and answer a partial result (`ShardPartial`, application/json only) for `POST /gradcheck/merge`. index < count."},
     },
 }
 num = {"type": "number"}
@@ -101,8 +105,8 @@ scalar = {
     "type": "object", "additionalProperties": False, "required": ["x", "theta"],
     "description": "The notebook's one-dimensional case J(theta) = theta * x.",
     "properties": {
-        "x": {"type": "number"}, "theta": {"type": "number"},
-        "dtheta": {"type": "number", "description": "/gradcheck only: your own dJ/dtheta; when absent, the service's (x) is checked."},
+        "x": {"type": "number", "description": "J = theta * x: the input."}, "theta": {"type": "number", "description": "J = theta * x: the parameter checked."},
+        "dtheta": {"type": "number", "description": "`/gradcheck` only: your dJ/dtheta; without it the service's (`x`) is checked."},
         **common_check,
     },
 }
@@ -115,16 +119,16 @@ layer_request = {
     "description": "A layer check: one layer function, like CS231n's notebooks check with eval_numerical_gradient_array. The checked function is f(inputs) = sum(upstream * layer(inputs)) (a loss: the loss itself), so /backward returns exactly what the layer's backward must return and /forward the layer's outputs. The layer types of each convention, their arguments, hyper-parameters and gradients are listed in docs/layers.md.",
     "properties": {
         "convention": {"type": "string", "enum": conventions, "default": "cs231n",
-                       "description": "cs231n: the names and layouts of CS231n's layers.py and rnn_layers.py (NCHW, x @ w, LSTM gates i, f, o, g, dropout p = keep probability). dlai: the deeplearning.ai Step by Step notebooks' names and layouts."},
+                       "description": "`cs231n` or `dlai`: whose names and layouts the body uses. cs231n: CS231n's layers.py and rnn_layers.py (NCHW, x @ w, LSTM gates i, f, o, g, dropout p = keep probability). dlai: the deeplearning.ai Step by Step notebooks' names and layouts."},
         "layer": {"type": "object", "required": ["type"], "additionalProperties": True,
                   "properties": {"type": {"type": "string", "enum": layer_type_list, "description": "cs231n: " + ", ".join(layer_types["cs231n"]) + (". dlai: " + ", ".join(layer_types["dlai"]) if layer_types["dlai"] else "")}},
-                  "description": "The layer type and its hyper-parameters (stride, pad, pool_height, eps, p and dropout's mask, G, alpha, f, mode). A hyper-parameter the layer does not take is a 422 listing those it does."},
-        "inputs": {"allOf": [named_arrays], "description": "The layer function's array arguments by the convention's names (x, w, b; A_prev, W, b). Integer arrays (indices, labels, masks) are never perturbed."},
-        "upstream": {"allOf": [named_arrays], "description": "The gradient flowing into the layer's backward (dout; dnext_h and dnext_c; dZ, dA, da_next). When absent, drawn from a standard normal seeded with seed (never all ones), and the answer says so. Losses take none."},
-        "gradients": {"allOf": [named_arrays], "description": "/gradcheck only: your backward's gradients by name (dx, dw, db; dA_prev, dW, db). Only those sent are checked; when absent, the service's own backward is checked."},
-        "epsilon": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "default": 1e-7, "description": "Step of the central differences."},
-        "threshold": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "default": 1e-7, "description": "Largest difference that passes (the rounding floor may allow more)."},
-        "seed": {"type": "integer", "minimum": 0, "maximum": 9007199254740992, "default": 0, "description": "Seed of the drawn upstream."},
+                  "description": "`type` and the layer's hyper-parameters, side by side (stride, pad, pool_height, eps, p and dropout's mask, G, alpha, f, mode). A hyper-parameter the type does not take is a 422 that lists the ones it does take."},
+        "inputs": {"allOf": [named_arrays], "description": "The layer function's array arguments by the convention's names (x, w, b; A_prev, W, b): inputs and parameters alike. Every argument must be there, and a name the layer does not take is a 422 that lists the ones it does take. Integer arguments (embedding indices, labels, temporal softmax's `mask`) must hold whole numbers; they are never perturbed and have no gradient."},
+        "upstream": {"allOf": [named_arrays], "description": "The gradient that flows into the backward, one array per output (`dout`; `dnext_h` and `dnext_c` for an LSTM step; `dZ`, `dA`, `da_next`). When absent, it is drawn from a standard normal seeded by `seed` (never all ones: an all-ones upstream makes batch norm's `dx` exactly zero and hides mistakes), and the answer says so. A loss has no upstream: sending one is a 422."},
+        "gradients": {"allOf": [named_arrays], "description": "`/gradcheck` only: your backward's results by gradient name (dx, dw, db; dA_prev, dW, db). Only the gradients sent are checked, and the answer's `notes` lists the rest as \"not sent, so not checked\". Without it, `/gradcheck` checks the service's own backward."},
+        "epsilon": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "default": 1e-7, "description": "The central difference's step."},
+        "threshold": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "default": 1e-7, "description": "The notebook's threshold on `difference` (the rounding floor may allow more)."},
+        "seed": {"type": "integer", "minimum": 0, "maximum": 9007199254740992, "default": 0, "description": "Seeds the drawn upstream (0 to 2^53)."},
         "dtype": {"type": "string", "enum": dtypes, "default": "float64",
                   "description": "The precision your backward ran in: each entry may then be off by a few of its roundoffs (and its subnormal spacing) beyond the central differences' own rounding."},
     },
@@ -134,19 +138,20 @@ layer_network_request = {
     "description": "A network check: named layers in order, ending in a loss. The checked function is the loss plus CS231n's 0.5 * reg * sum(w**2) over every parameter named w or W.",
     "properties": {
         "convention": layer_request["properties"]["convention"],
-        "X": {"allOf": [{"$ref": "#/components/schemas/NDArray"}], "description": "The first layer's input (integer indices for a first word_embedding layer)."},
-        "y": {"allOf": [{"$ref": "#/components/schemas/NDArray"}], "description": "Labels: (N) class indices for softmax and svm, 0/1 of the scores' shape for sigmoid, (N, T) for temporal_softmax."},
-        "mask": {"allOf": [{"$ref": "#/components/schemas/NDArray"}], "description": "temporal_softmax only: (N, T) 0/1, which steps count (default: all)."},
+        "X": {"allOf": [{"$ref": "#/components/schemas/NDArray"}], "description": "The first layer's input. It holds integers when the first layer is `word_embedding`."},
+        "y": {"allOf": [{"$ref": "#/components/schemas/NDArray"}], "description": "The loss's labels: (N) class indices for `softmax` and `svm`, 0/1 (or in [0, 1]) of the scores' shape for `sigmoid`, (N, T) for `temporal_softmax`."},
+        "mask": {"allOf": [{"$ref": "#/components/schemas/NDArray"}], "description": "(N, T) 0/1, only with `temporal_softmax`: which steps count. All ones when absent."},
         "layers": {"type": "array", "minItems": 1, "maxItems": 256,
+                   "description": "1 to 256 layers in order. Each has a `type` of the convention, its hyper-parameters beside `type`, and its `params` (every argument except the one the previous layer feeds: `x`, or `A_prev` in dlai's conv and pool). `name` is optional: it defaults to the type followed by the layer's 1-based position (`affine1`, `relu2`), must be unique, 1 to 64 characters long and contain no dot. A loss type cannot be a layer. A recurrent layer's `h0` (`a0`) is one of its `params`.",
                    "items": {"type": "object", "required": ["type"], "additionalProperties": True,
                              "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 64, "description": "Unique, without a dot; default type + position (affine1)."},
                                             "type": layer_request["properties"]["layer"]["properties"]["type"],
                                             "params": {"allOf": [named_arrays], "description": "Every argument but the data input, which is the previous layer's output (X for the first)."}},
                              "description": "A layer: name, type, hyper-parameters (as in a layer check's layer object) and params."}},
-        "loss": {"type": "string", "enum": losses, "default": "softmax", "description": "softmax and svm (CS231n's, averaged over N), sigmoid (binary cross-entropy on logits, averaged over N), temporal_softmax (summed over the masked steps, divided by N)."},
-        "reg": {"type": "number", "minimum": 0, "default": 0, "description": "L2 strength: the loss adds 0.5 * reg * sum(w**2) over every parameter named w or W."},
+        "loss": {"type": "string", "enum": losses, "default": "softmax", "description": "`softmax` (`softmax_loss`, `y` (N) integer labels), `svm` (`svm_loss`), `sigmoid` (`sigmoid_loss`: `y` has as many entries as the scores, each in [0, 1]), or `temporal_softmax` (`temporal_softmax_loss`: `y` (N, T), summed over the masked steps, divided by N). The losses are CS231n's in both conventions, so the last layer's output must have the layout the loss reads; the dlai convention has no affine (flattening) layer, so a dlai network whose output is not (N, C) can only end in `sigmoid`."},
+        "reg": {"type": "number", "minimum": 0, "default": 0, "description": "CS231n's L2 term `0.5 * reg * sum(w**2)`, added to the loss, over every parameter named `w` or `W` (not `Wx`, `Wh`, `Wf`, ...); >= 0."},
         "gradients": {"type": "object", "additionalProperties": {"allOf": [named_arrays]},
-                      "description": "/gradcheck only: keyed by layer name, then gradient name ({\"conv1\": {\"dw\": ..., \"db\": ...}}). A layer's input gradient (dx) is optional; when sent it is checked too, so the answer can say which layer's backward is the first wrong one. When absent, the service's own backward is checked."},
+                      "description": "`/gradcheck` only: keyed by layer name, then gradient name (`{\"conv1\": {\"dw\": ...}}`). A `dw`/`dW` must include the L2 term `reg * w`. A layer's input gradient (`dx`, `dA_prev`) is optional; when sent it is checked as an intermediate, so the answer can say which layer's backward is the first wrong one. An unknown layer name, an unknown gradient name or a wrong shape is a 422. Without it, the service's own backward is checked."},
         "epsilon": layer_request["properties"]["epsilon"],
         "threshold": layer_request["properties"]["threshold"],
         "dtype": layer_request["properties"]["dtype"],
@@ -379,6 +384,62 @@ doc = {
         "ShardPartial": shard_partial, "TensorPartial": tensor_partial,
     }},
 }
+
+
+# The docs' request-field tables are rendered from the same schemas (`--docs` rewrites them,
+# `--check-docs` fails when they differ), so a field's meaning is written once.
+absent_means = {"epsilon": "`1e-7` (`1e-20` for complex-step)", "only": "all tensors"}
+
+
+def default_text(schema, name, prop):
+    if name in schema.get("required", []):
+        return "required"
+    if "default" in prop:
+        value = prop["default"]
+        shown = value if isinstance(value, str) else json.dumps(value) if not isinstance(value, float) else re.sub(r"e([+-])0*(\d)", lambda m: "e" + m.group(1).replace("+", "") + m.group(2), repr(value))
+        return "`" + shown + "`"
+    return absent_means.get(name, "none")
+
+
+def field_table(schema):
+    rows = ["| field | default | meaning |", "|---|---|---|"]
+    for name, prop in schema["properties"].items():
+        meaning = prop.get("description", "").replace("|", "\\|")
+        rows.append(f"| `{name}` | {default_text(schema, name, prop)} | {meaning} |")
+    return "\n".join(rows)
+
+
+docs_tables = {"docs/api.md": ["NetworkRequest", "ScalarRequest"], "docs/layers.md": ["LayerRequest", "LayerNetworkRequest"]}
+
+
+def rendered_docs(path, text):
+    for name in docs_tables[path]:
+        begin = f"<!-- {name} fields: generated by dev/generate-openapi.py --docs -->"
+        end = f"<!-- end of {name} fields -->"
+        pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.S)
+        if not pattern.search(text):
+            sys.exit(f"{path}: no {begin} ... {end} block")
+        table = field_table(doc["components"]["schemas"][name])
+        text = pattern.sub(lambda _: begin + "\n\n" + table + "\n\n" + end, text)
+    return text
+
+
+if len(sys.argv) > 1 and sys.argv[1] in ("--docs", "--check-docs"):
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    stale = []
+    for path in docs_tables:
+        full = os.path.join(root, path)
+        current = open(full).read()
+        wanted = rendered_docs(path, current)
+        if wanted != current:
+            if sys.argv[1] == "--docs":
+                open(full, "w").write(wanted)
+            else:
+                stale.append(path)
+    if stale:
+        sys.exit("request-field tables out of date in " + ", ".join(stale) + ": run python3 dev/generate-openapi.py --docs")
+    sys.exit(0)
+
 text = json.dumps(doc, indent=2)
 print("""// swift-format-ignore-file
 // The OpenAPI 3 description of the v1 API, served at GET /openapi.json.

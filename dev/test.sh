@@ -24,6 +24,12 @@ fi
 echo "== swift format lint --strict (the rules are in .swift-format)"
 swift format lint --strict --recursive --parallel Sources Tests
 
+echo "== generated sources and the docs' request-field tables match their generators"
+python3 dev/generate-openapi.py | cmp - Sources/GradCheckService/Generated/OpenAPIDocument.swift
+python3 dev/generate-openapi.py --check-docs
+python3 dev/generate-powers-of-five.py | cmp - Sources/JSON/Generated/PowersOfFive.swift
+python3 dev/generate-page-examples.py | cmp - Sources/GradCheckReport/Generated/PageExamples.swift
+
 echo "== kubernetes manifests"
 dev/validate-manifests.sh
 

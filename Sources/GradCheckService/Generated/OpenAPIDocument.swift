@@ -808,7 +808,7 @@ public enum OpenAPIDocument {
                 "$ref": "#/components/schemas/MatrixOrVector"
               }
             ],
-            "description": "1 x m labels (sigmoid) or nL x m one-hot (softmax); a flat list is one row."
+            "description": "1 x m labels in [0, 1] (sigmoid), or nL x m columns that are distributions: non-negative, summing to 1 within 1e-9 (softmax). A flat list is one row."
           },
           "parameters": {
             "type": "object",
@@ -816,7 +816,7 @@ public enum OpenAPIDocument {
             "additionalProperties": {
               "$ref": "#/components/schemas/MatrixOrVector"
             },
-            "description": "W1, b1, ..., WL, bL: Wl is n_l x n_{l-1}, bl is n_l x 1 (a flat list is one column). L is read from the keys."
+            "description": "`W1`, `b1`, ..., `WL`, `bL`: `Wl` is n_l x n_{l-1}, `bl` is n_l x 1 (a flat list is one column). L is read from the keys; shapes are checked against each other, `X` and `Y`."
           },
           "activation": {
             "type": "string",
@@ -827,7 +827,7 @@ public enum OpenAPIDocument {
               "leaky_relu"
             ],
             "default": "relu",
-            "description": "Hidden-layer activation (leaky_relu slope 0.01)."
+            "description": "Hidden layers: `relu`, `tanh`, `sigmoid`, `leaky_relu` (slope 0.01)."
           },
           "output": {
             "type": "string",
@@ -836,13 +836,13 @@ public enum OpenAPIDocument {
               "softmax"
             ],
             "default": "sigmoid",
-            "description": "sigmoid with binary cross-entropy, or softmax with cross-entropy."
+            "description": "`sigmoid` (binary cross-entropy) or `softmax` (cross-entropy)."
           },
           "lambd": {
             "type": "number",
             "minimum": 0,
             "default": 0,
-            "description": "L2 regularisation: cost += lambd/(2m) * sum ||Wl||^2."
+            "description": "L2 regularisation, >= 0: cost += lambd/(2m) * sum of squared weights."
           },
           "gradients": {
             "type": "object",
@@ -850,20 +850,20 @@ public enum OpenAPIDocument {
             "additionalProperties": {
               "$ref": "#/components/schemas/MatrixOrVector"
             },
-            "description": "/gradcheck only: your own dW1, db1, ..., dWL, dbL to check, and any intermediates your backward computed (dZ1 ... dZL, dA0 ... dA(L-1), dAL for a sigmoid output), shaped like Z_l and A_l: the whole dict the course's backward_propagation_n returns. Intermediates are checked numerically, their convention (sum or mean) is detected, and the answer names the root causes. When absent, the service's own backward pass is checked."
+            "description": "`/gradcheck` only: your `dW1`, `db1`, ..., and any of `dZ1`...`dZL`, `dA0`...`dA(L-1)` (`dAL` for a sigmoid output) shaped like Z_l / A_l: the whole dict the course's `backward_propagation_n` returns. Intermediates are checked numerically, their convention (sum or mean) is detected, and the answer names the root causes. Without it the service checks its own backward."
           },
           "epsilon": {
             "type": "number",
             "exclusiveMinimum": true,
             "minimum": 0,
-            "description": "Step of the numerical derivative. Default 1e-7 (central), 1e-20 (complex-step). Accepted: 1e-12 to 0.1 for central, 1e-300 to 1e-8 for complex-step (422 outside)."
+            "description": "Step of the numerical derivative: 1e-12 to 0.1 for central, 1e-300 to 1e-8 for complex-step (422 outside)."
           },
           "threshold": {
             "type": "number",
             "exclusiveMinimum": true,
             "minimum": 0,
             "default": 1e-07,
-            "description": "Largest difference that passes."
+            "description": "Largest difference that passes, > 0."
           },
           "method": {
             "type": "string",
@@ -872,7 +872,7 @@ public enum OpenAPIDocument {
               "complex-step"
             ],
             "default": "central",
-            "description": "central: (J(theta+eps) - J(theta-eps)) / (2 eps), the notebook's formula. complex-step: Im J(theta + i h) / h, exact to rounding."
+            "description": "`central` (the notebook's formula, (J(theta+eps) - J(theta-eps)) / (2 eps)) or `complex-step` (Im J(theta + i h) / h, exact to rounding)."
           },
           "mode": {
             "type": "string",
@@ -882,28 +882,28 @@ public enum OpenAPIDocument {
               "directional"
             ],
             "default": "full",
-            "description": "full: every coordinate. sample: `samples` coordinates, stratified over the tensors. directional: `directions` random unit directions."
+            "description": "`full` (every coordinate), `sample` (`samples` coordinates, stratified over the tensors), `directional` (`directions` random unit directions)."
           },
           "samples": {
             "type": "integer",
             "minimum": 1,
             "maximum": 100000000,
             "default": 100,
-            "description": "Only with mode sample."
+            "description": "Coordinates checked by `mode: \"sample\"` (1 to 1e8; the price decides how many fit). Refused with another mode."
           },
           "directions": {
             "type": "integer",
             "minimum": 1,
             "maximum": 100000000,
             "default": 8,
-            "description": "Only with mode directional."
+            "description": "Random directions of `mode: \"directional\"` (1 to 1e8; the price decides; the answer lists the first 1,000). Refused with another mode."
           },
           "seed": {
             "type": "integer",
             "minimum": 0,
             "maximum": 9007199254740992,
             "default": 0,
-            "description": "Seed of sample/directional draws; same seed, same draws."
+            "description": "Seed of the `sample`/`directional` draws (0 to 2^53): same seed, same draws. Refused with `mode: \"full\"`."
           },
           "only": {
             "type": "array",
@@ -914,7 +914,7 @@ public enum OpenAPIDocument {
               "minLength": 1,
               "maxLength": 64
             },
-            "description": "Check only these tensors: names or * patterns (W2, b*), in every mode; at most 1024, priced against --max-work (patterns with * x tensors)."
+            "description": "Check only these tensors: names or `*` patterns, e.g. `[\"W2\", \"b*\"]`, in every mode; at most 1024 of at most 64 bytes (422 beyond), matched without backtracking, priced against `--max-work` (patterns with `*` x tensors) with the check, and stopped when the client leaves."
           },
           "dtype": {
             "type": "string",
@@ -925,7 +925,7 @@ public enum OpenAPIDocument {
               "bfloat16"
             ],
             "default": "float64",
-            "description": "The precision your forward and backward ran in: a difference within what its rounding explains (the floor) passes."
+            "description": "The precision your forward and backward ran in: `float64`, `float32`, `float16`, `bfloat16`. It sets the rounding floor: a difference within what that rounding explains passes."
           },
           "shard": {
             "type": "object",
@@ -946,7 +946,7 @@ public enum OpenAPIDocument {
                 "maximum": 1024
               }
             },
-            "description": "/gradcheck, mode full only: check part index of count deterministic, cost-balanced parts of the coordinates and answer a partial result (ShardPartial, application/json only) for POST /gradcheck/merge. index < count."
+            "description": "`{\"index\": i, \"count\": n}`, `/gradcheck` with mode full only: check part i of n deterministic, cost-balanced parts of the coordinates and answer a partial result (`ShardPartial`, application/json only) for `POST /gradcheck/merge`. index < count."
           }
         }
       },
@@ -960,27 +960,29 @@ public enum OpenAPIDocument {
         "description": "The notebook's one-dimensional case J(theta) = theta * x.",
         "properties": {
           "x": {
-            "type": "number"
+            "type": "number",
+            "description": "J = theta * x: the input."
           },
           "theta": {
-            "type": "number"
+            "type": "number",
+            "description": "J = theta * x: the parameter checked."
           },
           "dtheta": {
             "type": "number",
-            "description": "/gradcheck only: your own dJ/dtheta; when absent, the service's (x) is checked."
+            "description": "`/gradcheck` only: your dJ/dtheta; without it the service's (`x`) is checked."
           },
           "epsilon": {
             "type": "number",
             "exclusiveMinimum": true,
             "minimum": 0,
-            "description": "Step of the numerical derivative. Default 1e-7 (central), 1e-20 (complex-step). Accepted: 1e-12 to 0.1 for central, 1e-300 to 1e-8 for complex-step (422 outside)."
+            "description": "Step of the numerical derivative: 1e-12 to 0.1 for central, 1e-300 to 1e-8 for complex-step (422 outside)."
           },
           "threshold": {
             "type": "number",
             "exclusiveMinimum": true,
             "minimum": 0,
             "default": 1e-07,
-            "description": "Largest difference that passes."
+            "description": "Largest difference that passes, > 0."
           },
           "method": {
             "type": "string",
@@ -989,7 +991,7 @@ public enum OpenAPIDocument {
               "complex-step"
             ],
             "default": "central",
-            "description": "central: (J(theta+eps) - J(theta-eps)) / (2 eps), the notebook's formula. complex-step: Im J(theta + i h) / h, exact to rounding."
+            "description": "`central` (the notebook's formula, (J(theta+eps) - J(theta-eps)) / (2 eps)) or `complex-step` (Im J(theta + i h) / h, exact to rounding)."
           }
         }
       },
@@ -1025,7 +1027,7 @@ public enum OpenAPIDocument {
               "dlai"
             ],
             "default": "cs231n",
-            "description": "cs231n: the names and layouts of CS231n's layers.py and rnn_layers.py (NCHW, x @ w, LSTM gates i, f, o, g, dropout p = keep probability). dlai: the deeplearning.ai Step by Step notebooks' names and layouts."
+            "description": "`cs231n` or `dlai`: whose names and layouts the body uses. cs231n: CS231n's layers.py and rnn_layers.py (NCHW, x @ w, LSTM gates i, f, o, g, dropout p = keep probability). dlai: the deeplearning.ai Step by Step notebooks' names and layouts."
           },
           "layer": {
             "type": "object",
@@ -1067,7 +1069,7 @@ public enum OpenAPIDocument {
                 "description": "cs231n: affine, relu, leaky_relu, tanh, sigmoid, sigmoid_loss, rnn_step, rnn, lstm_step, lstm, conv, max_pool, avg_pool, dropout, word_embedding, temporal_affine, softmax_loss, svm_loss, temporal_softmax_loss, batchnorm, layernorm, spatial_batchnorm, spatial_groupnorm. dlai: rnn_cell, rnn, lstm_cell, lstm, conv, pool"
               }
             },
-            "description": "The layer type and its hyper-parameters (stride, pad, pool_height, eps, p and dropout's mask, G, alpha, f, mode). A hyper-parameter the layer does not take is a 422 listing those it does."
+            "description": "`type` and the layer's hyper-parameters, side by side (stride, pad, pool_height, eps, p and dropout's mask, G, alpha, f, mode). A hyper-parameter the type does not take is a 422 that lists the ones it does take."
           },
           "inputs": {
             "allOf": [
@@ -1078,7 +1080,7 @@ public enum OpenAPIDocument {
                 }
               }
             ],
-            "description": "The layer function's array arguments by the convention's names (x, w, b; A_prev, W, b). Integer arrays (indices, labels, masks) are never perturbed."
+            "description": "The layer function's array arguments by the convention's names (x, w, b; A_prev, W, b): inputs and parameters alike. Every argument must be there, and a name the layer does not take is a 422 that lists the ones it does take. Integer arguments (embedding indices, labels, temporal softmax's `mask`) must hold whole numbers; they are never perturbed and have no gradient."
           },
           "upstream": {
             "allOf": [
@@ -1089,7 +1091,7 @@ public enum OpenAPIDocument {
                 }
               }
             ],
-            "description": "The gradient flowing into the layer's backward (dout; dnext_h and dnext_c; dZ, dA, da_next). When absent, drawn from a standard normal seeded with seed (never all ones), and the answer says so. Losses take none."
+            "description": "The gradient that flows into the backward, one array per output (`dout`; `dnext_h` and `dnext_c` for an LSTM step; `dZ`, `dA`, `da_next`). When absent, it is drawn from a standard normal seeded by `seed` (never all ones: an all-ones upstream makes batch norm's `dx` exactly zero and hides mistakes), and the answer says so. A loss has no upstream: sending one is a 422."
           },
           "gradients": {
             "allOf": [
@@ -1100,28 +1102,28 @@ public enum OpenAPIDocument {
                 }
               }
             ],
-            "description": "/gradcheck only: your backward's gradients by name (dx, dw, db; dA_prev, dW, db). Only those sent are checked; when absent, the service's own backward is checked."
+            "description": "`/gradcheck` only: your backward's results by gradient name (dx, dw, db; dA_prev, dW, db). Only the gradients sent are checked, and the answer's `notes` lists the rest as \"not sent, so not checked\". Without it, `/gradcheck` checks the service's own backward."
           },
           "epsilon": {
             "type": "number",
             "exclusiveMinimum": true,
             "minimum": 0,
             "default": 1e-07,
-            "description": "Step of the central differences."
+            "description": "The central difference's step."
           },
           "threshold": {
             "type": "number",
             "exclusiveMinimum": true,
             "minimum": 0,
             "default": 1e-07,
-            "description": "Largest difference that passes (the rounding floor may allow more)."
+            "description": "The notebook's threshold on `difference` (the rounding floor may allow more)."
           },
           "seed": {
             "type": "integer",
             "minimum": 0,
             "maximum": 9007199254740992,
             "default": 0,
-            "description": "Seed of the drawn upstream."
+            "description": "Seeds the drawn upstream (0 to 2^53)."
           },
           "dtype": {
             "type": "string",
@@ -1153,7 +1155,7 @@ public enum OpenAPIDocument {
               "dlai"
             ],
             "default": "cs231n",
-            "description": "cs231n: the names and layouts of CS231n's layers.py and rnn_layers.py (NCHW, x @ w, LSTM gates i, f, o, g, dropout p = keep probability). dlai: the deeplearning.ai Step by Step notebooks' names and layouts."
+            "description": "`cs231n` or `dlai`: whose names and layouts the body uses. cs231n: CS231n's layers.py and rnn_layers.py (NCHW, x @ w, LSTM gates i, f, o, g, dropout p = keep probability). dlai: the deeplearning.ai Step by Step notebooks' names and layouts."
           },
           "X": {
             "allOf": [
@@ -1161,7 +1163,7 @@ public enum OpenAPIDocument {
                 "$ref": "#/components/schemas/NDArray"
               }
             ],
-            "description": "The first layer's input (integer indices for a first word_embedding layer)."
+            "description": "The first layer's input. It holds integers when the first layer is `word_embedding`."
           },
           "y": {
             "allOf": [
@@ -1169,7 +1171,7 @@ public enum OpenAPIDocument {
                 "$ref": "#/components/schemas/NDArray"
               }
             ],
-            "description": "Labels: (N) class indices for softmax and svm, 0/1 of the scores' shape for sigmoid, (N, T) for temporal_softmax."
+            "description": "The loss's labels: (N) class indices for `softmax` and `svm`, 0/1 (or in [0, 1]) of the scores' shape for `sigmoid`, (N, T) for `temporal_softmax`."
           },
           "mask": {
             "allOf": [
@@ -1177,12 +1179,13 @@ public enum OpenAPIDocument {
                 "$ref": "#/components/schemas/NDArray"
               }
             ],
-            "description": "temporal_softmax only: (N, T) 0/1, which steps count (default: all)."
+            "description": "(N, T) 0/1, only with `temporal_softmax`: which steps count. All ones when absent."
           },
           "layers": {
             "type": "array",
             "minItems": 1,
             "maxItems": 256,
+            "description": "1 to 256 layers in order. Each has a `type` of the convention, its hyper-parameters beside `type`, and its `params` (every argument except the one the previous layer feeds: `x`, or `A_prev` in dlai's conv and pool). `name` is optional: it defaults to the type followed by the layer's 1-based position (`affine1`, `relu2`), must be unique, 1 to 64 characters long and contain no dot. A loss type cannot be a layer. A recurrent layer's `h0` (`a0`) is one of its `params`.",
             "items": {
               "type": "object",
               "required": [
@@ -1252,13 +1255,13 @@ public enum OpenAPIDocument {
               "temporal_softmax"
             ],
             "default": "softmax",
-            "description": "softmax and svm (CS231n's, averaged over N), sigmoid (binary cross-entropy on logits, averaged over N), temporal_softmax (summed over the masked steps, divided by N)."
+            "description": "`softmax` (`softmax_loss`, `y` (N) integer labels), `svm` (`svm_loss`), `sigmoid` (`sigmoid_loss`: `y` has as many entries as the scores, each in [0, 1]), or `temporal_softmax` (`temporal_softmax_loss`: `y` (N, T), summed over the masked steps, divided by N). The losses are CS231n's in both conventions, so the last layer's output must have the layout the loss reads; the dlai convention has no affine (flattening) layer, so a dlai network whose output is not (N, C) can only end in `sigmoid`."
           },
           "reg": {
             "type": "number",
             "minimum": 0,
             "default": 0,
-            "description": "L2 strength: the loss adds 0.5 * reg * sum(w**2) over every parameter named w or W."
+            "description": "CS231n's L2 term `0.5 * reg * sum(w**2)`, added to the loss, over every parameter named `w` or `W` (not `Wx`, `Wh`, `Wf`, ...); >= 0."
           },
           "gradients": {
             "type": "object",
@@ -1272,21 +1275,21 @@ public enum OpenAPIDocument {
                 }
               ]
             },
-            "description": "/gradcheck only: keyed by layer name, then gradient name ({\"conv1\": {\"dw\": ..., \"db\": ...}}). A layer's input gradient (dx) is optional; when sent it is checked too, so the answer can say which layer's backward is the first wrong one. When absent, the service's own backward is checked."
+            "description": "`/gradcheck` only: keyed by layer name, then gradient name (`{\"conv1\": {\"dw\": ...}}`). A `dw`/`dW` must include the L2 term `reg * w`. A layer's input gradient (`dx`, `dA_prev`) is optional; when sent it is checked as an intermediate, so the answer can say which layer's backward is the first wrong one. An unknown layer name, an unknown gradient name or a wrong shape is a 422. Without it, the service's own backward is checked."
           },
           "epsilon": {
             "type": "number",
             "exclusiveMinimum": true,
             "minimum": 0,
             "default": 1e-07,
-            "description": "Step of the central differences."
+            "description": "The central difference's step."
           },
           "threshold": {
             "type": "number",
             "exclusiveMinimum": true,
             "minimum": 0,
             "default": 1e-07,
-            "description": "Largest difference that passes (the rounding floor may allow more)."
+            "description": "The notebook's threshold on `difference` (the rounding floor may allow more)."
           },
           "dtype": {
             "type": "string",
