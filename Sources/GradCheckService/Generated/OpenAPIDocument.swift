@@ -1069,7 +1069,7 @@ public enum OpenAPIDocument {
                 "description": "cs231n: affine, relu, leaky_relu, tanh, sigmoid, sigmoid_loss, rnn_step, rnn, lstm_step, lstm, conv, max_pool, avg_pool, dropout, word_embedding, temporal_affine, softmax_loss, svm_loss, temporal_softmax_loss, batchnorm, layernorm, spatial_batchnorm, spatial_groupnorm. dlai: rnn_cell, rnn, lstm_cell, lstm, conv, pool"
               }
             },
-            "description": "`type` and the layer's hyper-parameters, side by side (stride, pad, pool_height, eps, p and dropout's mask, G, alpha, f, mode). A hyper-parameter the type does not take is a 422 that lists the ones it does take."
+            "description": "`type` and the layer's hyper-parameters, side by side (stride, pad, pool_height, eps, batch norm's ddof, p and dropout's mask, G, alpha, f, mode). A hyper-parameter the type does not take is a 422 that lists the ones it does take."
           },
           "inputs": {
             "allOf": [

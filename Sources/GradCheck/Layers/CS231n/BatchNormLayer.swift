@@ -13,10 +13,18 @@
 ///
 /// An all-ones upstream makes dx exactly zero (both sums cancel the direct term), which hides
 /// every slip of dx: the checks draw a random upstream.
+///
+/// `ddof` 1 is makemore's batch norm (`bnvar = 1/(n-1) * (bndiff**2).sum(0)`, torch's unbiased
+/// `var()`): var divides by N - 1, so its derivative does too (the term through the variance
+/// divides by N - 1; the mean's still by N).
 public struct BatchNormLayer: NormalizationLayer {
     public let eps: Double
+    public let ddof: Int
 
-    public init(eps: Double = 1e-5) { self.eps = eps }
+    public init(eps: Double = 1e-5, ddof: Int = 0) {
+        self.eps = eps
+        self.ddof = ddof
+    }
 
     public var groupSizeName: String { "N" }
 
@@ -24,6 +32,9 @@ public struct BatchNormLayer: NormalizationLayer {
         let x = inputs["x"]!
         guard x.rank == 2 else { throw LayerError("x", "has shape \(x.shapeDescription); batchnorm takes x (N, D)") }
         try checkNotEmpty(x)
+        guard ddof == 0 || x.shape[0] >= 2 else {
+            throw LayerError("x", "has shape \(x.shapeDescription): with ddof 1 the variance divides by N - 1, so N must be at least 2")
+        }
         let d = x.shape[1]
         try checkScaleAndShift(inputs, shape: [d], alternative: [1, d], because: "x \(x.shapeDescription) (one per feature)")
         return [x.shape]

@@ -35,7 +35,13 @@ public enum CS231nLayers {
         LayerType("svm_loss", .cs231n) { _ throws(LayerError) in SVMLossLayer() },
         LayerType("temporal_softmax_loss", .cs231n) { _ throws(LayerError) in TemporalSoftmaxLossLayer() },
         LayerType("batchnorm", .cs231n) { hyper throws(LayerError) in
-            BatchNormLayer(eps: try hyper.number("eps", default: 1e-5, atLeast: 0))
+            let eps = try hyper.number("eps", default: 1e-5, atLeast: 0)
+            let ddof = try hyper.integer("ddof", default: 0, atLeast: 0)
+            guard ddof <= 1 else {
+                throw LayerError(
+                    hyper.prefix + "ddof", "must be 0 (CS231n's biased variance) or 1 (makemore's unbiased 1/(n-1)), got \(ddof)")
+            }
+            return BatchNormLayer(eps: eps, ddof: ddof)
         },
         LayerType("layernorm", .cs231n) { hyper throws(LayerError) in
             LayerNormLayer(eps: try hyper.number("eps", default: 1e-5, atLeast: 0))

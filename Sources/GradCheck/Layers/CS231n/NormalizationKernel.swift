@@ -126,8 +126,8 @@ public enum NormalizationKernel {
     }
 
     /// xhat = (x - mean) / std in x's layout (no gamma, no beta): what dgamma multiplies dout by.
-    public static func normalized(_ x: [Double], layout: NormLayout, eps: Double) -> [Double] {
-        let stats = statistics(x, layout, eps: eps, variant: .right)
+    public static func normalized(_ x: [Double], layout: NormLayout, eps: Double, variant: Variant = .right) -> [Double] {
+        let stats = statistics(x, layout, eps: eps, variant: variant)
         let m = layout.groupSize
         var xhat = [Double](repeating: 0, count: x.count)
         for g in 0..<layout.groupCount {
@@ -153,6 +153,9 @@ public enum NormalizationKernel {
     //            + (1/m) dmu,   dmu  = -s sum_j g_j       the term through the mean
     //            + (2/m) c_i dvar, dvar = -s^3/2 sum_j g_j c_j   the term through the variance
     //            = (s/m) (m g_i - sum_j g_j - xhat_i sum_j g_j xhat_j)   (CS231n's one-liner).
+    //
+    // With ddof 1 (the unbiased variance, v = (1/(m-1)) sum_j c_j^2) dv/dx_i = (2/(m-1)) c_i: the
+    // variance term divides by m - 1 (`backwardBessel`), the mean term still by m.
     //
     // The slips change one piece each: the variance's divisor m -> m - 1 in the forward (v) or in
     // the variance term's 2/m; s and ds/dv with eps missing or outside the square root; the mean or

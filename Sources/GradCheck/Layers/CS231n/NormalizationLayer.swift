@@ -11,16 +11,29 @@ public protocol NormalizationLayer: LayerFunction {
     var groupSizeName: String { get }
     /// The layer's own slips: statistics, dgamma or dbeta over the wrong axes, gamma factored out.
     var ownSlips: [LayerSlip] { get }
+    /// The variance's delta degrees of freedom: 0 divides by the group's size (CS231n's biased
+    /// variance), 1 by the size minus one (makemore's unbiased `1/(n-1)`, torch's `var()`).
+    var ddof: Int { get }
 }
 
 extension NormalizationLayer {
+    public var ddof: Int { 0 }
+
+    /// The right computation for this layer's `ddof`: every slip is this with one switch turned.
+    var base: NormalizationKernel.Variant {
+        var variant = NormalizationKernel.Variant()
+        variant.forwardBessel = ddof == 1
+        variant.backwardBessel = ddof == 1
+        return variant
+    }
+
     public var inputNames: [String] { ["x", "gamma", "beta"] }
     public var gradientInputs: [(gradient: String, input: String)] { [("dx", "x"), ("dgamma", "gamma"), ("dbeta", "beta")] }
 
     public func forward(_ inputs: LayerInputs) -> [Tensor] {
         let x = inputs["x"]!
         let out = NormalizationKernel.forward(
-            x: x.values, gamma: inputs["gamma"]!.values, beta: inputs["beta"]!.values, layout: layout(x), eps: eps)
+            x: x.values, gamma: inputs["gamma"]!.values, beta: inputs["beta"]!.values, layout: layout(x), eps: eps, variant: base)
         return [Tensor(shape: x.shape, values: out)]
     }
 
@@ -37,8 +50,9 @@ extension NormalizationLayer {
     /// The backward with `variant` over `layout` (the layer's own when nil), its gradients shaped
     /// like x, gamma and beta when the layout's channels fit them (else as a flat channel vector).
     func normGradients(
-        _ inputs: LayerInputs, _ upstream: [Tensor], layout: NormLayout? = nil, variant: NormalizationKernel.Variant = .right
+        _ inputs: LayerInputs, _ upstream: [Tensor], layout: NormLayout? = nil, variant: NormalizationKernel.Variant? = nil
     ) -> [String: Tensor] {
+        let variant = variant ?? base
         let x = inputs["x"]!
         let gamma = inputs["gamma"]!
         let beta = inputs["beta"]!
@@ -57,9 +71,10 @@ extension NormalizationLayer {
     /// (eps = 0), or an entry is not finite (eps missing over a constant group).
     func kernelSlip(
         _ kind: LayerSlipKind, _ message: String, changes: [String], needs: Int = 1, needsEps: Bool = false,
-        layout: (@Sendable (Tensor) -> NormLayout?)? = nil, variant: NormalizationKernel.Variant = .right
+        layout: (@Sendable (Tensor) -> NormLayout?)? = nil, variant: NormalizationKernel.Variant? = nil
     ) -> LayerSlip {
-        LayerSlip(kind, message) { inputs, upstream in
+        let variant = variant ?? base
+        return LayerSlip(kind, message) { inputs, upstream in
             let x = inputs["x"]!
             var chosen = self.layout(x)
             if let layout {
@@ -76,7 +91,7 @@ extension NormalizationLayer {
     /// gamma varies within a group: `groupName` says over what the sums run; nil unless
     /// `channelsVary(x)` (a group spans more than one channel).
     func gammaFactoredOutSlip(over groupName: String, channelsVary: @escaping @Sendable (Tensor) -> Bool) -> LayerSlip {
-        var variant = NormalizationKernel.Variant()
+        var variant = base
         variant.gammaFactoredOut = true
         return kernelSlip(
             .gammaFactoredOut,
@@ -106,7 +121,7 @@ extension NormalizationLayer {
             LayerSlip(.wrongAxis, "dgamma is summed over axis 1 (per example) instead of over the batch, axis 0") { inputs, upstream in
                 let x = inputs["x"]!
                 let (n, d) = (x.shape[0], x.shape[1])
-                let xhat = NormalizationKernel.normalized(x.values, layout: layout(x), eps: eps)
+                let xhat = NormalizationKernel.normalized(x.values, layout: layout(x), eps: eps, variant: base)
                 let products = zip(upstream[0].values, xhat).map(*)
                 return ["dgamma": Tensor(shape: [n], values: LayerMath.rowSums(products, m: n, n: d))]
             },
@@ -118,35 +133,43 @@ extension NormalizationLayer {
         ]
     }
 
-    /// The slips every normalisation layer can make in its backward.
+    /// The slips every normalisation layer can make in its backward, each the right computation
+    /// (`base`, for this layer's `ddof`) with one switch turned.
     public var slips: [LayerSlip] {
         let m = groupSizeName
-        var allMissing = NormalizationKernel.Variant()
+        let base = self.base
+        // The divisor the variance takes (`right`), and the other one a Bessel slip uses.
+        let right = ddof == 1 ? "\(m) - 1" : m
+        let other = ddof == 1 ? m : "\(m) - 1"
+        let otherVariance = ddof == 1 ? "ddof=0, the biased variance" : "ddof=1, the unbiased variance"
+        var allMissing = base
         allMissing.meanTerm = false
         allMissing.varianceTerm = false
-        var noVariance = NormalizationKernel.Variant()
+        var noVariance = base
         noVariance.varianceTerm = false
-        var noMean = NormalizationKernel.Variant()
+        var noMean = base
         noMean.meanTerm = false
-        var halfVariance = NormalizationKernel.Variant()
+        var halfVariance = base
         halfVariance.varianceFactor = 0.5
-        var doubleVariance = NormalizationKernel.Variant()
+        var doubleVariance = base
         doubleVariance.varianceFactor = 2
-        var backwardBessel = NormalizationKernel.Variant()
-        backwardBessel.backwardBessel = true
-        var forwardBessel = NormalizationKernel.Variant()
-        forwardBessel.forwardBessel = true
-        var everyNBessel = backwardBessel
+        var backwardBessel = base
+        backwardBessel.backwardBessel.toggle()
+        var forwardBessel = base
+        forwardBessel.forwardBessel.toggle()
+        // Every N of the backward written N - 1 (the term through the mean too).
+        var everyNBessel = base
+        everyNBessel.backwardBessel = true
         everyNBessel.meanBessel = true
         var bothBessel = forwardBessel
-        bothBessel.backwardBessel = true
-        var epsMissing = NormalizationKernel.Variant()
+        bothBessel.backwardBessel.toggle()
+        var epsMissing = base
         epsMissing.scale = .epsMissing
-        var epsOutside = NormalizationKernel.Variant()
+        var epsOutside = base
         epsOutside.scale = .epsOutside
         var epsOutsideExact = epsOutside
         epsOutsideExact.derivative = .epsOutside
-        var epsMissingInDvar = NormalizationKernel.Variant()
+        var epsMissingInDvar = base
         epsMissingInDvar.derivative = .epsMissing
         return [
             kernelSlip(
@@ -166,19 +189,21 @@ extension NormalizationLayer {
                 changes: ["dx"], needs: 2, variant: doubleVariance),
             kernelSlip(
                 .besselMismatch,
-                "dx's term through the variance divides by \(m) - 1 while the forward's variance divides by \(m) (a Bessel mismatch)",
+                "dx's term through the variance divides by \(other) while the forward's variance divides by \(right) (a Bessel mismatch)",
                 changes: ["dx"], needs: 2, variant: backwardBessel),
             kernelSlip(
                 .besselMismatch,
-                "dx divides by \(m) - 1 where it divides by \(m), in the terms through the mean and the variance (the forward's variance divides by \(m))",
+                ddof == 1
+                    ? "dx divides by \(m) - 1 in the term through the mean too; only the variance divides by \(m) - 1 (the mean divides by \(m))"
+                    : "dx divides by \(m) - 1 where it divides by \(m), in the terms through the mean and the variance (the forward's variance divides by \(m))",
                 changes: ["dx"], needs: 2, variant: everyNBessel),
             kernelSlip(
                 .besselMismatch,
-                "the forward's variance divides by \(m) - 1 (ddof=1, the unbiased variance) while the backward's divides by \(m): dx and dgamma follow the wrong std",
+                "the forward's variance divides by \(other) (\(otherVariance)) while the backward's divides by \(right): dx and dgamma follow the wrong std",
                 changes: ["dx", "dgamma"], needs: 2, variant: forwardBessel),
             kernelSlip(
                 .besselMismatch,
-                "the variance divides by \(m) - 1 (ddof=1, the unbiased variance) in the forward and the backward; the normalisation's divides by \(m)",
+                "the variance divides by \(other) (\(otherVariance)) in the forward and the backward; the normalisation's divides by \(right)",
                 changes: ["dx", "dgamma"], needs: 2, variant: bothBessel),
             kernelSlip(
                 .epsMisplaced, "eps is missing: std = sqrt(var) instead of sqrt(var + eps)", changes: ["dx", "dgamma"],
