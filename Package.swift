@@ -12,13 +12,21 @@ let package = Package(
         .executable(name: "gradcheck-bench", targets: ["gradcheck-bench"]),
         .executable(name: "gradcheck-fuzz", targets: ["gradcheck-fuzz"]),
     ],
+    dependencies: [
+        // The executable's command line: flags, help, defaults and errors from one declaration each.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
     targets: [
         .target(name: "GradCheck", swiftSettings: optimize),
         .target(name: "HTTPServer", dependencies: ["CEpoll"]),
         // <sys/epoll.h>, which Glibc's module leaves out: one readiness set for all connections.
         .systemLibrary(name: "CEpoll"),
         .target(name: "GradCheckService", dependencies: ["GradCheck", "HTTPServer"]),
-        .executableTarget(name: "gradcheck-server", dependencies: ["GradCheckService", "HTTPServer"]),
+        // The process: command line, log lines, signals. The service library never sees a flag.
+        .executableTarget(
+            name: "gradcheck-server",
+            dependencies: ["GradCheckService", "HTTPServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .executableTarget(name: "gradcheck-bench", dependencies: ["GradCheck"], swiftSettings: optimize),
         // libFuzzer targets (scripts/fuzz.sh builds them with -DFUZZING); a plain build is a replay tool.
         .executableTarget(name: "gradcheck-fuzz", dependencies: ["GradCheckService", "HTTPServer"]),
@@ -33,7 +41,10 @@ let package = Package(
         .testTarget(name: "GradCheckTests", dependencies: ["GradCheck", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "GradCheckServiceTests", dependencies: ["GradCheckService", "GradCheck", "HTTPServer", "TestSupport"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["GradCheckService", "GradCheck", "HTTPServer", "CCurl", "TestSupport"]),
+        // The executable's own code (`@testable import gradcheck_server`): its flags and log lines.
+        .testTarget(name: "GradCheckServerTests", dependencies: ["gradcheck-server", "GradCheckService", "HTTPServer"]),
+        .testTarget(
+            name: "IntegrationTests", dependencies: ["GradCheckService", "GradCheck", "HTTPServer", "CCurl", "TestSupport", "gradcheck-server"]),
     ],
     swiftLanguageModes: [.v6]
 )
