@@ -10,7 +10,14 @@
 ARG SWIFT_IMAGE=swift:6.3-noble
 ARG RUNTIME_IMAGE=ubuntu:noble
 
+# The packages the manifest depends on (swift-argument-parser): empty here, so SwiftPM clones them
+# from GitHub. A machine that cannot reach GitHub passes bare clones laid out as GitHub's paths
+# (apple/swift-argument-parser.git) with --build-context packages=DIR, and git reads them in
+# GitHub's place (scripts/lib-container.sh does this with the host's copies).
+FROM scratch AS packages
+
 FROM ${SWIFT_IMAGE} AS build
+COPY --from=packages / /packages/
 WORKDIR /src
 # The manifest names the test targets too, and SwiftPM wants their folders to exist, so Tests/
 # comes along (it is small); only the server product is built.
@@ -18,7 +25,8 @@ COPY Package.swift ./
 COPY Sources ./Sources
 COPY Tests ./Tests
 # Stripped: the symbols are a fifth of the static-stdlib binary and a server needs none of them.
-RUN swift build -c release --static-swift-stdlib --product gradcheck-server \
+RUN if [ -n "$(ls -A /packages)" ]; then git config --global url./packages/.insteadOf https://github.com/; fi \
+    && swift build -c release --static-swift-stdlib --product gradcheck-server \
     && mkdir -p /out \
     && strip -o /out/gradcheck-server "$(swift build -c release --static-swift-stdlib --show-bin-path)/gradcheck-server"
 

@@ -16,7 +16,9 @@ let package = Package(
     ],
     dependencies: [
         // Deque: the worker pool's FIFO of waiting jobs.
-        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0")
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        // The executable's command line: flags, help, defaults and errors from one declaration each.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .target(name: "GradCheck", swiftSettings: optimize),
@@ -32,7 +34,13 @@ let package = Package(
         // What a check looks like to a person or a grader: HTML, SVG, Gradescope, the page at GET /.
         .target(name: "GradCheckReport", dependencies: ["GradCheck", "JSON", "Digest"]),
         .target(name: "GradCheckService", dependencies: ["GradCheck", "GradCheckReport", "HTTPServer", "JSON", "Digest"]),
-        .executableTarget(name: "gradcheck-server", dependencies: ["GradCheckService", "HTTPServer"]),
+        // The process: command line, log lines, signals. The service library never sees a flag.
+        .executableTarget(
+            name: "gradcheck-server",
+            dependencies: [
+                "GradCheckService", "HTTPServer", "JSON", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(name: "gradcheck-bench", dependencies: ["GradCheck"], swiftSettings: optimize),
         // libFuzzer targets (dev/fuzz.sh builds them with -DFUZZING); a plain build is a replay tool.
         .executableTarget(name: "gradcheck-fuzz", dependencies: ["GradCheckService", "HTTPServer", "JSON"]),
@@ -52,7 +60,11 @@ let package = Package(
         .testTarget(
             name: "GradCheckServiceTests",
             dependencies: ["GradCheckService", "GradCheckReport", "GradCheck", "HTTPServer", "JSON", "TestSupport"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["GradCheckService", "GradCheck", "HTTPServer", "JSON", "CCurl", "TestSupport"]),
+        // The executable's own code (`@testable import gradcheck_server`): its flags and log lines.
+        .testTarget(name: "GradCheckServerTests", dependencies: ["gradcheck-server", "GradCheckService", "HTTPServer", "JSON"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["GradCheckService", "GradCheck", "HTTPServer", "JSON", "CCurl", "TestSupport", "gradcheck-server"]),
     ],
     swiftLanguageModes: [.v6]
 )

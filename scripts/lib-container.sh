@@ -83,8 +83,23 @@ choose_base() {
 choose_runtime_base() { choose_base RUNTIME_IMAGE ubuntu:noble "$STANDIN_RUNTIME" build_standin_runtime; }
 choose_swift_base() { choose_base SWIFT_IMAGE swift:6.3-noble "$STANDIN_SWIFT" build_standin_swift; }
 
+# package_clones DIR: bare clones of the GitHub packages Package.swift names, as DIR/owner/name.git,
+# made by the host's git (which may read them from a local mirror). The image build then needs no
+# network for them. Returns 1 when one cannot be cloned (the build then fetches them itself).
+# Only the manifest's own dependencies: swift-argument-parser has none of its own.
+package_clones() {
+    local dir=$1 repository
+    rm -rf "$dir"
+    while read -r repository; do
+        git clone --quiet --bare "https://github.com/$repository" "$dir/${repository%.git}.git" || return 1
+    done < <(sed -nE 's#.*\.package\(url: "https://github.com/([^"]+)".*#\1#p' "$ROOT/Package.swift")
+    [ -d "$dir" ]
+}
+
 # build_image TAG: the real Dockerfile, on the chosen bases.
 build_image() {
-    "$ENGINE" build "${BUILD_FLAGS[@]}" -q --build-arg SWIFT_IMAGE="$SWIFT_IMAGE" \
+    local context=()
+    if package_clones "$WORK/packages"; then context=(--build-context "packages=$WORK/packages"); fi
+    "$ENGINE" build "${BUILD_FLAGS[@]}" ${context[@]+"${context[@]}"} -q --build-arg SWIFT_IMAGE="$SWIFT_IMAGE" \
         --build-arg RUNTIME_IMAGE="$RUNTIME_IMAGE" -t "$1" "$ROOT" >/dev/null
 }

@@ -3,7 +3,7 @@ import GradCheckReport
 import HTTPServer
 
 /// Builds the whole service: the routes over `GradCheckAPI` and an `HTTPServer` configured from
-/// `ServerOptions`. The executable and the integration tests (on port 0) both call this.
+/// `ServiceConfiguration`. The executable and the integration tests (on port 0) both call this.
 public enum GradCheckApplication {
     /// `POST /forward`, `/backward`, `/gradcheck` on the worker pool; `GET /healthz` and
     /// `GET /openapi.json` inline, so they answer even while every worker computes. (Running small
@@ -102,7 +102,7 @@ public enum GradCheckApplication {
 
     /// The server, not yet started.
     public static func makeServer(
-        _ options: ServerOptions,
+        _ options: ServiceConfiguration,
         accessLog: (@Sendable (HTTPAccessLogEntry) -> Void)? = nil
     ) -> HTTPServer {
         // One budget for the bodies the server reads and the work the handlers do.
@@ -128,7 +128,7 @@ public enum GradCheckApplication {
     }
 
     /// `--max-memory`, or the default from the cgroup limit or physical memory, with its source.
-    public static func memoryBudget(_ options: ServerOptions) -> (bytes: Int, source: String) {
+    public static func memoryBudget(_ options: ServiceConfiguration) -> (bytes: Int, source: String) {
         options.maxMemory.map { ($0, "--max-memory") } ?? MemoryLimit.defaultBudget()
     }
 

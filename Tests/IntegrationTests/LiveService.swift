@@ -12,10 +12,10 @@ final class LiveService: Sendable {
     let port: Int
 
     init(
-        configure: (inout ServerOptions) -> Void = { _ in },
+        configure: (inout ServiceConfiguration) -> Void = { _ in },
         accessLog: (@Sendable (HTTPAccessLogEntry) -> Void)? = nil
     ) throws {
-        var options = ServerOptions()
+        var options = ServiceConfiguration()
         options.host = "127.0.0.1"
         options.port = 0
         configure(&options)

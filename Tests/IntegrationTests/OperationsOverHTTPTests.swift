@@ -5,6 +5,7 @@ import HTTPServer
 import Synchronization
 import TestSupport
 import Testing
+import gradcheck_server
 
 /// The operator's endpoints and headers over real sockets: /readyz, /metrics, X-Request-Id, and
 /// the JSON access log, on the real service (port 0).

@@ -76,7 +76,7 @@ import Testing
     /// Bodies every answer refuses, and the server options that make them refusals: each is
     /// refused with the same 4xx/503 status, as problem+json with its request id, whether the
     /// client asked for JSON or for the NDJSON stream (no stream is begun).
-    static let refusals: [(name: String, body: [UInt8], configure: @Sendable (inout ServerOptions) -> Void)] = [
+    static let refusals: [(name: String, body: [UInt8], configure: @Sendable (inout ServiceConfiguration) -> Void)] = [
         ("epsilon 5", Bodies.notebook(with: ["epsilon": 5]), { _ in }),
         ("label 2", Bodies.notebook(with: ["Y": [[2, 0, 1]]]), { _ in }),
         ("only matching nothing", Bodies.notebook(with: ["only": ["W9"]]), { _ in }),

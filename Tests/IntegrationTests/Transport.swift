@@ -23,7 +23,7 @@ final class ServiceClient {
     init(_ transport: Transport) throws {
         switch transport {
         case .inProcess:
-            let options = ServerOptions()
+            let options = ServiceConfiguration()
             router = GradCheckApplication.router(api: GradCheckAPI(limits: ComputeLimits(maxOperations: options.maxOperations)))
             service = nil
             curl = nil

@@ -1,9 +1,10 @@
 import Foundation
+import GradCheckService
 import HTTPServer
 import JSON
 
 /// How the executable writes its lines: `text` for a person at a terminal, `json` (one object per
-/// line) for a log pipeline. The flag's help text is built from `allCases`, so it cannot drift.
+/// line) for a log pipeline. `--log-format` lists `allCases` in its help, so it cannot drift.
 public enum LogFormat: String, Sendable, CaseIterable {
     case text
     case json
