@@ -10,7 +10,7 @@
 ARG SWIFT_IMAGE=swift:6.3-noble
 ARG RUNTIME_IMAGE=ubuntu:noble
 
-# The packages the manifest depends on (swift-argument-parser): empty here, so SwiftPM clones them
+# The packages the manifest depends on (swift-collections, swift-argument-parser): empty here, so SwiftPM clones them
 # from GitHub. A machine that cannot reach GitHub passes bare clones laid out as GitHub's paths
 # (apple/swift-argument-parser.git) with --build-context packages=DIR, and git reads them in
 # GitHub's place (scripts/lib-container.sh does this with the host's copies).

@@ -86,7 +86,7 @@ choose_swift_base() { choose_base SWIFT_IMAGE swift:6.3-noble "$STANDIN_SWIFT" b
 # package_clones DIR: bare clones of the GitHub packages Package.swift names, as DIR/owner/name.git,
 # made by the host's git (which may read them from a local mirror). The image build then needs no
 # network for them. Returns 1 when one cannot be cloned (the build then fetches them itself).
-# Only the manifest's own dependencies: swift-argument-parser has none of its own.
+# Only the manifest's own dependencies: swift-collections and swift-argument-parser have none of their own.
 package_clones() {
     local dir=$1 repository
     rm -rf "$dir"
