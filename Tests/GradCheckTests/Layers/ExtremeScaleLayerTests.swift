@@ -35,3 +35,29 @@ import Testing
         #expect(doubled.rootCauses.first?.kind == .scaled)
     }
 }
+
+/// A gradient that is exactly zero where the function does not move at all (an affine layer's
+/// dx at w = 0): the right zero passes by the threshold, any entry that is not zero fails.
+@Suite struct ZeroGradientLayerTests {
+    @Test func anExactlyZeroGradientPassesAndANonzeroOneFails() throws {
+        let affine = AffineLayer()
+        let inputs: LayerInputs = [
+            "x": LayerCheckerTests.random([3, 4], seed: 1), "w": Tensor(zeros: [4, 2]), "b": LayerCheckerTests.random([2], seed: 3),
+        ]
+        let upstream = [LayerCheckerTests.random([3, 2], seed: 4)]
+        var gradients = affine.backward(inputs, upstream: upstream)
+        #expect(gradients["dx"]!.values.allSatisfy { $0 == 0 })
+        func check(_ gradients: [String: Tensor]) throws -> LayerCheckReport {
+            try LayerChecker.check(
+                layer: affine, inputs: inputs, upstream: upstream, gradients: gradients, epsilon: 1e-7, threshold: 1e-7, stop: .none)
+        }
+        let right = try check(gradients)
+        #expect(right.passed, "\(right.message)")
+        let dx = try #require(right.gradients.first { $0.name == "dx" })
+        #expect(dx.passed && dx.floor == 0)
+        gradients["dx"]!.values[5] = 1e-3
+        let wrong = try check(gradients)
+        #expect(!wrong.passed && !wrong.inconclusive)
+        #expect(wrong.failed == ["dx"])
+    }
+}

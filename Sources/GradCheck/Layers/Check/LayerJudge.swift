@@ -138,9 +138,12 @@ public enum LayerJudge {
             }
         }
         let difference = Self.ratio(normD.root, to: normA.root, normN.root)
+        // Both exactly zero (a dead ReLU's dx, an affine's dx at w = 0): f did not move by a
+        // single bit along any entry, and the gradient sent is zero. Its error is then below the
+        // noise in absolute terms, which is all a pass ever claims, so nothing is left to round:
+        // the floor is 0 and the verdict is the threshold's. A larger step would not help here.
         let floor =
-            normA.root + normN.root == 0
-            ? (spread.root > 0 ? .infinity : 0) : Self.ratio(spread.root, to: normA.root, normN.root)
+            normA.root + normN.root == 0 ? 0 : Self.ratio(spread.root, to: normA.root, normN.root)
         let limit = VerdictRule.limit(threshold: threshold, floor: floor)
         let band = VerdictRule.Band(maxRelativeError: worstBeyondRounding, kinks: kinks)
         let passes = difference <= limit && band != .wrong
