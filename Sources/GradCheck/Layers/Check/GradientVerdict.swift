@@ -26,6 +26,9 @@ public struct GradientVerdict: Sendable {
     /// Entries wrong beyond rounding, at most `listedEntries`, and how many there are in all.
     public let wrongEntries: [[Int]]
     public let wrongCount: Int
+    /// Every entry, sent and numerical, is within rounding of zero: passed in absolute terms
+    /// (`LayerJudge`), and the answer's notes say so.
+    public var zeroWithinRounding = false
 
     public struct Entry: Sendable, Equatable {
         public let index: [Int]
@@ -36,4 +39,12 @@ public struct GradientVerdict: Sendable {
     public static let listedEntries = 20
 
     public var checked: Int { analytic.count }
+
+    /// What a pass of a gradient that is zero within rounding means, in a note (nil otherwise).
+    public var zeroNote: String? {
+        guard zeroWithinRounding else { return nil }
+        let largest = zip(analytic.values, numeric.values).reduce(0) { max($0, abs($1.0), abs($1.1)) }
+        return
+            "\(name) is zero to within rounding: every entry, sent and numerical, is at most \(WorkEstimate.scientific(largest)), within 10x what rounding explains, so it passes in absolute terms (its relative difference compares noise with noise; a bias before a batch norm, whose effect the norm takes away, is such a gradient)"
+    }
 }
