@@ -24,6 +24,8 @@ public struct JSONReader {
     static let allowanceStep = 1 << 20
     static let bytesPerValue = 64
     static let bytesPerContainer = 96
+    /// Objects with fewer keys than this find a duplicate by comparing with each earlier key.
+    static let keysComparedOneByOne = 16
 
     public static func parse(
         _ bytes: [UInt8], maxDepth: Int = defaultMaxDepth,
@@ -69,6 +71,10 @@ public struct JSONReader {
     private var granted = 0
     var index = 0
     private var depth = 0
+    /// The elements of the arrays being read, the innermost array's last: each array collects its
+    /// elements here and is copied out once, at its final size, instead of growing (one
+    /// reallocation and copy per doubling; most arrays of a body are short matrix rows).
+    private var pending: [JSONValue] = []
 
     private init(
         buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int, topLevelKeyCheck: TopLevelKeyCheck? = nil,
@@ -173,6 +179,8 @@ public struct JSONReader {
             depth -= 1
             return .object(JSONObject(members))
         }
+        // Duplicates: an object of a request body has a handful of keys, and comparing a key with
+        // the earlier ones costs less than hashing them all; a large object hashes them.
         var seen = Set<String>()
         while true {
             skipWhitespace()
@@ -183,8 +191,15 @@ public struct JSONReader {
             }
             let keyOffset = index
             let key = try parseString()
-            if !seen.insert(key).inserted {
-                throw JSONParseError(.syntax, offset: keyOffset, message: "duplicate key \"\(key)\"")
+            if members.count < Self.keysComparedOneByOne {
+                if members.contains(where: { $0.key == key }) {
+                    throw JSONParseError(.syntax, offset: keyOffset, message: "duplicate key \"\(key)\"")
+                }
+            } else {
+                if seen.isEmpty { seen = Set(members.lazy.map(\.key)) }
+                if !seen.insert(key).inserted {
+                    throw JSONParseError(.syntax, offset: keyOffset, message: "duplicate key \"\(key)\"")
+                }
             }
             if depth == 1, let check = topLevelKeyCheck, let refusal = check(key, members) {
                 throw JSONParseError(.rejectedKey, offset: keyOffset, message: refusal, path: key)
@@ -203,20 +218,25 @@ public struct JSONReader {
     private mutating func parseArray() throws(JSONParseError) -> JSONValue {
         try enterContainer()
         index += 1
-        var elements: [JSONValue] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
             depth -= 1
-            return .array(elements)
+            return .array([])
         }
+        let first = pending.count
         while true {
             skipWhitespace()
             try account(Self.bytesPerValue)
-            do throws(JSONParseError) { elements.append(try parseValue()) } catch { throw error.inside(index: elements.count) }
+            do throws(JSONParseError) {
+                let element = try parseValue()
+                pending.append(element)
+            } catch { throw error.inside(index: pending.count - first) }
             if try !anotherFollows(closer: "]", in: "an array") { break }
         }
         depth -= 1
+        let elements = Array(pending[first...])
+        pending.removeLast(pending.count - first)
         return .array(elements)
     }
 
