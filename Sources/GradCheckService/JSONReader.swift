@@ -228,10 +228,12 @@ public struct JSONReader {
         while true {
             skipWhitespace()
             try account(Self.bytesPerValue)
+            // Its place, taken before it is read: a failing nested array leaves its elements on the stack.
+            let position = pending.count - first
             do throws(JSONParseError) {
                 let element = try parseValue()
                 pending.append(element)
-            } catch { throw error.inside(index: pending.count - first) }
+            } catch { throw error.inside(index: position) }
             if try !anotherFollows(closer: "]", in: "an array") { break }
         }
         depth -= 1
