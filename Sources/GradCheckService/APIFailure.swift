@@ -14,9 +14,6 @@ enum APIFailure: Error {
     case memoryBusy(bytes: Double, limit: Int)
     /// The check stopped early or had no finite verdict (see `GradientChecker.CheckFailure`).
     case check(GradientChecker.CheckFailure)
-    /// Tried on an event loop, the work is not small (`InlineWork`) or would wait for memory:
-    /// never answered, the request runs again on a worker.
-    case movedToWorker
 
     var response: APIResponse {
         switch self {
@@ -68,9 +65,6 @@ enum APIFailure: Error {
                 .response
         case let .check(.nonFinite(detail)):
             return .problem(RequestError(status: RequestError.invalidField, detail: "no verdict: \(detail)"))
-        case .movedToWorker:
-            // Never sent: the worker answers the request (`GradCheckAPI.answer` returns nil).
-            return .problem(ProblemDetails(status: 500, detail: "the request was moved to a worker"))
         }
     }
 

@@ -41,20 +41,10 @@ public struct GradCheckAPI: Sendable {
 
     /// `POST /forward`: `{"cost", "AL"}`, or `{"J"}` for the scalar body.
     public func forward(_ body: [UInt8], isCancelled: @escaping Cancellation = { false }) -> APIResponse {
-        Self.notMoved(forward(body, inline: false))
-    }
-
-    /// `forward` on an event loop: the answer when the body and its pass are small enough to run
-    /// there (`InlineWork`), nil when the request must go to a worker (then `forward` runs it).
-    public func forwardInline(_ body: [UInt8]) -> APIResponse? {
-        body.count <= InlineWork.maxBodyBytes ? forward(body, inline: true) : nil
-    }
-
-    private func forward(_ body: [UInt8], inline: Bool) -> APIResponse? {
         pass(
             body, scalar: { ("J", ScalarCase.forward(x: $0.x, theta: $0.theta)) }, layers: layerForward, passes: 1,
             bytes: RequestPrice.forwardBytes,
-            for: "the forward pass and its answer", inline: inline,
+            for: "the forward pass and its answer",
             members: { network, x, y, writer throws(JSONWriteError) in
                 let pass = network.forward(x, labels: y)
                 try writer.member("cost", number: pass.cost)
@@ -64,19 +54,10 @@ public struct GradCheckAPI: Sendable {
 
     /// `POST /backward`: `{"cost", "gradients": {"dW1", "db1", ...}}`, or `{"dtheta"}`.
     public func backward(_ body: [UInt8], isCancelled: @escaping Cancellation = { false }) -> APIResponse {
-        Self.notMoved(backward(body, inline: false))
-    }
-
-    /// `backward` on an event loop, like `forwardInline`.
-    public func backwardInline(_ body: [UInt8]) -> APIResponse? {
-        body.count <= InlineWork.maxBodyBytes ? backward(body, inline: true) : nil
-    }
-
-    private func backward(_ body: [UInt8], inline: Bool) -> APIResponse? {
         // Backward costs about two more passes.
         pass(
             body, scalar: { ("dtheta", ScalarCase.backward(x: $0.x, theta: $0.theta)) }, layers: layerBackward, passes: 3,
-            bytes: RequestPrice.backwardBytes, for: "the backward pass and its answer", inline: inline,
+            bytes: RequestPrice.backwardBytes, for: "the backward pass and its answer",
             members: { network, x, y, writer throws(JSONWriteError) in
                 let (pass, gradients) = network.gradients(inputs: x, labels: y)
                 try writer.member("cost", number: pass.cost)
@@ -92,26 +73,21 @@ public struct GradCheckAPI: Sendable {
     /// What `/forward` and `/backward` share: the scalar body's answer is one named number; a
     /// network's pass is priced against the budgets (`passes` forward passes' work, `bytes` of
     /// memory held for `purpose`) before `members` computes it and writes the answer's members.
-    /// `inline`: on an event loop, where only a small pass runs (`InlineWork`); nil means the
-    /// request goes to a worker.
     private func pass(
         _ body: [UInt8], scalar: (ScalarRequest) -> (key: String, value: Double),
         layers: (ServiceRequest, MemoryHold) throws(APIFailure) -> APIResponse, passes: Double,
-        bytes: (Network, Int) -> Double, for purpose: String, inline: Bool,
+        bytes: (Network, Int) -> Double, for purpose: String,
         members: (Network, Matrix, Matrix, inout JSONWriter) throws(JSONWriteError) -> Void
-    ) -> APIResponse? {
-        respond(to: body, inline: inline) { request, hold throws(APIFailure) in
+    ) -> APIResponse {
+        respond(to: body) { request, hold throws(APIFailure) in
             switch request {
             case let .scalar(request):
                 let (key, value) = scalar(request)
                 return try Self.single(key, value)
             case .layer, .layerNetwork:
-                // Layer bodies price their own work as they go: they always run on a worker.
-                if inline { throw .movedToWorker }
                 return try layers(request, hold)
             case let .network(request):
-                let (network, x, y) = try pricedPass(
-                    request, passes: passes, bytes: bytes, for: purpose, hold: hold, inline: inline)
+                let (network, x, y) = try pricedPass(request, passes: passes, bytes: bytes, for: purpose, hold: hold)
                 return .json(
                     try Self.encoded { writer throws(JSONWriteError) in
                         writer.beginObject()
@@ -401,12 +377,11 @@ public struct GradCheckAPI: Sendable {
     /// the checks that the shards agree, and its share of the answer.
     static let mergeOperationsPerTensor = 200.0
 
-    /// Reads the body (reserving its tree as it grows) and answers it with `produce`; nil when
-    /// an `inline` attempt moves it to a worker.
+    /// Reads the body (reserving its tree as it grows) and answers it with `produce`.
     private func respond(
-        to body: [UInt8], inline: Bool, _ produce: (ServiceRequest, MemoryHold) throws(APIFailure) -> APIResponse
-    ) -> APIResponse? {
-        answer(bodyBytes: body.count, inline: inline) { hold throws(APIFailure) in
+        to body: [UInt8], _ produce: (ServiceRequest, MemoryHold) throws(APIFailure) -> APIResponse
+    ) -> APIResponse {
+        answer(bodyBytes: body.count) { hold throws(APIFailure) in
             let request: ServiceRequest
             do throws(RequestError) { request = try RequestReader.read(body, memory: hold.allowance(for: "reading the JSON body")) } catch {
                 throw hold.refusal ?? .request(error)
@@ -417,31 +392,14 @@ public struct GradCheckAPI: Sendable {
 
     /// Runs one request's work with a memory hold, releases whatever it reserved on every path,
     /// and turns a failure into its problem response: the one place endpoints' errors are answered.
-    /// `bodyBytes`: the body the server already holds in the budget for this request. `inline`:
-    /// on an event loop, which never waits for memory (`admitted`); nil when the work moved to a
-    /// worker (`APIFailure.movedToWorker`), which only an inline attempt does.
+    /// `bodyBytes`: the body the server already holds in the budget for this request.
     private func answer(bodyBytes: Int, _ work: (MemoryHold) throws(APIFailure) -> APIResponse) -> APIResponse {
-        Self.notMoved(answer(bodyBytes: bodyBytes, inline: false, work))
-    }
-
-    private func answer(
-        bodyBytes: Int, inline: Bool, _ work: (MemoryHold) throws(APIFailure) -> APIResponse
-    ) -> APIResponse? {
         do {
-            return try admitted(bodyBytes: bodyBytes, mayWait: !inline) { hold throws(APIFailure) in
+            return try admitted(bodyBytes: bodyBytes) { hold throws(APIFailure) in
                 defer { hold.releaseAll() }
                 return try work(hold)
             }
-        } catch {
-            if case .movedToWorker = error { return nil }
-            return error.response
-        }
-    }
-
-    /// The answer of work that was not tried inline: nothing moves that to a worker.
-    private static func notMoved(_ answer: APIResponse?) -> APIResponse {
-        guard let answer else { preconditionFailure("only an inline attempt moves its work to a worker") }
-        return answer
+        } catch { return error.response }
     }
 
     /// Runs `work` with a fresh memory hold (which it keeps or releases; on a failure it is
@@ -451,11 +409,7 @@ public struct GradCheckAPI: Sendable {
     /// burst admits what fits instead of each request holding part of the budget and all
     /// failing), waits for room for what it was refused, and runs once more. It answers 503 when
     /// its turn or the room does not come within `admissionWait`.
-    /// With `mayWait` false (on an event loop), a request refused memory others hold moves to a
-    /// worker (`APIFailure.movedToWorker`) to wait there: an event loop never sleeps.
-    private func admitted<Result>(
-        bodyBytes: Int, mayWait: Bool = true, _ work: (MemoryHold) throws(APIFailure) -> Result
-    ) throws(APIFailure) -> Result {
+    private func admitted<Result>(bodyBytes: Int, _ work: (MemoryHold) throws(APIFailure) -> Result) throws(APIFailure) -> Result {
         let refusal: APIFailure
         let first = MemoryHold(budget: memory, bodyBytes: bodyBytes)
         do throws(APIFailure) { return try work(first) } catch {
@@ -463,7 +417,6 @@ public struct GradCheckAPI: Sendable {
             refusal = error
         }
         guard case let .memoryBusy(needed, _) = refusal else { throw refusal }
-        guard mayWait else { throw .movedToWorker }
         let deadline = DispatchTime.now() + .milliseconds(Int(Self.admissionWait * 1000))
         guard admission.queue.wait(timeout: deadline) == .success else { throw refusal }
         defer { admission.queue.signal() }
@@ -528,17 +481,14 @@ public struct GradCheckAPI: Sendable {
     /// operations of `passes` forward passes, and `bytes` of memory reserved for `purpose`.
     /// A forward pass is cheap per byte of body, but not bounded by it: a 64 MiB body can describe
     /// a pass of 1e12 operations, and /forward and /backward cannot be stopped halfway.
-    /// `inline`: a pass priced over `InlineWork.maxOperations` moves to a worker instead.
     private func pricedPass(
-        _ request: NetworkRequest, passes: Double, bytes: (Network, Int) -> Double, for purpose: String, hold: MemoryHold,
-        inline: Bool = false
+        _ request: NetworkRequest, passes: Double, bytes: (Network, Int) -> Double, for purpose: String, hold: MemoryHold
     ) throws(APIFailure) -> (Network, Matrix, Matrix) {
         let (network, x, y) = try build(request)
         let operations = passes * WorkEstimate.forwardPassOperations(of: network, examples: x.cols)
         guard operations <= limits.maxOperations else {
             throw .overBudget(WorkRefusal(priced: .pass, operations: operations, budget: limits.maxOperations))
         }
-        if inline && operations > InlineWork.maxOperations { throw .movedToWorker }
         try hold.reserve(bytes(network, x.cols), for: purpose)
         return (network, x, y)
     }
