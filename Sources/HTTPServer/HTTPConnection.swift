@@ -205,11 +205,6 @@ final class HTTPConnection: @unchecked Sendable {
         case .route(let route, _) where route.execution == .inline:
             send(route.handler(request))
         case .route(let route, _):
-            // A small request is answered here, on the loop that read it (see `InlineAttempt`).
-            if let attempt = route.inlineAttempt, let answer = attempt(request) {
-                send(answer)
-                return
-            }
             phase = .handling
             deadline = .distantFuture
             inFlight?.cancellation = request.cancellation

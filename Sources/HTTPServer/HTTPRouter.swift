@@ -13,15 +13,9 @@ public struct HTTPRouter: Sendable {
         case inline
     }
 
-    /// Tried on the I/O queue before a `.pool` route's handler: the answer when the request's
-    /// work is small, nil to hand the request to the pool. It must be quick whatever the request
-    /// (it decides from the body's size before reading it), never block, and not stream.
-    public typealias InlineAttempt = @Sendable (HTTPRequest) -> HTTPResponse?
-
     struct Route: Sendable {
         let handler: Handler
         let execution: Execution
-        var inlineAttempt: InlineAttempt? = nil
     }
 
     enum Resolution {
@@ -55,16 +49,6 @@ public struct HTTPRouter: Sendable {
         routes[path, default: [:]][method] = Route(handler: handler, execution: execution)
     }
 
-    /// A pool route whose small requests are answered on the I/O queue: `inline` runs first and
-    /// answers when it finds the work small (no hand-off to a worker and back), or returns nil and
-    /// `handler` runs the request on the pool as usual.
-    public mutating func add(
-        _ method: HTTPMethod, _ path: String, listed: Bool = true, inline: @escaping InlineAttempt, handler: @escaping Handler
-    ) {
-        add(method, path, execution: .pool, listed: listed, handler: handler)
-        routes[path]?[method]?.inlineAttempt = inline
-    }
-
     /// "POST /forward, /backward; GET /healthz, /": the listed routes, grouped by method in the
     /// order each method was first added.
     var routeList: String {
@@ -88,7 +72,7 @@ public struct HTTPRouter: Sendable {
     /// Runs the whole routing decision in-process (404/405 included), for tests of other layers.
     public func respond(to request: HTTPRequest) -> HTTPResponse {
         switch resolve(method: request.method, path: request.path) {
-        case .route(let route, _): route.inlineAttempt?(request) ?? route.handler(request)
+        case .route(let route, _): route.handler(request)
         case .refused(let refusal): answer(refusal, to: request)
         }
     }

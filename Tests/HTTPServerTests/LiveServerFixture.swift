@@ -57,20 +57,6 @@ struct LiveServer {
             gate.release.wait()
             return HTTPResponse(status: 200, json: "{\"blocked\":false}")
         }
-        // Answered on the loop when the body is at most 4 bytes; otherwise on the pool, where
-        // the body "block!" waits for the gate. `X-Ran` says where it ran.
-        router.add(
-            "POST", "/small-inline",
-            inline: { request in
-                request.body.count <= 4 ? HTTPResponse(status: 200, headers: ["X-Ran": "loop"], body: request.body) : nil
-            },
-            handler: { request in
-                if request.body == Array("block!".utf8) {
-                    gate.entered.signal()
-                    gate.release.wait()
-                }
-                return HTTPResponse(status: 200, headers: ["X-Ran": "pool"], body: request.body)
-            })
         // Works until its client goes away (at most 5 s), polling like a long computation does.
         let cancelled = self.cancelled
         router.add("GET", "/until-cancelled") { request in
