@@ -60,12 +60,19 @@ public struct ParameterID: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// Parses `W3` / `b3`; nil for anything else.
     public init?(name: String) {
-        guard let first = name.first, first == "W" || first == "b" else { return nil }
-        let digits = name.dropFirst()
-        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
-            digits.first != "0", let layer = Int(digits)
-        else { return nil }
-        self.init(layer: layer, kind: first == "W" ? .weight : .bias)
+        // On the bytes: every request names its tensors, and Characters cost ten times more.
+        let bytes = name.utf8
+        guard let first = bytes.first, first == UInt8(ascii: "W") || first == UInt8(ascii: "b"), bytes.count > 1 else { return nil }
+        var layer = 0
+        for (offset, byte) in bytes.dropFirst().enumerated() {
+            let digit = byte &- UInt8(ascii: "0")
+            guard digit < 10, offset > 0 || digit != 0 else { return nil }
+            let (times10, overflow) = layer.multipliedReportingOverflow(by: 10)
+            let (sum, carry) = times10.addingReportingOverflow(Int(digit))
+            guard !overflow, !carry else { return nil }
+            layer = sum
+        }
+        self.init(layer: layer, kind: first == UInt8(ascii: "W") ? .weight : .bias)
     }
 
     /// `W1`, `b1`, ...

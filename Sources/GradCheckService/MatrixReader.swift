@@ -54,7 +54,7 @@ enum MatrixReader {
                     "row \(r + 1) has \(entries.count) \(entries.count == 1 ? "entry" : "entries"), row 1 has \(columns) (rows must all be the same length)"
                 )
             }
-            values.append(contentsOf: try numbers(entries, field: field, row: r + 1))
+            try append(entries, to: &values, field: field, row: r + 1)
         }
         return Matrix(rows: rows.count, cols: columns, values: values)
     }
@@ -62,6 +62,12 @@ enum MatrixReader {
     private static func numbers(_ entries: [JSONValue], field: String, row: Int?) throws(RequestError) -> [Double] {
         var values: [Double] = []
         values.reserveCapacity(entries.count)
+        try append(entries, to: &values, field: field, row: row)
+        return values
+    }
+
+    /// Appends a row's numbers straight to the matrix's values (no array per row).
+    private static func append(_ entries: [JSONValue], to values: inout [Double], field: String, row: Int?) throws(RequestError) {
         for (i, entry) in entries.enumerated() {
             guard case .number(let number) = entry else {
                 let place = row.map { "row \($0), entry \(i + 1)" } ?? "entry \(i + 1)"
@@ -70,6 +76,5 @@ enum MatrixReader {
             }
             values.append(number)
         }
-        return values
     }
 }

@@ -64,9 +64,23 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         let left = a.utf8
         let right = b.utf8
         guard left.count == right.count else { return false }
-        for (x, y) in zip(left, right) where x != y {
-            guard x | 0x20 == y | 0x20, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(x | 0x20) else { return false }
+        // On the stored bytes when both have them (native strings do): iterating two UTF8Views
+        // together costs several times more, and every header lookup and answer compares names.
+        let stored = left.withContiguousStorageIfAvailable { x in
+            right.withContiguousStorageIfAvailable { y in bytesMatch(x, y) }
         }
+        if let stored, let matched = stored { return matched }
+        for (x, y) in zip(left, right) where !bytesMatch(x, y) { return false }
+        return true
+    }
+
+    @inline(__always)
+    private static func bytesMatch(_ x: UInt8, _ y: UInt8) -> Bool {
+        x == y || (x | 0x20 == y | 0x20 && (x | 0x20) &- UInt8(ascii: "a") < 26)
+    }
+
+    private static func bytesMatch(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+        for index in 0..<x.count where !bytesMatch(x[index], y[index]) { return false }
         return true
     }
 }

@@ -16,6 +16,16 @@ import Testing
         #expect(b > a, "\(first) then \(second)")
     }
 
+    @Test func headerNamesMatchIgnoringASCIICaseOnly() {
+        let matching = [("Content-Length", "content-length"), ("X-REQUEST-ID", "x-request-id"), ("a", "A"), ("", "")]
+        for (a, b) in matching { #expect(HTTPHeaders.namesMatch(a, b) && HTTPHeaders.namesMatch(b, a), "\(a) \(b)") }
+        // Bytes 0x20 apart that are not letters, other lengths, and non-ASCII case do not match.
+        let different = [("[", "{"), ("-", "\r"), ("@", "`"), ("Host", "Hosts"), ("\u{E9}", "\u{C9}"), ("Content-Type", "Content-Typf")]
+        for (a, b) in different { #expect(!HTTPHeaders.namesMatch(a, b) && !HTTPHeaders.namesMatch(b, a), "\(a) \(b)") }
+        let long = String(repeating: "Abc-", count: 20)
+        #expect(HTTPHeaders.namesMatch(long, long.lowercased()) && !HTTPHeaders.namesMatch(long, long.lowercased() + "x"))
+    }
+
     @Test func dateIsIMFFixdate() {
         #expect(HTTPDate.format(epochSeconds: 784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
         #expect(HTTPDate.format(epochSeconds: 0) == "Thu, 01 Jan 1970 00:00:00 GMT")

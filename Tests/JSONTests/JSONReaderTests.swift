@@ -25,6 +25,22 @@ import Testing
         #expect(object[""] == .array([]))
     }
 
+    @Test func nestedArraysKeepTheirElementsAndOrder() throws {
+        // Arrays share one stack of pending elements: each must get exactly its own.
+        let value = try JSONReader.parse(#"[[1, [2, 3], []], [[[4]], 5], 6, [], [[], [7, 8, 9]]]"#)
+        func number(_ x: Double) -> JSONValue { .number(x) }
+        let expected: JSONValue = .array([
+            .array([number(1), .array([number(2), number(3)]), .array([])]),
+            .array([.array([.array([number(4)])]), number(5)]),
+            number(6), .array([]),
+            .array([.array([]), .array([number(7), number(8), number(9)])]),
+        ])
+        #expect(value == expected)
+        // A number out of range is named by its place, counted before the nested arrays it follows.
+        #expect(parseError(#"{"X": [[1, 2], [3, -1e400]]}"#)?.path == "X[1][1]")
+        #expect(parseError(#"[[[1], [2, [3, 1e999]]], 4]"#)?.path == "[0][1][1][1]")
+    }
+
     @Test func readsScalarsAtTopLevelAndRawUTF8() throws {
         #expect(try JSONReader.parse("42") == .number(42))
         #expect(try JSONReader.parse("\"héllo ✓\"") == .string("héllo ✓"))
