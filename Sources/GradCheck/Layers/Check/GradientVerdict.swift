@@ -26,8 +26,8 @@ public struct GradientVerdict: Sendable {
     /// Entries wrong beyond rounding, at most `listedEntries`, and how many there are in all.
     public let wrongEntries: [[Int]]
     public let wrongCount: Int
-    /// Every entry, sent and numerical, is within rounding of zero: passed in absolute terms
-    /// (`LayerJudge`), and the answer's notes say so.
+    /// Every entry, sent and numerical, is within rounding of zero: inconclusive on its own
+    /// scale (`LayerJudge`), and the answer's notes say why.
     public var zeroWithinRounding = false
 
     public struct Entry: Sendable, Equatable {
@@ -40,11 +40,11 @@ public struct GradientVerdict: Sendable {
 
     public var checked: Int { analytic.count }
 
-    /// What a pass of a gradient that is zero within rounding means, in a note (nil otherwise).
+    /// Why a gradient that is zero within rounding has no verdict, in a note (nil otherwise).
     public var zeroNote: String? {
         guard zeroWithinRounding else { return nil }
         let largest = zip(analytic.values, numeric.values).reduce(0) { max($0, abs($1.0), abs($1.1)) }
         return
-            "\(name) is zero to within rounding: every entry, sent and numerical, is at most \(WorkEstimate.scientific(largest)), within 10x what rounding explains, so it passes in absolute terms (its relative difference compares noise with noise; a bias before a batch norm, whose effect the norm takes away, is such a gradient)"
+            "\(name) is zero to within rounding: every entry, sent and numerical, is at most \(WorkEstimate.scientific(largest)), within 10x what rounding explains, so on its own scale it is noise and no verdict is earned (a larger step does not help when the true gradient is zero: a bias before a batch norm, whose effect the norm takes away, is such a gradient); leave it out of gradients to judge the rest"
     }
 }

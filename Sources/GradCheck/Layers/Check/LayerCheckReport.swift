@@ -50,12 +50,19 @@ public struct LayerCheckReport: Sendable {
         // not passed either.
         let inconclusive = !failed && (gradients.isEmpty || gradients.contains { $0.inconclusive })
         let passed = !failed && !inconclusive
-        let message =
-            gradients.isEmpty
-            ? nothingCheckedMessage
-            : inconclusive
-                ? inconclusiveMessage + " (difference = \(difference))"
-                : GradientChecker.message(difference: difference, passed: passed)
+        let undecided = gradients.filter(\.inconclusive)
+        let message: String
+        if gradients.isEmpty {
+            message = nothingCheckedMessage
+        } else if inconclusive && undecided.allSatisfy(\.zeroWithinRounding) {
+            // A larger step cannot help a gradient whose true value may be zero: say what can.
+            message =
+                "The check is inconclusive: \(undecided.map(\.name).joined(separator: ", ")) \(undecided.count == 1 ? "is" : "are") zero to within rounding, so no verdict is earned for \(undecided.count == 1 ? "it" : "them") (see notes)\(undecided.count < gradients.count ? "; every other gradient passed" : "") (difference = \(difference))"
+        } else if inconclusive {
+            message = inconclusiveMessage + " (difference = \(difference))"
+        } else {
+            message = GradientChecker.message(difference: difference, passed: passed)
+        }
         return (difference, passed, inconclusive, message)
     }
 }

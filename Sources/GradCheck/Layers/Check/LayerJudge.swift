@@ -141,22 +141,18 @@ public enum LayerJudge {
             }
         }
         let difference = Self.ratio(normD.root, to: normA.root, normN.root)
-        // Both exactly zero (a dead ReLU's dx, an affine's dx at w = 0): f did not move by a
-        // single bit along any entry, and the gradient sent is zero. Its error is then below the
-        // noise in absolute terms, which is all a pass ever claims, so nothing is left to round:
-        // the floor is 0 and the verdict is the threshold's. A larger step would not help here.
         let floor =
-            normA.root + normN.root == 0 ? 0 : Self.ratio(spread.root, to: normA.root, normN.root)
+            normA.root + normN.root == 0
+            ? (spread.root > 0 ? .infinity : 0) : Self.ratio(spread.root, to: normA.root, normN.root)
         let limit = VerdictRule.limit(threshold: threshold, floor: floor)
         let band = VerdictRule.Band(maxRelativeError: worstBeyondRounding, kinks: kinks)
-        // Zero to within rounding, both: a bias before a batch norm (which takes its effect away),
-        // say. The relative difference then compares noise with noise and means nothing, but in
-        // absolute terms the gradient sent is within rounding of the true one, which is what a
-        // pass claims; a gradient with any entry above the noise is judged as usual.
-        let zeroWithinRounding = withinNoiseOfZero && wrong.isEmpty && normA.root + normN.root > 0 && unmeasured == 0
-        let passes = zeroWithinRounding || (difference <= limit && band != .wrong)
+        // Zero to within rounding, both (a bias before a batch norm, which takes its effect away;
+        // an affine's dx at w = 0): on its own scale the gradient is noise, so no verdict is
+        // earned, never a pass; the answer's notes say why, and that a larger step cannot help.
+        let zeroWithinRounding = withinNoiseOfZero && wrong.isEmpty && unmeasured == 0
+        let passes = difference <= limit && band != .wrong
         let inconclusive =
-            !zeroWithinRounding && ((limit >= inconclusiveLimit && difference <= limit) || (unmeasured > 0 && passes))
+            zeroWithinRounding || (limit >= inconclusiveLimit && difference <= limit) || (unmeasured > 0 && passes)
         let passed = !inconclusive && passes
         return GradientVerdict(
             name: name, analytic: analytic, numeric: Tensor(shape: analytic.shape, values: numeric),
