@@ -15,16 +15,20 @@ enum MatrixReader {
     }
 
     static func matrix(_ value: JSONValue, field: String, flat: FlatList) throws(RequestError) -> Matrix {
+        if case .numbers(let values) = value { return try flatList(values, field: field, flat: flat) }
         guard case .array(let rows) = value else {
             throw RequestError.invalid(field, "expected a nested list of numbers (a matrix), got \(value.typeDescription)")
         }
         guard let first = rows.first else {
             throw RequestError.invalid(field, "empty list; a matrix needs at least one row and one column")
         }
-        if case .array = first {
+        if first.isArray {
             return try nested(rows, field: field)
         }
-        let values = try numbers(rows, field: field, row: nil)
+        return try flatList(try numbers(rows, field: field, row: nil), field: field, flat: flat)
+    }
+
+    private static func flatList(_ values: [Double], field: String, flat: FlatList) throws(RequestError) -> Matrix {
         switch flat {
         case .row: return Matrix(rows: 1, cols: values.count, values: values)
         case .column: return Matrix(rows: values.count, cols: 1, values: values)
@@ -39,7 +43,22 @@ enum MatrixReader {
     private static func nested(_ rows: [JSONValue], field: String) throws(RequestError) -> Matrix {
         var columns = 0
         var values: [Double] = []
+        // Packed rows (the reader's `.numbers`) are copied whole; a row of one allocation is
+        // taken as it is.
+        if rows.count == 1, case .numbers(let entries) = rows[0] {
+            return Matrix(rows: 1, cols: entries.count, values: entries)
+        }
         for (r, row) in rows.enumerated() {
+            if case .numbers(let entries) = row {
+                if r == 0 {
+                    columns = entries.count
+                    values.reserveCapacity(rows.count * columns)
+                } else if entries.count != columns {
+                    throw raggedRow(r, count: entries.count, columns: columns, field: field)
+                }
+                values.append(contentsOf: entries)
+                continue
+            }
             guard case .array(let entries) = row else {
                 throw RequestError.invalid(
                     field, "row \(r + 1) is \(row.typeDescription); expected a list of numbers (every row must be a list)")
@@ -49,14 +68,18 @@ enum MatrixReader {
                 columns = entries.count
                 values.reserveCapacity(rows.count * columns)
             } else if entries.count != columns {
-                throw RequestError.invalid(
-                    field,
-                    "row \(r + 1) has \(entries.count) \(entries.count == 1 ? "entry" : "entries"), row 1 has \(columns) (rows must all be the same length)"
-                )
+                throw raggedRow(r, count: entries.count, columns: columns, field: field)
             }
             try append(entries, to: &values, field: field, row: r + 1)
         }
         return Matrix(rows: rows.count, cols: columns, values: values)
+    }
+
+    private static func raggedRow(_ r: Int, count: Int, columns: Int, field: String) -> RequestError {
+        RequestError.invalid(
+            field,
+            "row \(r + 1) has \(count) \(count == 1 ? "entry" : "entries"), row 1 has \(columns) (rows must all be the same length)"
+        )
     }
 
     private static func numbers(_ entries: [JSONValue], field: String, row: Int?) throws(RequestError) -> [Double] {
@@ -71,7 +94,7 @@ enum MatrixReader {
         for (i, entry) in entries.enumerated() {
             guard case .number(let number) = entry else {
                 let place = row.map { "row \($0), entry \(i + 1)" } ?? "entry \(i + 1)"
-                let hint = if case .array = entry { " (matrices are 2-D: a list of rows of numbers)" } else { "" }
+                let hint = if entry.isArray { " (matrices are 2-D: a list of rows of numbers)" } else { "" }
                 throw RequestError.invalid(field, "\(place) is \(entry.typeDescription); expected a number\(hint)")
             }
             values.append(number)

@@ -13,7 +13,10 @@ public enum RequestReader {
         memory: JSONReader.MemoryAllowance? = nil
     ) throws(RequestError) -> ServiceRequest {
         let value: JSONValue
-        do { value = try JSONReader.parse(body, maxDepth: maxDepth, topLevelKeyCheck: refuseUnknownKey, memory: memory) } catch {
+        do {
+            value = try JSONReader.parse(
+                body, maxDepth: maxDepth, topLevelKeyCheck: refuseUnknownKey, memory: memory, packsNumbers: true)
+        } catch {
             throw RequestError(error)
         }
         return try read(value)
@@ -23,7 +26,7 @@ public enum RequestReader {
         -> ServiceRequest
     {
         let value: JSONValue
-        do { value = try JSONReader.parse(body, maxDepth: maxDepth, topLevelKeyCheck: refuseUnknownKey) } catch {
+        do { value = try JSONReader.parse(body, maxDepth: maxDepth, topLevelKeyCheck: refuseUnknownKey, packsNumbers: true) } catch {
             throw RequestError(error)
         }
         return try read(value)
@@ -119,7 +122,7 @@ public enum RequestReader {
     /// `only`: a non-empty list of tensor names or patterns (`W2`, `b*`).
     static func only(_ object: JSONObject) throws(RequestError) -> [String]? {
         guard let value = object[.only] else { return nil }
-        guard case .array(let items) = value, !items.isEmpty else {
+        guard let items = value.arrayElements, !items.isEmpty else {
             throw RequestError.invalid(.only, "expected a non-empty list of tensor names or patterns, e.g. [\"W2\", \"b*\"]")
         }
         let most = GradientCheckOptions.maxOnlyPatterns
