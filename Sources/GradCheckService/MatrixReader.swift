@@ -14,13 +14,14 @@ enum MatrixReader {
         case rejected
     }
 
-    static func matrix(_ value: JSONValue, field: String, flat: FlatList) throws(RequestError) -> Matrix {
+    /// `field` names the matrix in an error; made only then (a path such as `parameters.W1`).
+    static func matrix(_ value: JSONValue, field: @autoclosure () -> String, flat: FlatList) throws(RequestError) -> Matrix {
         if case .numbers(let values) = value { return try flatList(values, field: field, flat: flat) }
         guard case .array(let rows) = value else {
-            throw RequestError.invalid(field, "expected a nested list of numbers (a matrix), got \(value.typeDescription)")
+            throw RequestError.invalid(field(), "expected a nested list of numbers (a matrix), got \(value.typeDescription)")
         }
         guard let first = rows.first else {
-            throw RequestError.invalid(field, "empty list; a matrix needs at least one row and one column")
+            throw RequestError.invalid(field(), "empty list; a matrix needs at least one row and one column")
         }
         if first.isArray {
             return try nested(rows, field: field)
@@ -28,19 +29,19 @@ enum MatrixReader {
         return try flatList(try numbers(rows, field: field, row: nil), field: field, flat: flat)
     }
 
-    private static func flatList(_ values: [Double], field: String, flat: FlatList) throws(RequestError) -> Matrix {
+    private static func flatList(_ values: [Double], field: () -> String, flat: FlatList) throws(RequestError) -> Matrix {
         switch flat {
         case .row: return Matrix(rows: 1, cols: values.count, values: values)
         case .column: return Matrix(rows: values.count, cols: 1, values: values)
         case .rejected:
             throw RequestError.invalid(
-                field,
+                field(),
                 "expected a nested list (one inner list per row), got a flat list of \(values.count) numbers; write [[...]] for a single row"
             )
         }
     }
 
-    private static func nested(_ rows: [JSONValue], field: String) throws(RequestError) -> Matrix {
+    private static func nested(_ rows: [JSONValue], field: () -> String) throws(RequestError) -> Matrix {
         var columns = 0
         var values: [Double] = []
         // Packed rows (the reader's `.numbers`) are copied whole; a row of one allocation is
@@ -61,10 +62,10 @@ enum MatrixReader {
             }
             guard case .array(let entries) = row else {
                 throw RequestError.invalid(
-                    field, "row \(r + 1) is \(row.typeDescription); expected a list of numbers (every row must be a list)")
+                    field(), "row \(r + 1) is \(row.typeDescription); expected a list of numbers (every row must be a list)")
             }
             if r == 0 {
-                guard !entries.isEmpty else { throw RequestError.invalid(field, "row 1 is empty; a matrix needs at least one column") }
+                guard !entries.isEmpty else { throw RequestError.invalid(field(), "row 1 is empty; a matrix needs at least one column") }
                 columns = entries.count
                 values.reserveCapacity(rows.count * columns)
             } else if entries.count != columns {
@@ -75,14 +76,14 @@ enum MatrixReader {
         return Matrix(rows: rows.count, cols: columns, values: values)
     }
 
-    private static func raggedRow(_ r: Int, count: Int, columns: Int, field: String) -> RequestError {
+    private static func raggedRow(_ r: Int, count: Int, columns: Int, field: () -> String) -> RequestError {
         RequestError.invalid(
-            field,
+            field(),
             "row \(r + 1) has \(count) \(count == 1 ? "entry" : "entries"), row 1 has \(columns) (rows must all be the same length)"
         )
     }
 
-    private static func numbers(_ entries: [JSONValue], field: String, row: Int?) throws(RequestError) -> [Double] {
+    private static func numbers(_ entries: [JSONValue], field: () -> String, row: Int?) throws(RequestError) -> [Double] {
         var values: [Double] = []
         values.reserveCapacity(entries.count)
         try append(entries, to: &values, field: field, row: row)
@@ -90,12 +91,12 @@ enum MatrixReader {
     }
 
     /// Appends a row's numbers straight to the matrix's values (no array per row).
-    private static func append(_ entries: [JSONValue], to values: inout [Double], field: String, row: Int?) throws(RequestError) {
+    private static func append(_ entries: [JSONValue], to values: inout [Double], field: () -> String, row: Int?) throws(RequestError) {
         for (i, entry) in entries.enumerated() {
             guard case .number(let number) = entry else {
                 let place = row.map { "row \($0), entry \(i + 1)" } ?? "entry \(i + 1)"
                 let hint = if entry.isArray { " (matrices are 2-D: a list of rows of numbers)" } else { "" }
-                throw RequestError.invalid(field, "\(place) is \(entry.typeDescription); expected a number\(hint)")
+                throw RequestError.invalid(field(), "\(place) is \(entry.typeDescription); expected a number\(hint)")
             }
             values.append(number)
         }

@@ -255,15 +255,17 @@ public enum RequestReader {
             throw RequestError.invalid(
                 field, "expected an object of matrices (\(prefix)W1, \(prefix)b1, ...), got \(value.typeDescription)")
         }
-        let layers = "\(prefix)W1, \(prefix)b1, ..., \(prefix)WL, \(prefix)bL"
-        if object.members.isEmpty { throw RequestError.invalid(field, "empty object; expected \(layers)") }
+        // The wording of errors is made only for an error: a request has no use for it.
+        func layers() -> String { "\(prefix)W1, \(prefix)b1, ..., \(prefix)WL, \(prefix)bL" }
+        if object.members.isEmpty { throw RequestError.invalid(field, "empty object; expected \(layers())") }
         var tensors: [Key: Matrix] = [:]
+        tensors.reserveCapacity(object.members.count)
         for (key, entry) in object.members {
-            let path = "\(field.rawValue).\(key)"
             guard let (name, flat) = name(key) else {
-                throw RequestError.invalid(path, "unknown key; expected \(layers) (layers count from 1)\(alsoAccepted)")
+                throw RequestError.invalid(
+                    "\(field.rawValue).\(key)", "unknown key; expected \(layers()) (layers count from 1)\(alsoAccepted)")
             }
-            tensors[name] = try MatrixReader.matrix(entry, field: path, flat: flat)
+            tensors[name] = try MatrixReader.matrix(entry, field: "\(field.rawValue).\(key)", flat: flat)
         }
         return tensors
     }
