@@ -14,52 +14,76 @@ enum MatrixReader {
         case rejected
     }
 
-    static func matrix(_ value: JSONValue, field: String, flat: FlatList) throws(RequestError) -> Matrix {
+    /// `field` names the matrix in an error; made only then (a path such as `parameters.W1`).
+    static func matrix(_ value: JSONValue, field: @autoclosure () -> String, flat: FlatList) throws(RequestError) -> Matrix {
+        if case .numbers(let values) = value { return try flatList(values, field: field, flat: flat) }
         guard case .array(let rows) = value else {
-            throw RequestError.invalid(field, "expected a nested list of numbers (a matrix), got \(value.typeDescription)")
+            throw RequestError.invalid(field(), "expected a nested list of numbers (a matrix), got \(value.typeDescription)")
         }
         guard let first = rows.first else {
-            throw RequestError.invalid(field, "empty list; a matrix needs at least one row and one column")
+            throw RequestError.invalid(field(), "empty list; a matrix needs at least one row and one column")
         }
-        if case .array = first {
+        if first.isArray {
             return try nested(rows, field: field)
         }
-        let values = try numbers(rows, field: field, row: nil)
+        return try flatList(try numbers(rows, field: field, row: nil), field: field, flat: flat)
+    }
+
+    private static func flatList(_ values: [Double], field: () -> String, flat: FlatList) throws(RequestError) -> Matrix {
         switch flat {
         case .row: return Matrix(rows: 1, cols: values.count, values: values)
         case .column: return Matrix(rows: values.count, cols: 1, values: values)
         case .rejected:
             throw RequestError.invalid(
-                field,
+                field(),
                 "expected a nested list (one inner list per row), got a flat list of \(values.count) numbers; write [[...]] for a single row"
             )
         }
     }
 
-    private static func nested(_ rows: [JSONValue], field: String) throws(RequestError) -> Matrix {
+    private static func nested(_ rows: [JSONValue], field: () -> String) throws(RequestError) -> Matrix {
         var columns = 0
         var values: [Double] = []
+        // Packed rows (the reader's `.numbers`) are copied whole; a row of one allocation is
+        // taken as it is.
+        if rows.count == 1, case .numbers(let entries) = rows[0] {
+            return Matrix(rows: 1, cols: entries.count, values: entries)
+        }
         for (r, row) in rows.enumerated() {
+            if case .numbers(let entries) = row {
+                if r == 0 {
+                    columns = entries.count
+                    values.reserveCapacity(rows.count * columns)
+                } else if entries.count != columns {
+                    throw raggedRow(r, count: entries.count, columns: columns, field: field)
+                }
+                values.append(contentsOf: entries)
+                continue
+            }
             guard case .array(let entries) = row else {
                 throw RequestError.invalid(
-                    field, "row \(r + 1) is \(row.typeDescription); expected a list of numbers (every row must be a list)")
+                    field(), "row \(r + 1) is \(row.typeDescription); expected a list of numbers (every row must be a list)")
             }
             if r == 0 {
-                guard !entries.isEmpty else { throw RequestError.invalid(field, "row 1 is empty; a matrix needs at least one column") }
+                guard !entries.isEmpty else { throw RequestError.invalid(field(), "row 1 is empty; a matrix needs at least one column") }
                 columns = entries.count
                 values.reserveCapacity(rows.count * columns)
             } else if entries.count != columns {
-                throw RequestError.invalid(
-                    field,
-                    "row \(r + 1) has \(entries.count) \(entries.count == 1 ? "entry" : "entries"), row 1 has \(columns) (rows must all be the same length)"
-                )
+                throw raggedRow(r, count: entries.count, columns: columns, field: field)
             }
             try append(entries, to: &values, field: field, row: r + 1)
         }
         return Matrix(rows: rows.count, cols: columns, values: values)
     }
 
-    private static func numbers(_ entries: [JSONValue], field: String, row: Int?) throws(RequestError) -> [Double] {
+    private static func raggedRow(_ r: Int, count: Int, columns: Int, field: () -> String) -> RequestError {
+        RequestError.invalid(
+            field(),
+            "row \(r + 1) has \(count) \(count == 1 ? "entry" : "entries"), row 1 has \(columns) (rows must all be the same length)"
+        )
+    }
+
+    private static func numbers(_ entries: [JSONValue], field: () -> String, row: Int?) throws(RequestError) -> [Double] {
         var values: [Double] = []
         values.reserveCapacity(entries.count)
         try append(entries, to: &values, field: field, row: row)
@@ -67,12 +91,12 @@ enum MatrixReader {
     }
 
     /// Appends a row's numbers straight to the matrix's values (no array per row).
-    private static func append(_ entries: [JSONValue], to values: inout [Double], field: String, row: Int?) throws(RequestError) {
+    private static func append(_ entries: [JSONValue], to values: inout [Double], field: () -> String, row: Int?) throws(RequestError) {
         for (i, entry) in entries.enumerated() {
             guard case .number(let number) = entry else {
                 let place = row.map { "row \($0), entry \(i + 1)" } ?? "entry \(i + 1)"
-                let hint = if case .array = entry { " (matrices are 2-D: a list of rows of numbers)" } else { "" }
-                throw RequestError.invalid(field, "\(place) is \(entry.typeDescription); expected a number\(hint)")
+                let hint = if entry.isArray { " (matrices are 2-D: a list of rows of numbers)" } else { "" }
+                throw RequestError.invalid(field(), "\(place) is \(entry.typeDescription); expected a number\(hint)")
             }
             values.append(number)
         }

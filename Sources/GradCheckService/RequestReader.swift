@@ -13,7 +13,10 @@ public enum RequestReader {
         memory: JSONReader.MemoryAllowance? = nil
     ) throws(RequestError) -> ServiceRequest {
         let value: JSONValue
-        do { value = try JSONReader.parse(body, maxDepth: maxDepth, topLevelKeyCheck: refuseUnknownKey, memory: memory) } catch {
+        do {
+            value = try JSONReader.parse(
+                body, maxDepth: maxDepth, topLevelKeyCheck: refuseUnknownKey, memory: memory, packsNumbers: true)
+        } catch {
             throw RequestError(error)
         }
         return try read(value)
@@ -23,7 +26,7 @@ public enum RequestReader {
         -> ServiceRequest
     {
         let value: JSONValue
-        do { value = try JSONReader.parse(body, maxDepth: maxDepth, topLevelKeyCheck: refuseUnknownKey) } catch {
+        do { value = try JSONReader.parse(body, maxDepth: maxDepth, topLevelKeyCheck: refuseUnknownKey, packsNumbers: true) } catch {
             throw RequestError(error)
         }
         return try read(value)
@@ -119,7 +122,7 @@ public enum RequestReader {
     /// `only`: a non-empty list of tensor names or patterns (`W2`, `b*`).
     static func only(_ object: JSONObject) throws(RequestError) -> [String]? {
         guard let value = object[.only] else { return nil }
-        guard case .array(let items) = value, !items.isEmpty else {
+        guard let items = value.arrayElements, !items.isEmpty else {
             throw RequestError.invalid(.only, "expected a non-empty list of tensor names or patterns, e.g. [\"W2\", \"b*\"]")
         }
         let most = GradientCheckOptions.maxOnlyPatterns
@@ -252,15 +255,17 @@ public enum RequestReader {
             throw RequestError.invalid(
                 field, "expected an object of matrices (\(prefix)W1, \(prefix)b1, ...), got \(value.typeDescription)")
         }
-        let layers = "\(prefix)W1, \(prefix)b1, ..., \(prefix)WL, \(prefix)bL"
-        if object.members.isEmpty { throw RequestError.invalid(field, "empty object; expected \(layers)") }
+        // The wording of errors is made only for an error: a request has no use for it.
+        func layers() -> String { "\(prefix)W1, \(prefix)b1, ..., \(prefix)WL, \(prefix)bL" }
+        if object.members.isEmpty { throw RequestError.invalid(field, "empty object; expected \(layers())") }
         var tensors: [Key: Matrix] = [:]
+        tensors.reserveCapacity(object.members.count)
         for (key, entry) in object.members {
-            let path = "\(field.rawValue).\(key)"
             guard let (name, flat) = name(key) else {
-                throw RequestError.invalid(path, "unknown key; expected \(layers) (layers count from 1)\(alsoAccepted)")
+                throw RequestError.invalid(
+                    "\(field.rawValue).\(key)", "unknown key; expected \(layers()) (layers count from 1)\(alsoAccepted)")
             }
-            tensors[name] = try MatrixReader.matrix(entry, field: path, flat: flat)
+            tensors[name] = try MatrixReader.matrix(entry, field: "\(field.rawValue).\(key)", flat: flat)
         }
         return tensors
     }

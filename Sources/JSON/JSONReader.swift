@@ -27,13 +27,16 @@ public struct JSONReader {
     /// Objects with fewer keys than this find a duplicate by comparing with each earlier key.
     static let keysComparedOneByOne = 16
 
+    /// `packsNumbers`: a non-empty array of numbers only is read as `.numbers` (one allocation of
+    /// doubles) rather than an `.array` of `.number`s; equal values, and the same errors.
     public static func parse(
         _ bytes: [UInt8], maxDepth: Int = defaultMaxDepth,
         topLevelKeyCheck: TopLevelKeyCheck? = nil,
-        memory: MemoryAllowance? = nil
+        memory: MemoryAllowance? = nil, packsNumbers: Bool = false
     ) throws(JSONParseError) -> JSONValue {
         let result: Result<JSONValue, JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
-            var reader = JSONReader(buffer: buffer, maxDepth: maxDepth, topLevelKeyCheck: topLevelKeyCheck, memory: memory)
+            var reader = JSONReader(
+                buffer: buffer, maxDepth: maxDepth, topLevelKeyCheck: topLevelKeyCheck, memory: memory, packsNumbers: packsNumbers)
             return Result { () throws(JSONParseError) in try reader.parseDocument() }
         }
         return try result.get()
@@ -42,11 +45,11 @@ public struct JSONReader {
     public static func parse(
         _ bytes: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth,
         topLevelKeyCheck: TopLevelKeyCheck? = nil,
-        memory: MemoryAllowance? = nil
+        memory: MemoryAllowance? = nil, packsNumbers: Bool = false
     ) throws(JSONParseError) -> JSONValue {
         var reader = JSONReader(
             buffer: bytes.assumingMemoryBound(to: UInt8.self), maxDepth: maxDepth,
-            topLevelKeyCheck: topLevelKeyCheck, memory: memory)
+            topLevelKeyCheck: topLevelKeyCheck, memory: memory, packsNumbers: packsNumbers)
         return try reader.parseDocument()
     }
 
@@ -75,15 +78,20 @@ public struct JSONReader {
     /// elements here and is moved out once, at its final size, instead of growing (one
     /// reallocation and copy per doubling; most arrays of a body are short matrix rows).
     private let pending = PendingElements()
+    /// Whether an array of numbers only is read as `.numbers`.
+    private let packsNumbers: Bool
+    /// The numbers of the packed array being read (one at a time: packing stops at any other element).
+    private let numbers = PendingNumbers()
 
     private init(
         buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int, topLevelKeyCheck: TopLevelKeyCheck? = nil,
-        memory: MemoryAllowance? = nil
+        memory: MemoryAllowance? = nil, packsNumbers: Bool = false
     ) {
         self.bytes = buffer
         self.maxDepth = maxDepth
         self.topLevelKeyCheck = topLevelKeyCheck
         self.memory = memory
+        self.packsNumbers = packsNumbers
         if memory == nil { granted = Int.max }
     }
 
@@ -225,6 +233,14 @@ public struct JSONReader {
             return .array([])
         }
         let first = pending.count
+        if packsNumbers, index < bytes.count, isNumberStart(bytes[index]) {
+            if try readNumbers() {
+                depth -= 1
+                return .numbers(numbers.take())
+            }
+            // An element that is not a number follows: the numbers before it join the stack as values.
+            numbers.spill(into: pending)
+        }
         while true {
             skipWhitespace()
             try account(Self.bytesPerValue)
@@ -239,6 +255,25 @@ public struct JSONReader {
         depth -= 1
         return .array(pending.take(from: first))
     }
+
+    /// Reads an array's numbers onto `numbers` (accounted as any value is, so a packed array is
+    /// still refused as it grows) while numbers follow: true at the closing `]`, false at the
+    /// start of an element that is not a number, which `parseArray` then reads as it reads any.
+    private mutating func readNumbers() throws(JSONParseError) -> Bool {
+        numbers.removeAll()
+        while true {
+            try account(Self.bytesPerValue)
+            let number: Double
+            do throws(JSONParseError) { number = try parseNumber() } catch { throw error.inside(index: numbers.count) }
+            numbers.append(number)
+            if try !anotherFollows(closer: "]", in: "an array") { return true }
+            skipWhitespace()
+            guard index < bytes.count, isNumberStart(bytes[index]) else { return false }
+        }
+    }
+
+    @inline(__always)
+    private func isNumberStart(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "-") || isDigit(byte) }
 
     /// After a member or element: consumes the `,` before another one (true) or the `closer`
     /// that ends the container (false); anything else is a syntax error. Inlined, with the error
@@ -313,6 +348,16 @@ public struct JSONReader {
             var significand = decimal.significand
             var fractionDigits = 0
             let budget = 19 &- digitCount
+            // Eight digits at a time while eight more fit (numpy writes 16 or 17 significant digits).
+            #if _endian(little)
+            while budget &- fractionDigits >= 8, end &- i >= 8 {
+                let word = UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                guard Self.isEightDigits(word) else { break }
+                significand = significand &* 100_000_000 &+ Self.eightDigitsValue(word)
+                fractionDigits &+= 8
+                i &+= 8
+            }
+            #endif
             while i < end, isDigit(bytes[i]), fractionDigits < budget {
                 significand = significand &* 10 &+ UInt64(bytes[i] &- 0x30)
                 fractionDigits &+= 1
@@ -403,6 +448,27 @@ public struct JSONReader {
 
     private func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
 
+    /// Whether the eight bytes of `word` (little-endian: the first byte lowest) are all ASCII
+    /// digits: each byte's high nibble is 3, and adding 6 to it does not carry into the high nibble.
+    @inline(__always)
+    static func isEightDigits(_ word: UInt64) -> Bool {
+        (word & 0xF0F0_F0F0_F0F0_F0F0) | (((word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4)
+            == 0x3333_3333_3333_3333
+    }
+
+    /// The number the eight ASCII digits of `word` spell, the first byte the most significant
+    /// (pairs, then fours, then all eight combined by multiplication).
+    @inline(__always)
+    static func eightDigitsValue(_ word: UInt64) -> UInt64 {
+        var value = word &- 0x3030_3030_3030_3030
+        value = value &* 10 &+ (value >> 8)
+        let mask: UInt64 = 0x0000_00FF_0000_00FF
+        let mul1: UInt64 = 100 + (1_000_000 << 32)
+        let mul2: UInt64 = 1 + (10_000 << 32)
+        value = ((value & mask) &* mul1 &+ ((value >> 16) & mask) &* mul2) >> 32
+        return value & 0xFFFF_FFFF
+    }
+
     func describe(_ byte: UInt8, quoted: Bool = true) -> String {
         if (0x21...0x7E).contains(byte) {
             let char = String(UnicodeScalar(byte))
@@ -447,15 +513,66 @@ private final class PendingElements {
         count += 1
     }
 
-    /// The elements from `first` on, moved into an array of exactly their number.
+    /// The elements from `first` on, moved into an array of their number.
+    ///
+    /// Allocated by `reserveCapacity`, not `Array(unsafeUninitializedCapacity:)`: that one
+    /// allocates through a generic entry point of the standard library that looks up the
+    /// storage class's metadata at run time, about 700 instructions an array (more than a
+    /// matrix row's whole parse); `reserveCapacity` is specialized here, with the type known.
     func take(from first: Int) -> [JSONValue] {
         let taken = count - first
         guard taken > 0 else { return [] }
-        let elements = [JSONValue](unsafeUninitializedCapacity: taken) { buffer, initialized in
-            buffer.baseAddress!.moveInitialize(from: base + first, count: taken)
-            initialized = taken
-        }
+        var elements: [JSONValue] = []
+        elements.reserveCapacity(taken)
+        for i in first..<count { elements.append((base + i).move()) }
         count = first
         return elements
+    }
+}
+
+/// The stack `JSONReader` reads a packed array's numbers onto, taken off at its final size.
+private final class PendingNumbers {
+    private var base: UnsafeMutablePointer<Double>
+    private var capacity = 64
+    private(set) var count = 0
+
+    init() {
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        base.deallocate()
+    }
+
+    func removeAll() { count = 0 }
+
+    @inline(__always)
+    func append(_ value: Double) {
+        if count == capacity { grow() }
+        (base + count).initialize(to: value)
+        count &+= 1
+    }
+
+    private func grow() {
+        let larger = UnsafeMutablePointer<Double>.allocate(capacity: 2 * capacity)
+        larger.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = larger
+        capacity *= 2
+    }
+
+    /// The numbers, in an array of their number (allocated as `PendingElements.take` says).
+    func take() -> [Double] {
+        var numbers: [Double] = []
+        numbers.reserveCapacity(count)
+        numbers.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
+        count = 0
+        return numbers
+    }
+
+    /// The numbers, pushed on `elements` as `.number` values.
+    func spill(into elements: PendingElements) {
+        for i in 0..<count { elements.append(.number(base[i])) }
+        count = 0
     }
 }

@@ -6,6 +6,10 @@ public enum JSONValue: Sendable, Equatable {
     case number(Double)
     case string(String)
     case array([JSONValue])
+    /// A non-empty array whose elements are all numbers, packed: what `JSONReader` makes of a
+    /// matrix row when asked to (`packsNumbers`), one allocation of doubles instead of a value
+    /// per element. It equals and writes as the same `.array` of `.number`s.
+    case numbers([Double])
     case object(JSONObject)
 
     /// A short name for the value's type, for error messages: "a string", "an array", ...
@@ -15,8 +19,44 @@ public enum JSONValue: Sendable, Equatable {
         case .bool: return "a boolean"
         case .number: return "a number"
         case .string: return "a string"
-        case .array: return "an array"
+        case .array, .numbers: return "an array"
         case .object: return "an object"
+        }
+    }
+
+    /// Whether the value is an array, packed or not.
+    public var isArray: Bool {
+        switch self {
+        case .array, .numbers: return true
+        default: return false
+        }
+    }
+
+    /// The elements of an array, packed or not (a packed one unpacked); nil for any other value.
+    public var arrayElements: [JSONValue]? {
+        switch self {
+        case .array(let elements): return elements
+        case .numbers(let numbers): return numbers.map { .number($0) }
+        default: return nil
+        }
+    }
+
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.number(let a), .number(let b)): return a == b
+        case (.string(let a), .string(let b)): return a == b
+        case (.array(let a), .array(let b)): return a == b
+        case (.numbers(let a), .numbers(let b)): return a == b
+        case (.numbers(let a), .array(let b)), (.array(let b), .numbers(let a)):
+            return a.count == b.count
+                && zip(a, b).allSatisfy { number, value in
+                    if case .number(let other) = value { return number == other }
+                    return false
+                }
+        case (.object(let a), .object(let b)): return a == b
+        default: return false
         }
     }
 }

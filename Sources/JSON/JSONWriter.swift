@@ -41,6 +41,10 @@ public struct JSONWriter: Sendable {
             beginArray()
             for element in elements { try write(element) }
             endArray()
+        case .numbers(let numbers):
+            beginArray()
+            for number in numbers { try self.number(number) }
+            endArray()
         case .object(let object):
             beginObject()
             for member in object.members {

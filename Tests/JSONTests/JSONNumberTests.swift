@@ -88,6 +88,29 @@ import Testing
             #expect(throws: JSONParseError.self, "\(text)") { try JSONReader.parse(text) }
         }
     }
+
+    @Test func eightFractionDigitsAtATimeMatchOneAtATime() throws {
+        // Every byte next to a digit ('/' is '0' - 1, ':' is '9' + 1) at every place of the eight,
+        // and fractions whose digits stop, or the 19-digit budget ends, inside a word.
+        let word = { (text: String) in Array(text.utf8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) } }
+        #expect(JSONReader.isEightDigits(word("01234567")))
+        #expect(JSONReader.eightDigitsValue(word("01234567")) == 1_234_567)
+        #expect(JSONReader.eightDigitsValue(word("99999999")) == 99_999_999)
+        for place in 0..<8 {
+            for odd in ["/", ":", " ", ",", "]", "e", "\u{0}", "\u{B0}"] {
+                var digits = Array("12345678")
+                digits[place] = Character(odd)
+                #expect(!JSONReader.isEightDigits(word(String(digits))), "\(String(digits))")
+            }
+        }
+        for text in [
+            "0.12345678", "0.123456789", "1.1234567890123456789012", "12345.000000001", "0.0000000012345678901234567",
+            "-2.3015386968802827", "1.7448117642164800", "0.12345678e3", "9.99999999999999999999",
+            "123456789012.12345678", "0.000000000000000000001234567890123",
+        ] {
+            try expectSame(text)
+        }
+    }
 }
 
 /// A tiny independent tokenizer: the number tokens of a JSON text, outside strings.

@@ -30,7 +30,7 @@ extension RequestReader {
     static func layerNetwork(_ object: JSONObject) throws(RequestError) -> LayerNetworkRequest {
         try rejectUnknown(object, known: RequestField.layerNetwork)
         let convention = try FieldReader.choice(object, .convention, LayerConvention.self, default: RequestDefaults.convention)
-        guard case .array(let items) = try required(object, .layers), !items.isEmpty, items.count <= maxLayers else {
+        guard let items = try required(object, .layers).arrayElements, !items.isEmpty, items.count <= maxLayers else {
             throw RequestError.invalid(
                 .layers, "expected a list of 1 to \(maxLayers) layer objects ({\"name\": ..., \"type\": ..., \"params\": {...}})")
         }
@@ -103,7 +103,7 @@ extension RequestReader {
             switch entry {
             case .number(let number): hyper[key] = .number(number)
             case .string(let text): hyper[key] = .text(text)
-            case .array: hyper[key] = .tensor(try TensorReader.tensor(entry, field: "\(field).\(key)"))
+            case .array, .numbers: hyper[key] = .tensor(try TensorReader.tensor(entry, field: "\(field).\(key)"))
             default:
                 throw RequestError.invalid("\(field).\(key)", "expected a number, a string or an array, got \(entry.typeDescription)")
             }

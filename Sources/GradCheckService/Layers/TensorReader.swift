@@ -9,15 +9,21 @@ enum TensorReader {
 
     static func tensor(_ value: JSONValue, field: String) throws(RequestError) -> Tensor {
         if case .number(let number) = value { return Tensor(scalar: number) }
-        guard case .array = value else {
+        guard value.isArray else {
             throw RequestError.invalid(field, "expected a (nested) list of numbers, got \(value.typeDescription)")
         }
         var shape: [Int] = []
         var level = value
-        while case .array(let items) = level {
+        while level.isArray {
             guard shape.count < maxRank else {
                 throw RequestError.invalid(field, "more than \(maxRank) nested levels; expected an array of at most \(maxRank) dimensions")
             }
+            // A packed list (the reader's `.numbers`) is never empty and holds numbers only.
+            if case .numbers(let numbers) = level {
+                shape.append(numbers.count)
+                break
+            }
+            guard case .array(let items) = level else { break }
             shape.append(items.count)
             guard let first = items.first else {
                 throw RequestError.invalid(field, "an empty list at depth \(shape.count); every dimension needs at least one entry")
@@ -36,6 +42,14 @@ enum TensorReader {
     private static func collect(
         _ value: JSONValue, depth: Int, shape: [Int], into values: inout [Double], field: String, path: inout [Int]
     ) throws(RequestError) {
+        if case .numbers(let numbers) = value {
+            if depth == shape.count - 1 && numbers.count == shape[depth] {
+                values.append(contentsOf: numbers)
+                return
+            }
+            // Numbers where lists are expected, or a ragged row: the same messages as unpacked.
+            return try collect(.array(numbers.map { .number($0) }), depth: depth, shape: shape, into: &values, field: field, path: &path)
+        }
         guard case .array(let items) = value, items.count == shape[depth] else {
             let got: String
             if case .array(let items) = value { got = "\(items.count) entries" } else { got = value.typeDescription }
