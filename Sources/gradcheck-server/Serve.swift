@@ -24,6 +24,8 @@ private func fail(_ message: String) -> Never {
 
 /// Serves `configuration` until a signal has drained it, then exits 0.
 private func serve(_ configuration: ServiceConfiguration, accessLog: Bool, format: LogFormat, portFile: String?) -> Never {
+    // Before any thread starts, so that every thread inherits the block (see `blockStopSignals`).
+    blockStopSignals()
     // Every line on stdout goes through one buffer: access lines in batches (at least every
     // 100 ms, see `BufferedLogWriter`), lifecycle lines at once with whatever access lines precede
     // them, so lines keep their order and never interleave.
@@ -59,12 +61,11 @@ private func serve(_ configuration: ServiceConfiguration, accessLog: Bool, forma
     let budget = GradCheckApplication.memoryBudget(configuration)
     say(format.eventLine("memory_budget", "memory budget \(budget.bytes) bytes (\(budget.source))", fields: [("bytes", budget.bytes)]))
 
-    let signalSources = drainOnSignals(server) { signalNumber in
+    drainOnSignals(server) { signalNumber in
         say(format.eventLine("draining", "signal \(signalNumber), draining", fields: [("signal", Int(signalNumber))]))
     }
     server.waitUntilStopped()
     // Every access line of the drain is buffered by now: "stopped" writes them, then itself.
     say(format.eventLine("stopped", "stopped"))
-    withExtendedLifetime(signalSources) {}
     exit(0)
 }
