@@ -67,11 +67,7 @@ import Glibc
             #expect(try client.readResponse().status == 200)
         }
         client.close()
-        #expect(kill(process.processIdentifier, SIGTERM) == 0)
-        let signalled = ContinuousClock.now
-        while process.isRunning && ContinuousClock.now - signalled < .seconds(15) { usleep(5000) }
-        #expect(!process.isRunning, "the server did not exit within 15 s of SIGTERM")
-        process.waitUntilExit()
+        #expect(stop(process, within: 15), "the server did not exit within 15 s of SIGTERM")
         #expect(process.terminationStatus == 0)
 
         let lines = Self.lines(logPath)

@@ -74,10 +74,7 @@ import Testing
         process.standardOutput = output
         process.standardError = output
         try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        defer { _ = stop(process) }
         var port = 0
         for _ in 0..<20_000 where port == 0 {
             if let text = try? String(contentsOf: portFile, encoding: .utf8),
@@ -102,8 +99,7 @@ import Testing
             let response = try client.readResponse()
             #expect(response.status == 200 || response.status == 503, "\(response.status)")
         }
-        process.terminate()
-        process.waitUntilExit()
+        #expect(stop(process), "the server did not exit within 30 s of SIGTERM")
         let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(log.contains("open-file limit (ulimit -n) is 48"), "\(log)")
     }
