@@ -65,3 +65,17 @@ import Testing
         #expect(wrong.failed == ["dx"])
     }
 }
+
+/// A ReLU of negative inputs: f = sum(dout * relu(x)) is exactly 0 at every step, so the zero
+/// quotients carry no rounding and the right zero gradient is a measured zero: it passes.
+@Suite struct ExactZeroLayerTests {
+    @Test func aDeadReLUsZeroGradientPasses() throws {
+        let relu = ElementwiseLayer(.relu)
+        let inputs: LayerInputs = ["x": Tensor(shape: [2, 3], values: [-1, -2, -3, -0.5, -4, -1e-3])]
+        let upstream = [LayerCheckerTests.random([2, 3], seed: 9)]
+        let report = try LayerChecker.check(
+            layer: relu, inputs: inputs, upstream: upstream, gradients: ["dx": Tensor(zeros: [2, 3])], epsilon: 1e-7,
+            threshold: 1e-7, stop: .none)
+        #expect(report.passed && !report.inconclusive, "\(report.message)")
+    }
+}

@@ -149,7 +149,9 @@ public enum LayerJudge {
         // Zero to within rounding, both (a bias before a batch norm, which takes its effect away;
         // an affine's dx at w = 0): on its own scale the gradient is noise, so no verdict is
         // earned, never a pass; the answer's notes say why, and that a larger step cannot help.
-        let zeroWithinRounding = withinNoiseOfZero && wrong.isEmpty && unmeasured == 0
+        // Where f carries no rounding at all (a ReLU of negative inputs: f is exactly 0), a zero
+        // quotient is measured exactly, not noise, and is judged as usual.
+        let zeroWithinRounding = withinNoiseOfZero && wrong.isEmpty && unmeasured == 0 && spread.root > 0
         let passes = difference <= limit && band != .wrong
         let inconclusive =
             zeroWithinRounding || (limit >= inconclusiveLimit && difference <= limit) || (unmeasured > 0 && passes)
