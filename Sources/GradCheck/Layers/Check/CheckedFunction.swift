@@ -47,8 +47,11 @@ public enum NumericalCheck {
         var verdicts: [GradientVerdict] = []
         for (k, t) in checked.enumerated() {
             let ties = TiedComponents(groups.indices.contains(t) ? groups[t] : [])
+            // One-sided too: at a step wider than the gap between a window's tied maximum and its
+            // runner-up, the direction crosses a kink of its own (see `LayerJudge.judge`).
             let joint = ties.components.map { component in
-                (evaluate(t, component, h) - evaluate(t, component, -h)) / (2 * h)
+                let (plus, minus) = (evaluate(t, component, h), evaluate(t, component, -h))
+                return Quotients(central: (plus - minus) / (2 * h), left: (f0 - minus) / h, right: (plus - f0) / h)
             }
             evaluations += 2 * ties.components.count
             verdicts.append(

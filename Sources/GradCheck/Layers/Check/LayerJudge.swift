@@ -12,7 +12,10 @@ import Foundation
 ///   (`kinkGap`) is a kink: any value between them is a subgradient, so it is compared with the
 ///   nearest one (itself when it lies between).
 /// - A group of tied entries (a max-pool window's equal maxima) is compared jointly too: the
-///   entries' sum must be the directional derivative along all of them, which is smooth there.
+///   entries' sum must be the directional derivative along all of them, which is smooth there
+///   at steps below the gap to the window's runner-up. At a wider step (inputs of 1e-8 at
+///   h = 1e-7) moving the group down crosses the runner-up, the direction's one-sided quotients
+///   part like a kink's, and the sum is compared with the nearest value between them.
 /// - When the limit reaches `inconclusiveLimit` (a gradient wrong by 20% would pass), the
 ///   verdict is inconclusive, never passed: the step is too small for the function's rounding.
 /// - A gradient with an entry wrong beyond rounding (band `wrong`) never passes, however small
@@ -77,9 +80,9 @@ public enum LayerJudge {
         return (x / scale) / (a / scale + b / scale)
     }
 
-    /// `joint[c]` is the central quotient along every entry of `ties.components[c]` together.
+    /// `joint[c]` holds the quotients along every entry of `ties.components[c]` moved together.
     public static func judge(
-        name: String, analytic: Tensor, quotients: [Quotients], ties: TiedComponents, joint: [Double],
+        name: String, analytic: Tensor, quotients: [Quotients], ties: TiedComponents, joint: [Quotients],
         noise: Double, threshold: Double, precision: Precision = .float64, reductionLength: Int = 1
     ) -> GradientVerdict {
         var numeric = [Double](repeating: 0, count: analytic.count)
@@ -105,8 +108,12 @@ public enum LayerJudge {
         }
         let groups = ties.components
         for (group, along) in zip(groups, joint) {
-            let excess = group.reduce(0) { $0 + analytic.values[$1] } - along
-            if abs(excess) > 10 * noise * Double(group.count).squareRoot() + 1e-6 * abs(along) {
+            let sum = group.reduce(0) { $0 + analytic.values[$1] }
+            let target =
+                abs(along.right - along.left) > kinkGap(along, noise: noise)
+                ? min(max(sum, min(along.left, along.right)), max(along.left, along.right)) : along.central
+            let excess = sum - target
+            if abs(excess) > 10 * noise * Double(group.count).squareRoot() + 1e-6 * abs(target) {
                 for i in group { numeric[i] -= excess / Double(group.count) }
             }
         }
