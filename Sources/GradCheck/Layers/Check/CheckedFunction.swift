@@ -54,11 +54,30 @@ public enum NumericalCheck {
                 return Quotients(central: (plus - minus) / (2 * h), left: (f0 - minus) / h, right: (plus - f0) / h)
             }
             evaluations += 2 * ties.components.count
-            verdicts.append(
+            let judge = { (quotients: [Quotients], noise: Double, truncation: [Double]) in
                 LayerJudge.judge(
-                    name: all[t].gradient, analytic: analytic[all[t].gradient]!, quotients: quotients[k], ties: ties,
+                    name: all[t].gradient, analytic: analytic[all[t].gradient]!, quotients: quotients, ties: ties,
                     joint: joint, noise: noise, threshold: threshold, precision: precision,
-                    reductionLength: function.reductionLength))
+                    reductionLength: function.reductionLength, truncation: truncation)
+            }
+            var verdict = judge(quotients[k], noise, [])
+            if !verdict.passed && !verdict.inconclusive && TruncationRefinement.mightExplain(verdict, quotients[k]) {
+                guard
+                    let half = CentralQuotients.measure(
+                        counts: [counts[k]], step: h / 2, f0: f0, stop: stop, cores: cores,
+                        valueAt: { _, entry in function.coordinateValue(t, entry) },
+                        makeEvaluator: {
+                            let evaluate = make()
+                            return { _, entries, delta in evaluate(t, entries, delta) }
+                        })
+                else { return nil }
+                evaluations += 2 * counts[k]
+                let (extrapolated, truncation) = TruncationRefinement.extrapolate(quotients[k], half[0], noise: noise)
+                // R's rounding: 4/3 of c(h/2)'s (2 noise) and 1/3 of c(h)'s (see TruncationRefinement).
+                verdict = judge(extrapolated, 3 * noise, truncation)
+                verdict.extrapolatedFromStep = h
+            }
+            verdicts.append(verdict)
         }
         return (verdicts, evaluations)
     }

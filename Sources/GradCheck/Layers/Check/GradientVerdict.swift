@@ -29,6 +29,11 @@ public struct GradientVerdict: Sendable {
     /// Every entry, sent and numerical, is within rounding of zero: inconclusive on its own
     /// scale (`LayerJudge`), and the answer's notes say why.
     public var zeroWithinRounding = false
+    /// Per entry, the truncation an extrapolated quotient may still carry, allowed beside its
+    /// rounding; empty unless the verdict was taken on Richardson's extrapolation
+    /// (`TruncationRefinement`), at the step `extrapolatedFromStep`.
+    public var truncation: [Double] = []
+    public var extrapolatedFromStep: Double?
 
     public struct Entry: Sendable, Equatable {
         public let index: [Int]
@@ -39,6 +44,12 @@ public struct GradientVerdict: Sendable {
     public static let listedEntries = 20
 
     public var checked: Int { analytic.count }
+
+    /// What the answer's notes say of this gradient: why it has no verdict when it is zero
+    /// within rounding, and that it was judged on an extrapolation when the step was too large.
+    public var notes: [String] {
+        [zeroNote, extrapolatedFromStep.map { TruncationRefinement.note(self, step: $0) }].compactMap { $0 }
+    }
 
     /// Why a gradient that is zero within rounding has no verdict, in a note (nil otherwise).
     public var zeroNote: String? {

@@ -72,7 +72,7 @@ public enum LayerChecker {
         if !unsent.isEmpty {
             notes.append("not sent, so not checked: \(unsent.joined(separator: ", "))")
         }
-        notes += verdicts.compactMap(\.zeroNote)
+        notes += verdicts.flatMap(\.notes)
         notes += verdicts.filter { $0.passed && !$0.zeroWithinRounding }.compactMap {
             LayerDiagnosis.slipWithinThreshold(
                 $0, gradient: $0.name, layer: layer, inputs: inputs, upstream: upstream, right: right[$0.name]!)

@@ -83,7 +83,8 @@ public enum LayerJudge {
     /// `joint[c]` holds the quotients along every entry of `ties.components[c]` moved together.
     public static func judge(
         name: String, analytic: Tensor, quotients: [Quotients], ties: TiedComponents, joint: [Quotients],
-        noise: Double, threshold: Double, precision: Precision = .float64, reductionLength: Int = 1
+        noise: Double, threshold: Double, precision: Precision = .float64, reductionLength: Int = 1,
+        truncation: [Double] = []
     ) -> GradientVerdict {
         var numeric = [Double](repeating: 0, count: analytic.count)
         var kinks = 0
@@ -133,7 +134,9 @@ public enum LayerJudge {
             let a = analytic.values[i]
             let n = numeric[i]
             let gap = abs(a - n)
-            let rounding = noise + callerRounding(a, n, precision, reductionLength: reductionLength)
+            // `truncation`: what an extrapolated quotient may still carry (`TruncationRefinement`).
+            let rounding =
+                noise + callerRounding(a, n, precision, reductionLength: reductionLength) + (truncation.isEmpty ? 0 : truncation[i])
             spread.add(rounding)
             normA.add(a)
             normN.add(n)
@@ -171,6 +174,6 @@ public enum LayerJudge {
                 GradientVerdict.Entry(index: analytic.index(ofFlat: $0.i), analytic: analytic.values[$0.i], numeric: numeric[$0.i])
             },
             wrongEntries: wrong.prefix(GradientVerdict.listedEntries).map { analytic.index(ofFlat: $0) },
-            wrongCount: wrong.count, zeroWithinRounding: zeroWithinRounding)
+            wrongCount: wrong.count, zeroWithinRounding: zeroWithinRounding, truncation: truncation)
     }
 }

@@ -47,7 +47,7 @@ public enum LayerNetworkChecker {
         let overall = LayerCheckReport.verdict(verdicts)
         let (rootCauses, propagated, notes) = diagnose(
             network, verdicts: verdicts, right: right, upstream: upstream, threshold: threshold)
-        var allNotes = notes + verdicts.compactMap(\.zeroNote)
+        var allNotes = notes + verdicts.flatMap(\.notes)
         let unsent = network.layers.flatMap { layer in
             layer.checkedParams.map { "\(layer.name).\(layer.function.gradientName(of: $0)!)" }
         }.filter { analytic[$0] == nil }
@@ -163,7 +163,8 @@ extension GradientVerdict {
         GradientVerdict(
             name: name, analytic: analytic + (-1 * term), numeric: numeric + (-1 * term), difference: difference, relError: relError,
             floor: floor, passed: passed, inconclusive: inconclusive, band: band, kinks: kinks, tiedGroups: tiedGroups, worst: worst,
-            wrongEntries: wrongEntries, wrongCount: wrongCount, zeroWithinRounding: zeroWithinRounding)
+            wrongEntries: wrongEntries, wrongCount: wrongCount, zeroWithinRounding: zeroWithinRounding, truncation: truncation,
+            extrapolatedFromStep: extrapolatedFromStep)
     }
 }
 
