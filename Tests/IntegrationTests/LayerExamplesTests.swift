@@ -57,6 +57,27 @@ import Testing
         }
     }
 
+    /// The service's own backward is never called wrong, at any step a caller may send: at 1e-2
+    /// the central differences' truncation is above the threshold (judged on an extrapolation),
+    /// at 1e-11 rounding puts a tie's one-sided quotients only tens of noise apart (still a
+    /// kink). Passed, or inconclusive where rounding leaves nothing to judge; never failed.
+    @Test(arguments: files.filter { expectedSlip($0) == nil })
+    func theServicesOwnBackwardIsNeverCalledWrongAtAnyStep(_ file: String) throws {
+        let client = try ServiceClient(.inProcess)
+        defer { client.close() }
+        var body = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: Self.folder.appendingPathComponent(file))) as? [String: Any])
+        body["gradients"] = nil
+        for epsilon in [1e-2, 1e-4, 1e-9, 1e-11] {
+            body["epsilon"] = epsilon
+            let response = try client.post("/gradcheck", body: [UInt8](try JSONSerialization.data(withJSONObject: body)))
+            #expect(response.status == 200, "\(file) at \(epsilon): \(String(decoding: response.body, as: UTF8.self).prefix(300))")
+            let check = try #require(Bodies.object(response), "\(file)")
+            let earned = check["passed"] as? Bool == true || check["inconclusive"] as? Bool == true
+            #expect(earned, "\(file) at epsilon \(epsilon): \(check["message"] ?? "")")
+        }
+    }
+
     /// docs/layers.md, cut into the sections its `## ` headings start.
     static func documentSections() throws -> [String: String] {
         let url = Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs/layers.md")

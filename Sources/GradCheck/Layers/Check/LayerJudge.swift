@@ -53,9 +53,15 @@ public enum LayerJudge {
         }
     }
 
-    /// One-sided quotients further apart than this are a kink, not curvature or rounding.
+    /// One-sided quotients further apart than this are a kink, not curvature or rounding. Each
+    /// one-sided quotient is within `noise` of its exact value, so rounding moves them apart by at
+    /// most 2 noise. The cut must stay within twice what an entry may be off by (10 noise): a
+    /// kink whose one-sided quotients are less than that apart is judged on its central quotient,
+    /// which lies halfway, so a subgradient at either end is still within 10 noise of it. (At
+    /// 100 noise, a max-pool tie at h = 1e-11, whose quotients were 50 noise apart, was judged
+    /// on its central quotient and the right share called wrong.)
     static func kinkGap(_ q: Quotients, noise: Double) -> Double {
-        100 * noise + 1e-4 * (abs(q.left) + abs(q.right))
+        20 * noise + 1e-4 * (abs(q.left) + abs(q.right))
     }
 
     /// A 2-norm kept as a scaled sum of squares (`ScaledSum`), so entries of 1e200 or 1e-200 do
@@ -128,15 +134,18 @@ public enum LayerJudge {
         var wrong: [Int] = []
         var worstBeyondRounding = 0.0
         var spread = Norm()
+        var leftOver = Norm()
         // Every entry, of the gradient sent and of the numerical one, within rounding of zero.
         var withinNoiseOfZero = true
         for i in numeric.indices {
             let a = analytic.values[i]
             let n = numeric[i]
             let gap = abs(a - n)
-            // `truncation`: what an extrapolated quotient may still carry (`TruncationRefinement`).
-            let rounding =
-                noise + callerRounding(a, n, precision, reductionLength: reductionLength) + (truncation.isEmpty ? 0 : truncation[i])
+            let rounding = noise + callerRounding(a, n, precision, reductionLength: reductionLength)
+            // What an extrapolated quotient may still carry (`TruncationRefinement`): an estimate
+            // of an error, not a noise's scale, so allowed twice rather than ten times.
+            let left = truncation.isEmpty ? 0 : truncation[i]
+            leftOver.add(left)
             spread.add(rounding)
             normA.add(a)
             normN.add(n)
@@ -144,7 +153,7 @@ public enum LayerJudge {
             if abs(a) > 10 * rounding || abs(n) > 10 * rounding { withinNoiseOfZero = false }
             relError = max(relError, gap / max(1e-8, abs(a) + abs(n)))
             if worst == nil || gap > worst!.gap { worst = (i, gap) }
-            if gap > 10 * rounding {
+            if gap > 10 * rounding + 2 * left {
                 let relative = gap / max(abs(a), abs(n))
                 worstBeyondRounding = max(worstBeyondRounding, relative)
                 if relative > 1e-4 { wrong.append(i) }
@@ -154,7 +163,8 @@ public enum LayerJudge {
         let floor =
             normA.root + normN.root == 0
             ? (spread.root > 0 ? .infinity : 0) : Self.ratio(spread.root, to: normA.root, normN.root)
-        let limit = VerdictRule.limit(threshold: threshold, floor: floor)
+        let limit = max(
+            VerdictRule.limit(threshold: threshold, floor: floor), 2 * Self.ratio(leftOver.root, to: normA.root, normN.root))
         let band = VerdictRule.Band(maxRelativeError: worstBeyondRounding, kinks: kinks)
         // Zero to within rounding, both (a bias before a batch norm, which takes its effect away;
         // an affine's dx at w = 0): on its own scale the gradient is noise, so no verdict is

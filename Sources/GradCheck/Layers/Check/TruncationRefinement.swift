@@ -10,8 +10,10 @@
 /// R is judged in place of c(h). What R may still be off by is allowed per entry: its rounding,
 /// 4/3 of c(h/2)'s (twice c(h)'s, the step being half) plus 1/3 of c(h)'s, 3 noise in all; and,
 /// for the O(h^4) left over, the truncation of c(h/2) itself, |c(h) - c(h/2)| / 3, which is
-/// larger than it wherever the series converges. A wrong gradient stays as far from R as from
-/// c(h), so it still fails; a right one is then within rounding of R.
+/// larger than it wherever the series converges. That one is an estimate of an error, not a
+/// noise's scale: the judge allows it twice per entry (beside 10 x the rounding), and over the
+/// gradient twice its norm's ratio (`LayerJudge.judge`). A wrong gradient stays as far from R
+/// as from c(h), so it still fails; a right one is then within rounding of R.
 ///
 /// Only worth two more evaluations per entry when truncation can explain the failure: when no
 /// entry is further from its quotient than the one-sided quotients are from each other (h f'',
@@ -29,17 +31,28 @@ enum TruncationRefinement {
         return largestGap > 0 && largestGap <= largestCurvature
     }
 
-    /// The quotients with R as the central one at every smooth entry, and the truncation each may
-    /// still carry. Kinks keep their one-sided quotients and no allowance: Richardson's series
-    /// does not hold across a kink, and a kink is judged between its one-sided quotients anyway.
+    /// The quotients with R at every smooth entry, and the truncation each may still carry.
+    ///
+    /// Which entries are smooth is decided anew. At a large step, curvature alone puts the
+    /// one-sided quotients further apart than `LayerJudge.kinkGap` (they differ by h f'' + O(h^3)),
+    /// and an entry judged between them is wrong where f'' is small next to h f''': the interval
+    /// then misses g. The two steps tell them apart: at a smooth point the gap halves with the
+    /// step, at a kink it stays the jump in slope. An entry whose gap at h/2 is at most 3/4 of
+    /// its gap at h is smooth: R, with left = right = R so the judge takes it as such. Kinks keep
+    /// their one-sided quotients at h and no allowance (Richardson's series does not hold across
+    /// a kink). An entry that crosses a kink at h but not at h/2 looks smooth; its R is then off
+    /// by (c(h) - c(h/2)) / 3, which is exactly the allowance it gets.
     static func extrapolate(_ full: [Quotients], _ half: [Quotients], noise: Double) -> (
         quotients: [Quotients], truncation: [Double]
     ) {
         var quotients = full
         var truncation = [Double](repeating: 0, count: full.count)
         for i in full.indices where full[i].measurable && half[i].measurable {
-            guard abs(full[i].right - full[i].left) <= LayerJudge.kinkGap(full[i], noise: noise) else { continue }
-            quotients[i].central = (4 * half[i].central - full[i].central) / 3
+            let gap = abs(full[i].right - full[i].left)
+            let smooth = gap <= LayerJudge.kinkGap(full[i], noise: noise) || abs(half[i].right - half[i].left) <= 0.75 * gap
+            guard smooth else { continue }
+            let extrapolated = (4 * half[i].central - full[i].central) / 3
+            quotients[i] = Quotients(central: extrapolated, left: extrapolated, right: extrapolated)
             truncation[i] = abs(full[i].central - half[i].central) / 3
         }
         return (quotients, truncation)
