@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Byte classes from RFC 9110 §5.6.2 and §5.5.
 enum HTTPBytes {
     static let cr: UInt8 = 0x0D
@@ -39,6 +45,21 @@ enum HTTPBytes {
         bytes.count == text.utf8CodeUnitCount && starts(bytes, with: text)
     }
 
+    /// Whether `bytes` are `lowercase` in any ASCII case: what `HTTPHeaders.namesMatch` decides
+    /// for two names, here against a constant already in lowercase.
+    static func equalIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercase: StaticString) -> Bool {
+        let count = lowercase.utf8CodeUnitCount
+        guard bytes.count == count else { return false }
+        let expected = lowercase.utf8Start
+        for index in 0..<count where lowercasedASCII(bytes[index]) != expected[index] { return false }
+        return true
+    }
+
+    @inline(__always)
+    static func lowercasedASCII(_ byte: UInt8) -> UInt8 {
+        byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
+    }
+
     /// Index of the next LF at or after `from`, looking at no more than `limit` bytes.
     static func findLF(_ bytes: [UInt8], from: Int, limit: Int) -> Int? {
         bytes.withUnsafeBufferPointer { findLF($0, from: from, limit: limit) }
@@ -46,12 +67,10 @@ enum HTTPBytes {
 
     static func findLF(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, limit: Int) -> Int? {
         let end = min(bytes.count, from + limit)
-        var index = from
-        while index < end {
-            if bytes[index] == lf { return index }
-            index += 1
-        }
-        return nil
+        guard let base = bytes.baseAddress, from < end else { return nil }
+        // libc's memchr looks at a word or a vector of bytes at a time, not one byte per step.
+        guard let found = memchr(base + from, Int32(lf), end - from) else { return nil }
+        return UnsafeRawPointer(base).distance(to: found)
     }
 }
 

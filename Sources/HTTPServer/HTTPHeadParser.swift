@@ -1,15 +1,15 @@
 /// Parses the request line and header section (RFC 9112 §2-§6) from the start of a buffer and
 /// decides the body framing. Returns nil while the header section is incomplete.
-struct HTTPHeadParser {
-    let limits: HTTPServerConfiguration
-    let bytes: [UInt8]
-
-    func parse() throws(HTTPError) -> (head: HTTPRequestHead, length: Int)? {
-        // One pointer for the whole head: no bounds check or array access per byte.
-        try bytes.withUnsafeBufferPointer { bytes throws(HTTPError) in try parse(bytes) }
+enum HTTPHeadParser {
+    static func parse(_ bytes: [UInt8], limits: HTTPServerConfiguration) throws(HTTPError) -> (head: HTTPRequestHead, length: Int)? {
+        // One pointer for the whole head: no bounds check or array access per byte. The limits
+        // are borrowed, not copied into a parser value on every request.
+        try bytes.withUnsafeBufferPointer { bytes throws(HTTPError) in try parse(bytes, limits: limits) }
     }
 
-    private func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(HTTPError) -> (head: HTTPRequestHead, length: Int)? {
+    private static func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>, limits: HTTPServerConfiguration
+    ) throws(HTTPError) -> (head: HTTPRequestHead, length: Int)? {
         // RFC 9112 §2.2: ignore empty lines before the request line, but not endlessly.
         var start = 0
         while start < bytes.count && (bytes[start] == HTTPBytes.cr || bytes[start] == HTTPBytes.lf) {
@@ -33,6 +33,7 @@ struct HTTPHeadParser {
         let line = try RequestLine(UnsafeBufferPointer(rebasing: bytes[start..<(lineEnd - 1)]))
 
         var fields = HTTPHeaders()
+        var found = SemanticFields()
         // Room for a browser's usual dozen fields at once, instead of growing 1, 2, 4, 8, 16.
         fields.reserveCapacity(16)
         var cursor = lineEnd + 1
@@ -55,13 +56,16 @@ struct HTTPHeadParser {
             if fieldEnd + 1 - sectionStart > limits.maxHeaderBytes + 2 {
                 throw .headersTooLarge("header section larger than \(limits.maxHeaderBytes) bytes")
             }
-            fields.add(try Self.fieldLine(bytes, from: cursor, to: fieldEnd - 1))
+            let field = try fieldLine(bytes, from: cursor, to: fieldEnd - 1)
+            // The name is tokens, ASCII: as many bytes as its text has, from the line's start.
+            found.note(UnsafeBufferPointer(rebasing: bytes[cursor..<(cursor + field.name.utf8.count)]), value: field.value)
+            fields.add(field)
             if fields.count > limits.maxHeaderCount {
                 throw .headersTooLarge("more than \(limits.maxHeaderCount) header fields")
             }
             cursor = fieldEnd + 1
         }
-        let head = try Self.interpret(line, fields, limits: limits)
+        let head = try interpret(line, fields, found, limits: limits)
         return (head, cursor)
     }
 
@@ -100,9 +104,9 @@ struct HTTPHeadParser {
     }
 
     /// Message semantics: Host, body framing (RFC 9112 §6), Expect, persistence (§9.3).
-    static func interpret(_ line: RequestLine, _ fields: HTTPHeaders, limits: HTTPServerConfiguration) throws(HTTPError) -> HTTPRequestHead
-    {
-        let found = SemanticFields(fields)
+    static func interpret(
+        _ line: RequestLine, _ fields: HTTPHeaders, _ found: SemanticFields, limits: HTTPServerConfiguration
+    ) throws(HTTPError) -> HTTPRequestHead {
         // RFC 9112 §3.2: a 1.1 request without Host, or any request with several, gets 400.
         if found.hosts > 1 || (line.version.minor >= 1 && found.hosts == 0) {
             throw .badRequest("HTTP/1.1 requests need exactly one Host header")

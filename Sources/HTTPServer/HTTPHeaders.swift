@@ -100,16 +100,11 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
             start = end + 1
             while first < last && (list[first] == HTTPBytes.space || list[first] == HTTPBytes.tab) { first += 1 }
             while last > first && (list[last - 1] == HTTPBytes.space || list[last - 1] == HTTPBytes.tab) { last -= 1 }
-            if last - first == token.count && (0..<token.count).allSatisfy({ lowercasedASCII(list[first + $0]) == token[$0] }) {
+            if last - first == token.count && (0..<token.count).allSatisfy({ HTTPBytes.lowercasedASCII(list[first + $0]) == token[$0] }) {
                 return true
             }
         }
         return false
-    }
-
-    @inline(__always)
-    private static func lowercasedASCII(_ byte: UInt8) -> UInt8 {
-        byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
     }
 
     public var count: Int { fields.count }

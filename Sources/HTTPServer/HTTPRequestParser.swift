@@ -54,7 +54,7 @@ public struct HTTPRequestParser: Sendable {
                 headBytesSeen = buffer.count
                 return .incomplete(head: nil)
             }
-            guard let new = try HTTPHeadParser(limits: limits, bytes: buffer).parse() else {
+            guard let new = try HTTPHeadParser.parse(buffer, limits: limits) else {
                 headBytesSeen = buffer.count
                 return .incomplete(head: nil)
             }

@@ -1,5 +1,5 @@
-/// The fields message semantics depend on, found in one pass over the header section: no array
-/// of values per name, and no second look at a name that is absent (most are, on most requests).
+/// The fields message semantics depend on, noted as the header section is read: no array of
+/// values per name, and no second look for a name that is absent (most are, on most requests).
 struct SemanticFields {
     /// How many Host fields, and the first one's value.
     private(set) var hosts = 0
@@ -13,22 +13,21 @@ struct SemanticFields {
     private(set) var connection = false
     private(set) var expect = false
 
-    init(_ fields: HTTPHeaders) {
-        for field in fields {
-            // The length first: one comparison of bytes at most per field.
-            switch field.name.utf8.count {
-            case 4 where HTTPHeaders.namesMatch(field.name, "Host"):
-                hosts += 1
-                if host == nil { host = field.value }
-            case 14 where HTTPHeaders.namesMatch(field.name, "Content-Length"):
-                lengths += 1
-                if length == nil { length = field.value }
-            case 17 where HTTPHeaders.namesMatch(field.name, "Transfer-Encoding"): transferEncoding = true
-            case 16 where HTTPHeaders.namesMatch(field.name, "Content-Encoding"): contentEncoding = true
-            case 10 where HTTPHeaders.namesMatch(field.name, "Connection"): connection = true
-            case 6 where HTTPHeaders.namesMatch(field.name, "Expect"): expect = true
-            default: break
-            }
+    /// One field, by its name's bytes (a token: ASCII) and its value.
+    mutating func note(_ name: UnsafeBufferPointer<UInt8>, value: String) {
+        // The length first: one comparison of bytes at most per field.
+        switch name.count {
+        case 4 where HTTPBytes.equalIgnoringCase(name, "host"):
+            hosts += 1
+            if host == nil { host = value }
+        case 14 where HTTPBytes.equalIgnoringCase(name, "content-length"):
+            lengths += 1
+            if length == nil { length = value }
+        case 17 where HTTPBytes.equalIgnoringCase(name, "transfer-encoding"): transferEncoding = true
+        case 16 where HTTPBytes.equalIgnoringCase(name, "content-encoding"): contentEncoding = true
+        case 10 where HTTPBytes.equalIgnoringCase(name, "connection"): connection = true
+        case 6 where HTTPBytes.equalIgnoringCase(name, "expect"): expect = true
+        default: break
         }
     }
 }

@@ -93,6 +93,10 @@ import Testing
         #expect(
             Self.detail("POST / HTTP/1.1\r\nHost: h\r\nTRANSFER-ENCODING: chunked\r\ncontent-length: 3\r\n\r\n")
                 == "both Content-Length and Transfer-Encoding")
+        #expect(
+            Self.detail("POST / HTTP/1.1\r\nHost: h\r\ncontent-ENCODING: GZip\r\nContent-Length: 2\r\n\r\n{}")
+                == "content coding \"gzip\" is not supported; send the body uncompressed")
+        #expect(Self.detail("POST / HTTP/1.1\r\nHost: h\r\ntransfer-encoding: gzip\r\n\r\n") == "transfer coding \"gzip\" is not supported")
     }
 
     @Test func fieldNamesKeepTheirSpelling() throws {
