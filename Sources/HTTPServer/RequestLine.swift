@@ -25,10 +25,12 @@ struct RequestLine {
         guard !targetBytes.isEmpty, targetBytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             throw .badRequest("invalid request target")
         }
-        version = try Self.version(UnsafeBufferPointer(rebasing: line[(second + 1)...]))
-        method = HTTPMethod(methodBytes)
-        target = String(decoding: targetBytes, as: UTF8.self)
-        (path, query) = try Self.split(targetBytes, target: target, method: method)
+        let version = try Self.version(UnsafeBufferPointer(rebasing: line[(second + 1)...]))
+        let method = HTTPMethod(methodBytes)
+        let target = String(decoding: targetBytes, as: UTF8.self)
+        let (path, query) = try Self.split(targetBytes, target: target, method: method)
+        // Stored only once nothing can throw: a half-built value is never copied or torn down.
+        (self.method, self.target, self.path, self.query, self.version) = (method, target, path, query, version)
     }
 
     /// "HTTP/" DIGIT "." DIGIT; 1.x is served as 1.1, anything else well-formed is 505.
