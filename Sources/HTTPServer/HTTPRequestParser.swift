@@ -42,9 +42,10 @@ public struct HTTPRequestParser: Sendable {
     }
 
     private mutating func parseOrThrow(_ buffer: [UInt8]) throws(HTTPError) -> HTTPParseResult {
-        let parsed: (head: HTTPRequestHead, length: Int)
+        let parsedHead: HTTPRequestHead
+        let headLength: Int
         if let stored = head {
-            parsed = stored
+            (parsedHead, headLength) = stored
         } else {
             // The head parser's answer can only change when a line ends, or when the buffer
             // outgrows the shortest length limit (before that no length error can apply).
@@ -58,33 +59,34 @@ public struct HTTPRequestParser: Sendable {
                 headBytesSeen = buffer.count
                 return .incomplete(head: nil)
             }
-            parsed = new
+            (parsedHead, headLength) = new
         }
-        // The head is kept only while its body is awaited: a request without one (most are)
-        // is answered without storing and dropping a copy of it.
-        switch parsed.head.framing {
+        // The head is stored only while its body is awaited: a request without one (most are)
+        // is answered without storing, copying and dropping it.
+        switch parsedHead.framing {
         case .none:
-            reset()
-            return .request(HTTPRequest(head: parsed.head, body: []), consumed: parsed.length)
+            // Nothing else was kept for it: no head is stored, no chunk decoded, without a body.
+            headBytesSeen = 0
+            return .request(HTTPRequest(head: parsedHead, body: []), consumed: headLength)
         case .contentLength(let length):
-            guard buffer.count - parsed.length >= length else {
-                head = parsed
-                return .incomplete(head: parsed.head)
+            guard buffer.count - headLength >= length else {
+                head = (parsedHead, headLength)
+                return .incomplete(head: parsedHead)
             }
             reset()
-            let body = Array(buffer[parsed.length..<(parsed.length + length)])
-            return .request(HTTPRequest(head: parsed.head, body: body), consumed: parsed.length + length)
+            let body = Array(buffer[headLength..<(headLength + length)])
+            return .request(HTTPRequest(head: parsedHead, body: body), consumed: headLength + length)
         case .chunked:
-            var decoder = chunked ?? ChunkedBodyDecoder(start: parsed.length, limits: limits)
+            var decoder = chunked ?? ChunkedBodyDecoder(start: headLength, limits: limits)
             chunked = nil  // drop the stored copy, or appending to the body would copy all of it
             let end = try decoder.decode(buffer)
             guard let end else {
-                head = parsed
+                head = (parsedHead, headLength)
                 chunked = decoder
-                return .incomplete(head: parsed.head)
+                return .incomplete(head: parsedHead)
             }
             reset()
-            return .request(HTTPRequest(head: parsed.head, body: decoder.body), consumed: end)
+            return .request(HTTPRequest(head: parsedHead, body: decoder.body), consumed: end)
         }
     }
 }
