@@ -148,14 +148,21 @@ final class HTTPConnection: @unchecked Sendable {
     private func processBuffer() {
         while phase == .idle || phase == .readingHead || phase == .readingBody {
             guard !buffer.isEmpty else { return }
+            // The header timeout runs from the request's first byte; it is set only if the head
+            // is still incomplete after these bytes: a whole request's answer sets its own.
+            var headTimeoutFrom: DispatchTime?
             if phase == .idle {
                 phase = .readingHead
-                inFlight = InFlightRequest()
-                deadline = .now() + configuration.headerTimeout.dispatchInterval
+                let request = InFlightRequest()
+                inFlight = request
+                headTimeoutFrom = request.start
             }
             do {
                 switch try parser.parse(buffer) {
                 case .incomplete(let head):
+                    if let headTimeoutFrom {
+                        deadline = headTimeoutFrom + configuration.headerTimeout.dispatchInterval
+                    }
                     if let head, phase == .readingHead {
                         phase = .readingBody
                         deadline = .now() + configuration.bodyTimeout.dispatchInterval
@@ -180,6 +187,8 @@ final class HTTPConnection: @unchecked Sendable {
                 case .request(let parsed, let consumed):
                     if consumed == buffer.count && buffer.capacity > Self.retainedBufferBytes {
                         buffer = []  // an idle keep-alive connection must not keep a big body's memory
+                    } else if consumed == buffer.count {
+                        buffer.removeAll(keepingCapacity: true)  // the usual case: nothing to move
                     } else {
                         buffer.removeFirst(consumed)
                     }

@@ -26,6 +26,25 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         fields.append(field)
     }
 
+    /// A received field name, spelled as it came. The names most requests carry, in the spelling
+    /// clients send, are string literals: no decoding and validating of their bytes each time.
+    static func name(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        switch bytes.count {
+        case 4 where HTTPBytes.equal(bytes, "Host"): "Host"
+        case 6 where HTTPBytes.equal(bytes, "Accept"): "Accept"
+        case 10 where HTTPBytes.equal(bytes, "User-Agent"): "User-Agent"
+        case 10 where HTTPBytes.equal(bytes, "Connection"): "Connection"
+        case 12 where HTTPBytes.equal(bytes, "Content-Type"): "Content-Type"
+        case 14 where HTTPBytes.equal(bytes, "Content-Length"): "Content-Length"
+        case 15 where HTTPBytes.equal(bytes, "Accept-Encoding"): "Accept-Encoding"
+        default: String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    mutating func reserveCapacity(_ count: Int) {
+        fields.reserveCapacity(count)
+    }
+
     /// Replaces every field called `name` with one field.
     public mutating func set(name: String, value: String) {
         remove(name: name)
@@ -52,6 +71,40 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         values(for: name).flatMap { value in
             value.split(separator: ",").map { $0.trimmingOWS().lowercased() }.filter { !$0.isEmpty }
         }
+    }
+
+    /// Whether a list element of some field called `name` is `token`, given in lowercase: the
+    /// answer of `tokens(for: name).contains(token)`, found on the bytes without building that
+    /// list. A value with a non-ASCII byte takes `tokens(for:)` itself: Unicode lowercasing and
+    /// grapheme breaks (a combining mark after a comma) can make its elements differ from a
+    /// split on bytes, and the two answers must never differ.
+    func contains(token: String, in name: String) -> Bool {
+        let found = token.withUTF8Bytes { wanted -> Bool? in
+            for field in fields where Self.namesMatch(field.name, name) {
+                guard let inField = field.value.withUTF8Bytes({ Self.asciiList($0, contains: wanted) }) else { return nil }
+                if inField { return true }
+            }
+            return false
+        }
+        return found ?? tokens(for: name).contains(token)
+    }
+
+    /// Whether one comma-separated element of `list`, trimmed of OWS, equals `token` (lowercase)
+    /// ignoring ASCII case; nil when `list` is not all ASCII.
+    private static func asciiList(_ list: UnsafeBufferPointer<UInt8>, contains token: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard list.allSatisfy({ $0 < 0x80 }) else { return nil }
+        var start = 0
+        for end in 0...list.count where end == list.count || list[end] == UInt8(ascii: ",") {
+            var first = start
+            var last = end
+            start = end + 1
+            while first < last && (list[first] == HTTPBytes.space || list[first] == HTTPBytes.tab) { first += 1 }
+            while last > first && (list[last - 1] == HTTPBytes.space || list[last - 1] == HTTPBytes.tab) { last -= 1 }
+            if last - first == token.count && (0..<token.count).allSatisfy({ HTTPBytes.lowercasedASCII(list[first + $0]) == token[$0] }) {
+                return true
+            }
+        }
+        return false
     }
 
     public var count: Int { fields.count }

@@ -15,6 +15,20 @@ public struct HTTPMethod: Sendable, Hashable, RawRepresentable, ExpressibleByStr
         self.init(rawValue: rawValue)
     }
 
+    /// The method of a request line, already checked to be a token. GET, HEAD and POST, nearly
+    /// every request, are their constants: no decoding, validating or copying of the bytes.
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if HTTPBytes.equal(bytes, "GET") {
+            self = .get
+        } else if HTTPBytes.equal(bytes, "POST") {
+            self = .post
+        } else if HTTPBytes.equal(bytes, "HEAD") {
+            self = .head
+        } else {
+            self.init(rawValue: String(decoding: bytes, as: UTF8.self))
+        }
+    }
+
     public var description: String { rawValue }
 
     public static let get = HTTPMethod("GET")

@@ -42,7 +42,11 @@ public struct HTTPRequestParser: Sendable {
     }
 
     private mutating func parseOrThrow(_ buffer: [UInt8]) throws(HTTPError) -> HTTPParseResult {
-        if head == nil {
+        let parsedHead: HTTPRequestHead
+        let headLength: Int
+        if let stored = head {
+            (parsedHead, headLength) = stored
+        } else {
             // The head parser's answer can only change when a line ends, or when the buffer
             // outgrows the shortest length limit (before that no length error can apply).
             let seen = min(headBytesSeen, buffer.count)
@@ -51,19 +55,24 @@ public struct HTTPRequestParser: Sendable {
                 headBytesSeen = buffer.count
                 return .incomplete(head: nil)
             }
-            guard let parsed = try HTTPHeadParser(limits: limits, bytes: buffer).parse() else {
+            guard let new = try HTTPHeadParser.parse(buffer, limits: limits) else {
                 headBytesSeen = buffer.count
                 return .incomplete(head: nil)
             }
-            head = parsed
+            (parsedHead, headLength) = new
         }
-        let (parsedHead, headLength) = head!
+        // The head is stored only while its body is awaited: a request without one (most are)
+        // is answered without storing, copying and dropping it.
         switch parsedHead.framing {
         case .none:
-            reset()
+            // Nothing else was kept for it: no head is stored, no chunk decoded, without a body.
+            headBytesSeen = 0
             return .request(HTTPRequest(head: parsedHead, body: []), consumed: headLength)
         case .contentLength(let length):
-            guard buffer.count - headLength >= length else { return .incomplete(head: parsedHead) }
+            guard buffer.count - headLength >= length else {
+                head = (parsedHead, headLength)
+                return .incomplete(head: parsedHead)
+            }
             reset()
             let body = Array(buffer[headLength..<(headLength + length)])
             return .request(HTTPRequest(head: parsedHead, body: body), consumed: headLength + length)
@@ -72,47 +81,12 @@ public struct HTTPRequestParser: Sendable {
             chunked = nil  // drop the stored copy, or appending to the body would copy all of it
             let end = try decoder.decode(buffer)
             guard let end else {
+                head = (parsedHead, headLength)
                 chunked = decoder
                 return .incomplete(head: parsedHead)
             }
             reset()
             return .request(HTTPRequest(head: parsedHead, body: decoder.body), consumed: end)
         }
-    }
-}
-
-/// Byte classes from RFC 9110 §5.6.2 and §5.5.
-enum HTTPBytes {
-    static let cr: UInt8 = 0x0D
-    static let lf: UInt8 = 0x0A
-    static let space: UInt8 = 0x20
-    static let tab: UInt8 = 0x09
-    static let colon: UInt8 = 0x3A
-
-    /// tchar: "!#$%&'*+-.^_`|~" / DIGIT / ALPHA
-    static let isTokenChar: [Bool] = (0...255).map { byte in
-        switch UInt8(byte) {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "A")...UInt8(ascii: "Z"):
-            return true
-        default:
-            return Array("!#$%&'*+-.^_`|~".utf8).contains(UInt8(byte))
-        }
-    }
-
-    /// field-vchar / SP / HTAB, with obs-text (0x80-0xFF) allowed; every other control is refused.
-    static func isFieldValueByte(_ byte: UInt8) -> Bool {
-        byte == tab || (byte >= 0x20 && byte != 0x7F)
-    }
-
-    /// Index of the next LF at or after `from`, looking at no more than `limit` bytes.
-    static func findLF(_ bytes: [UInt8], from: Int, limit: Int) -> Int? {
-        let end = min(bytes.count, from + limit)
-        var index = from
-        while index < end {
-            if bytes[index] == lf { return index }
-            index += 1
-        }
-        return nil
     }
 }

@@ -35,7 +35,21 @@ public struct HTTPRouter: Sendable {
     /// At most this many bytes of a client's method or path are echoed in an error detail.
     static let echoedBytes = 40
 
-    private var routes: [String: [HTTPMethod: Route]] = [:]
+    /// The handlers of each path, in the order the paths were added. Read by a scan that compares
+    /// lengths first, then methods in a short list: for a service's dozen routes that costs a few
+    /// comparisons, where two dictionaries cost hashing the path and then the method per request.
+    private var table: [PathRoutes] = []
+
+    private struct PathRoutes {
+        let path: String
+        /// `path.utf8.count`, compared before any text.
+        let length: Int
+        var methods: [(method: HTTPMethod, route: Route)] = []
+
+        func route(for method: HTTPMethod) -> Route? {
+            methods.first { $0.method == method }?.route
+        }
+    }
     /// The routes a 404 lists, in the order they were added.
     private var listed: [(method: HTTPMethod, path: String)] = []
 
@@ -45,19 +59,29 @@ public struct HTTPRouter: Sendable {
     public mutating func add(
         _ method: HTTPMethod, _ path: String, execution: Execution = .pool, listed: Bool = true, handler: @escaping Handler
     ) {
-        if listed && routes[path]?[method] == nil { self.listed.append((method, path)) }
-        routes[path, default: [:]][method] = Route(handler: handler, execution: execution)
+        let route = Route(handler: handler, execution: execution)
+        guard let index = table.firstIndex(where: { $0.path == path }) else {
+            if listed { self.listed.append((method, path)) }
+            table.append(PathRoutes(path: path, length: path.utf8.count, methods: [(method, route)]))
+            return
+        }
+        if let known = table[index].methods.firstIndex(where: { $0.method == method }) {
+            table[index].methods[known].route = route
+        } else {
+            if listed { self.listed.append((method, path)) }
+            table[index].methods.append((method, route))
+        }
     }
 
     /// Every (method, path) a handler was added for, listed or not: the one route table the
     /// metrics' `route` label and the OpenAPI document are held to. HEAD, answered by GET, is not
     /// in it.
     public var routeTable: Set<RouteKey> {
-        Set(routes.flatMap { path, byMethod in byMethod.keys.map { RouteKey(method: $0, path: path) } })
+        Set(table.flatMap { entry in entry.methods.map { RouteKey(method: $0.method, path: entry.path) } })
     }
 
     /// Every path some handler answers.
-    public var paths: Set<String> { Set(routes.keys) }
+    public var paths: Set<String> { Set(table.map(\.path)) }
 
     public struct RouteKey: Hashable, Sendable, CustomStringConvertible {
         public let method: HTTPMethod
@@ -83,10 +107,11 @@ public struct HTTPRouter: Sendable {
 
     func resolve(method: HTTPMethod, path: String) -> Resolution {
         guard method.isKnown else { return .refused(.notImplemented) }
-        guard let byMethod = routes[path] else { return .refused(.notFound) }
-        if let route = byMethod[method] { return .route(route, headOnly: false) }
-        if method == .head, let get = byMethod[.get] { return .route(get, headOnly: true) }
-        var allowed = Set(byMethod.keys)
+        let length = path.utf8.count
+        guard let entry = table.first(where: { $0.length == length && $0.path == path }) else { return .refused(.notFound) }
+        if let route = entry.route(for: method) { return .route(route, headOnly: false) }
+        if method == .head, let get = entry.route(for: .get) { return .route(get, headOnly: true) }
+        var allowed = Set(entry.methods.map(\.method))
         if allowed.contains(.get) { allowed.insert(.head) }
         return .refused(.methodNotAllowed(allow: allowed.map(\.rawValue).sorted().joined(separator: ", ")))
     }
