@@ -66,18 +66,25 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     }
 
     /// Comma-separated list elements across every field called `name`, trimmed and lowercased
-    /// (RFC 9110 §5.6.1), empty elements dropped.
+    /// (RFC 9110 §5.6.1), empty elements dropped. Lowercased in ASCII only: tokens are ASCII,
+    /// and Unicode's lowercasing maps the Kelvin sign (U+212A) to "k", which let
+    /// `Transfer-Encoding: chun\u{212A}ed` pass for chunked where a proxy in front sees an
+    /// unknown coding: a request smuggled between the two.
     public func tokens(for name: String) -> [String] {
         values(for: name).flatMap { value in
-            value.split(separator: ",").map { $0.trimmingOWS().lowercased() }.filter { !$0.isEmpty }
+            value.split(separator: ",").map { Self.asciiLowercased($0.trimmingOWS()) }.filter { !$0.isEmpty }
         }
+    }
+
+    static func asciiLowercased(_ text: String) -> String {
+        String(decoding: text.utf8.map { $0 &- UInt8(ascii: "A") < 26 ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
     /// Whether a list element of some field called `name` is `token`, given in lowercase: the
     /// answer of `tokens(for: name).contains(token)`, found on the bytes without building that
-    /// list. A value with a non-ASCII byte takes `tokens(for:)` itself: Unicode lowercasing and
-    /// grapheme breaks (a combining mark after a comma) can make its elements differ from a
-    /// split on bytes, and the two answers must never differ.
+    /// list. A value with a non-ASCII byte takes `tokens(for:)` itself: grapheme breaks (a
+    /// combining mark after a comma) can make its elements differ from a split on bytes, and the
+    /// two answers must never differ.
     func contains(token: String, in name: String) -> Bool {
         let found = token.withUTF8Bytes { wanted -> Bool? in
             for field in fields where Self.namesMatch(field.name, name) {
