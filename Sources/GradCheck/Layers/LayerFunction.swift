@@ -52,7 +52,9 @@ public protocol LayerFunction: Sendable {
     /// Groups of entries of an input whose gradients are only determined jointly at this point
     /// (a max-pool window with tied maxima: any split of the upstream among them is a subgradient
     /// of max, but the shares must sum to it): flat indices into the input, by input name.
-    func tiedGroups(_ inputs: LayerInputs) -> [String: [[Int]]]
+    /// Entries within `resolution` of a tie count as tied: a check whose step is h asks with
+    /// 2h, because its differences cannot tell values closer than that apart.
+    func tiedGroups(_ inputs: LayerInputs, within resolution: Double) -> [String: [[Int]]]
     /// The classic mistakes of this layer's backward, each a replay that reproduces them.
     var slips: [LayerSlip] { get }
 }
@@ -62,7 +64,9 @@ extension LayerFunction {
     public var dataInput: String? { inputNames.first }
     public var upstreamNames: [String] { ["dout"] }
     public var isLoss: Bool { upstreamNames.isEmpty }
-    public func tiedGroups(_ inputs: LayerInputs) -> [String: [[Int]]] { [:] }
+    public func tiedGroups(_ inputs: LayerInputs, within resolution: Double) -> [String: [[Int]]] { [:] }
+    /// The exact ties (what a slip's replay asks about: an `x == max` mask).
+    public func tiedGroups(_ inputs: LayerInputs) -> [String: [[Int]]] { tiedGroups(inputs, within: 0) }
     public var slips: [LayerSlip] { [] }
 
     public func forward(

@@ -113,7 +113,7 @@ import Testing
 
         var coordinates: [(gradient: String, shape: [Int])] { fast.coordinates }
         func value() -> (f: Double, scale: Double) { fast.value() }
-        func tiedGroups() -> [[[Int]]] { fast.tiedGroups() }
+        func tiedGroups(within resolution: Double) -> [[[Int]]] { fast.tiedGroups(within: resolution) }
         var reductionLength: Int { fast.reductionLength }
         func coordinateValue(_ tensor: Int, _ entry: Int) -> Double { fast.coordinateValue(tensor, entry) }
 

@@ -103,14 +103,20 @@ public struct MaxPoolLayer: PoolingLayer {
         return Double(g.n * g.c * g.ho * g.wo) * g.area
     }
 
-    /// Each window whose maximum is reached by two or more entries (exact equality): their flat
-    /// indices into x.
-    public func tiedGroups(_ inputs: LayerInputs) -> [String: [[Int]]] {
+    /// Each window whose maximum is reached by two or more entries, or come within `resolution`
+    /// of it: their flat indices into x.
+    ///
+    /// Why within 2h for a check at step h: moving a group by +-h then moves its window's
+    /// maximum by exactly +-h, as every entry outside the group is more than 2h below it, and
+    /// the group's shares must sum to the window's upstream. With a runner-up (or an overlapping
+    /// window's maximum) closer than the step, a single entry's differences are secants over
+    /// several pieces of max, which need not bracket its share (values of 1e-8 at h = 1e-7).
+    public func tiedGroups(_ inputs: LayerInputs, within resolution: Double) -> [String: [[Int]]] {
         let x = inputs["x"]!.values
         var groups: [[Int]] = []
         geometry(inputs).forEachWindow { window, _ in
             let best = x[Self.argmax(window, x)]
-            let tied = window.filter { x[$0] == best }
+            let tied = window.filter { x[$0] >= best - resolution }
             if tied.count > 1 { groups.append(tied) }
         }
         return groups.isEmpty ? [:] : ["x": groups]

@@ -9,8 +9,9 @@ public protocol CheckedFunction: Sendable {
     func value() -> (f: Double, scale: Double)
     /// A fresh evaluator for one thread (`DisplacedValue`: tensor index, entries, displacement).
     func makeEvaluator() -> DisplacedValue
-    /// Per checked tensor, groups of entries to be compared jointly (tied maxima).
-    func tiedGroups() -> [[[Int]]]
+    /// Per checked tensor, groups of entries to be compared jointly (maxima tied to within
+    /// `resolution`).
+    func tiedGroups(within resolution: Double) -> [[[Int]]]
     /// Entry `entry` of checked tensor `tensor` at the point (the steps it can take depend on it).
     func coordinateValue(_ tensor: Int, _ entry: Int) -> Double
     /// The most terms one gradient entry's sum can add up (the size of the largest array the
@@ -41,7 +42,7 @@ public enum NumericalCheck {
                 counts: counts, step: h, f0: f0, stop: stop, cores: cores,
                 valueAt: { tensor, entry in function.coordinateValue(checked[tensor], entry) }, makeEvaluator: restricted)
         else { return nil }
-        let groups = function.tiedGroups()
+        let groups = function.tiedGroups(within: 2 * h)
         let evaluate = function.makeEvaluator()
         var evaluations = 2 * counts.reduce(0, +) + 1
         var verdicts: [GradientVerdict] = []

@@ -55,8 +55,8 @@ public struct LayerObjective: CheckedFunction {
         max(inputs.values.map(\.count).max() ?? 1, upstream.map(\.count).max() ?? 1)
     }
 
-    public func tiedGroups() -> [[[Int]]] {
-        let groups = layer.tiedGroups(inputs)
+    public func tiedGroups(within resolution: Double) -> [[[Int]]] {
+        let groups = layer.tiedGroups(inputs, within: resolution)
         return checkedInputs.map { groups[$0] ?? [] }
     }
 }

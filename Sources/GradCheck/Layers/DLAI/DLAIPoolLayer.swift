@@ -52,9 +52,9 @@ public struct DLAIPoolLayer: LayerFunction {
     }
 
     /// The tied windows of max pooling, as flat indices into A_prev (m, n_H, n_W, n_C).
-    public func tiedGroups(_ inputs: LayerInputs) -> [String: [[Int]]] {
+    public func tiedGroups(_ inputs: LayerInputs, within resolution: Double) -> [String: [[Int]]] {
         let x = cs231n(inputs)
-        guard let groups = pool.tiedGroups(x)["x"] else { return [:] }
+        guard let groups = pool.tiedGroups(x, within: resolution)["x"] else { return [:] }
         let shape = x["x"]!.shape
         return ["A_prev": groups.map { $0.map { DLAILayout.imageIndexBack($0, nchw: shape) } }]
     }

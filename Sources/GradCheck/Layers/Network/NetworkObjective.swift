@@ -108,11 +108,12 @@ public struct NetworkObjective: CheckedFunction {
 
     /// A layer's input checked as an intermediate has the layer's own ties (a max pool's tied
     /// windows at its cached input); parameters have none.
-    public func tiedGroups() -> [[[Int]]] {
+    public func tiedGroups(within resolution: Double) -> [[[Int]]] {
         order.map { coordinate in
             guard coordinate.param == nil, let data = network.layers[coordinate.layer].function.dataInput else { return [] }
             let layer = network.layers[coordinate.layer]
-            return layer.function.tiedGroups(network.arguments(of: coordinate.layer, input: cached[coordinate.layer]))[data] ?? []
+            let arguments = network.arguments(of: coordinate.layer, input: cached[coordinate.layer])
+            return layer.function.tiedGroups(arguments, within: resolution)[data] ?? []
         }
     }
 }
