@@ -366,8 +366,8 @@ final class HTTPConnection: @unchecked Sendable {
         var request = inFlight ?? InFlightRequest()
         let head = request.head
         var response = answer
+        // Written by the encoder in place of any the handler set: no copy of the headers to edit.
         let requestID = request.requestID
-        response.headers.set(name: RequestID.headerName, value: requestID)
         if var problem = response.problem {
             problem.requestID = requestID
             response.body = problem.bytes
@@ -383,7 +383,7 @@ final class HTTPConnection: @unchecked Sendable {
         inFlight = request
         HTTPResponseEncoder.encode(
             response, keepAlive: keepAlive, requestVersion: version, headOnly: request.headOnly, date: loop.currentDate,
-            into: &output)
+            requestID: requestID, into: &output)
         let entry = request.accessLogEntry(
             status: response.status, bodyBytes: response.body.count, requestID: requestID, remote: remote,
             rejection: response.rejection)
