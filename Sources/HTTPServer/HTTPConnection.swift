@@ -522,9 +522,3 @@ final class HTTPConnection: @unchecked Sendable {
         loop.poll.modify(fd, token: token, readable: read, writable: write)
     }
 }
-
-extension DispatchTime {
-    var elapsed: Duration {
-        .nanoseconds(Int64(DispatchTime.now().uptimeNanoseconds &- uptimeNanoseconds))
-    }
-}

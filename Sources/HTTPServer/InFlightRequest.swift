@@ -43,7 +43,7 @@ struct InFlightRequest {
     ) -> HTTPAccessLogEntry {
         HTTPAccessLogEntry(
             method: head?.method.rawValue ?? "-", path: head?.path ?? "-", status: status, bodyBytes: bodyBytes,
-            duration: start.elapsed, requestID: requestID, remote: remote, rejection: rejection)
+            nanoseconds: start.nanosecondsElapsed, requestID: requestID, remote: remote, rejection: rejection)
     }
 }
 
@@ -55,4 +55,11 @@ enum AfterResponse {
     case keepAliveIfAllowed
     /// Ends: the request's framing is lost (a parse error) or its body was never read.
     case close
+}
+
+extension DispatchTime {
+    /// Nanoseconds from this time to now.
+    var nanosecondsElapsed: Int64 {
+        Int64(truncatingIfNeeded: DispatchTime.now().uptimeNanoseconds &- uptimeNanoseconds)
+    }
 }

@@ -17,44 +17,44 @@ public enum LogFormat: String, Sendable, CaseIterable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The same line and its newline, appended byte by byte with no intermediate strings (the
+    /// The same line and its newline, appended straight into `bytes` with no intermediate strings (the
     /// access log formats one per request, into `BufferedLogWriter`'s buffer). `time` is read
     /// only for JSON lines.
     public func appendAccessLine(_ entry: HTTPAccessLogEntry, at time: @autoclosure () -> Date = Date(), to bytes: inout [UInt8]) {
         switch self {
         case .text:
-            bytes.append(contentsOf: entry.method.utf8)
+            bytes.append(utf8: entry.method)
             bytes.append(UInt8(ascii: " "))
-            bytes.append(contentsOf: entry.path.utf8)
+            bytes.append(utf8: entry.path)
             bytes.append(UInt8(ascii: " "))
-            LogDigits.append(entry.status.code, to: &bytes)
+            bytes.append(decimal: entry.status.code)
             bytes.append(UInt8(ascii: " "))
-            LogDigits.append(entry.bodyBytes, to: &bytes)
-            bytes.append(contentsOf: "B ".utf8)
-            LogDigits.appendMilliseconds(entry.duration, trimmed: false, to: &bytes)
-            bytes.append(contentsOf: "ms id=".utf8)
-            bytes.append(contentsOf: entry.requestID.utf8)
-            bytes.append(contentsOf: " remote=".utf8)
-            bytes.append(contentsOf: entry.remote.utf8)
+            bytes.append(decimal: entry.bodyBytes)
+            bytes.append(ascii: "B ")
+            LogDigits.appendMilliseconds(nanoseconds: entry.nanoseconds, trimmed: false, to: &bytes)
+            bytes.append(ascii: "ms id=")
+            bytes.append(utf8: entry.requestID)
+            bytes.append(ascii: " remote=")
+            bytes.append(utf8: entry.remote)
         case .json:
-            bytes.append(contentsOf: #"{"ts":""#.utf8)
+            bytes.append(ascii: #"{"ts":""#)
             LogDigits.appendTimestamp(time(), to: &bytes)
-            bytes.append(contentsOf: #"","method":"#.utf8)
+            bytes.append(ascii: #"","method":"#)
             JSONText.appendString(entry.method, to: &bytes)
-            bytes.append(contentsOf: #","path":"#.utf8)
+            bytes.append(ascii: #","path":"#)
             JSONText.appendString(entry.path, to: &bytes)
-            bytes.append(contentsOf: #","status":"#.utf8)
-            LogDigits.append(entry.status.code, to: &bytes)
-            bytes.append(contentsOf: #","bytes":"#.utf8)
-            LogDigits.append(entry.bodyBytes, to: &bytes)
-            bytes.append(contentsOf: #","duration_ms":"#.utf8)
-            LogDigits.appendMilliseconds(entry.duration, trimmed: true, to: &bytes)
-            bytes.append(contentsOf: #","request_id":"#.utf8)
+            bytes.append(ascii: #","status":"#)
+            bytes.append(decimal: entry.status.code)
+            bytes.append(ascii: #","bytes":"#)
+            bytes.append(decimal: entry.bodyBytes)
+            bytes.append(ascii: #","duration_ms":"#)
+            LogDigits.appendMilliseconds(nanoseconds: entry.nanoseconds, trimmed: true, to: &bytes)
+            bytes.append(ascii: #","request_id":"#)
             JSONText.appendString(entry.requestID, to: &bytes)
-            bytes.append(contentsOf: #","remote":"#.utf8)
+            bytes.append(ascii: #","remote":"#)
             JSONText.appendString(entry.remote, to: &bytes)
             if let rejection = entry.rejection {
-                bytes.append(contentsOf: #","rejected":"#.utf8)
+                bytes.append(ascii: #","rejected":"#)
                 JSONText.appendString(rejection.rawValue, to: &bytes)
             }
             bytes.append(UInt8(ascii: "}"))
