@@ -35,6 +35,18 @@ import Testing
         #expect(bytes == Array("HTTP/1.1 x".utf8))
     }
 
+    @Test func requestIDDigitsAreLowercaseHexMostSignificantFirst() {
+        var values: [UInt64] = [0, 1, 9, 10, 15, 16, 0xABCD_EF01_2345_6789, 0x8000_0000_0000_0000, .max, .max - 1]
+        var generator = SeededBytes(seed: 3)
+        for _ in 0..<500 { values.append(generator.next()) }
+        for value in values {
+            var digits = RequestID.hexDigits(value)
+            let text = withUnsafeBytes(of: &digits) { String(decoding: $0, as: UTF8.self) }
+            let expected = String(repeating: "0", count: 16 - String(value, radix: 16).count) + String(value, radix: 16)
+            #expect(text == expected)
+        }
+    }
+
     @Test func headerTextRejectsCRLFAndNULAtEveryPosition() {
         for length in 0..<40 {
             let clean = [UInt8](repeating: UInt8(ascii: "a"), count: length)
