@@ -71,9 +71,11 @@ public final class ServiceMetrics: Sendable {
         /// The paths the service serves (its router's), sorted: their indices are the routes.
         var routes: [String] = []
 
-        /// The index of the route `path` is, or `routes.count` ("other").
+        /// The index of the route `path` is, or `routes.count` ("other"). Lengths are compared
+        /// first (stored, so free): `==` on two different strings costs a call into the runtime.
         func route(of path: String) -> Int {
-            routes.firstIndex(of: path) ?? routes.count
+            let length = path.utf8.count
+            return routes.firstIndex { $0.utf8.count == length && $0 == path } ?? routes.count
         }
 
         func routeLabel(_ index: Int) -> String {
