@@ -16,6 +16,8 @@ final class EventLoop: @unchecked Sendable {
     let queue: DispatchQueue
     let poll: EventPoll
     let server: HTTPServer
+    /// The server's timeouts, ready for its connections' deadlines.
+    let timeouts: TimeoutIntervals
     private let pollStopped = Atomic<Bool>(false)
     /// Open connections by their poll token (never reused, unlike descriptor numbers).
     private(set) var connections: [UInt64: HTTPConnection] = [:]
@@ -37,6 +39,7 @@ final class EventLoop: @unchecked Sendable {
         guard let poll = EventPoll() else { return nil }
         self.poll = poll
         self.server = server
+        timeouts = TimeoutIntervals(server.configuration)
         queue = DispatchQueue(label: "HTTPServer.io.\(index)", qos: .userInitiated)
         readScratch = .allocate(byteCount: max(1, server.configuration.readChunkBytes), alignment: 16)
     }

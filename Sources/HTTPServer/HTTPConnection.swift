@@ -360,11 +360,11 @@ final class HTTPConnection: @unchecked Sendable {
     // MARK: writing
 
     /// Queues `answer` to the request in flight (or to none, for a refusal before any byte of
-    /// one was parsed) and logs it.
-    private func send(_ answer: HTTPResponse, then after: AfterResponse = .keepAliveIfAllowed) {
+    /// one was parsed) and logs it. The answer and the request in flight are moved, not copied:
+    /// each copy retains and releases every string and array they hold.
+    private func send(_ answer: consuming HTTPResponse, then after: AfterResponse = .keepAliveIfAllowed) {
         leaveInFlight()
-        var request = inFlight ?? InFlightRequest()
-        let head = request.head
+        var request = inFlight.take() ?? InFlightRequest()
         var response = answer
         // Written by the encoder in place of any the handler set: no copy of the headers to edit.
         let requestID = request.requestID
@@ -373,35 +373,33 @@ final class HTTPConnection: @unchecked Sendable {
             response.body = problem.bytes
         }
         if response.rejection == nil && response.status == .contentTooLarge { response.rejection = .bodyTooLarge }
-        let version = head?.version ?? .http1_1
+        let version = request.head?.version ?? .http1_1
         // An HTTP/1.0 client has no chunked coding: its streamed body ends with the connection.
         let closeDelimited = response.stream != nil && version != .http1_1
         let keepAlive =
-            after == .keepAliveIfAllowed && !closeDelimited && (head?.keepAlive ?? false) && !peerClosed && !serverIsDraining
-            && requestsServed < configuration.maxRequestsPerConnection
+            after == .keepAliveIfAllowed && !closeDelimited && (request.head?.keepAlive ?? false) && !peerClosed
+            && !serverIsDraining && requestsServed < configuration.maxRequestsPerConnection
         request.closesAfterResponse = !keepAlive
-        inFlight = request
         HTTPResponseEncoder.encode(
             response, keepAlive: keepAlive, requestVersion: version, headOnly: request.headOnly, date: loop.currentDate,
             requestID: requestID, into: &output)
         let entry = request.accessLogEntry(
             status: response.status, bodyBytes: response.body.count, requestID: requestID, remote: remote,
             rejection: response.rejection)
-        if response.stream != nil && streamWriter != nil {
+        inFlight = consume request
+        let streams = response.stream != nil && streamWriter != nil
+        if streams {
             streamLog = entry
             streamedBytes = 0
-        } else {
-            server.logAccess(entry)
-        }
-        if response.stream != nil && streamWriter != nil {
             phase = .streaming
             streamChunked = !closeDelimited
             streamUnwritten = 0
         } else {
+            server.logAccess(entry)
             phase = .writingResponse
             idleOrder = server.nextIdleOrder()
         }
-        deadline = .now() + configuration.writeTimeout.dispatchInterval
+        deadline = .now() + loop.timeouts.write
         flush()
     }
 
@@ -443,7 +441,7 @@ final class HTTPConnection: @unchecked Sendable {
             close()
         } else {
             phase = .idle
-            deadline = .now() + configuration.keepAliveTimeout.dispatchInterval
+            deadline = .now() + loop.timeouts.keepAlive
             resumeRead()
             processBuffer()  // the next pipelined request may already be here
         }
