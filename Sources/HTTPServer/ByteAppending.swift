@@ -17,26 +17,8 @@ extension Array where Element == UInt8 {
         if copied == nil { append(contentsOf: text.utf8) }
     }
 
-    /// `value` in decimal ASCII digits, a minus sign first when it is negative: written
-    /// straight into the buffer, without the `String(value)` a `description` would make.
+    /// `value` in decimal ASCII digits (see `ByteStage.append(decimal:)`).
     public mutating func append(decimal value: Int) {
-        if value < 0 { append(UInt8(ascii: "-")) }
-        let magnitude = value.magnitude
-        if magnitude < 10 {
-            append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude))
-            return
-        }
-        // At most 20 digits (UInt64.max), written from the right into a buffer on the stack.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var rest = magnitude
-            var start = digits.count
-            while rest > 0 {
-                let (quotient, digit) = rest.quotientAndRemainder(dividingBy: 10)
-                start -= 1
-                digits[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: digit)
-                rest = quotient
-            }
-            append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
-        }
+        appendStaged { $0.append(decimal: value) }
     }
 }

@@ -29,36 +29,39 @@ enum HTTPResponseEncoder {
     ) {
         let sendsBody = !headOnly && response.status != .noContent && response.status != .notModified && response.stream == nil
         bytes.reserveCapacity(bytes.count + 160 + (sendsBody ? response.body.count : 0))
-        bytes.append(ascii: "HTTP/1.1 ")
-        bytes.append(decimal: response.status.code)
-        bytes.append(UInt8(ascii: " "))
-        bytes.append(utf8: response.status.reasonPhrase)
-        bytes.append(ascii: "\r\n")
-        if let date {
-            bytes.append(ascii: "Date: ")
-            bytes.append(utf8: date)
-            bytes.append(ascii: "\r\n")
+        bytes.appendStaged { head in
+            head.append(ascii: "HTTP/1.1 ")
+            head.append(decimal: response.status.code)
+            head.append(UInt8(ascii: " "))
+            head.append(utf8: response.status.reasonPhrase)
+            head.append(ascii: "\r\n")
+            if let date {
+                head.append(ascii: "Date: ")
+                head.append(utf8: date)
+                head.append(ascii: "\r\n")
+            }
+            for field in response.headers where !isServerOwned(field.name, replacingRequestID: requestID != nil) {
+                appendField(name: field.name, value: field.value, to: &head)
+            }
+            if let requestID { appendField(name: RequestID.headerName, value: requestID, to: &head) }
+            if response.stream != nil {
+                // RFC 9112 §6.1 / §6.3: chunked for HTTP/1.1; an HTTP/1.0 client reads to the close.
+                if requestVersion == .http1_1 { head.append(ascii: "Transfer-Encoding: chunked\r\n") }
+            } else if response.status.code >= 200 && response.status != .noContent {
+                // RFC 9110 §8.6: no Content-Length on 1xx / 204.
+                head.append(ascii: "Content-Length: ")
+                head.append(decimal: response.body.count)
+                head.append(ascii: "\r\n")
+            }
+            if !keepAlive {
+                head.append(ascii: "Connection: close\r\n")
+            } else if requestVersion == .http1_0 {
+                head.append(ascii: "Connection: keep-alive\r\n")
+            }
+            head.append(ascii: "\r\n")
+            // A small body joins the head in the stage; a big one goes straight to `bytes`.
+            if sendsBody { head.append(bytes: response.body) }
         }
-        for field in response.headers where !isServerOwned(field.name, replacingRequestID: requestID != nil) {
-            appendField(name: field.name, value: field.value, to: &bytes)
-        }
-        if let requestID { appendField(name: RequestID.headerName, value: requestID, to: &bytes) }
-        if response.stream != nil {
-            // RFC 9112 §6.1 / §6.3: chunked for HTTP/1.1; an HTTP/1.0 client reads to the close.
-            if requestVersion == .http1_1 { bytes.append(ascii: "Transfer-Encoding: chunked\r\n") }
-        } else if response.status.code >= 200 && response.status != .noContent {
-            // RFC 9110 §8.6: no Content-Length on 1xx / 204.
-            bytes.append(ascii: "Content-Length: ")
-            bytes.append(decimal: response.body.count)
-            bytes.append(ascii: "\r\n")
-        }
-        if !keepAlive {
-            bytes.append(ascii: "Connection: close\r\n")
-        } else if requestVersion == .http1_0 {
-            bytes.append(ascii: "Connection: keep-alive\r\n")
-        }
-        bytes.append(ascii: "\r\n")
-        if sendsBody { bytes.append(contentsOf: response.body) }
     }
 
     /// The fields a handler cannot set: the framing (computed here), and the request id when
@@ -73,18 +76,11 @@ enum HTTPResponseEncoder {
 
     /// `name: value` and its CRLF, or nothing when the name is empty or either carries a CR, LF
     /// or NUL (a handler's header must not be able to inject another field or a response).
-    /// Copied first, then checked in that one copy: a bad field is rare, and cut off again.
-    private static func appendField(name: String, value: String, to bytes: inout [UInt8]) {
-        let start = bytes.count
-        bytes.append(utf8: name)
-        let nameEnd = bytes.count
-        bytes.append(ascii: ": ")
-        bytes.append(utf8: value)
-        let safe = nameEnd > start && bytes.withUnsafeBufferPointer { HeaderText.isSafe(UnsafeBufferPointer(rebasing: $0[start...])) }
-        if safe {
-            bytes.append(ascii: "\r\n")
-        } else {
-            bytes.removeLast(bytes.count - start)
-        }
+    private static func appendField(name: String, value: String, to head: inout ByteStage) {
+        guard !name.isEmpty, HeaderText.isSafe(name), HeaderText.isSafe(value) else { return }
+        head.append(utf8: name)
+        head.append(ascii: ": ")
+        head.append(utf8: value)
+        head.append(ascii: "\r\n")
     }
 }

@@ -1,6 +1,12 @@
 /// Which bytes a response header line may carry: anything but CR, LF and NUL, the bytes that
 /// would end the field (or the head) early and let a handler's header inject another one.
 enum HeaderText {
+    /// True when `text` holds no CR, LF or NUL: checked in its stored bytes (native and small
+    /// strings have them), else walked.
+    static func isSafe(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { isSafe($0) } ?? !text.utf8.contains(where: isForbidden)
+    }
+
     /// True when `bytes` holds no CR, LF or NUL. Eight bytes at a time: every answer's header
     /// fields pass through here, and the bytes that matter are rare, so a word is first checked
     /// for any byte below 0x0E at all (none in ordinary text but a tab).

@@ -3,10 +3,10 @@ import HTTPServer
 
 /// The numbers of a log line written as ASCII digits straight into its bytes: no `String`, no
 /// `String(format:)` (which goes through Foundation and a C varargs formatter on every request).
-/// Plain integers are `Array.append(decimal:)`'s, as in the response head.
+/// Plain integers are `ByteStage.append(decimal:)`'s, as in the response head.
 enum LogDigits {
     /// `value` in decimal, left-padded with zeros to `width` digits (`value` >= 0).
-    static func append(_ value: Int, width: Int, to bytes: inout [UInt8]) {
+    static func append(_ value: Int, width: Int, to bytes: inout ByteStage) {
         var power = 10
         var digits = 1
         while digits < width && value >= power {
@@ -20,7 +20,7 @@ enum LogDigits {
     /// `nanoseconds` in milliseconds, rounded to the microsecond (half a microsecond away from
     /// zero): `1.234`, what `%.3f` printed (`trimmed: false`); or with trailing zeros dropped
     /// (`1.5`, `2`), what the JSON writer prints for the same rounded number (`trimmed: true`).
-    static func appendMilliseconds(nanoseconds: Int64, trimmed: Bool, to bytes: inout [UInt8]) {
+    static func appendMilliseconds(nanoseconds: Int64, trimmed: Bool, to bytes: inout ByteStage) {
         if nanoseconds < 0 { bytes.append(UInt8(ascii: "-")) }
         // In magnitude: Int64.min has none of its own, and rounding is symmetric about zero.
         let microseconds = (nanoseconds.magnitude / 500 + 1) / 2
@@ -42,7 +42,7 @@ enum LogDigits {
     }
 
     /// RFC 3339 in UTC with milliseconds, `2026-12-02T10:22:12.123Z`.
-    static func appendTimestamp(_ time: Date, to bytes: inout [UInt8]) {
+    static func appendTimestamp(_ time: Date, to bytes: inout ByteStage) {
         let totalMilliseconds = Int((time.timeIntervalSince1970 * 1000).rounded())
         let (days, ms) = totalMilliseconds.quotientAndRemainder(dividingBy: 86_400_000)
         let (year, month, day) = HTTPDate.civil(fromDays: days)

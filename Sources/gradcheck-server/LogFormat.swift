@@ -21,6 +21,10 @@ public enum LogFormat: String, Sendable, CaseIterable {
     /// access log formats one per request, into `BufferedLogWriter`'s buffer). `time` is read
     /// only for JSON lines.
     public func appendAccessLine(_ entry: HTTPAccessLogEntry, at time: @autoclosure () -> Date = Date(), to bytes: inout [UInt8]) {
+        bytes.appendStaged { line in append(entry, at: time, to: &line) }
+    }
+
+    private func append(_ entry: HTTPAccessLogEntry, at time: () -> Date, to bytes: inout ByteStage) {
         switch self {
         case .text:
             bytes.append(utf8: entry.method)
@@ -40,9 +44,9 @@ public enum LogFormat: String, Sendable, CaseIterable {
             bytes.append(ascii: #"{"ts":""#)
             LogDigits.appendTimestamp(time(), to: &bytes)
             bytes.append(ascii: #"","method":"#)
-            JSONText.appendString(entry.method, to: &bytes)
+            bytes.appendDirectly { JSONText.appendString(entry.method, to: &$0) }
             bytes.append(ascii: #","path":"#)
-            JSONText.appendString(entry.path, to: &bytes)
+            bytes.appendDirectly { JSONText.appendString(entry.path, to: &$0) }
             bytes.append(ascii: #","status":"#)
             bytes.append(decimal: entry.status.code)
             bytes.append(ascii: #","bytes":"#)
@@ -50,12 +54,12 @@ public enum LogFormat: String, Sendable, CaseIterable {
             bytes.append(ascii: #","duration_ms":"#)
             LogDigits.appendMilliseconds(nanoseconds: entry.nanoseconds, trimmed: true, to: &bytes)
             bytes.append(ascii: #","request_id":"#)
-            JSONText.appendString(entry.requestID, to: &bytes)
+            bytes.appendDirectly { JSONText.appendString(entry.requestID, to: &$0) }
             bytes.append(ascii: #","remote":"#)
-            JSONText.appendString(entry.remote, to: &bytes)
+            bytes.appendDirectly { JSONText.appendString(entry.remote, to: &$0) }
             if let rejection = entry.rejection {
                 bytes.append(ascii: #","rejected":"#)
-                JSONText.appendString(rejection.rawValue, to: &bytes)
+                bytes.appendDirectly { JSONText.appendString(rejection.rawValue, to: &$0) }
             }
             bytes.append(UInt8(ascii: "}"))
         }
@@ -102,7 +106,7 @@ public enum LogFormat: String, Sendable, CaseIterable {
     /// without a formatter (DateFormatter is neither cheap nor Sendable).
     static func timestamp(_ time: Date) -> String {
         var bytes: [UInt8] = []
-        LogDigits.appendTimestamp(time, to: &bytes)
+        bytes.appendStaged { LogDigits.appendTimestamp(time, to: &$0) }
         return String(decoding: bytes, as: UTF8.self)
     }
 }

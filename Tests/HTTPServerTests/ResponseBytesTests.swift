@@ -35,6 +35,40 @@ import Testing
         #expect(bytes == Array("HTTP/1.1 x".utf8))
     }
 
+    /// Pieces of every size up to past the stage's capacity, in random order, some written
+    /// around the stage: the array gets them all, in order.
+    @Test func stagedPiecesArriveInOrderWhateverTheirSize() {
+        var generator = SeededBytes(seed: 11)
+        for _ in 0..<200 {
+            var expected: [UInt8] = [7]
+            var bytes: [UInt8] = [7]
+            bytes.appendStaged { stage in
+                for _ in 0..<Int(generator.next() % 40) {
+                    let count = Int(generator.next() % 3 == 0 ? generator.next() % 1200 : generator.next() % 24)
+                    let piece = (0..<count).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+                    switch generator.next() % 5 {
+                    case 0:
+                        stage.appendDirectly { $0.append(contentsOf: piece) }
+                    case 1:
+                        let number = Int(truncatingIfNeeded: generator.next()) >> Int(generator.next() % 64)
+                        stage.append(decimal: number)
+                        expected += Array(String(number).utf8)
+                        continue
+                    case 2:
+                        let text = String(decoding: piece.map { $0 & 0x7F }, as: UTF8.self)
+                        stage.append(utf8: text)
+                        expected += Array(text.utf8)
+                        continue
+                    default:
+                        stage.append(bytes: piece)
+                    }
+                    expected += piece
+                }
+            }
+            #expect(bytes == expected)
+        }
+    }
+
     @Test func requestIDDigitsAreLowercaseHexMostSignificantFirst() {
         var values: [UInt64] = [0, 1, 9, 10, 15, 16, 0xABCD_EF01_2345_6789, 0x8000_0000_0000_0000, .max, .max - 1]
         var generator = SeededBytes(seed: 3)
