@@ -69,13 +69,19 @@ public final class ServiceMetrics: Sendable {
         var cancelled = 0
         var rejected: [Rejection: Int] = [:]
         /// The paths the service serves (its router's), sorted: their indices are the routes.
-        var routes: [String] = []
+        var routes: [String] = [] {
+            didSet { routeLengths = routes.map(\.utf8.count) }
+        }
+        /// The UTF-8 length of each of `routes`, compared before the path itself: `==` on two
+        /// different strings costs a call into the runtime, and reading a length from a string
+        /// costs more than from an array.
+        private var routeLengths: [Int] = []
 
-        /// The index of the route `path` is, or `routes.count` ("other"). Lengths are compared
-        /// first (stored, so free): `==` on two different strings costs a call into the runtime.
+        /// The index of the route `path` is, or `routes.count` ("other").
         func route(of path: String) -> Int {
             let length = path.utf8.count
-            return routes.firstIndex { $0.utf8.count == length && $0 == path } ?? routes.count
+            for index in routeLengths.indices where routeLengths[index] == length && routes[index] == path { return index }
+            return routes.count
         }
 
         func routeLabel(_ index: Int) -> String {

@@ -363,8 +363,8 @@ final class HTTPConnection: @unchecked Sendable {
     /// one was parsed) and logs it. The answer and the request in flight are moved, not copied:
     /// each copy retains and releases every string and array they hold.
     private func send(_ answer: consuming HTTPResponse, then after: AfterResponse = .keepAliveIfAllowed) {
-        leaveInFlight()
         var request = inFlight.take() ?? InFlightRequest()
+        request.leaveGauge(server.gauges)
         var response = answer
         // Written by the encoder in place of any the handler set: no copy of the headers to edit.
         let requestID = request.requestID
@@ -373,15 +373,15 @@ final class HTTPConnection: @unchecked Sendable {
             response.body = problem.bytes
         }
         if response.rejection == nil && response.status == .contentTooLarge { response.rejection = .bodyTooLarge }
-        let version = request.head?.version ?? .http1_1
+        let (version, clientKeepsAlive, headOnly) = request.answerFraming
         // An HTTP/1.0 client has no chunked coding: its streamed body ends with the connection.
         let closeDelimited = response.stream != nil && version != .http1_1
         let keepAlive =
-            after == .keepAliveIfAllowed && !closeDelimited && (request.head?.keepAlive ?? false) && !peerClosed
-            && !serverIsDraining && requestsServed < configuration.maxRequestsPerConnection
+            after == .keepAliveIfAllowed && !closeDelimited && clientKeepsAlive && !peerClosed && !serverIsDraining
+            && requestsServed < configuration.maxRequestsPerConnection
         request.closesAfterResponse = !keepAlive
         HTTPResponseEncoder.encode(
-            response, keepAlive: keepAlive, requestVersion: version, headOnly: request.headOnly, date: loop.currentDate,
+            response, keepAlive: keepAlive, requestVersion: version, headOnly: headOnly, date: loop.currentDate,
             requestID: requestID, into: &output)
         let entry = request.accessLogEntry(
             status: response.status, bodyBytes: response.body.count, requestID: requestID, remote: remote,
@@ -486,9 +486,7 @@ final class HTTPConnection: @unchecked Sendable {
     private var serverIsDraining: Bool { server.gauges.isDraining || loop.isStopping }
 
     private func leaveInFlight() {
-        guard inFlight?.countedInGauge == true else { return }
-        inFlight?.countedInGauge = false
-        server.gauges.requestsInFlight.subtract(1, ordering: .relaxed)
+        inFlight?.leaveGauge(server.gauges)
     }
 
     func close() {

@@ -30,6 +30,13 @@ struct InFlightRequest {
     var requestID: String { fixedRequestID ?? RequestID.choose(clientSent: head?.headers[RequestID.headerName]) }
     private var fixedRequestID: String?
 
+    /// Leaves the server's `requestsInFlight` gauge, if it is counted there (once only).
+    mutating func leaveGauge(_ gauges: HTTPServerGauges) {
+        guard countedInGauge else { return }
+        countedInGauge = false
+        gauges.requestsInFlight.subtract(1, ordering: .relaxed)
+    }
+
     /// Chooses the request id now and keeps it.
     mutating func fixRequestID() -> String {
         let id = requestID
@@ -37,13 +44,22 @@ struct InFlightRequest {
         return id
     }
 
+    /// What its answer's framing depends on, read from the head at once: each `head?.field`
+    /// copies the whole head (a retain and a release for each string in it). A request that
+    /// failed to parse is answered as HTTP/1.1, and its connection closes.
+    var answerFraming: (version: HTTPVersion, keepAlive: Bool, headOnly: Bool) {
+        guard let head else { return (.http1_1, false, false) }
+        return (head.version, head.keepAlive, head.method == .head)
+    }
+
     /// Its access-log line, for an answer with `status` and `bodyBytes` bytes of body.
     func accessLogEntry(
         status: HTTPStatus, bodyBytes: Int, requestID: String, remote: String, rejection: Rejection? = nil
     ) -> HTTPAccessLogEntry {
-        HTTPAccessLogEntry(
-            method: head?.method.rawValue ?? "-", path: head?.path ?? "-", status: status, bodyBytes: bodyBytes,
-            nanoseconds: start.nanosecondsElapsed, requestID: requestID, remote: remote, rejection: rejection)
+        let (method, path) = head.map { ($0.method.rawValue, $0.path) } ?? ("-", "-")
+        return HTTPAccessLogEntry(
+            method: method, path: path, status: status, bodyBytes: bodyBytes, nanoseconds: start.nanosecondsElapsed,
+            requestID: requestID, remote: remote, rejection: rejection)
     }
 }
 
