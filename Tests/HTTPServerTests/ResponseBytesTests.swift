@@ -10,7 +10,7 @@ import Testing
         let values = [0, 1, 9, 10, 11, 99, 100, 101, 200, 999, 1000, 65_535, 1 << 32, Int.max, -1, -9, -10, -12_345, Int.min + 1, Int.min]
         for value in values {
             var bytes: [UInt8] = [0x41]
-            bytes.append(decimal: value)
+            bytes.appendStaged { $0.append(decimal: value) }
             #expect(bytes == [0x41] + Array(String(value).utf8), "\(value)")
         }
     }
@@ -21,17 +21,19 @@ import Testing
         ]
         for text in texts {
             var bytes: [UInt8] = [1, 2]
-            bytes.append(utf8: text)
+            bytes.appendStaged { $0.append(utf8: text) }
             #expect(bytes == [1, 2] + Array(text.utf8), "\(text)")
         }
         // A bridged or substring-made string may have no contiguous UTF-8: walked instead.
         let bridged = NSString(string: "bridged \u{E9}") as String
         var bytes: [UInt8] = []
-        bytes.append(utf8: bridged)
+        bytes.appendStaged { $0.append(utf8: bridged) }
         #expect(bytes == Array("bridged \u{E9}".utf8))
         bytes = []
-        bytes.append(ascii: "HTTP/1.1 ")
-        bytes.append(ascii: "x")
+        bytes.appendStaged { stage in
+            stage.append(ascii: "HTTP/1.1 ")
+            stage.append(ascii: "x")
+        }
         #expect(bytes == Array("HTTP/1.1 x".utf8))
     }
 
