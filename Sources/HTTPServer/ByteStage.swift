@@ -38,7 +38,7 @@ public struct ByteStage: ~Copyable {
 
     /// A string's UTF-8 bytes, copied from its storage (native and small strings have it; a
     /// bridged one is walked instead).
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func append(utf8 text: String) {
         let copied: Void? = text.utf8.withContiguousStorageIfAvailable { append(bytes: $0) }
         if copied == nil { for byte in text.utf8 { append(byte) } }

@@ -380,12 +380,13 @@ final class HTTPConnection: @unchecked Sendable {
             after == .keepAliveIfAllowed && !closeDelimited && clientKeepsAlive && !peerClosed && !serverIsDraining
             && requestsServed < configuration.maxRequestsPerConnection
         request.closesAfterResponse = !keepAlive
+        let now = DispatchTime.now()
         HTTPResponseEncoder.encode(
-            response, keepAlive: keepAlive, requestVersion: version, headOnly: headOnly, date: loop.currentDate,
+            response, keepAlive: keepAlive, requestVersion: version, headOnly: headOnly, date: loop.date(at: now),
             requestID: requestID, into: &output)
         let entry = request.accessLogEntry(
             status: response.status, bodyBytes: response.body.count, requestID: requestID, remote: remote,
-            rejection: response.rejection)
+            rejection: response.rejection, now: now)
         inFlight = consume request
         let streams = response.stream != nil && streamWriter != nil
         if streams {
@@ -399,7 +400,7 @@ final class HTTPConnection: @unchecked Sendable {
             phase = .writingResponse
             idleOrder = server.nextIdleOrder()
         }
-        deadline = .now() + loop.timeouts.write
+        deadline = now + loop.timeouts.write
         flush()
     }
 

@@ -75,8 +75,20 @@ enum HTTPResponseEncoder {
     }
 
     /// `name: value` and its CRLF, or nothing when the name is empty or either carries a CR, LF
-    /// or NUL (a handler's header must not be able to inject another field or a response).
+    /// or NUL (a handler's header must not be able to inject another field or a response). Each
+    /// string's stored bytes are checked and then copied in the one visit.
     private static func appendField(name: String, value: String, to head: inout ByteStage) {
+        let written: Void?? = name.utf8.withContiguousStorageIfAvailable { nameBytes in
+            value.utf8.withContiguousStorageIfAvailable { valueBytes in
+                guard !nameBytes.isEmpty, HeaderText.isSafe(nameBytes), HeaderText.isSafe(valueBytes) else { return }
+                head.append(bytes: nameBytes)
+                head.append(ascii: ": ")
+                head.append(bytes: valueBytes)
+                head.append(ascii: "\r\n")
+            }
+        }
+        // A string without stored UTF-8 (a bridged one) is checked and copied by walking it.
+        if case .some(.some) = written { return }
         guard !name.isEmpty, HeaderText.isSafe(name), HeaderText.isSafe(value) else { return }
         head.append(utf8: name)
         head.append(ascii: ": ")

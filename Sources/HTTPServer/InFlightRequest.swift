@@ -52,14 +52,17 @@ struct InFlightRequest {
         return (head.version, head.keepAlive, head.method == .head)
     }
 
-    /// Its access-log line, for an answer with `status` and `bodyBytes` bytes of body.
+    /// Its access-log line, for an answer with `status` and `bodyBytes` bytes of body, queued
+    /// at `now`.
     func accessLogEntry(
-        status: HTTPStatus, bodyBytes: Int, requestID: String, remote: String, rejection: Rejection? = nil
+        status: HTTPStatus, bodyBytes: Int, requestID: String, remote: String, rejection: Rejection? = nil,
+        now: DispatchTime = .now()
     ) -> HTTPAccessLogEntry {
         let (method, path) = head.map { ($0.method.rawValue, $0.path) } ?? ("-", "-")
         return HTTPAccessLogEntry(
-            method: method, path: path, status: status, bodyBytes: bodyBytes, nanoseconds: start.nanosecondsElapsed,
-            requestID: requestID, remote: remote, rejection: rejection)
+            method: method, path: path, status: status, bodyBytes: bodyBytes,
+            nanoseconds: Int64(truncatingIfNeeded: now.uptimeNanoseconds &- start.uptimeNanoseconds), requestID: requestID,
+            remote: remote, rejection: rejection)
     }
 }
 
@@ -71,11 +74,4 @@ enum AfterResponse {
     case keepAliveIfAllowed
     /// Ends: the request's framing is lost (a parse error) or its body was never read.
     case close
-}
-
-extension DispatchTime {
-    /// Nanoseconds from this time to now.
-    var nanosecondsElapsed: Int64 {
-        Int64(truncatingIfNeeded: DispatchTime.now().uptimeNanoseconds &- uptimeNanoseconds)
-    }
 }
