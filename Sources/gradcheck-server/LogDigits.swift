@@ -21,9 +21,10 @@ enum LogDigits {
     /// zero): `1.234`, what `%.3f` printed (`trimmed: false`); or with trailing zeros dropped
     /// (`1.5`, `2`), what the JSON writer prints for the same rounded number (`trimmed: true`).
     static func appendMilliseconds(nanoseconds: Int64, trimmed: Bool, to bytes: inout ByteStage) {
-        if nanoseconds < 0 { bytes.append(UInt8(ascii: "-")) }
         // In magnitude: Int64.min has none of its own, and rounding is symmetric about zero.
         let microseconds = (nanoseconds.magnitude / 500 + 1) / 2
+        // What rounds to zero has no sign.
+        if nanoseconds < 0 && microseconds > 0 { bytes.append(UInt8(ascii: "-")) }
         bytes.append(decimal: Int(microseconds / 1000))
         var fraction = Int(microseconds % 1000)
         if !trimmed {
