@@ -369,7 +369,7 @@ final class HTTPConnection: @unchecked Sendable {
         // Written by the encoder in place of any the handler set: no copy of the headers to edit.
         let requestID = request.requestID
         if var problem = response.problem {
-            problem.requestID = requestID
+            problem.requestID = requestID.text
             response.body = problem.bytes
         }
         if response.rejection == nil && response.status == .contentTooLarge { response.rejection = .bodyTooLarge }

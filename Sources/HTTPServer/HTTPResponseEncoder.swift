@@ -12,7 +12,7 @@ enum HTTPResponseEncoder {
     ///     of any the handler set (an exchange has one id); nil to leave the handler's as they are.
     static func encode(
         _ response: HTTPResponse, keepAlive: Bool, requestVersion: HTTPVersion = .http1_1, headOnly: Bool = false,
-        date: String? = nil, requestID: String? = nil
+        date: String? = nil, requestID: RequestID? = nil
     ) -> [UInt8] {
         var bytes: [UInt8] = []
         encode(
@@ -25,7 +25,7 @@ enum HTTPResponseEncoder {
     /// buffer, for one `send`, built with no intermediate string.
     static func encode(
         _ response: HTTPResponse, keepAlive: Bool, requestVersion: HTTPVersion = .http1_1, headOnly: Bool = false,
-        date: String? = nil, requestID: String? = nil, into bytes: inout [UInt8]
+        date: String? = nil, requestID: RequestID? = nil, into bytes: inout [UInt8]
     ) {
         let sendsBody = !headOnly && response.status != .noContent && response.status != .notModified && response.stream == nil
         bytes.reserveCapacity(bytes.count + 160 + (sendsBody ? response.body.count : 0))
@@ -43,7 +43,12 @@ enum HTTPResponseEncoder {
             for field in response.headers where !isServerOwned(field.name, replacingRequestID: requestID != nil) {
                 appendField(name: field.name, value: field.value, to: &head)
             }
-            if let requestID { appendField(name: RequestID.headerName, value: requestID, to: &head) }
+            if let requestID, requestID.isHeaderSafe {
+                head.append(utf8: RequestID.headerName)
+                head.append(ascii: ": ")
+                requestID.append(to: &head)
+                head.append(ascii: "\r\n")
+            }
             if response.stream != nil {
                 // RFC 9112 §6.1 / §6.3: chunked for HTTP/1.1; an HTTP/1.0 client reads to the close.
                 if requestVersion == .http1_1 { head.append(ascii: "Transfer-Encoding: chunked\r\n") }

@@ -24,7 +24,9 @@ public struct HTTPAccessLogEntry: Sendable {
         return Double(whole) + Double(fraction * 1_000_000_000) / 1e18
     }
     /// The `X-Request-Id` the response carried ("-" for a connection refused before any request).
-    public let requestID: String
+    public var requestID: String { id.text }
+    /// The same, kept as the connection chose it: a generated id is made text only if read.
+    let id: RequestID
     /// The client's address and port.
     public let remote: String
     /// Why the server or a handler turned the request away (see `HTTPResponse.rejection`), if it did.
@@ -39,14 +41,14 @@ public struct HTTPAccessLogEntry: Sendable {
         self.status = status
         self.bodyBytes = bodyBytes
         nanoseconds = Self.wholeNanoseconds(duration)
-        self.requestID = requestID
+        id = RequestID(text: requestID)
         self.remote = remote
         self.rejection = rejection
     }
 
     /// An exchange that took `nanoseconds` (as the connection measures it).
     init(
-        method: String, path: String, status: HTTPStatus, bodyBytes: Int, nanoseconds: Int64, requestID: String, remote: String,
+        method: String, path: String, status: HTTPStatus, bodyBytes: Int, nanoseconds: Int64, id: RequestID, remote: String,
         rejection: Rejection?
     ) {
         self.method = method
@@ -54,7 +56,7 @@ public struct HTTPAccessLogEntry: Sendable {
         self.status = status
         self.bodyBytes = bodyBytes
         self.nanoseconds = nanoseconds
-        self.requestID = requestID
+        self.id = id
         self.remote = remote
         self.rejection = rejection
     }
@@ -62,8 +64,13 @@ public struct HTTPAccessLogEntry: Sendable {
     /// The same exchange with `bodyBytes` bytes of body (a streamed answer's, once it ends).
     func with(bodyBytes: Int) -> HTTPAccessLogEntry {
         HTTPAccessLogEntry(
-            method: method, path: path, status: status, bodyBytes: bodyBytes, nanoseconds: nanoseconds, requestID: requestID,
-            remote: remote, rejection: rejection)
+            method: method, path: path, status: status, bodyBytes: bodyBytes, nanoseconds: nanoseconds, id: id, remote: remote,
+            rejection: rejection)
+    }
+
+    /// Appends `requestID`'s text without making a `String` of a generated id.
+    public func appendRequestID(to bytes: inout ByteStage) {
+        id.append(to: &bytes)
     }
 
     /// `duration` truncated to whole nanoseconds, saturating at the ends of `Int64`.

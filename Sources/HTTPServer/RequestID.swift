@@ -3,14 +3,70 @@ import Synchronization
 /// The `X-Request-Id` of an exchange: the client's when it is sane, so a caller can follow its own
 /// id through the access log; otherwise a fresh random one. Only a short token of safe characters
 /// is echoed back, so a client cannot inject text into headers, logs or JSON.
-enum RequestID {
+///
+/// A generated id is kept as its counter and written as digits where it is needed (the answer's
+/// head, the access line): most answers never make a `String` of it, which cost an allocation
+/// and its release per request.
+struct RequestID: Sendable, Equatable {
     static let headerName = "X-Request-Id"
     static let maxLength = 128
 
+    private enum Value: Equatable {
+        case text(String)
+        case generated(sequence: UInt64)
+    }
+
+    private let value: Value
+
+    /// An id as it is spelled (a client's, or one already made text).
+    init(text: String) {
+        value = .text(text)
+    }
+
+    private init(sequence: UInt64) {
+        value = .generated(sequence: sequence)
+    }
+
     /// The client's id if it is 1-128 characters of [A-Za-z0-9._:-], else a generated one.
-    static func choose(clientSent value: String?) -> String {
-        if let value, isSane(value) { return value }
-        return generate()
+    static func choose(clientSent value: String?) -> RequestID {
+        if let value, isSane(value) { return RequestID(text: value) }
+        return next()
+    }
+
+    /// A fresh id (see `generate`).
+    static func next() -> RequestID {
+        RequestID(sequence: counter.add(1, ordering: .relaxed).newValue)
+    }
+
+    /// The id's text.
+    var text: String {
+        switch value {
+        case .text(let text): text
+        case .generated(let sequence):
+            String(unsafeUninitializedCapacity: 32) { buffer in
+                Self.writeDigits(sequence, to: UnsafeMutableRawBufferPointer(buffer))
+                return 32
+            }
+        }
+    }
+
+    /// Whether it is safe to echo in a header line: a generated one always is.
+    var isHeaderSafe: Bool {
+        switch value {
+        case .text(let text): !text.isEmpty && HeaderText.isSafe(text)
+        case .generated: true
+        }
+    }
+
+    /// Appends the id's text.
+    func append(to bytes: inout ByteStage) {
+        switch value {
+        case .text(let text): bytes.append(utf8: text)
+        case .generated(let sequence):
+            var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            withUnsafeMutableBytes(of: &digits) { Self.writeDigits(sequence, to: $0) }
+            withUnsafeBytes(of: &digits) { bytes.append(bytes: $0.bindMemory(to: UInt8.self)) }
+        }
     }
 
     static func isSane(_ value: String) -> Bool {
@@ -29,19 +85,19 @@ enum RequestID {
 
     /// 32 lowercase hex digits: 64 random bits drawn once per process, then a 64-bit counter.
     /// Unique within the process and across restarts (the random half), and cheap: two
-    /// getrandom(2) calls per request cost a measurable share of an inline /healthz. Written
-    /// straight into the new string's storage: one allocation per id.
+    /// getrandom(2) calls per request cost a measurable share of an inline /healthz.
     static func generate() -> String {
-        let sequence = hexDigits(counter.add(1, ordering: .relaxed).newValue)
+        next().text
+    }
+
+    /// The 32 digits of the id with counter value `sequence` into the first 32 bytes of `buffer`.
+    private static func writeDigits(_ sequence: UInt64, to buffer: UnsafeMutableRawBufferPointer) {
         let random = prefixDigits
-        return String(unsafeUninitializedCapacity: 32) { buffer in
-            let raw = UnsafeMutableRawBufferPointer(buffer)
-            raw.storeBytes(of: random.high, toByteOffset: 0, as: UInt64.self)
-            raw.storeBytes(of: random.low, toByteOffset: 8, as: UInt64.self)
-            raw.storeBytes(of: sequence.high, toByteOffset: 16, as: UInt64.self)
-            raw.storeBytes(of: sequence.low, toByteOffset: 24, as: UInt64.self)
-            return 32
-        }
+        let counted = hexDigits(sequence)
+        buffer.storeBytes(of: random.high, toByteOffset: 0, as: UInt64.self)
+        buffer.storeBytes(of: random.low, toByteOffset: 8, as: UInt64.self)
+        buffer.storeBytes(of: counted.high, toByteOffset: 16, as: UInt64.self)
+        buffer.storeBytes(of: counted.low, toByteOffset: 24, as: UInt64.self)
     }
 
     /// The random half's digits, written once.

@@ -37,7 +37,7 @@ public enum LogFormat: String, Sendable, CaseIterable {
             bytes.append(ascii: "B ")
             LogDigits.appendMilliseconds(nanoseconds: entry.nanoseconds, trimmed: false, to: &bytes)
             bytes.append(ascii: "ms id=")
-            bytes.append(utf8: entry.requestID)
+            entry.appendRequestID(to: &bytes)
             bytes.append(ascii: " remote=")
             bytes.append(utf8: entry.remote)
         case .json:

@@ -71,6 +71,23 @@ import Testing
         }
     }
 
+    /// A generated id is written from its counter: the head, the log line and its text agree.
+    @Test func aGeneratedIDReadsTheSameWhereverItIsWritten() {
+        let id = RequestID.next()
+        #expect(RequestID.isSane(id.text) && id.text.utf8.count == 32 && id.isHeaderSafe)
+        var written: [UInt8] = []
+        written.appendStaged { id.append(to: &$0) }
+        #expect(written == Array(id.text.utf8))
+        let entry = HTTPAccessLogEntry(
+            method: "GET", path: "/", status: 200, bodyBytes: 0, nanoseconds: 0, id: id, remote: "-", rejection: nil)
+        var logged: [UInt8] = []
+        logged.appendStaged { entry.appendRequestID(to: &$0) }
+        #expect(entry.requestID == id.text && logged == written)
+        let head = HTTPResponseEncoder.encode(HTTPResponse(status: 204), keepAlive: true, requestID: id)
+        #expect(String(decoding: head, as: UTF8.self) == "HTTP/1.1 204 No Content\r\nX-Request-Id: \(id.text)\r\n\r\n")
+        #expect(RequestID.next() != id && RequestID(text: "abc").text == "abc")
+    }
+
     @Test func requestIDDigitsAreLowercaseHexMostSignificantFirst() {
         var values: [UInt64] = [0, 1, 9, 10, 15, 16, 0xABCD_EF01_2345_6789, 0x8000_0000_0000_0000, .max, .max - 1]
         var generator = SeededBytes(seed: 3)
@@ -118,7 +135,7 @@ import Testing
             ],
             body: Array("hi".utf8))
         let text = String(
-            decoding: HTTPResponseEncoder.encode(response, keepAlive: true, date: "D", requestID: "abc"), as: UTF8.self)
+            decoding: HTTPResponseEncoder.encode(response, keepAlive: true, date: "D", requestID: RequestID(text: "abc")), as: UTF8.self)
         #expect(text == "HTTP/1.1 200 OK\r\nDate: D\r\nX-Tab: a\tb\r\nX-Request-Id: abc\r\nContent-Length: 2\r\n\r\nhi")
         // Without an id of the server's, the handler's own stays.
         let own = String(decoding: HTTPResponseEncoder.encode(response, keepAlive: true), as: UTF8.self)
@@ -152,7 +169,13 @@ import Testing
             let version: HTTPVersion = generator.next() % 3 == 0 ? .http1_0 : .http1_1
             let headOnly = generator.next() % 4 == 0
             let date = generator.next() % 2 == 0 ? "Sun, 06 Nov 1994 08:49:37 GMT" : nil
-            let requestID = generator.next() % 5 == 0 ? nil : "0123456789abcdef0123456789abcdef"
+            let requestID: RequestID? =
+                switch generator.next() % 5 {
+                case 0: nil
+                case 1: RequestID.next()
+                case 2: RequestID(text: "bad\r\nid")
+                default: RequestID(text: "0123456789abcdef0123456789abcdef")
+                }
             var prefix: [UInt8] = [0xAA, 0xBB]
             HTTPResponseEncoder.encode(
                 response, keepAlive: keepAlive, requestVersion: version, headOnly: headOnly, date: date, requestID: requestID,
@@ -160,7 +183,8 @@ import Testing
             let expected =
                 [0xAA, 0xBB]
                 + Self.reference(
-                    response, keepAlive: keepAlive, requestVersion: version, headOnly: headOnly, date: date, requestID: requestID)
+                    response, keepAlive: keepAlive, requestVersion: version, headOnly: headOnly, date: date,
+                    requestID: requestID?.text)
             #expect(prefix == expected, "\(String(decoding: expected, as: UTF8.self))")
         }
     }
