@@ -28,8 +28,12 @@ enum LogDigits {
         bytes.append(decimal: Int(microseconds / 1000))
         var fraction = Int(microseconds % 1000)
         if !trimmed {
+            // Always three digits: written one by one, without `append(_:width:to:)`'s search
+            // for the number's width.
             bytes.append(UInt8(ascii: "."))
-            append(fraction, width: 3, to: &bytes)
+            bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: fraction / 100))
+            bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: fraction / 10 % 10))
+            bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: fraction % 10))
             return
         }
         guard fraction != 0 else { return }
