@@ -16,6 +16,8 @@ final class EventLoop: @unchecked Sendable {
     let queue: DispatchQueue
     let poll: EventPoll
     let server: HTTPServer
+    /// The server's timeouts, ready for its connections' deadlines.
+    let timeouts: TimeoutIntervals
     private let pollStopped = Atomic<Bool>(false)
     /// Open connections by their poll token (never reused, unlike descriptor numbers).
     private(set) var connections: [UInt64: HTTPConnection] = [:]
@@ -37,6 +39,7 @@ final class EventLoop: @unchecked Sendable {
         guard let poll = EventPoll() else { return nil }
         self.poll = poll
         self.server = server
+        timeouts = TimeoutIntervals(server.configuration)
         queue = DispatchQueue(label: "HTTPServer.io.\(index)", qos: .userInitiated)
         readScratch = .allocate(byteCount: max(1, server.configuration.readChunkBytes), alignment: 16)
     }
@@ -135,9 +138,11 @@ final class EventLoop: @unchecked Sendable {
         pollStopped.store(true, ordering: .releasing)  // the thread closes the set on its way out
     }
 
-    /// The `Date` header value, formatted at most once per second.
-    var currentDate: String {
-        let second = Int(DispatchTime.now().uptimeNanoseconds / 1_000_000_000)
+    /// The `Date` header value for an answer queued at `now`, formatted at most once per
+    /// second. The caller reads the clock once for the answer's date, its log line and its
+    /// deadline: each read costs a call into the vDSO.
+    func date(at now: DispatchTime) -> String {
+        let second = Int(now.uptimeNanoseconds / 1_000_000_000)
         if second != cachedDate.second || cachedDate.text.isEmpty { cachedDate = (second, HTTPDate.now()) }
         return cachedDate.text
     }

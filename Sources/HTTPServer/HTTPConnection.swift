@@ -369,48 +369,47 @@ final class HTTPConnection: @unchecked Sendable {
     // MARK: writing
 
     /// Queues `answer` to the request in flight (or to none, for a refusal before any byte of
-    /// one was parsed) and logs it.
-    private func send(_ answer: HTTPResponse, then after: AfterResponse = .keepAliveIfAllowed) {
-        leaveInFlight()
-        var request = inFlight ?? InFlightRequest()
-        let head = request.head
+    /// one was parsed) and logs it. The answer and the request in flight are moved, not copied:
+    /// each copy retains and releases every string and array they hold.
+    private func send(_ answer: consuming HTTPResponse, then after: AfterResponse = .keepAliveIfAllowed) {
+        var request = inFlight.take() ?? InFlightRequest()
+        request.leaveGauge(server.gauges)
         var response = answer
+        // Written by the encoder in place of any the handler set: no copy of the headers to edit.
         let requestID = request.requestID
-        response.headers.set(name: RequestID.headerName, value: requestID)
         if var problem = response.problem {
-            problem.requestID = requestID
+            problem.requestID = requestID.text
             response.body = problem.bytes
         }
         if response.rejection == nil && response.status == .contentTooLarge { response.rejection = .bodyTooLarge }
-        let version = head?.version ?? .http1_1
+        let (version, clientKeepsAlive, headOnly) = request.answerFraming
         // An HTTP/1.0 client has no chunked coding: its streamed body ends with the connection.
         let closeDelimited = response.stream != nil && version != .http1_1
         let keepAlive =
-            after == .keepAliveIfAllowed && !closeDelimited && (head?.keepAlive ?? false) && !peerClosed && !serverIsDraining
+            after == .keepAliveIfAllowed && !closeDelimited && clientKeepsAlive && !peerClosed && !serverIsDraining
             && requestsServed < configuration.maxRequestsPerConnection
         request.closesAfterResponse = !keepAlive
-        inFlight = request
+        let now = DispatchTime.now()
         HTTPResponseEncoder.encode(
-            response, keepAlive: keepAlive, requestVersion: version, headOnly: request.headOnly, date: loop.currentDate,
-            into: &output)
+            response, keepAlive: keepAlive, requestVersion: version, headOnly: headOnly, date: loop.date(at: now),
+            requestID: requestID, into: &output)
         let entry = request.accessLogEntry(
             status: response.status, bodyBytes: response.body.count, requestID: requestID, remote: remote,
-            rejection: response.rejection)
-        if response.stream != nil && streamWriter != nil {
+            rejection: response.rejection, now: now)
+        inFlight = consume request
+        let streams = response.stream != nil && streamWriter != nil
+        if streams {
             streamLog = entry
             streamedBytes = 0
-        } else {
-            server.logAccess(entry)
-        }
-        if response.stream != nil && streamWriter != nil {
             phase = .streaming
             streamChunked = !closeDelimited
             streamUnwritten = 0
         } else {
+            server.logAccess(entry)
             phase = .writingResponse
             idleOrder = server.nextIdleOrder()
         }
-        deadline = .now() + configuration.writeTimeout.dispatchInterval
+        deadline = now + loop.timeouts.write
         flush()
     }
 
@@ -452,7 +451,7 @@ final class HTTPConnection: @unchecked Sendable {
             close()
         } else {
             phase = .idle
-            deadline = .now() + configuration.keepAliveTimeout.dispatchInterval
+            deadline = .now() + loop.timeouts.keepAlive
             resumeRead()
             processBuffer()  // the next pipelined request may already be here
         }
@@ -497,9 +496,7 @@ final class HTTPConnection: @unchecked Sendable {
     private var serverIsDraining: Bool { server.gauges.isDraining || loop.isStopping }
 
     private func leaveInFlight() {
-        guard inFlight?.countedInGauge == true else { return }
-        inFlight?.countedInGauge = false
-        server.gauges.requestsInFlight.subtract(1, ordering: .relaxed)
+        inFlight?.leaveGauge(server.gauges)
     }
 
     func close() {
@@ -529,11 +526,5 @@ final class HTTPConnection: @unchecked Sendable {
         wantsRead = read
         wantsWrite = write
         loop.poll.modify(fd, token: token, readable: read, writable: write)
-    }
-}
-
-extension DispatchTime {
-    var elapsed: Duration {
-        .nanoseconds(Int64(DispatchTime.now().uptimeNanoseconds &- uptimeNanoseconds))
     }
 }

@@ -11,10 +11,22 @@ public struct HTTPAccessLogEntry: Sendable {
     /// Bytes of the response body (Content-Length), not counting headers; for a streamed body,
     /// the bytes its producer wrote (without the chunk framing), logged when it ends.
     public let bodyBytes: Int
-    /// From the first byte of the request to the response being queued for writing.
-    public let duration: Duration
+    /// From the first byte of the request to the response being queued for writing, in whole
+    /// nanoseconds (the clock's resolution): the log line and the metrics read this, one per
+    /// request, without `Duration`'s 128-bit arithmetic.
+    public let nanoseconds: Int64
+    /// The same, as a `Duration`.
+    public var duration: Duration { .nanoseconds(nanoseconds) }
+    /// The same in seconds, exactly as `duration.inSeconds` gives it (whole seconds plus the
+    /// fraction, each converted apart), for the metrics' histogram.
+    public var seconds: Double {
+        let (whole, fraction) = nanoseconds.quotientAndRemainder(dividingBy: 1_000_000_000)
+        return Double(whole) + Double(fraction * 1_000_000_000) / 1e18
+    }
     /// The `X-Request-Id` the response carried ("-" for a connection refused before any request).
-    public let requestID: String
+    public var requestID: String { id.text }
+    /// The same, kept as the connection chose it: a generated id is made text only if read.
+    let id: RequestID
     /// The client's address and port.
     public let remote: String
     /// Why the server or a handler turned the request away (see `HTTPResponse.rejection`), if it did.
@@ -28,8 +40,23 @@ public struct HTTPAccessLogEntry: Sendable {
         self.path = path
         self.status = status
         self.bodyBytes = bodyBytes
-        self.duration = duration
-        self.requestID = requestID
+        nanoseconds = Self.wholeNanoseconds(duration)
+        id = RequestID(text: requestID)
+        self.remote = remote
+        self.rejection = rejection
+    }
+
+    /// An exchange that took `nanoseconds` (as the connection measures it).
+    init(
+        method: String, path: String, status: HTTPStatus, bodyBytes: Int, nanoseconds: Int64, id: RequestID, remote: String,
+        rejection: Rejection?
+    ) {
+        self.method = method
+        self.path = path
+        self.status = status
+        self.bodyBytes = bodyBytes
+        self.nanoseconds = nanoseconds
+        self.id = id
         self.remote = remote
         self.rejection = rejection
     }
@@ -37,8 +64,23 @@ public struct HTTPAccessLogEntry: Sendable {
     /// The same exchange with `bodyBytes` bytes of body (a streamed answer's, once it ends).
     func with(bodyBytes: Int) -> HTTPAccessLogEntry {
         HTTPAccessLogEntry(
-            method: method, path: path, status: status, bodyBytes: bodyBytes, duration: duration, requestID: requestID, remote: remote,
+            method: method, path: path, status: status, bodyBytes: bodyBytes, nanoseconds: nanoseconds, id: id, remote: remote,
             rejection: rejection)
+    }
+
+    /// Appends `requestID`'s text without making a `String` of a generated id.
+    public func appendRequestID(to bytes: inout ByteStage) {
+        id.append(to: &bytes)
+    }
+
+    /// `duration` truncated to whole nanoseconds, saturating at the ends of `Int64`.
+    private static func wholeNanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        let (total, overflowAgain) = whole.addingReportingOverflow(attoseconds / 1_000_000_000)
+        if overflowAgain { return seconds < 0 ? .min : .max }
+        return total
     }
 }
 

@@ -27,23 +27,42 @@ struct InFlightRequest {
 
     /// The `X-Request-Id` of its answer: the client's when sane, else a fresh one (fixed once a
     /// stream begins, so its lines and its head carry the same one).
-    var requestID: String { fixedRequestID ?? RequestID.choose(clientSent: head?.headers[RequestID.headerName]) }
-    private var fixedRequestID: String?
+    var requestID: RequestID { fixedRequestID ?? RequestID.choose(clientSent: head?.headers[RequestID.headerName]) }
+    private var fixedRequestID: RequestID?
 
-    /// Chooses the request id now and keeps it.
+    /// Leaves the server's `requestsInFlight` gauge, if it is counted there (once only).
+    mutating func leaveGauge(_ gauges: HTTPServerGauges) {
+        guard countedInGauge else { return }
+        countedInGauge = false
+        gauges.requestsInFlight.subtract(1, ordering: .relaxed)
+    }
+
+    /// Chooses the request id now, keeps it, and returns its text.
     mutating func fixRequestID() -> String {
         let id = requestID
         fixedRequestID = id
-        return id
+        return id.text
     }
 
-    /// Its access-log line, for an answer with `status` and `bodyBytes` bytes of body.
+    /// What its answer's framing depends on, read from the head at once: each `head?.field`
+    /// copies the whole head (a retain and a release for each string in it). A request that
+    /// failed to parse is answered as HTTP/1.1, and its connection closes.
+    var answerFraming: (version: HTTPVersion, keepAlive: Bool, headOnly: Bool) {
+        guard let head else { return (.http1_1, false, false) }
+        return (head.version, head.keepAlive, head.method == .head)
+    }
+
+    /// Its access-log line, for an answer with `status` and `bodyBytes` bytes of body, queued
+    /// at `now`.
     func accessLogEntry(
-        status: HTTPStatus, bodyBytes: Int, requestID: String, remote: String, rejection: Rejection? = nil
+        status: HTTPStatus, bodyBytes: Int, requestID: RequestID, remote: String, rejection: Rejection? = nil,
+        now: DispatchTime = .now()
     ) -> HTTPAccessLogEntry {
-        HTTPAccessLogEntry(
-            method: head?.method.rawValue ?? "-", path: head?.path ?? "-", status: status, bodyBytes: bodyBytes,
-            duration: start.elapsed, requestID: requestID, remote: remote, rejection: rejection)
+        let (method, path) = head.map { ($0.method.rawValue, $0.path) } ?? ("-", "-")
+        return HTTPAccessLogEntry(
+            method: method, path: path, status: status, bodyBytes: bodyBytes,
+            nanoseconds: Int64(truncatingIfNeeded: now.uptimeNanoseconds &- start.uptimeNanoseconds), id: requestID,
+            remote: remote, rejection: rejection)
     }
 }
 

@@ -17,45 +17,49 @@ public enum LogFormat: String, Sendable, CaseIterable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The same line and its newline, appended byte by byte with no intermediate strings (the
+    /// The same line and its newline, appended straight into `bytes` with no intermediate strings (the
     /// access log formats one per request, into `BufferedLogWriter`'s buffer). `time` is read
     /// only for JSON lines.
     public func appendAccessLine(_ entry: HTTPAccessLogEntry, at time: @autoclosure () -> Date = Date(), to bytes: inout [UInt8]) {
+        bytes.appendStaged { line in append(entry, at: time, to: &line) }
+    }
+
+    private func append(_ entry: HTTPAccessLogEntry, at time: () -> Date, to bytes: inout ByteStage) {
         switch self {
         case .text:
-            bytes.append(contentsOf: entry.method.utf8)
+            bytes.append(utf8: entry.method)
             bytes.append(UInt8(ascii: " "))
-            bytes.append(contentsOf: entry.path.utf8)
+            bytes.append(utf8: entry.path)
             bytes.append(UInt8(ascii: " "))
-            LogDigits.append(entry.status.code, to: &bytes)
+            bytes.append(decimal: entry.status.code)
             bytes.append(UInt8(ascii: " "))
-            LogDigits.append(entry.bodyBytes, to: &bytes)
-            bytes.append(contentsOf: "B ".utf8)
-            LogDigits.appendMilliseconds(entry.duration, trimmed: false, to: &bytes)
-            bytes.append(contentsOf: "ms id=".utf8)
-            bytes.append(contentsOf: entry.requestID.utf8)
-            bytes.append(contentsOf: " remote=".utf8)
-            bytes.append(contentsOf: entry.remote.utf8)
+            bytes.append(decimal: entry.bodyBytes)
+            bytes.append(ascii: "B ")
+            LogDigits.appendMilliseconds(nanoseconds: entry.nanoseconds, trimmed: false, to: &bytes)
+            bytes.append(ascii: "ms id=")
+            entry.appendRequestID(to: &bytes)
+            bytes.append(ascii: " remote=")
+            bytes.append(utf8: entry.remote)
         case .json:
-            bytes.append(contentsOf: #"{"ts":""#.utf8)
+            bytes.append(ascii: #"{"ts":""#)
             LogDigits.appendTimestamp(time(), to: &bytes)
-            bytes.append(contentsOf: #"","method":"#.utf8)
-            JSONText.appendString(entry.method, to: &bytes)
-            bytes.append(contentsOf: #","path":"#.utf8)
-            JSONText.appendString(entry.path, to: &bytes)
-            bytes.append(contentsOf: #","status":"#.utf8)
-            LogDigits.append(entry.status.code, to: &bytes)
-            bytes.append(contentsOf: #","bytes":"#.utf8)
-            LogDigits.append(entry.bodyBytes, to: &bytes)
-            bytes.append(contentsOf: #","duration_ms":"#.utf8)
-            LogDigits.appendMilliseconds(entry.duration, trimmed: true, to: &bytes)
-            bytes.append(contentsOf: #","request_id":"#.utf8)
-            JSONText.appendString(entry.requestID, to: &bytes)
-            bytes.append(contentsOf: #","remote":"#.utf8)
-            JSONText.appendString(entry.remote, to: &bytes)
+            bytes.append(ascii: #"","method":"#)
+            bytes.appendDirectly { JSONText.appendString(entry.method, to: &$0) }
+            bytes.append(ascii: #","path":"#)
+            bytes.appendDirectly { JSONText.appendString(entry.path, to: &$0) }
+            bytes.append(ascii: #","status":"#)
+            bytes.append(decimal: entry.status.code)
+            bytes.append(ascii: #","bytes":"#)
+            bytes.append(decimal: entry.bodyBytes)
+            bytes.append(ascii: #","duration_ms":"#)
+            LogDigits.appendMilliseconds(nanoseconds: entry.nanoseconds, trimmed: true, to: &bytes)
+            bytes.append(ascii: #","request_id":"#)
+            bytes.appendDirectly { JSONText.appendString(entry.requestID, to: &$0) }
+            bytes.append(ascii: #","remote":"#)
+            bytes.appendDirectly { JSONText.appendString(entry.remote, to: &$0) }
             if let rejection = entry.rejection {
-                bytes.append(contentsOf: #","rejected":"#.utf8)
-                JSONText.appendString(rejection.rawValue, to: &bytes)
+                bytes.append(ascii: #","rejected":"#)
+                bytes.appendDirectly { JSONText.appendString(rejection.rawValue, to: &$0) }
             }
             bytes.append(UInt8(ascii: "}"))
         }
@@ -102,7 +106,7 @@ public enum LogFormat: String, Sendable, CaseIterable {
     /// without a formatter (DateFormatter is neither cheap nor Sendable).
     static func timestamp(_ time: Date) -> String {
         var bytes: [UInt8] = []
-        LogDigits.appendTimestamp(time, to: &bytes)
+        bytes.appendStaged { LogDigits.appendTimestamp(time, to: &$0) }
         return String(decoding: bytes, as: UTF8.self)
     }
 }
