@@ -25,32 +25,32 @@ public enum NetworkBuilder {
         try checkFiniteAndNonEmpty(y, key: "Y")
 
         var layers: [Layer] = []
-        var previousKey = "X"
         var previousRows = x.rows
         var previousShape = x.shape
         for l in 1...depth {
-            let wKey = "W\(l)"
-            let bKey = "b\(l)"
-            guard let w = parameters[ParameterID(layer: l, kind: .weight)] else { throw .missingKey(wKey) }
-            guard let b = parameters[ParameterID(layer: l, kind: .bias)] else { throw .missingKey(bKey) }
-            try checkFiniteAndNonEmpty(w, key: wKey)
-            try checkFiniteAndNonEmpty(b, key: bKey)
+            // The names are made only for an error: every request builds its network here.
+            func wKey() -> String { "W\(l)" }
+            func bKey() -> String { "b\(l)" }
+            func previousKey() -> String { l == 1 ? "X" : "W\(l - 1)" }
+            guard let w = parameters[ParameterID(layer: l, kind: .weight)] else { throw .missingKey(wKey()) }
+            guard let b = parameters[ParameterID(layer: l, kind: .bias)] else { throw .missingKey(bKey()) }
+            try checkFiniteAndNonEmpty(w, key: wKey())
+            try checkFiniteAndNonEmpty(b, key: bKey())
             if w.cols != previousRows {
                 // A transposed X is the likelier slip than a W1 of the wrong shape: say so.
                 if l == 1 && (x.cols == w.cols || (x.rows == y.cols && x.cols != y.cols)) {
                     throw .transposedInput(shape: x.shape, weights: w.shape, examples: y.cols)
                 }
                 throw .shapeMismatch(
-                    key: wKey, shape: w.shape, expected: Shape(rows: w.rows, cols: previousRows),
-                    otherKey: previousKey, otherShape: previousShape)
+                    key: wKey(), shape: w.shape, expected: Shape(rows: w.rows, cols: previousRows),
+                    otherKey: previousKey(), otherShape: previousShape)
             }
             if b.shape != Shape(rows: w.rows, cols: 1) {
                 throw .shapeMismatch(
-                    key: bKey, shape: b.shape, expected: Shape(rows: w.rows, cols: 1),
-                    otherKey: wKey, otherShape: w.shape)
+                    key: bKey(), shape: b.shape, expected: Shape(rows: w.rows, cols: 1),
+                    otherKey: wKey(), otherShape: w.shape)
             }
             layers.append(Layer(weights: w, bias: b))
-            previousKey = wKey
             previousRows = w.rows
             previousShape = w.shape
         }
@@ -123,19 +123,23 @@ public enum NetworkBuilder {
 
     /// L from the tensors given: both W_l and b_l must exist for l = 1...L.
     private static func layerCount(of ids: Dictionary<ParameterID, Matrix>.Keys) throws(NetworkError) -> Int {
-        guard let depth = ids.map(\.layer).max() else { throw .noParameters }
+        // Without arrays: every request counts its layers here.
+        var deepest: Int?
+        for id in ids { deepest = max(deepest ?? id.layer, id.layer) }
+        guard let depth = deepest else { throw .noParameters }
         for l in 1...depth {
-            for id in [ParameterID(layer: l, kind: .weight), ParameterID(layer: l, kind: .bias)] where !ids.contains(id) {
-                throw .missingKey(id.name)
-            }
+            let weight = ParameterID(layer: l, kind: .weight)
+            if !ids.contains(weight) { throw .missingKey(weight.name) }
+            let bias = ParameterID(layer: l, kind: .bias)
+            if !ids.contains(bias) { throw .missingKey(bias.name) }
         }
         return depth
     }
 
-    private static func checkFiniteAndNonEmpty(_ m: Matrix, key: String) throws(NetworkError) {
-        guard m.rows > 0, m.cols > 0 else { throw .emptyMatrix(key: key) }
+    private static func checkFiniteAndNonEmpty(_ m: Matrix, key: @autoclosure () -> String) throws(NetworkError) {
+        guard m.rows > 0, m.cols > 0 else { throw .emptyMatrix(key: key()) }
         if let index = m.values.firstIndex(where: { !$0.isFinite }) {
-            throw .nonFinite(key: key, row: index / m.cols, col: index % m.cols)
+            throw .nonFinite(key: key(), row: index / m.cols, col: index % m.cols)
         }
     }
 }

@@ -16,6 +16,9 @@ enum MatrixReader {
 
     /// `field` names the matrix in an error; made only then (a path such as `parameters.W1`).
     static func matrix(_ value: JSONValue, field: @autoclosure () -> String, flat: FlatList) throws(RequestError) -> Matrix {
+        // The reader's packed forms: a matrix is taken as it is (its rows are numbers, none
+        // empty, all of one length: nothing left to check), a flat list as its flat reading.
+        if case .matrix(let matrix) = value { return Matrix(rows: matrix.rows, cols: matrix.columns, values: matrix.values) }
         if case .numbers(let values) = value { return try flatList(values, field: field, flat: flat) }
         guard case .array(let rows) = value else {
             throw RequestError.invalid(field(), "expected a nested list of numbers (a matrix), got \(value.typeDescription)")
@@ -60,7 +63,8 @@ enum MatrixReader {
                 values.append(contentsOf: entries)
                 continue
             }
-            guard case .array(let entries) = row else {
+            // A row that is a packed matrix (a 3-D body) is refused entry by entry, as unpacked.
+            guard let entries = row.arrayElements else {
                 throw RequestError.invalid(
                     field(), "row \(r + 1) is \(row.typeDescription); expected a list of numbers (every row must be a list)")
             }

@@ -286,8 +286,9 @@ public enum RequestReader {
     private static func forbid(
         _ object: JSONObject, _ fields: [RequestField], unless modes: [GradientCheckOptions.Mode.Kind]
     ) throws(RequestError) {
-        let names = modes.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
+        // The wording is made only for an error: every network body passes through here.
         for field in fields where object[field] != nil {
+            let names = modes.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
             throw RequestError.invalid(field, "only used with \"mode\": \(names)")
         }
     }

@@ -80,8 +80,11 @@ public struct JSONReader {
     private let pending = PendingElements()
     /// Whether an array of numbers only is read as `.numbers`.
     private let packsNumbers: Bool
-    /// The numbers of the packed array being read (one at a time: packing stops at any other element).
+    /// The numbers of the packed array or matrix being read (one at a time: packing stops at any
+    /// other element).
     private let numbers = PendingNumbers()
+    /// The row length of the rows `readRows` leaves on `numbers` when it stops short.
+    private var rowColumns = 0
 
     private init(
         buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int, topLevelKeyCheck: TopLevelKeyCheck? = nil,
@@ -240,6 +243,14 @@ public struct JSONReader {
             }
             // An element that is not a number follows: the numbers before it join the stack as values.
             numbers.spill(into: pending)
+        } else if packsNumbers, index < bytes.count, bytes[index] == UInt8(ascii: "[") {
+            if let columns = try readRows() {
+                depth -= 1
+                return .matrix(JSONMatrix(columns: columns, values: numbers.take()))
+            }
+            // An element that is not a row like the first follows: the rows before it join the
+            // stack as packed rows, and it is read from its start as any element is.
+            numbers.spillRows(of: rowColumns, into: pending)
         }
         while true {
             skipWhitespace()
@@ -269,6 +280,54 @@ public struct JSONReader {
             if try !anotherFollows(closer: "]", in: "an array") { return true }
             skipWhitespace()
             guard index < bytes.count, isNumberStart(bytes[index]) else { return false }
+        }
+    }
+
+    /// Reads an array's rows onto `numbers` while each is a list of numbers as long as the first
+    /// (accounted, checked for depth and worded in errors exactly as `parseArray` does each row,
+    /// so a packed matrix is refused where and as its rows would be): the column count at the
+    /// closing `]`. Otherwise nil, with the reader back at the start of the element that is not
+    /// such a row and the bytes counted since then uncounted (the allowance already asked for
+    /// them is kept, so reading the element again asks for nothing twice); what is left on
+    /// `numbers` is the complete rows before it, `rowColumns` numbers each.
+    private mutating func readRows() throws(JSONParseError) -> Int? {
+        numbers.removeAll()
+        var rows = 0
+        var columns = 0
+        while true {
+            let rowStart = index
+            let usedAtRowStart = used
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { return nil }
+            try account(Self.bytesPerValue)
+            try enterContainer()
+            index += 1
+            skipWhitespace()
+            let rowFirst = numbers.count
+            var isRow = index < bytes.count && isNumberStart(bytes[index])
+            while isRow {
+                try account(Self.bytesPerValue)
+                let number: Double
+                do throws(JSONParseError) { number = try parseNumber() } catch {
+                    throw error.inside(index: numbers.count &- rowFirst).inside(index: rows)
+                }
+                numbers.append(number)
+                if try !anotherFollows(closer: "]", in: "an array") { break }
+                skipWhitespace()
+                isRow = index < bytes.count && isNumberStart(bytes[index])
+            }
+            depth -= 1
+            let count = numbers.count &- rowFirst
+            if rows == 0 { columns = count }
+            guard isRow, count == columns else {
+                index = rowStart
+                used = usedAtRowStart
+                numbers.removeLast(count)
+                return nil
+            }
+            rows &+= 1
+            rowColumns = columns
+            if try !anotherFollows(closer: "]", in: "an array") { return columns }
+            skipWhitespace()
         }
     }
 
@@ -575,4 +634,17 @@ private final class PendingNumbers {
         for i in 0..<count { elements.append(.number(base[i])) }
         count = 0
     }
+
+    /// The numbers, pushed on `elements` as packed rows of `columns` numbers each.
+    func spillRows(of columns: Int, into elements: PendingElements) {
+        precondition(count == 0 || (columns > 0 && count % columns == 0), "packed rows are whole rows")
+        var start = 0
+        while start < count {
+            elements.append(.numbers(Array(UnsafeBufferPointer(start: base + start, count: columns))))
+            start += columns
+        }
+        count = 0
+    }
+
+    func removeLast(_ k: Int) { count -= k }
 }

@@ -10,6 +10,11 @@ public enum JSONValue: Sendable, Equatable {
     /// matrix row when asked to (`packsNumbers`), one allocation of doubles instead of a value
     /// per element. It equals and writes as the same `.array` of `.number`s.
     case numbers([Double])
+    /// A non-empty array of rows that would each be `.numbers`, all of one length, packed row
+    /// after row: what `JSONReader` makes of a matrix when asked to (`packsNumbers`), one
+    /// allocation for the whole matrix instead of one per row. It equals and writes as the same
+    /// `.array` of `.numbers` rows.
+    case matrix(JSONMatrix)
     case object(JSONObject)
 
     /// A short name for the value's type, for error messages: "a string", "an array", ...
@@ -19,7 +24,7 @@ public enum JSONValue: Sendable, Equatable {
         case .bool: return "a boolean"
         case .number: return "a number"
         case .string: return "a string"
-        case .array, .numbers: return "an array"
+        case .array, .numbers, .matrix: return "an array"
         case .object: return "an object"
         }
     }
@@ -27,7 +32,7 @@ public enum JSONValue: Sendable, Equatable {
     /// Whether the value is an array, packed or not.
     public var isArray: Bool {
         switch self {
-        case .array, .numbers: return true
+        case .array, .numbers, .matrix: return true
         default: return false
         }
     }
@@ -37,6 +42,7 @@ public enum JSONValue: Sendable, Equatable {
         switch self {
         case .array(let elements): return elements
         case .numbers(let numbers): return numbers.map { .number($0) }
+        case .matrix(let matrix): return matrix.rowValues
         default: return nil
         }
     }
@@ -55,9 +61,38 @@ public enum JSONValue: Sendable, Equatable {
                     if case .number(let other) = value { return number == other }
                     return false
                 }
+        case (.matrix(let a), .matrix(let b)): return a == b
+        // A packed matrix equals the array of packed rows it was read from (and so, by the case
+        // above, their unpacked numbers).
+        case (.matrix(let a), .array), (.array, .matrix(let a)):
+            let other = if case .matrix = lhs { rhs } else { lhs }
+            guard let elements = other.arrayElements, elements.count == a.rows else { return false }
+            return zip(a.rowValues, elements).allSatisfy { $0 == $1 }
         case (.object(let a), .object(let b)): return a == b
         default: return false
         }
+    }
+}
+
+/// An array of `rows` arrays of `columns` numbers each, row-major in one allocation; never
+/// empty (at least one row of at least one number).
+public struct JSONMatrix: Sendable, Equatable {
+    /// Two words, so that `JSONValue` stays as small as its largest other payload (a `String`):
+    /// the row count is `values.count / columns`.
+    public let columns: Int
+    public let values: [Double]
+
+    public init(columns: Int, values: [Double]) {
+        precondition(columns > 0 && !values.isEmpty && values.count % columns == 0, "a JSONMatrix holds whole, non-empty rows")
+        self.columns = columns
+        self.values = values
+    }
+
+    public var rows: Int { values.count / columns }
+
+    /// The rows as the packed rows an array of them would hold.
+    public var rowValues: [JSONValue] {
+        (0..<rows).map { .numbers(Array(values[($0 * columns)..<(($0 + 1) * columns)])) }
     }
 }
 

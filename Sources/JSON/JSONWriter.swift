@@ -45,6 +45,14 @@ public struct JSONWriter: Sendable {
             beginArray()
             for number in numbers { try self.number(number) }
             endArray()
+        case .matrix(let matrix):
+            beginArray()
+            for row in 0..<matrix.rows {
+                beginArray()
+                for number in matrix.values[(row * matrix.columns)..<((row + 1) * matrix.columns)] { try self.number(number) }
+                endArray()
+            }
+            endArray()
         case .object(let object):
             beginObject()
             for member in object.members {

@@ -26,13 +26,21 @@ import Testing
             #expect(packed == plain, "\(text)")
             #expect(try JSONWriter.encode(packed) == JSONWriter.encode(plain), "\(text)")
         }
-        let value = try JSONReader.parse(Array(#"{"X": [[1, 2], [3, 4]], "m": [1, "a"], "e": []}"#.utf8), packsNumbers: true)
-        guard case .object(let object) = value, case .array(let rows)? = object["X"] else {
-            Issue.record("X is not an array of rows")
+        let value = try JSONReader.parse(
+            Array(#"{"X": [[1, 2], [3, 4]], "m": [1, "a"], "e": [], "r": [[1], [2, 3]]}"#.utf8), packsNumbers: true)
+        guard case .object(let object) = value, case .matrix(let matrix)? = object["X"] else {
+            Issue.record("X is not a packed matrix")
             return
         }
-        #expect(rows.allSatisfy { if case .numbers = $0 { true } else { false } })
+        #expect(matrix.rows == 2 && matrix.columns == 2 && matrix.values == [1, 2, 3, 4])
         #expect(object["X"] == .array([.numbers([1, 2]), .numbers([3, 4])]))
+        // Ragged rows stay an array of packed rows.
+        guard case .array(let rows)? = object["r"] else {
+            Issue.record("r is not an array of rows")
+            return
+        }
+        #expect(rows == [.numbers([1]), .numbers([2, 3])])
+        #expect(rows.allSatisfy { if case .numbers = $0 { true } else { false } })
         if case .array(let mixed)? = object["m"] { #expect(mixed == [.number(1), .string("a")]) } else { Issue.record("m not unpacked") }
         if case .array(let empty)? = object["e"] { #expect(empty.isEmpty) } else { Issue.record("e not an empty array") }
         #expect(JSONValue.numbers([1, 2]) != .array([.number(1), .string("2")]))

@@ -103,7 +103,7 @@ extension RequestReader {
             switch entry {
             case .number(let number): hyper[key] = .number(number)
             case .string(let text): hyper[key] = .text(text)
-            case .array, .numbers: hyper[key] = .tensor(try TensorReader.tensor(entry, field: "\(field).\(key)"))
+            case .array, .numbers, .matrix: hyper[key] = .tensor(try TensorReader.tensor(entry, field: "\(field).\(key)"))
             default:
                 throw RequestError.invalid("\(field).\(key)", "expected a number, a string or an array, got \(entry.typeDescription)")
             }

@@ -14,13 +14,21 @@ enum TensorReader {
         }
         var shape: [Int] = []
         var level = value
+        func tooManyLevels() -> RequestError {
+            RequestError.invalid(field, "more than \(maxRank) nested levels; expected an array of at most \(maxRank) dimensions")
+        }
         while level.isArray {
-            guard shape.count < maxRank else {
-                throw RequestError.invalid(field, "more than \(maxRank) nested levels; expected an array of at most \(maxRank) dimensions")
-            }
+            guard shape.count < maxRank else { throw tooManyLevels() }
             // A packed list (the reader's `.numbers`) is never empty and holds numbers only.
             if case .numbers(let numbers) = level {
                 shape.append(numbers.count)
+                break
+            }
+            // A packed matrix is two levels: its rows, then their numbers (none empty, all one length).
+            if case .matrix(let matrix) = level {
+                shape.append(matrix.rows)
+                guard shape.count < maxRank else { throw tooManyLevels() }
+                shape.append(matrix.columns)
                 break
             }
             guard case .array(let items) = level else { break }
@@ -42,6 +50,14 @@ enum TensorReader {
     private static func collect(
         _ value: JSONValue, depth: Int, shape: [Int], into values: inout [Double], field: String, path: inout [Int]
     ) throws(RequestError) {
+        if case .matrix(let matrix) = value {
+            if depth == shape.count - 2 && matrix.rows == shape[depth] && matrix.columns == shape[depth + 1] {
+                values.append(contentsOf: matrix.values)
+                return
+            }
+            // Rows where numbers are expected, or a ragged level: the same messages as unpacked.
+            return try collect(.array(matrix.rowValues), depth: depth, shape: shape, into: &values, field: field, path: &path)
+        }
         if case .numbers(let numbers) = value {
             if depth == shape.count - 1 && numbers.count == shape[depth] {
                 values.append(contentsOf: numbers)
