@@ -54,7 +54,8 @@ count() {
         "$SERVER_BIN" --host 127.0.0.1 --port 0 "${SERVER_FLAGS[@]}" "${flags[@]}" >"$log" 2>&1 &
     VALGRIND_PID=$!
     for _ in $(seq 600); do
-        port=$(sed -nE 's#^gradcheck-server listening on http://[^ ]+:([0-9]+)$#\1#p' "$log")
+        # The log appears when valgrind has started: until then there is nothing to read.
+        port=$(sed -nE 's#^gradcheck-server listening on http://[^ ]+:([0-9]+)$#\1#p' "$log" 2>/dev/null || true)
         [ -n "$port" ] && break
         sleep 0.1
     done
@@ -68,7 +69,7 @@ count() {
     VALGRIND_PID=""
     # The dump after zeroing holds only the measured requests; sum its totals over every thread.
     local total
-    total=$(cat "$WORK/$endpoint".*.out.* 2>/dev/null | awk '/^totals:/ {sum += $2} END {print sum + 0}')
+    total=$(cat "$WORK/$endpoint".*.out.* 2>/dev/null | awk '/^totals:/ {sum += $2} END {printf "%.0f\n", sum}')
     printf '%-14s %12.0f\n' "$endpoint" "$(echo "$total / $COUNT" | bc -l)"
 }
 
