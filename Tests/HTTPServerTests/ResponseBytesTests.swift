@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import HTTPServer
@@ -40,7 +41,7 @@ import Testing
     /// Pieces of every size up to past the stage's capacity, in random order, some written
     /// around the stage: the array gets them all, in order.
     @Test func stagedPiecesArriveInOrderWhateverTheirSize() {
-        var generator = SeededBytes(seed: 11)
+        var generator = SeededRandom(seed: 11)
         for _ in 0..<200 {
             var expected: [UInt8] = [7]
             var bytes: [UInt8] = [7]
@@ -90,7 +91,7 @@ import Testing
 
     @Test func requestIDDigitsAreLowercaseHexMostSignificantFirst() {
         var values: [UInt64] = [0, 1, 9, 10, 15, 16, 0xABCD_EF01_2345_6789, 0x8000_0000_0000_0000, .max, .max - 1]
-        var generator = SeededBytes(seed: 3)
+        var generator = SeededRandom(seed: 3)
         for _ in 0..<500 { values.append(generator.next()) }
         for value in values {
             var digits = RequestID.hexDigits(value)
@@ -118,7 +119,7 @@ import Testing
                 }
             }
         }
-        var generator = SeededBytes(seed: 7)
+        var generator = SeededRandom(seed: 7)
         for _ in 0..<2000 {
             let bytes = (0..<Int(generator.next() % 24)).map { _ in UInt8(truncatingIfNeeded: generator.next() % 20) }
             let expected = !bytes.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 }
@@ -146,7 +147,7 @@ import Testing
     /// with `HTTPHeaders.set`, each field checked with `Sequence.contains`, decimals through
     /// `String`): the same bytes.
     @Test func randomResponsesEncodeAsTheReferenceDoes() {
-        var generator = SeededBytes(seed: 42)
+        var generator = SeededRandom(seed: 42)
         let names = [
             "Content-Type", "content-length", "Content-Length", "TRANSFER-ENCODING", "Connection", "connectioN", "X-Request-Id",
             "x-request-id", "Vary", "Retry-After", "X-Bad\r", "", "X-\u{E9}", "Set-Cookie", "Content-Lengths",
@@ -218,20 +219,5 @@ import Testing
         bytes += Array("\r\n".utf8)
         if sendsBody { bytes += response.body }
         return bytes
-    }
-}
-
-/// SplitMix64: the same inputs on every run.
-struct SeededBytes {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
